@@ -1,0 +1,20 @@
+// Randomness for init, shuffling and dropout: one engine per thread, seeded by tg::manual_seed.
+// Never xtensor's shared static engine, which is not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <random>
+
+#include <tapegrad/core/tensor.hpp>
+
+namespace tg {
+
+// Seeds this thread's engine: every later init, shuffle and draw repeats exactly.
+void manual_seed(std::uint64_t seed);
+// This thread's engine (default seed 0 until manual_seed).
+std::mt19937_64& generator();
+
+template <class T> Tensor<T> randn(const Shape& shape, T mean = T(0), T std = T(1));     // normal
+template <class T> Tensor<T> rand_uniform(const Shape& shape, T low = T(0), T high = T(1));  // U[low, high)
+
+}  // namespace tg

@@ -1,0 +1,224 @@
+#include <tapegrad/core/tape.hpp>
+
+#include <algorithm>
+#include <atomic>
+
+#include <xtensor/xmath.hpp>
+
+namespace tg {
+namespace {
+
+std::uint64_t next_tape_id() {
+  static std::atomic<std::uint64_t> counter{1};
+  return counter++;
+}
+
+template <class T>
+std::vector<std::unique_ptr<Tape<T>>>& tape_stack() {
+  thread_local std::vector<std::unique_ptr<Tape<T>>> stack = [] {
+    std::vector<std::unique_ptr<Tape<T>>> s;
+    s.push_back(std::make_unique<Tape<T>>());
+    return s;
+  }();
+  return stack;
+}
+
+// The gradient of a non-leaf is only meaningful while the tape generation that recorded it lives.
+template <class T>
+void check_live(const GradMeta<T>& m, const char* op) {
+  if (!m.is_leaf && m.tape_id != Tape<T>::current().id())
+    throw Error(std::string(op) + ": backward reached a tensor produced by '" + (m.op ? m.op : "?") +
+                "' whose graph was already freed by an earlier backward() (or recorded on another "
+                "tape); pass retain_graph=true to the first backward, or detach() the tensor");
+}
+
+template <class T>
+void accumulate(GradMeta<T>& m, Tensor<T>&& g, const char* op) {
+  check_live(m, op);
+  if (!std::equal(g.shape().begin(), g.shape().end(), m.shape.begin(), m.shape.end()))
+    g = sum_to_shape(std::move(g), m.shape, op);
+  if (!m.has_grad) {
+    m.grad = std::move(g);
+    m.has_grad = true;
+    return;
+  }
+  T* dst = m.grad.data();
+  const T* src = g.data();
+  const std::size_t n = m.grad.size();
+  for (std::size_t k = 0; k < n; ++k) dst[k] += src[k];
+}
+
+}  // namespace
+
+template <class T>
+Tensor<T> sum_to_shape(Tensor<T>&& g, const Shape& shape, const char* op) {
+  const std::size_t gd = g.dimension(), td = shape.size();
+  auto fail = [&] {
+    return Error(std::string(op) + ": gradient of shape " + shape_str(g.shape()) +
+                 " cannot be summed back to the input's shape " + shape_str(shape) +
+                 " (expected NumPy-broadcast-compatible shapes)");
+  };
+  if (gd < td) throw fail();
+  const std::size_t lead = gd - td;
+  std::vector<std::size_t> axes;
+  for (std::size_t k = 0; k < lead; ++k) axes.push_back(k);
+  for (std::size_t k = 0; k < td; ++k) {
+    const std::size_t gs = g.shape()[lead + k];
+    if (gs == shape[k]) continue;
+    if (shape[k] != 1) throw fail();
+    axes.push_back(lead + k);
+  }
+  if (axes.empty()) return std::move(g);
+  // Summing the leading rows (a bias's gradient) as contiguous row adds is the common, hot case.
+  if (axes.size() == lead && lead > 0) {
+    std::size_t inner = 1;
+    for (auto s : shape) inner *= s;
+    const std::size_t rows = g.size() / std::max<std::size_t>(inner, 1);
+    Tensor<T> r = Tensor<T>::from_shape(shape);
+    std::fill(r.begin(), r.end(), T(0));
+    const T* src = g.data();
+    T* dst = r.data();
+    for (std::size_t i = 0; i < rows; ++i, src += inner)
+      for (std::size_t k = 0; k < inner; ++k) dst[k] += src[k];
+    return r;
+  }
+  Tensor<T> r = xt::sum(g, axes, xt::evaluation_strategy::immediate);
+  r.reshape(shape);
+  return r;
+}
+
+template <class T>
+void Grads<T>::add(std::size_t i, Tensor<T>&& g) const {
+  if (entry_.inputs[i]) accumulate(*entry_.inputs[i], std::move(g), entry_.op);
+}
+
+template <class T>
+T* Grads<T>::buffer(std::size_t i, bool& fresh) const {
+  GradMeta<T>& m = *entry_.inputs[i];
+  check_live(m, entry_.op);
+  fresh = !m.has_grad;
+  if (fresh) {
+    m.grad = Tensor<T>::from_shape(m.shape);
+    m.has_grad = true;
+  }
+  return m.grad.data();
+}
+
+template <class T>
+Tape<T>::Tape() : id_(next_tape_id()) {}
+
+template <class T>
+Tape<T>& Tape<T>::current() {
+  return *tape_stack<T>().back();
+}
+
+template <class T>
+void Tape<T>::sweep(bool retain_graph) {
+  for (auto it = entries_.rbegin(); it != entries_.rend(); ++it) {
+    GradMeta<T>& out = *it->output;
+    if (!out.has_grad) continue;
+    Grads<T> grads(*it);
+    it->backward(out.grad, grads);
+    // A non-leaf's gradient is spent once it has reached the inputs (LibTorch keeps none either).
+    out.grad = Tensor<T>();
+    out.has_grad = false;
+  }
+  if (!retain_graph) clear();
+}
+
+template <class T>
+void Tape<T>::clear() {
+  entries_.clear();  // keeps capacity: the next step records without reallocating
+  id_ = next_tape_id();
+}
+
+template <class T>
+TapeScope<T>::TapeScope() {
+  tape_stack<T>().push_back(std::make_unique<Tape<T>>());
+}
+
+template <class T>
+TapeScope<T>::~TapeScope() {
+  tape_stack<T>().pop_back();
+}
+
+// ---- Variable members that need the tape ----
+
+template <class T>
+T Variable<T>::item() const {
+  if (numel() != 1)
+    throw Error("item: expected a tensor with one element, got shape " + shape_str(shape()));
+  return *value_->data();
+}
+
+template <class T>
+Variable<T>& Variable<T>::requires_grad_(bool on) {
+  if (!meta_->is_leaf)
+    throw Error("requires_grad_: only a leaf's flag can be set; this tensor is the output of '" +
+                std::string(meta_->op) + "' (detach() it first)");
+  meta_->requires_grad = on;
+  return *this;
+}
+
+template <class T>
+const Tensor<T>& Variable<T>::grad() const {
+  if (!meta_->has_grad)
+    throw Error(meta_->is_leaf ? "grad: this tensor has no gradient (no backward() has reached it since it was "
+                                 "created or zeroed; does it require grad?)"
+                               : "grad: gradients of non-leaf tensors are not kept; read them from a leaf");
+  return meta_->grad;
+}
+
+template <class T>
+Tensor<T>& Variable<T>::grad() {
+  return const_cast<Tensor<T>&>(static_cast<const Variable&>(*this).grad());
+}
+
+template <class T>
+void Variable<T>::zero_grad() {
+  meta_->grad = Tensor<T>();
+  meta_->has_grad = false;
+}
+
+template <class T>
+void Variable<T>::backward(bool retain_graph) const {
+  if (numel() != 1)
+    throw Error("backward: output of shape " + shape_str(shape()) +
+                " is not a scalar; pass a gradient of that shape, backward(gradient)");
+  backward(Tensor<T>(xt::ones<T>(value_->shape())), retain_graph);
+}
+
+template <class T>
+void Variable<T>::backward(const Tensor<T>& gradient, bool retain_graph) const {
+  if (!requires_grad())
+    throw Error("backward: the tensor does not require grad (none of the inputs it was computed from does)");
+  if (!std::equal(gradient.shape().begin(), gradient.shape().end(), shape().begin(), shape().end()))
+    throw Error("backward: gradient of shape " + shape_str(gradient.shape()) + " given for an output of shape " +
+                shape_str(shape()) + " (expected the same shape)");
+  if (!meta_->is_leaf && meta_->tape_id != Tape<T>::current().id())
+    throw Error("backward: the graph of this tensor was already freed by an earlier backward(); pass "
+                "retain_graph=true to the first call to run backward twice");
+  accumulate(*meta_, Tensor<T>(gradient), "backward");
+  Tape<T>::current().sweep(retain_graph);
+}
+
+template <class T>
+Variable<T> Variable<T>::detach() const {
+  Variable v;
+  v.value_ = value_;
+  v.meta_ = std::make_shared<GradMeta<T>>();
+  v.meta_->shape = meta_->shape;
+  return v;
+}
+
+#define TG_INSTANTIATE(T)                                                    \
+  template class Variable<T>;                                                \
+  template class Grads<T>;                                                   \
+  template class Tape<T>;                                                    \
+  template class TapeScope<T>;                                               \
+  template Tensor<T> sum_to_shape<T>(Tensor<T>&&, const Shape&, const char*);
+TG_INSTANTIATE(float)
+TG_INSTANTIATE(double)
+#undef TG_INSTANTIATE
+
+}  // namespace tg

@@ -1,0 +1,135 @@
+// The tape: every differentiable op, in creation order, with the function that sends its output's
+// gradient to its inputs. Creation order is already a topological order, so backward is one reverse
+// sweep with no graph sort (Stan Math's design). One tape per thread and scalar type; a backward
+// sweeps everything recorded since the last backward, skipping in O(1) the entries whose output
+// received no gradient.
+//
+// Writing an op (see README): compute the value, then `record` it with a backward that adds each
+// input's gradient through `Grads::add`. Capture only what the backward needs. The backward gets
+// its output's gradient by non-const reference: it is freed right after, so it may be moved from.
+//
+//   template <class T> Variable<T> square(const Variable<T>& x) {
+//     return record<T>("square", Tensor<T>(x.value() * x.value()), {x},
+//                      [xv = x.value_ptr()](Tensor<T>& g, Grads<T>& grads) {
+//                        grads.add(0, Tensor<T>(T(2) * *xv * g));
+//                      });
+//   }
+#pragma once
+
+#include <functional>
+#include <initializer_list>
+#include <memory>
+#include <vector>
+
+#include <tapegrad/core/grad_mode.hpp>
+#include <tapegrad/core/variable.hpp>
+
+namespace tg {
+
+template <class T>
+class Grads;
+
+template <class T>
+using BackwardFn = std::function<void(Tensor<T>& grad_output, Grads<T>& grads)>;
+
+template <class T>
+struct TapeEntry {
+  std::shared_ptr<GradMeta<T>> output;
+  std::vector<std::shared_ptr<GradMeta<T>>> inputs;  // null where an input does not require grad
+  BackwardFn<T> backward;
+  const char* op;
+};
+
+// What a backward function writes its inputs' gradients into. Every gradient goes through
+// `accumulate`, the one place that sums a broadcast gradient back to its input's shape.
+template <class T>
+class Grads {
+ public:
+  explicit Grads(const TapeEntry<T>& entry) : entry_(entry) {}
+
+  // Whether input i requires grad (skip computing its gradient otherwise).
+  bool needs(std::size_t i) const { return entry_.inputs[i] != nullptr; }
+  const Shape& shape(std::size_t i) const { return entry_.inputs[i]->shape; }
+
+  // Adds g (of input i's shape, or broadcast-compatible with it) into input i's gradient.
+  void add(std::size_t i, Tensor<T>&& g) const;
+  void add(std::size_t i, const Tensor<T>& g) const { add(i, Tensor<T>(g)); }
+
+  // For kernels that accumulate in place (BLAS with beta=1): input i's gradient buffer, allocated
+  // when absent. `fresh` says it holds garbage and must be overwritten, not added to.
+  T* buffer(std::size_t i, bool& fresh) const;
+
+ private:
+  const TapeEntry<T>& entry_;
+};
+
+template <class T>
+class Tape {
+ public:
+  // This thread's innermost tape.
+  static Tape& current();
+
+  void push(TapeEntry<T>&& entry) { entries_.push_back(std::move(entry)); }
+  std::size_t size() const { return entries_.size(); }
+  std::uint64_t id() const { return id_; }
+
+  // One reverse sweep; then, unless retain_graph, frees every entry and starts a new generation.
+  void sweep(bool retain_graph);
+  // Drops every entry unswept (a forward pass whose result is not needed).
+  void clear();
+
+  Tape();
+
+ private:
+  std::vector<TapeEntry<T>> entries_;
+  std::uint64_t id_;
+};
+
+// RAII: a fresh, nested tape for this thread until the scope ends (Stan's start_nested). gradcheck
+// records on one, so checking an op never touches the caller's pending graph.
+template <class T>
+class TapeScope {
+ public:
+  TapeScope();
+  ~TapeScope();
+  TapeScope(const TapeScope&) = delete;
+  TapeScope& operator=(const TapeScope&) = delete;
+};
+
+// Records an op: `value` is its forward result, `inputs` the Variables it was computed from.
+// Nothing is recorded (and `backward` is dropped) under NoGradGuard or when no input requires grad.
+template <class T, class F>
+Variable<T> record(const char* op, Tensor<T>&& value,
+                   std::initializer_list<std::reference_wrapper<const Variable<T>>> inputs, F&& backward) {
+  Variable<T> out(std::move(value));
+  if (!GradMode::is_enabled()) return out;
+  bool any = false;
+  for (const Variable<T>& in : inputs) any = any || in.requires_grad();
+  if (!any) return out;
+
+  auto& tape = Tape<T>::current();
+  GradMeta<T>& meta = *out.meta();
+  meta.requires_grad = true;
+  meta.is_leaf = false;
+  meta.op = op;
+  meta.tape_id = tape.id();
+  TapeEntry<T> entry{out.meta(), {}, BackwardFn<T>(std::forward<F>(backward)), op};
+  entry.inputs.reserve(inputs.size());
+  for (const Variable<T>& in : inputs) entry.inputs.push_back(in.requires_grad() ? in.meta() : nullptr);
+  tape.push(std::move(entry));
+  return out;
+}
+
+// What a backward captures of an input's value: the shared buffer when a gradient will need it,
+// nothing otherwise, so the buffer can be freed after the forward (Flashlight's withoutData).
+template <class T>
+std::shared_ptr<Tensor<T>> keep_if(bool needed, const Variable<T>& v) {
+  return needed ? v.value_ptr() : nullptr;
+}
+
+// Sums `g` over the dims NumPy broadcasting expanded, giving a tensor of `shape`; throws naming `op`
+// when g cannot have come from broadcasting that shape.
+template <class T>
+Tensor<T> sum_to_shape(Tensor<T>&& g, const Shape& shape, const char* op);
+
+}  // namespace tg

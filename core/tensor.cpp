@@ -1,0 +1,29 @@
+#include <tapegrad/core/tensor.hpp>
+
+#include <algorithm>
+
+namespace tg {
+
+Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op) {
+  const std::size_t n = std::max(a.size(), b.size());
+  Shape out(n);
+  for (std::size_t k = 0; k < n; ++k) {
+    const std::size_t da = k < n - a.size() ? 1 : a[k - (n - a.size())];
+    const std::size_t db = k < n - b.size() ? 1 : b[k - (n - b.size())];
+    if (da != db && da != 1 && db != 1)
+      throw Error(std::string(op) + ": shapes " + shape_str(a) + " and " + shape_str(b) +
+                  " do not broadcast (expected equal dims or 1 at each trailing position)");
+    out[k] = std::max(da, db);
+  }
+  return out;
+}
+
+std::size_t normalize_dim(std::ptrdiff_t dim, std::size_t rank, const char* op) {
+  const auto r = static_cast<std::ptrdiff_t>(rank);
+  if (dim < -r || dim >= r || rank == 0)
+    throw Error(std::string(op) + ": dim " + std::to_string(dim) + " is out of range for a tensor of rank " +
+                std::to_string(rank) + " (expected " + std::to_string(-r) + " <= dim < " + std::to_string(r) + ")");
+  return static_cast<std::size_t>(dim < 0 ? dim + r : dim);
+}
+
+}  // namespace tg

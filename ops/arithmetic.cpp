@@ -1,0 +1,102 @@
+#include <tapegrad/ops/arithmetic.hpp>
+
+#include <xtensor/xmath.hpp>
+
+#include <tapegrad/core/tape.hpp>
+
+namespace tg {
+namespace {
+
+template <class T>
+void check_broadcast(const Variable<T>& a, const Variable<T>& b, const char* op) {
+  if (a.shape() != b.shape()) broadcast_shapes(a.shape(), b.shape(), op);
+}
+
+}  // namespace
+
+template <class T>
+Variable<T> add(const Variable<T>& a, const Variable<T>& b) {
+  check_broadcast(a, b, "add");
+  return record<T>("add", Tensor<T>(a.value() + b.value()), {a, b}, [](Tensor<T>& g, Grads<T>& grads) {
+    if (grads.needs(0)) grads.add(0, grads.needs(1) ? Tensor<T>(g) : std::move(g));
+    if (grads.needs(1)) grads.add(1, std::move(g));
+  });
+}
+
+template <class T>
+Variable<T> sub(const Variable<T>& a, const Variable<T>& b) {
+  check_broadcast(a, b, "sub");
+  return record<T>("sub", Tensor<T>(a.value() - b.value()), {a, b}, [](Tensor<T>& g, Grads<T>& grads) {
+    if (grads.needs(1)) grads.add(1, Tensor<T>(-g));
+    if (grads.needs(0)) grads.add(0, std::move(g));
+  });
+}
+
+template <class T>
+Variable<T> mul(const Variable<T>& a, const Variable<T>& b) {
+  check_broadcast(a, b, "mul");
+  return record<T>("mul", Tensor<T>(a.value() * b.value()), {a, b},
+                   [av = keep_if(b.requires_grad(), a), bv = keep_if(a.requires_grad(), b)](Tensor<T>& g,
+                                                                                             Grads<T>& grads) {
+                     if (grads.needs(0)) grads.add(0, Tensor<T>(g * *bv));
+                     if (grads.needs(1)) grads.add(1, Tensor<T>(g * *av));
+                   });
+}
+
+template <class T>
+Variable<T> div(const Variable<T>& a, const Variable<T>& b) {
+  check_broadcast(a, b, "div");
+  return record<T>("div", Tensor<T>(a.value() / b.value()), {a, b},
+                   [av = keep_if(b.requires_grad(), a), bv = b.value_ptr()](Tensor<T>& g, Grads<T>& grads) {
+                     if (grads.needs(0)) grads.add(0, Tensor<T>(g / *bv));
+                     if (grads.needs(1)) grads.add(1, Tensor<T>(-g * *av / (*bv * *bv)));
+                   });
+}
+
+template <class T>
+Variable<T> neg(const Variable<T>& a) {
+  return record<T>("neg", Tensor<T>(-a.value()), {a},
+                   [](Tensor<T>& g, Grads<T>& grads) { grads.add(0, Tensor<T>(-g)); });
+}
+
+template <class T>
+Variable<T> add(const Variable<T>& a, T s) {
+  return record<T>("add", Tensor<T>(a.value() + s), {a},
+                   [](Tensor<T>& g, Grads<T>& grads) { grads.add(0, std::move(g)); });
+}
+
+template <class T>
+Variable<T> mul(const Variable<T>& a, T s) {
+  return record<T>("mul", Tensor<T>(a.value() * s), {a},
+                   [s](Tensor<T>& g, Grads<T>& grads) { grads.add(0, Tensor<T>(g * s)); });
+}
+
+template <class T>
+Variable<T> rsub(const Variable<T>& a, T s) {
+  return record<T>("rsub", Tensor<T>(s - a.value()), {a},
+                   [](Tensor<T>& g, Grads<T>& grads) { grads.add(0, Tensor<T>(-g)); });
+}
+
+template <class T>
+Variable<T> rdiv(const Variable<T>& a, T s) {
+  return record<T>("rdiv", Tensor<T>(s / a.value()), {a},
+                   [s, av = a.value_ptr()](Tensor<T>& g, Grads<T>& grads) {
+                     grads.add(0, Tensor<T>(-s * g / (*av * *av)));
+                   });
+}
+
+#define TG_INSTANTIATE(T)                                                   \
+  template Variable<T> add(const Variable<T>&, const Variable<T>&);         \
+  template Variable<T> sub(const Variable<T>&, const Variable<T>&);         \
+  template Variable<T> mul(const Variable<T>&, const Variable<T>&);         \
+  template Variable<T> div(const Variable<T>&, const Variable<T>&);         \
+  template Variable<T> neg(const Variable<T>&);                             \
+  template Variable<T> add(const Variable<T>&, T);                          \
+  template Variable<T> mul(const Variable<T>&, T);                          \
+  template Variable<T> rsub(const Variable<T>&, T);                         \
+  template Variable<T> rdiv(const Variable<T>&, T);
+TG_INSTANTIATE(float)
+TG_INSTANTIATE(double)
+#undef TG_INSTANTIATE
+
+}  // namespace tg

@@ -1,0 +1,13 @@
+// The umbrella header: all of tapegrad. Include a part's header instead to compile less.
+#pragma once
+
+#include <tapegrad/core/gradcheck.hpp>
+#include <tapegrad/core/grad_mode.hpp>
+#include <tapegrad/core/random.hpp>
+#include <tapegrad/core/tape.hpp>
+#include <tapegrad/core/tensor.hpp>
+#include <tapegrad/core/threads.hpp>
+#include <tapegrad/core/variable.hpp>
+
+#include <tapegrad/ops/arithmetic.hpp>
+#include <tapegrad/ops/matmul.hpp>
