@@ -98,8 +98,9 @@ class TapeScope {
 
 // Records an op: `value` is its forward result, `inputs` the Variables it was computed from.
 // Nothing is recorded (and `backward` is dropped) under NoGradGuard or when no input requires grad.
+// Pass the value as a shared_ptr when the backward captures it too (exp, relu keep their output).
 template <class T, class F>
-Variable<T> record(const char* op, Tensor<T>&& value,
+Variable<T> record(const char* op, std::shared_ptr<Tensor<T>> value,
                    std::initializer_list<std::reference_wrapper<const Variable<T>>> inputs, F&& backward) {
   Variable<T> out(std::move(value));
   if (!GradMode::is_enabled()) return out;
@@ -118,6 +119,12 @@ Variable<T> record(const char* op, Tensor<T>&& value,
   for (const Variable<T>& in : inputs) entry.inputs.push_back(in.requires_grad() ? in.meta() : nullptr);
   tape.push(std::move(entry));
   return out;
+}
+
+template <class T, class F>
+Variable<T> record(const char* op, Tensor<T>&& value,
+                   std::initializer_list<std::reference_wrapper<const Variable<T>>> inputs, F&& backward) {
+  return record<T>(op, std::make_shared<Tensor<T>>(std::move(value)), inputs, std::forward<F>(backward));
 }
 
 // What a backward captures of an input's value: the shared buffer when a gradient will need it,

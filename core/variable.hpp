@@ -30,7 +30,10 @@ class Variable {
 
   Variable() = default;  // undefined: holds nothing until assigned
   explicit Variable(Tensor<T> value, bool requires_grad = false)
-      : value_(std::make_shared<Tensor<T>>(std::move(value))), meta_(std::make_shared<GradMeta<T>>()) {
+      : Variable(std::make_shared<Tensor<T>>(std::move(value)), requires_grad) {}
+  // Wraps an existing buffer without copying it (an op whose backward keeps its own output).
+  explicit Variable(std::shared_ptr<Tensor<T>> value, bool requires_grad = false)
+      : value_(std::move(value)), meta_(std::make_shared<GradMeta<T>>()) {
     meta_->shape = to_shape(value_->shape());
     meta_->requires_grad = requires_grad;
   }
