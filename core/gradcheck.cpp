@@ -32,8 +32,10 @@ std::vector<Tensor<double>> run_backward(const Variable<double>& out, const Tens
 
 }  // namespace
 
-GradcheckResult gradcheck(const GradcheckFn& fn, const std::vector<Variable<double>>& all_inputs,
-                          const GradcheckOptions& opt) {
+namespace {
+
+GradcheckResult check(const GradcheckFn& fn, const std::vector<Variable<double>>& all_inputs,
+                      const GradcheckOptions& opt) {
   std::vector<Variable<double>> inputs;
   std::vector<std::size_t> input_ids;
   for (std::size_t i = 0; i < all_inputs.size(); ++i)
@@ -113,6 +115,18 @@ GradcheckResult gradcheck(const GradcheckFn& fn, const std::vector<Variable<doub
     }
   }
   return result;
+}
+
+}  // namespace
+
+GradcheckResult gradcheck(const GradcheckFn& fn, const std::vector<Variable<double>>& inputs,
+                          const GradcheckOptions& options) {
+  try {
+    return check(fn, inputs, options);
+  } catch (const std::exception& e) {
+    // An op that throws during the check (a backward writing a wrongly shaped gradient, say) fails it.
+    return {false, std::string("gradcheck: the function or its backward threw: ") + e.what()};
+  }
 }
 
 }  // namespace tg

@@ -114,14 +114,24 @@ Tape<T>& Tape<T>::current() {
 
 template <class T>
 void Tape<T>::sweep(bool retain_graph) {
-  for (auto it = entries_.rbegin(); it != entries_.rend(); ++it) {
-    GradMeta<T>& out = *it->output;
-    if (!out.has_grad) continue;
-    Grads<T> grads(*it);
-    it->backward(out.grad, grads);
-    // A non-leaf's gradient is spent once it has reached the inputs (LibTorch keeps none either).
-    out.grad = Tensor<T>();
-    out.has_grad = false;
+  try {
+    for (auto it = entries_.rbegin(); it != entries_.rend(); ++it) {
+      GradMeta<T>& out = *it->output;
+      if (!out.has_grad) continue;
+      Grads<T> grads(*it);
+      it->backward(out.grad, grads);
+      // A non-leaf's gradient is spent once it has reached the inputs (LibTorch keeps none either).
+      out.grad = Tensor<T>();
+      out.has_grad = false;
+    }
+  } catch (...) {
+    // A half-swept graph would feed stale gradients to the next backward: drop it whole.
+    for (auto& e : entries_) {
+      e.output->grad = Tensor<T>();
+      e.output->has_grad = false;
+    }
+    clear();
+    throw;
   }
   if (!retain_graph) clear();
 }
