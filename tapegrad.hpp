@@ -1,6 +1,7 @@
 // The umbrella header: all of tapegrad. Include a part's header instead to compile less.
 #pragma once
 
+#include <tapegrad/core/allocator.hpp>
 #include <tapegrad/core/gradcheck.hpp>
 #include <tapegrad/core/grad_mode.hpp>
 #include <tapegrad/core/random.hpp>

@@ -6,6 +6,9 @@
 #include <xtensor/xmath.hpp>
 
 namespace tg {
+
+bool allocator_is_tuned();  // core/allocator.cpp: referenced so its start-up tuning is linked in
+
 namespace {
 
 std::uint64_t next_tape_id() {
@@ -105,7 +108,9 @@ T* Grads<T>::buffer(std::size_t i, bool& fresh) const {
 }
 
 template <class T>
-Tape<T>::Tape() : id_(next_tape_id()) {}
+Tape<T>::Tape() : id_(next_tape_id()) {
+  (void)allocator_is_tuned();
+}
 
 template <class T>
 Tape<T>& Tape<T>::current() {
