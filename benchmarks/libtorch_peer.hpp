@@ -1,0 +1,33 @@
+// The LibTorch half of bench_mnist: the same epoch (model, batch size, SGD settings, data order
+// policy) through LibTorch 1.13, so the two can be timed in one process run. Kept apart from
+// tapegrad code so that LibTorch's headers compile only in libtorch_peer.cpp.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace peer {
+
+struct Data {
+  const std::uint8_t* train_images;  // n_train x 784, row-major
+  const std::uint8_t* train_labels;
+  std::size_t n_train;
+  const std::uint8_t* valid_images;
+  const std::uint8_t* valid_labels;
+  std::size_t n_valid;
+  float mean, std;  // normalisation, from the training split
+};
+
+struct EpochResult {
+  double seconds;         // the training epoch alone (no evaluation)
+  double train_loss;      // mean over the epoch's batches
+  double valid_accuracy;  // after the epoch
+};
+
+// Trains model "mlp" or "cnn" for one epoch (batch `batch`, SGD lr/momentum, shuffled with `seed`)
+// with `threads` threads for both LibTorch's pool and its BLAS, then evaluates.
+EpochResult libtorch_epoch(const std::string& model, const Data& data, int batch, double lr, double momentum,
+                           int threads, std::uint64_t seed);
+
+}  // namespace peer
