@@ -1,0 +1,67 @@
+#include "mnist_models.hpp"
+
+#include <algorithm>
+
+namespace mnist {
+
+using tg::nn::Conv2d;
+using tg::nn::Conv2dOptions;
+using tg::nn::Linear;
+using tg::nn::ReLU;
+
+std::shared_ptr<tg::nn::Sequential> make_model(const std::string& name) {
+  if (name == "mlp")
+    return std::make_shared<tg::nn::Sequential>(std::make_shared<Linear>(784, 50), std::make_shared<ReLU>(),
+                                                std::make_shared<Linear>(50, 10));
+  if (name == "cnn")
+    return std::make_shared<tg::nn::Sequential>(
+        std::make_shared<Conv2d>(Conv2dOptions(1, 8, 5).stride(2).padding(2)), std::make_shared<ReLU>(),
+        std::make_shared<Conv2d>(Conv2dOptions(8, 16, 3).stride(2).padding(1)), std::make_shared<ReLU>(),
+        std::make_shared<Conv2d>(Conv2dOptions(16, 32, 3).stride(2).padding(1)), std::make_shared<ReLU>(),
+        std::make_shared<tg::nn::Flatten>(), std::make_shared<Linear>(512, 10));
+  throw tg::Error("make_model: unknown model '" + name + "' (expected mlp or cnn)");
+}
+
+bool takes_flat_images(const std::string& name) { return name == "mlp"; }
+
+double train_epoch(tg::nn::Module& model, tg::data::DataLoader& loader, tg::optim::Optimizer& optimizer,
+                   const std::function<void(std::size_t, double)>& on_batch) {
+  model.train();
+  double loss_sum = 0;
+  std::size_t i = 0;
+  for (const tg::data::Batch& batch : loader) {
+    optimizer.zero_grad();
+    auto loss = tg::nn::functional::cross_entropy(model.forward(batch.x), batch.y);
+    loss.backward();
+    optimizer.step();
+    loss_sum += loss.item();
+    if (on_batch) on_batch(i, loss.item());
+    ++i;
+  }
+  return i ? loss_sum / static_cast<double>(i) : 0.0;
+}
+
+double accuracy(tg::nn::Module& model, const tg::data::Dataset& data, bool flat_images) {
+  tg::NoGradGuard no_grad;
+  model.eval();
+  tg::data::DataLoaderOptions options;
+  options.batch_size = 1000;
+  options.shuffle = false;
+  options.flatten = flat_images;
+  tg::data::DataLoader loader(data, options);
+  std::size_t correct = 0;
+  for (const tg::data::Batch& batch : loader) {
+    const tg::Variable<float> out = model.forward(batch.x);
+    const auto& logits = out.value();
+    const std::size_t n = logits.shape()[0], classes = logits.shape()[1];
+    const float* row = logits.data();
+    for (std::size_t i = 0; i < n; ++i, row += classes) {
+      const auto best = static_cast<std::int64_t>(std::max_element(row, row + classes) - row);
+      correct += best == batch.y(i);
+    }
+  }
+  model.train();
+  return data.size() ? static_cast<double>(correct) / static_cast<double>(data.size()) : 0.0;
+}
+
+}  // namespace mnist

@@ -1,0 +1,28 @@
+// The MNIST models and the epoch loop, shared by the trainer (examples/train_mnist) and the
+// side-by-side benchmark (benchmarks/bench_mnist), so both run exactly the same step.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <tapegrad/tapegrad.hpp>
+
+namespace mnist {
+
+// "mlp": Linear(784,50)-ReLU-Linear(50,10), the walkthrough's; it takes flattened images (B, 784).
+// "cnn": Conv2d(1,8,5,s2,p2)-ReLU-Conv2d(8,16,3,s2,p1)-ReLU-Conv2d(16,32,3,s2,p1)-ReLU-Flatten-
+//        Linear(512,10); it takes images (B, 1, 28, 28).
+std::shared_ptr<tg::nn::Sequential> make_model(const std::string& name);
+bool takes_flat_images(const std::string& name);
+
+// One pass over the loader: zero_grad, forward, cross-entropy, backward, step, for every batch.
+// `on_batch(i, loss)` runs after each step (progress display). Returns the mean batch loss.
+double train_epoch(tg::nn::Module& model, tg::data::DataLoader& loader, tg::optim::Optimizer& optimizer,
+                   const std::function<void(std::size_t, double)>& on_batch = {});
+
+// Classification accuracy over a whole split, in eval mode and without recording.
+double accuracy(tg::nn::Module& model, const tg::data::Dataset& data, bool flat_images);
+
+}  // namespace mnist

@@ -1,0 +1,153 @@
+// Trains an MLP or a CNN on MNIST or Fashion-MNIST with SGD, printing per epoch the training loss,
+// validation accuracy, time and throughput, and at the end the test accuracy.
+//   build/examples/train_mnist --model cnn --epochs 3
+#include <unistd.h>
+
+#include <boost/program_options.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <optional>
+
+#include "mnist_models.hpp"
+
+namespace po = boost::program_options;
+
+namespace {
+
+struct Config {
+  std::string model, dataset, data_dir, save, load, metrics_csv;
+  int epochs, threads;
+  std::size_t batch_size, train_rows;
+  double lr, momentum, weight_decay;
+  std::uint64_t seed;
+};
+
+// Parses the command line; prints help and returns nothing when --help is given. Throws
+// po::error (a usage error) for bad values.
+std::optional<Config> parse(int argc, char** argv) {
+  Config c;
+  po::options_description opts("train_mnist: train an MLP or CNN on MNIST with tapegrad\n\nOptions");
+  opts.add_options()
+    ("help,h", "print this help and exit")
+    ("model", po::value(&c.model)->default_value("mlp"), "mlp (784-50-10) or cnn (three stride-2 convs)")
+    ("dataset", po::value(&c.dataset)->default_value("mnist"), "mnist or fashion (Fashion-MNIST)")
+    ("data-dir", po::value(&c.data_dir), "folder holding the four IDX files (default: $TAPEGRAD_DATA_DIR/mnist, "
+                                         "or /usr/share/datasets/fashion-mnist for fashion)")
+    ("epochs", po::value(&c.epochs)->default_value(5), "training epochs (0: only evaluate, e.g. with --load)")
+    ("batch-size", po::value(&c.batch_size)->default_value(64), "mini-batch size")
+    ("lr", po::value(&c.lr)->default_value(0.05), "SGD learning rate")
+    ("momentum", po::value(&c.momentum)->default_value(0.9), "SGD momentum")
+    ("weight-decay", po::value(&c.weight_decay)->default_value(0.0), "SGD weight decay (L2)")
+    ("seed", po::value(&c.seed)->default_value(1), "seed of the initialisation and the shuffling")
+    ("threads", po::value(&c.threads)->default_value(1), "threads for BLAS (tapegrad's only thread pool)")
+    ("train-rows", po::value(&c.train_rows)->default_value(0), "train on only the first N training rows (0: all)")
+    ("save", po::value(&c.save), "write the trained parameters to this .npz file")
+    ("load", po::value(&c.load), "start from the parameters in this .npz file")
+    ("metrics-csv", po::value(&c.metrics_csv), "write one CSV row per epoch to this file");
+  po::variables_map vm;
+  po::store(po::parse_command_line(argc, argv, opts), vm);
+  if (vm.count("help")) {
+    std::cout << opts << "\n";
+    return std::nullopt;
+  }
+  po::notify(vm);
+  auto bad = [](const std::string& what) { throw po::error(what); };
+  if (c.model != "mlp" && c.model != "cnn") bad("--model must be mlp or cnn, got '" + c.model + "'");
+  if (c.dataset != "mnist" && c.dataset != "fashion") bad("--dataset must be mnist or fashion, got '" + c.dataset + "'");
+  if (c.epochs < 0) bad("--epochs must be >= 0");
+  if (c.batch_size == 0) bad("--batch-size must be >= 1");
+  if (!(c.lr > 0)) bad("--lr must be > 0");
+  if (!(c.momentum >= 0 && c.momentum < 1)) bad("--momentum must be in [0, 1)");
+  if (!(c.weight_decay >= 0)) bad("--weight-decay must be >= 0");
+  if (c.threads < 1) bad("--threads must be >= 1");
+  if (c.data_dir.empty())
+    c.data_dir = c.dataset == "mnist" ? tg::data::mnist_dir() : tg::data::fashion_mnist_dir();
+  return c;
+}
+
+// A one-line progress bar, redrawn in place; only on a terminal.
+void draw_progress(int epoch, std::size_t done, std::size_t total, double loss) {
+  const int width = 30, filled = static_cast<int>(width * done / total);
+  std::printf("\repoch %d [%.*s%*s] %3zu%% loss %.4f", epoch, filled, "==============================",
+              width - filled, "", 100 * done / total, loss);
+  std::fflush(stdout);
+}
+
+int run(const Config& c) {
+  tg::set_num_threads(c.threads);
+  tg::manual_seed(c.seed);
+  const tg::data::MNIST data(c.data_dir);
+  tg::data::Dataset train = data.split(tg::data::Split::Train);
+  if (c.train_rows > 0 && c.train_rows < train.size()) {
+    train.images.resize(c.train_rows * train.pixels());
+    train.labels.resize(c.train_rows);
+  }
+  const auto& valid = data.split(tg::data::Split::Valid);
+  const auto& test = data.split(tg::data::Split::Test);
+  const bool flat = mnist::takes_flat_images(c.model);
+
+  auto model = mnist::make_model(c.model);
+  if (!c.load.empty()) tg::nn::load(*model, c.load);
+  std::cout << model << "\n"
+            << model->parameter_count() << " parameters; " << c.dataset << ": " << train.size() << " training, "
+            << valid.size() << " validation, " << test.size() << " test images; batch " << c.batch_size
+            << ", SGD lr " << c.lr << " momentum " << c.momentum << ", " << c.threads << " thread(s)\n";
+
+  tg::optim::SGD optimizer(model->parameters(),
+                           tg::optim::SGDOptions(c.lr).momentum(c.momentum).weight_decay(c.weight_decay));
+  tg::data::DataLoaderOptions loader_options;
+  loader_options.batch_size = c.batch_size;
+  loader_options.flatten = flat;
+  tg::data::DataLoader loader(train, loader_options);
+
+  std::ofstream csv;
+  if (!c.metrics_csv.empty()) {
+    csv.open(c.metrics_csv);
+    if (!csv) throw tg::Error("train_mnist: cannot write " + c.metrics_csv);
+    csv << "epoch,train_loss,valid_accuracy,seconds,samples_per_second\n";
+  }
+  const bool terminal = isatty(STDOUT_FILENO);
+  for (int epoch = 1; epoch <= c.epochs; ++epoch) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const double loss = mnist::train_epoch(*model, loader, optimizer, [&](std::size_t i, double batch_loss) {
+      if (terminal && (i % 20 == 0 || i + 1 == loader.size())) draw_progress(epoch, i + 1, loader.size(), batch_loss);
+    });
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double acc = mnist::accuracy(*model, valid, flat);
+    const double rate = static_cast<double>(train.size()) / seconds;
+    if (terminal) std::printf("\r%*s\r", 70, "");
+    std::printf("epoch %d  train loss %.4f  validation accuracy %.2f%%  %.2f s  %.0f samples/s\n", epoch, loss,
+                100 * acc, seconds, rate);
+    std::fflush(stdout);
+    if (csv) csv << epoch << "," << loss << "," << acc << "," << seconds << "," << rate << "\n";
+  }
+  if (!c.save.empty()) {
+    tg::nn::save(*model, c.save);
+    std::printf("saved the parameters to %s\n", c.save.c_str());
+  }
+  std::printf("validation accuracy: %.2f%%\n", 100 * mnist::accuracy(*model, valid, flat));
+  std::printf("test accuracy: %.2f%%\n", 100 * mnist::accuracy(*model, test, flat));
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::optional<Config> config;
+  try {
+    config = parse(argc, argv);
+  } catch (const po::error& e) {
+    std::cerr << "train_mnist: " << e.what() << "\n(see train_mnist --help)\n";
+    return 2;
+  }
+  if (!config) return 0;
+  try {
+    return run(*config);
+  } catch (const std::exception& e) {
+    std::cerr << "train_mnist: " << e.what() << "\n";
+    return 1;
+  }
+}
