@@ -10,5 +10,8 @@
 #include <tapegrad/core/threads.hpp>
 #include <tapegrad/core/variable.hpp>
 
+#include <tapegrad/ops/activations.hpp>
 #include <tapegrad/ops/arithmetic.hpp>
 #include <tapegrad/ops/matmul.hpp>
+#include <tapegrad/ops/reduce.hpp>
+#include <tapegrad/ops/unary.hpp>
