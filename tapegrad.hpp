@@ -10,4 +10,7 @@
 #include <tapegrad/core/variable.hpp>
 
 #include <tapegrad/ops/arithmetic.hpp>
+#include <tapegrad/ops/loss.hpp>
 #include <tapegrad/ops/matmul.hpp>
+#include <tapegrad/ops/shape.hpp>
+#include <tapegrad/ops/softmax.hpp>
