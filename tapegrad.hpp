@@ -1,9 +1,8 @@
 // The umbrella header: all of tapegrad. Include a part's header instead to compile less.
 #pragma once
-
 #include <tapegrad/core/allocator.hpp>
-#include <tapegrad/core/gradcheck.hpp>
 #include <tapegrad/core/grad_mode.hpp>
+#include <tapegrad/core/gradcheck.hpp>
 #include <tapegrad/core/random.hpp>
 #include <tapegrad/core/tape.hpp>
 #include <tapegrad/core/tensor.hpp>
@@ -12,6 +11,10 @@
 
 #include <tapegrad/ops/activations.hpp>
 #include <tapegrad/ops/arithmetic.hpp>
+#include <tapegrad/ops/loss.hpp>
 #include <tapegrad/ops/matmul.hpp>
 #include <tapegrad/ops/reduce.hpp>
+#include <tapegrad/ops/shape.hpp>
+#include <tapegrad/ops/softmax.hpp>
 #include <tapegrad/ops/unary.hpp>
+
