@@ -11,3 +11,6 @@
 
 #include <tapegrad/ops/arithmetic.hpp>
 #include <tapegrad/ops/matmul.hpp>
+
+#include <tapegrad/optim/optimizer.hpp>
+#include <tapegrad/optim/sgd.hpp>
