@@ -14,3 +14,8 @@
 
 #include <tapegrad/optim/optimizer.hpp>
 #include <tapegrad/optim/sgd.hpp>
+
+#include <tapegrad/data/dataloader.hpp>
+#include <tapegrad/data/dataset.hpp>
+#include <tapegrad/data/idx.hpp>
+#include <tapegrad/data/mnist.hpp>
