@@ -18,3 +18,11 @@
 #include <tapegrad/ops/softmax.hpp>
 #include <tapegrad/ops/unary.hpp>
 
+#include <tapegrad/optim/optimizer.hpp>
+#include <tapegrad/optim/sgd.hpp>
+
+#include <tapegrad/data/dataloader.hpp>
+#include <tapegrad/data/dataset.hpp>
+#include <tapegrad/data/idx.hpp>
+#include <tapegrad/data/mnist.hpp>
+

@@ -1,0 +1,59 @@
+#include <tapegrad/data/dataloader.hpp>
+
+#include <algorithm>
+#include <numeric>
+#include <string>
+
+#include <tapegrad/core/random.hpp>
+
+namespace tg::data {
+
+DataLoader::DataLoader(const Dataset& data, DataLoaderOptions options)
+    : data_(data),
+      options_(options),
+      engine_(options.seed ? *options.seed : generator()()),
+      order_(data.size()),
+      scale_(static_cast<float>(1.0 / data.std)),
+      shift_(static_cast<float>(-data.mean / data.std)) {
+  if (options_.batch_size == 0) throw Error("DataLoader: expected batch_size >= 1, got 0");
+  if (!(data.std > 0.0)) throw Error("DataLoader: expected a dataset std > 0, got " + std::to_string(data.std));
+  if (data.images.size() != data.size() * data.pixels())
+    throw Error("DataLoader: expected " + std::to_string(data.size()) + " images of " + std::to_string(data.rows) +
+                "x" + std::to_string(data.cols) + " = " + std::to_string(data.size() * data.pixels()) +
+                " pixels (one per label), got " + std::to_string(data.images.size()));
+  std::iota(order_.begin(), order_.end(), std::size_t{0});
+}
+
+std::size_t DataLoader::size() const {
+  const std::size_t n = data_.size(), b = options_.batch_size;
+  return options_.drop_last ? n / b : (n + b - 1) / b;
+}
+
+void DataLoader::new_epoch() {
+  if (!options_.shuffle) return;
+  std::iota(order_.begin(), order_.end(), std::size_t{0});
+  std::shuffle(order_.begin(), order_.end(), engine_);
+}
+
+Batch DataLoader::batch(std::size_t i) const {
+  if (i >= size())
+    throw Error("DataLoader: batch " + std::to_string(i) + " is out of range (expected < " + std::to_string(size()) +
+                " batches per epoch)");
+  const std::size_t begin = i * options_.batch_size;
+  const std::size_t b = std::min(options_.batch_size, data_.size() - begin);
+  const std::size_t px = data_.pixels();
+
+  Tensor<float> x = options_.flatten ? Tensor<float>::from_shape({b, px})
+                                     : Tensor<float>::from_shape({b, 1, data_.rows, data_.cols});
+  Labels y = Labels::from_shape({b});
+  float* dst = x.data();
+  for (std::size_t r = 0; r < b; ++r, dst += px) {
+    const std::size_t row = order_[begin + r];
+    const std::uint8_t* src = data_.images.data() + row * px;
+    for (std::size_t k = 0; k < px; ++k) dst[k] = static_cast<float>(src[k]) * scale_ + shift_;
+    y.data()[r] = data_.labels[row];
+  }
+  return Batch{Variable<float>(std::move(x)), std::move(y)};
+}
+
+}  // namespace tg::data
