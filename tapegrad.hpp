@@ -11,8 +11,12 @@
 
 #include <tapegrad/ops/activations.hpp>
 #include <tapegrad/ops/arithmetic.hpp>
+#include <tapegrad/ops/conv2d.hpp>
+#include <tapegrad/ops/im2col.hpp>
+#include <tapegrad/ops/linear.hpp>
 #include <tapegrad/ops/loss.hpp>
 #include <tapegrad/ops/matmul.hpp>
+#include <tapegrad/ops/pool.hpp>
 #include <tapegrad/ops/reduce.hpp>
 #include <tapegrad/ops/shape.hpp>
 #include <tapegrad/ops/softmax.hpp>
