@@ -44,7 +44,7 @@ class DataLoader {
 
   // Batches per epoch: ceil(N / batch_size), or floor with drop_last.
   std::size_t size() const;
-  // Batch i of the current epoch (0 <= i < size()).
+  // Batch i of the current epoch (0 <= i < size()); before the first epoch, in dataset order.
   Batch batch(std::size_t i) const;
   // Starts a new epoch: draws a new order when shuffling.
   void new_epoch();
