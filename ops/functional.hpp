@@ -1,0 +1,32 @@
+// tg::nn::functional: the neural-network ops under the names LibTorch users reach for
+// (namespace F = tg::nn::functional; F::relu(x), F::cross_entropy(logits, y)). They are the same
+// functions as tg::relu, tg::cross_entropy, ...: one implementation, two spellings.
+#pragma once
+
+#include <tapegrad/ops/activations.hpp>
+#include <tapegrad/ops/conv2d.hpp>
+#include <tapegrad/ops/linear.hpp>
+#include <tapegrad/ops/loss.hpp>
+#include <tapegrad/ops/pool.hpp>
+#include <tapegrad/ops/shape.hpp>
+#include <tapegrad/ops/softmax.hpp>
+
+namespace tg::nn::functional {
+
+using tg::conv2d;
+using tg::cross_entropy;
+using tg::flatten;
+using tg::leaky_relu;
+using tg::linear;
+using tg::log_softmax;
+using tg::logsumexp;
+using tg::max_pool2d;
+using tg::mse_loss;
+using tg::nll_loss;
+using tg::relu;
+using tg::sigmoid;
+using tg::softmax;
+using tg::tanh;
+using tg::Reduction;
+
+}  // namespace tg::nn::functional
