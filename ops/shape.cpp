@@ -6,6 +6,7 @@
 
 #include <tapegrad/core/tape.hpp>
 #include <tapegrad/ops/detail/index_check.hpp>
+#include <tapegrad/ops/detail/zeroed_grad_buffer.hpp>
 
 namespace tg {
 namespace {
@@ -14,24 +15,14 @@ std::size_t product(Shape::const_iterator first, Shape::const_iterator last) {
   return std::accumulate(first, last, std::size_t{1}, std::multiplies<>());
 }
 
-// A tensor seen around one dim as (outer, size, inner): every op here moves contiguous runs of
-// `inner` elements, so this is all the index arithmetic they need.
+// A tensor seen around one dim as (outer, size, inner): narrow and index_select move contiguous runs
+// of `inner` elements, so this is all the index arithmetic they need.
 struct Slabs {
   std::size_t outer, size, inner;
 };
 
 Slabs slabs(const Shape& shape, std::size_t dim) {
   return {product(shape.begin(), shape.begin() + dim), shape[dim], product(shape.begin() + dim + 1, shape.end())};
-}
-
-// The gradient of an op that picks elements of its input: input 0's gradient buffer, zeroed when it
-// is new, ready for the op to scatter-add into (no input-sized temporary when one already exists).
-template <class T>
-T* zeroed_grad_buffer(Grads<T>& grads, std::size_t numel) {
-  bool fresh = false;
-  T* dx = grads.buffer(0, fresh);
-  if (fresh) std::fill_n(dx, numel, T(0));
-  return dx;
 }
 
 // ---- reshape ----
@@ -232,9 +223,10 @@ Variable<T> narrow(const Variable<T>& x, std::ptrdiff_t dim, std::ptrdiff_t star
   out_shape[d] = static_cast<std::size_t>(length);
   Tensor<T> out = Tensor<T>::from_shape(out_shape);
   const T* s = x.value().data();
-  for (std::size_t o = 0; o < in.outer; ++o) std::copy_n(s + o * in.size * in.inner + offset, block, out.data() + o * block);
+  for (std::size_t o = 0; o < in.outer; ++o)
+    std::copy_n(s + o * in.size * in.inner + offset, block, out.data() + o * block);
   return record<T>("narrow", std::move(out), {x}, [in, offset, block](Tensor<T>& g, Grads<T>& grads) {
-    T* dx = zeroed_grad_buffer(grads, in.outer * in.size * in.inner);
+    T* dx = detail::zeroed_grad_buffer(grads, 0, in.outer * in.size * in.inner);
     const T* gp = g.data();
     for (std::size_t o = 0; o < in.outer; ++o) {
       T* dst = dx + o * in.size * in.inner + offset;
@@ -260,7 +252,7 @@ Variable<T> index_select(const Variable<T>& x, std::ptrdiff_t dim, const Labels&
   for (std::size_t o = 0; o < in.outer; ++o)
     for (std::size_t j : picks) dst = std::copy_n(s + (o * in.size + j) * in.inner, in.inner, dst);
   return record<T>("index_select", std::move(out), {x}, [in, picks = std::move(picks)](Tensor<T>& g, Grads<T>& grads) {
-    T* dx = zeroed_grad_buffer(grads, in.outer * in.size * in.inner);
+    T* dx = detail::zeroed_grad_buffer(grads, 0, in.outer * in.size * in.inner);
     const T* src = g.data();
     for (std::size_t o = 0; o < in.outer; ++o)
       for (std::size_t j : picks) {  // repeated indices accumulate
@@ -288,7 +280,7 @@ Variable<T> gather(const Variable<T>& x, std::ptrdiff_t dim, const Labels& index
   T* ov = out.data();
   for_each_gathered(s, d, index, [&](std::size_t p, std::size_t offset) { ov[p] = xv[offset]; });
   return record<T>("gather", std::move(out), {x}, [s, d, index = Labels(index)](Tensor<T>& g, Grads<T>& grads) {
-    T* dx = zeroed_grad_buffer(grads, product(s.begin(), s.end()));
+    T* dx = detail::zeroed_grad_buffer(grads, 0, product(s.begin(), s.end()));
     const T* gv = g.data();
     for_each_gathered(s, d, index, [&](std::size_t p, std::size_t offset) { dx[offset] += gv[p]; });
   });

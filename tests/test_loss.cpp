@@ -90,8 +90,8 @@ TEST_CASE("nll_loss and cross_entropy gradchecks: every reduction, repeated targ
     CHECK_GRADCHECK([&](const V& in) { return tg::nll_loss(tg::log_softmax(in[0], 1), target, r); }, {x});
   }
   // the same logits twice: the second backward accumulates into the first's gradient buffer
-  CHECK_GRADCHECK([&](const V& in) { return tg::cross_entropy(in[0], target) * tg::cross_entropy(in[0], Labels{1, 2, 3, 4}); },
-                  {x});
+  const Labels other{1, 2, 3, 4};
+  CHECK_GRADCHECK([&](const V& in) { return tg::cross_entropy(in[0], target) * tg::cross_entropy(in[0], other); }, {x});
   auto small = rand_var({3, 2}, 22);
   CHECK_GRADCHECK([](const V& in) { return tg::cross_entropy(in[0], Labels{1, 1, 0}); }, {small});
 }
@@ -137,8 +137,8 @@ TEST_CASE("losses: bad shapes and targets throw naming the op") {
   CHECK_THROWS_WITH_AS(tg::cross_entropy(logits, Labels{0, 1, 2}),
                        "cross_entropy: expected target of shape (N,) = (2,) for logits of shape (2, 3), got (3,)",
                        tg::Error);
-  CHECK_THROWS_WITH_AS(tg::nll_loss(logits, Labels{{0, 1}}), doctest::Contains("nll_loss: expected target of shape (N,)"),
-                       tg::Error);
+  CHECK_THROWS_WITH_AS(tg::nll_loss(logits, Labels{{0, 1}}),
+                       doctest::Contains("nll_loss: expected target of shape (N,)"), tg::Error);
   CHECK_THROWS_WITH_AS(tg::cross_entropy(logits, Labels{0, 3}),
                        "cross_entropy: target 3 at position 1 is out of range for 3 classes, expected 0 <= target < 3",
                        tg::Error);

@@ -112,8 +112,8 @@ TEST_CASE("transpose and permute: gradchecks for every pair and order") {
     CAPTURE(b);
     CHECK_GRADCHECK([a = a, b = b](const V& in) { return tg::transpose(in[0], a, b); }, {y});
   }
-  for (std::vector<std::ptrdiff_t> dims :
-       std::vector<std::vector<std::ptrdiff_t>>{{0, 1, 2}, {0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}, {-1, 0, 1}}) {
+  using Dims = std::vector<std::ptrdiff_t>;
+  for (Dims dims : std::vector<Dims>{{0, 1, 2}, {0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}, {-1, 0, 1}}) {
     CAPTURE(tg::shape_str(dims));
     CHECK_GRADCHECK([dims](const V& in) { return tg::permute(in[0], dims); }, {y});
   }
@@ -194,7 +194,8 @@ TEST_CASE("index_select: gradchecks on every dim, with repeats") {
 TEST_CASE("index_select: bad indices throw naming the op, the value, its position and the dim size") {
   auto x = iota_var({3, 2}, false);
   CHECK_THROWS_WITH_AS(tg::index_select(x, 0, Labels{0, 3}),
-                       "index_select: index 3 at position 1 is out of range for dim 0 of size 3, expected 0 <= index < 3",
+                       "index_select: index 3 at position 1 is out of range for dim 0 of size 3, "
+                       "expected 0 <= index < 3",
                        tg::Error);
   CHECK_THROWS_WITH_AS(tg::index_select(x, 1, Labels{-1}),
                        doctest::Contains("index_select: index -1 at position 0 is out of range for dim 1 of size 2"),
@@ -232,7 +233,8 @@ TEST_CASE("gather: gradchecks on every dim, with repeats") {
 TEST_CASE("gather: bad indices throw naming the op, the value, its position and the dim size") {
   auto x = iota_var({2, 2}, false);
   CHECK_THROWS_WITH_AS(tg::gather(x, 1, Labels{{0, 1}, {2, 0}}),
-                       "gather: index 2 at position (1, 0) is out of range for dim 1 of size 2, expected 0 <= index < 2",
+                       "gather: index 2 at position (1, 0) is out of range for dim 1 of size 2, "
+                       "expected 0 <= index < 2",
                        tg::Error);
   CHECK_THROWS_WITH_AS(tg::gather(x, 0, Labels{{0, -3}}),
                        doctest::Contains("gather: index -3 at position (0, 1) is out of range for dim 0 of size 2"),

@@ -56,7 +56,8 @@ TEST_CASE("softmax family of a 2x2, along each dim, with keepdim") {
   CHECK(tgtest::allclose(tg::softmax(x, 0).value(),
                          Tensor<double>{{1 / (1 + e), 3 / (3 + e)}, {e / (1 + e), e / (3 + e)}}));
   CHECK(tgtest::allclose(tg::log_softmax(x, 0).value(),
-                         Tensor<double>{{-std::log(1 + e), ln3 - std::log(3 + e)}, {1 - std::log(1 + e), 1 - std::log(3 + e)}}));
+                         Tensor<double>{{-std::log(1 + e), ln3 - std::log(3 + e)},
+                                        {1 - std::log(1 + e), 1 - std::log(3 + e)}}));
 }
 
 TEST_CASE("softmax family in float on rows long enough for SIMD, against std::exp") {
