@@ -191,11 +191,15 @@ bool beats(T candidate, T best) {
 template <class T>
 void max_block(const T* src, const Block& b, T* values, std::int64_t* indices) {
   for (std::size_t o = 0; o < b.outer; ++o, src += b.n * b.inner, values += b.inner, indices += b.inner) {
-    if (b.inner == 1) {  // one contiguous row: keep the running max in a register
+    if (b.inner == 1) {  // one contiguous row: a scalar scan (rows of one-element loops are slow)
+      T best = src[0];
       std::size_t at = 0;
       for (std::size_t j = 1; j < b.n; ++j)
-        if (beats(src[j], src[at])) at = j;
-      *values = src[at];
+        if (beats(src[j], best)) {
+          best = src[j];
+          at = j;
+        }
+      *values = best;
       *indices = static_cast<std::int64_t>(at);
       continue;
     }
