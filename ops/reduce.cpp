@@ -4,6 +4,8 @@
 #include <string>
 #include <utility>
 
+#include <xtensor/xnoalias.hpp>
+
 #include <tapegrad/core/tape.hpp>
 
 namespace tg {
@@ -25,9 +27,14 @@ Block block_of(const Shape& shape, std::size_t begin, std::size_t end) {
 template <class F>
 void for_each_in_block(const Block& b, F f) {
   std::size_t k = 0;
-  for (std::size_t o = 0; o < b.outer; ++o)
+  for (std::size_t o = 0; o < b.outer; ++o) {
+    if (b.inner == 1) {  // a reduced last dim: one flat loop per row, not a loop of one-element loops
+      for (std::size_t j = 0; j < b.n; ++j) f(k++, o);
+      continue;
+    }
     for (std::size_t j = 0; j < b.n; ++j)
       for (std::size_t i = 0; i < b.inner; ++i) f(k++, o * b.inner + i);
+  }
 }
 
 // What a reduction removes, as runs of consecutive reduced dims: each run is one Block, so a sum over
@@ -167,20 +174,35 @@ Variable<T> sum_or_mean(const Variable<T>& x, Reduction r, bool average, const c
   });
 }
 
-// NaN is the largest value: equal to another NaN and larger than any number, so it is never lost.
+// NaN counts as the largest value, equal to any other NaN, so a NaN input is never lost. Both tests
+// use only quiet comparisons combined without branches, which lets GCC vectorise the loops using them.
 template <class T>
 bool same_value(T a, T b) {
-  return a == b || (a != a && b != b);
+  return (a == b) | ((a != a) & (b != b));
 }
+// Whether `candidate` replaces `best` in a max scan: it is larger, or it is NaN and best is not yet
+// (so the first NaN, like the first of tied maxima, is kept).
 template <class T>
 bool beats(T candidate, T best) {
-  return candidate > best || (candidate != candidate && best == best);
+  return !(candidate <= best) && best == best;
 }
 
 // Along the block's middle dim: the largest value and its first position.
 template <class T>
 void max_block(const T* src, const Block& b, T* values, std::int64_t* indices) {
   for (std::size_t o = 0; o < b.outer; ++o, src += b.n * b.inner, values += b.inner, indices += b.inner) {
+    if (b.inner == 1) {  // one contiguous row: a scalar scan (rows of one-element loops are slow)
+      T best = src[0];
+      std::size_t at = 0;
+      for (std::size_t j = 1; j < b.n; ++j)
+        if (beats(src[j], best)) {
+          best = src[j];
+          at = j;
+        }
+      *values = best;
+      *indices = static_cast<std::int64_t>(at);
+      continue;
+    }
     std::copy(src, src + b.inner, values);
     std::fill(indices, indices + b.inner, 0);
     for (std::size_t j = 1; j < b.n; ++j) {
@@ -251,7 +273,7 @@ Variable<T> amax(const Variable<T>& x, std::ptrdiff_t dim, bool keepdim) {
                      for (std::size_t k = 0; k < g.size(); ++k) g.data()[k] /= T(ties[k]);
                      Tensor<T> dx = expand_reduced(g, r, T(1));
                      for_each_in_block(b, [&](std::size_t in, std::size_t o) {
-                       if (!same_value(xs[in], maxima[o])) dx.data()[in] = T(0);
+                       dx.data()[in] = same_value(xs[in], maxima[o]) ? dx.data()[in] : T(0);
                      });
                      grads.add(0, std::move(dx));
                    });

@@ -20,6 +20,7 @@ Variable<double> away_from_zero(const tg::Shape& shape, unsigned seed) {
 // Whether `op` lets its input's buffer go once the forward is done (its backward keeps only its output).
 template <class Op>
 bool frees_input(Op op) {
+  tg::TapeScope<double> scope;  // leaves no pending graph behind
   Variable<double> leaf(Tensor<double>{-1.0, 0.5}, true);
   auto h = leaf * 2.0;  // a non-leaf that only this op's backward could keep alive
   std::weak_ptr<Tensor<double>> h_value = h.value_ptr();

@@ -78,7 +78,7 @@ TEST_CASE("unary gradchecks on 3-D inputs") {
   CHECK_GRADCHECK([](const V& in) { return tg::exp(in[0]); }, {any});
   CHECK_GRADCHECK([](const V& in) { return tg::log(in[0]); }, {pos});
   CHECK_GRADCHECK([](const V& in) { return tg::sqrt(in[0]); }, {pos});
-  for (double p : {2.0, 0.5, -1.5, 1.0, 0.0}) {
+  for (double p : {2.0, 3.0, 0.5, -1.0, -1.5, 1.0, 0.0}) {
     CAPTURE(p);
     CHECK_GRADCHECK([p](const V& in) { return tg::pow(in[0], p); }, {pos});
   }
