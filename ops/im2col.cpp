@@ -54,28 +54,37 @@ const T* zero_padded(const T* image, const Conv2dGeometry& g) {
 
 // The copy loops take the column stride as a template argument for the common 1 and 2: with a
 // literal stride the compiler vectorises the short rows and drops the per-row stride dispatch.
+// (The geometry is copied into locals: the loops then keep every counter in a register.)
 template <class T, class Stride>
 void im2col_rows(const T* padded, const Conv2dGeometry& g, Stride stride_w, T* cols) {
-  const std::size_t Hp = padded_height(g), Wp = padded_width(g);
-  for (std::size_t c = 0; c < g.channels; ++c)
-    for (std::size_t ki = 0; ki < g.kernel_h; ++ki)
-      for (std::size_t kj = 0; kj < g.kernel_w; ++kj) {
+  const std::size_t Wp = padded_width(g), plane = padded_height(g) * Wp, row_step = g.stride_h * Wp;
+  const std::size_t OH = g.out_h, OW = g.out_w, C = g.channels, KH = g.kernel_h, KW = g.kernel_w;
+  for (std::size_t c = 0; c < C; ++c)
+    for (std::size_t ki = 0; ki < KH; ++ki)
+      for (std::size_t kj = 0; kj < KW; ++kj, cols += OH * OW) {
         // Row (c, ki, kj) of cols: the pixel under tap (ki, kj) for each output position, in order.
-        const T* src = padded + (c * Hp + ki) * Wp + kj;
-        for (std::size_t oh = 0; oh < g.out_h; ++oh, src += g.stride_h * Wp, cols += g.out_w)
-          for (std::size_t ow = 0; ow < g.out_w; ++ow) cols[ow] = src[ow * stride_w];
+        const T* tap = padded + c * plane + ki * Wp + kj;
+        for (std::size_t oh = 0; oh < OH; ++oh) {
+          const T* src = tap + oh * row_step;
+          T* dst = cols + oh * OW;
+          for (std::size_t ow = 0; ow < OW; ++ow) dst[ow] = src[ow * stride_w];
+        }
       }
 }
 
 template <class T, class Stride>
 void col2im_rows(const T* cols, const Conv2dGeometry& g, Stride stride_w, T* padded) {
-  const std::size_t Hp = padded_height(g), Wp = padded_width(g);
-  for (std::size_t c = 0; c < g.channels; ++c)
-    for (std::size_t ki = 0; ki < g.kernel_h; ++ki)
-      for (std::size_t kj = 0; kj < g.kernel_w; ++kj) {
-        T* dst = padded + (c * Hp + ki) * Wp + kj;
-        for (std::size_t oh = 0; oh < g.out_h; ++oh, dst += g.stride_h * Wp, cols += g.out_w)
-          for (std::size_t ow = 0; ow < g.out_w; ++ow) dst[ow * stride_w] += cols[ow];
+  const std::size_t Wp = padded_width(g), plane = padded_height(g) * Wp, row_step = g.stride_h * Wp;
+  const std::size_t OH = g.out_h, OW = g.out_w, C = g.channels, KH = g.kernel_h, KW = g.kernel_w;
+  for (std::size_t c = 0; c < C; ++c)
+    for (std::size_t ki = 0; ki < KH; ++ki)
+      for (std::size_t kj = 0; kj < KW; ++kj, cols += OH * OW) {
+        T* tap = padded + c * plane + ki * Wp + kj;
+        for (std::size_t oh = 0; oh < OH; ++oh) {
+          T* dst = tap + oh * row_step;
+          const T* src = cols + oh * OW;
+          for (std::size_t ow = 0; ow < OW; ++ow) dst[ow * stride_w] += src[ow];
+        }
       }
 }
 
