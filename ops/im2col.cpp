@@ -1,8 +1,9 @@
 #include <tapegrad/ops/im2col.hpp>
 
 #include <algorithm>
-#include <cstring>
 #include <string>
+#include <type_traits>
+#include <vector>
 
 #include <tapegrad/core/tensor.hpp>
 
@@ -10,19 +11,6 @@ namespace tg {
 namespace {
 
 std::string pair_str(std::size_t a, std::size_t b) { return shape_str(std::array<std::size_t, 2>{a, b}); }
-
-// The output positions o in [lo, hi) at which kernel tap `tap` lands on the input (not the padding):
-// 0 <= o*stride + tap - pad < in. Computed once per tap, so the copy loops carry no bounds checks.
-struct TapRange {
-  std::size_t lo, hi;
-};
-
-TapRange tap_range(std::size_t tap, std::size_t pad, std::size_t stride, std::size_t in, std::size_t out) {
-  const std::size_t lo = pad > tap ? (pad - tap + stride - 1) / stride : 0;
-  const std::size_t hi = in + pad > tap ? (in + pad - tap + stride - 1) / stride : 0;
-  const std::size_t h = std::min(hi, out);
-  return {std::min(lo, h), h};
-}
 
 }  // namespace
 
@@ -43,53 +31,99 @@ Conv2dGeometry conv2d_geometry(const char* op, std::size_t channels, std::size_t
           (padded_h - kernel[0]) / stride[0] + 1, (padded_w - kernel[1]) / stride[1] + 1};
 }
 
+namespace {
+
+std::size_t padded_height(const Conv2dGeometry& g) { return g.height + 2 * g.pad_h; }
+std::size_t padded_width(const Conv2dGeometry& g) { return g.width + 2 * g.pad_w; }
+bool has_padding(const Conv2dGeometry& g) { return g.pad_h > 0 || g.pad_w > 0; }
+
+// The image with its zero border written out, so that every kernel tap reads in bounds and the copy
+// loops need no range checks. A per-thread buffer: conv2d calls this once per image.
+template <class T>
+const T* zero_padded(const T* image, const Conv2dGeometry& g) {
+  if (!has_padding(g)) return image;
+  thread_local std::vector<T> buffer;
+  const std::size_t Hp = padded_height(g), Wp = padded_width(g);
+  buffer.assign(g.channels * Hp * Wp, T(0));
+  for (std::size_t c = 0; c < g.channels; ++c)
+    for (std::size_t h = 0; h < g.height; ++h)
+      std::copy_n(image + (c * g.height + h) * g.width, g.width, buffer.data() + (c * Hp + h + g.pad_h) * Wp + g.pad_w);
+  return buffer.data();
+}
+
+
+// The copy loops take the column stride as a template argument for the common 1 and 2: with a
+// literal stride the compiler vectorises the short rows and drops the per-row stride dispatch.
+// (The geometry is copied into locals: the loops then keep every counter in a register.)
+template <class T, class Stride>
+void im2col_rows(const T* padded, const Conv2dGeometry& g, Stride stride_w, T* cols) {
+  const std::size_t Wp = padded_width(g), plane = padded_height(g) * Wp, row_step = g.stride_h * Wp;
+  const std::size_t OH = g.out_h, OW = g.out_w, C = g.channels, KH = g.kernel_h, KW = g.kernel_w;
+  for (std::size_t c = 0; c < C; ++c)
+    for (std::size_t ki = 0; ki < KH; ++ki)
+      for (std::size_t kj = 0; kj < KW; ++kj, cols += OH * OW) {
+        // Row (c, ki, kj) of cols: the pixel under tap (ki, kj) for each output position, in order.
+        const T* tap = padded + c * plane + ki * Wp + kj;
+        for (std::size_t oh = 0; oh < OH; ++oh) {
+          const T* src = tap + oh * row_step;
+          T* dst = cols + oh * OW;
+          for (std::size_t ow = 0; ow < OW; ++ow) dst[ow] = src[ow * stride_w];
+        }
+      }
+}
+
+template <class T, class Stride>
+void col2im_rows(const T* cols, const Conv2dGeometry& g, Stride stride_w, T* padded) {
+  const std::size_t Wp = padded_width(g), plane = padded_height(g) * Wp, row_step = g.stride_h * Wp;
+  const std::size_t OH = g.out_h, OW = g.out_w, C = g.channels, KH = g.kernel_h, KW = g.kernel_w;
+  for (std::size_t c = 0; c < C; ++c)
+    for (std::size_t ki = 0; ki < KH; ++ki)
+      for (std::size_t kj = 0; kj < KW; ++kj, cols += OH * OW) {
+        T* tap = padded + c * plane + ki * Wp + kj;
+        for (std::size_t oh = 0; oh < OH; ++oh) {
+          T* dst = tap + oh * row_step;
+          const T* src = cols + oh * OW;
+          for (std::size_t ow = 0; ow < OW; ++ow) dst[ow * stride_w] += src[ow];
+        }
+      }
+}
+
+template <std::size_t S>
+using Literal = std::integral_constant<std::size_t, S>;
+
+}  // namespace
+
 template <class T>
 void im2col(const T* image, const Conv2dGeometry& g, T* cols) {
-  const std::size_t H = g.height, W = g.width, OH = g.out_h, OW = g.out_w;
-  for (std::size_t c = 0; c < g.channels; ++c) {
-    const T* plane = image + c * H * W;
-    for (std::size_t ki = 0; ki < g.kernel_h; ++ki) {
-      const TapRange rows = tap_range(ki, g.pad_h, g.stride_h, H, OH);
-      for (std::size_t kj = 0; kj < g.kernel_w; ++kj, cols += OH * OW) {
-        const TapRange cs = tap_range(kj, g.pad_w, g.stride_w, W, OW);
-        std::fill(cols, cols + rows.lo * OW, T(0));
-        for (std::size_t oh = rows.lo; oh < rows.hi; ++oh) {
-          T* dst = cols + oh * OW;
-          std::fill(dst, dst + cs.lo, T(0));
-          if (cs.hi > cs.lo) {
-            const T* src = plane + (oh * g.stride_h + ki - g.pad_h) * W + (cs.lo * g.stride_w + kj - g.pad_w);
-            if (g.stride_w == 1) {
-              std::memcpy(dst + cs.lo, src, (cs.hi - cs.lo) * sizeof(T));
-            } else {
-              for (std::size_t k = 0, n = cs.hi - cs.lo; k < n; ++k) dst[cs.lo + k] = src[k * g.stride_w];
-            }
-          }
-          std::fill(dst + cs.hi, dst + OW, T(0));
-        }
-        std::fill(cols + rows.hi * OW, cols + OH * OW, T(0));
-      }
-    }
-  }
+  const T* padded = zero_padded(image, g);
+  if (g.stride_w == 1) return im2col_rows(padded, g, Literal<1>(), cols);
+  if (g.stride_w == 2) return im2col_rows(padded, g, Literal<2>(), cols);
+  im2col_rows(padded, g, g.stride_w, cols);
 }
 
 template <class T>
 void col2im(const T* cols, const Conv2dGeometry& g, T* image) {
-  const std::size_t H = g.height, W = g.width, OH = g.out_h, OW = g.out_w;
-  for (std::size_t c = 0; c < g.channels; ++c) {
-    T* plane = image + c * H * W;
-    for (std::size_t ki = 0; ki < g.kernel_h; ++ki) {
-      const TapRange rows = tap_range(ki, g.pad_h, g.stride_h, H, OH);
-      for (std::size_t kj = 0; kj < g.kernel_w; ++kj, cols += OH * OW) {
-        const TapRange cs = tap_range(kj, g.pad_w, g.stride_w, W, OW);
-        if (cs.hi == cs.lo) continue;  // this tap only ever lands on the padding
-        for (std::size_t oh = rows.lo; oh < rows.hi; ++oh) {
-          const T* src = cols + oh * OW + cs.lo;
-          T* dst = plane + (oh * g.stride_h + ki - g.pad_h) * W + (cs.lo * g.stride_w + kj - g.pad_w);
-          for (std::size_t k = 0, n = cs.hi - cs.lo; k < n; ++k) dst[k * g.stride_w] += src[k];
-        }
-      }
-    }
+  // With padding, scatter into a zeroed padded buffer, then add its interior: taps on the border drop.
+  thread_local std::vector<T> buffer;
+  const std::size_t Hp = padded_height(g), Wp = padded_width(g);
+  T* target = image;
+  if (has_padding(g)) {
+    buffer.assign(g.channels * Hp * Wp, T(0));
+    target = buffer.data();
   }
+  if (g.stride_w == 1)
+    col2im_rows(cols, g, Literal<1>(), target);
+  else if (g.stride_w == 2)
+    col2im_rows(cols, g, Literal<2>(), target);
+  else
+    col2im_rows(cols, g, g.stride_w, target);
+  if (target == image) return;
+  for (std::size_t c = 0; c < g.channels; ++c)
+    for (std::size_t h = 0; h < g.height; ++h) {
+      const T* src = target + (c * Hp + h + g.pad_h) * Wp + g.pad_w;
+      T* dst = image + (c * g.height + h) * g.width;
+      for (std::size_t w = 0; w < g.width; ++w) dst[w] += src[w];
+    }
 }
 
 template void im2col<float>(const float*, const Conv2dGeometry&, float*);

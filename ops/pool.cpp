@@ -1,7 +1,6 @@
 #include <tapegrad/ops/pool.hpp>
 
 #include <algorithm>
-#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <memory>
@@ -12,6 +11,38 @@
 
 namespace tg {
 
+namespace {
+
+// One (H, W) plane -> out (OH, OW) and, per output, the plane index of its maximum.
+template <class T>
+void max_pool_plane(const T* src, const Conv2dGeometry& g, T* out, std::int32_t* argmax) {
+  const std::size_t W = g.width;
+  for (std::size_t oh = 0; oh < g.out_h; ++oh) {
+    // The window clipped to the input: padding is -infinity, so it never wins.
+    const std::size_t top = oh * g.stride_h, h_lo = std::max(top, g.pad_h) - g.pad_h;
+    const std::size_t h_hi = std::min(top + g.kernel_h - g.pad_h, g.height);
+    for (std::size_t ow = 0; ow < g.out_w; ++ow) {
+      const std::size_t left = ow * g.stride_w, w_lo = std::max(left, g.pad_w) - g.pad_w;
+      const std::size_t w_hi = std::min(left + g.kernel_w - g.pad_w, W);
+      // Row-major order, strict '>': the first of equal maxima wins. A NaN wins over any number.
+      std::size_t at = h_lo * W + w_lo;
+      T best = src[at];
+      for (std::size_t h = h_lo; h < h_hi; ++h)
+        for (std::size_t w = w_lo; w < w_hi; ++w) {
+          const T v = src[h * W + w];
+          if (v > best || v != v) {
+            best = v;
+            at = h * W + w;
+          }
+        }
+      out[oh * g.out_w + ow] = best;
+      argmax[oh * g.out_w + ow] = static_cast<std::int32_t>(at);
+    }
+  }
+}
+
+}  // namespace
+
 template <class T>
 Variable<T> max_pool2d(const Variable<T>& x, std::array<std::size_t, 2> kernel, std::array<std::size_t, 2> stride,
                        std::array<std::size_t, 2> padding) {
@@ -20,36 +51,17 @@ Variable<T> max_pool2d(const Variable<T>& x, std::array<std::size_t, 2> kernel, 
     throw Error("max_pool2d: padding " + shape_str(padding) + " must be at most half the kernel " + shape_str(kernel));
   const Shape& xs = x.shape();
   const Conv2dGeometry g = conv2d_geometry("max_pool2d", xs[1], xs[2], xs[3], kernel, stride, padding);
-  const std::size_t H = g.height, W = g.width, plane = H * W, L = g.out_size(), planes = xs[0] * xs[1];
+  const std::size_t plane = g.height * g.width, L = g.out_size(), planes = xs[0] * xs[1];
   if (plane > std::size_t(std::numeric_limits<std::int32_t>::max()))
     throw Error("max_pool2d: input plane " + shape_str(xs) + " has more than 2^31 elements");
 
   Tensor<T> out = Tensor<T>::from_shape({xs[0], xs[1], g.out_h, g.out_w});
-  // Where each maximum came from, as an index into its (H, W) plane: all the backward needs.
+  // Where each maximum came from, as an index into its (H, W) plane: all the backward needs. Without
+  // a backward to come, one plane's worth of scratch.
   const bool track = GradMode::is_enabled() && x.requires_grad();
-  std::shared_ptr<std::int32_t[]> argmax(track ? new std::int32_t[planes * L] : nullptr);
-  for (std::size_t p = 0; p < planes; ++p) {
-    const T* src = x.value().data() + p * plane;
-    T* dst = out.data() + p * L;
-    std::int32_t* am = track ? argmax.get() + p * L : nullptr;
-    for (std::size_t oh = 0; oh < g.out_h; ++oh) {
-      // The window clipped to the input: padding is -infinity, so it never wins.
-      const std::size_t top = oh * g.stride_h, h_lo = std::max(top, g.pad_h) - g.pad_h;
-      const std::size_t h_hi = std::min(top + g.kernel_h - g.pad_h, H);
-      for (std::size_t ow = 0; ow < g.out_w; ++ow) {
-        const std::size_t left = ow * g.stride_w, w_lo = std::max(left, g.pad_w) - g.pad_w;
-        const std::size_t w_hi = std::min(left + g.kernel_w - g.pad_w, W);
-        std::size_t best = h_lo * W + w_lo;
-        for (std::size_t h = h_lo; h < h_hi; ++h)
-          for (std::size_t w = w_lo; w < w_hi; ++w) {
-            const T v = src[h * W + w];
-            if (v > src[best] || std::isnan(v)) best = h * W + w;
-          }
-        dst[oh * g.out_w + ow] = src[best];
-        if (am) am[oh * g.out_w + ow] = static_cast<std::int32_t>(best);
-      }
-    }
-  }
+  std::shared_ptr<std::int32_t[]> argmax(new std::int32_t[track ? planes * L : L]);
+  for (std::size_t p = 0; p < planes; ++p)
+    max_pool_plane(x.value().data() + p * plane, g, out.data() + p * L, argmax.get() + (track ? p * L : 0));
 
   return record<T>("max_pool2d", std::move(out), {x},
                    [argmax, planes, plane, L](Tensor<T>& gy, Grads<T>& grads) {
