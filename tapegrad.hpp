@@ -10,4 +10,8 @@
 #include <tapegrad/core/variable.hpp>
 
 #include <tapegrad/ops/arithmetic.hpp>
+#include <tapegrad/ops/conv2d.hpp>
+#include <tapegrad/ops/im2col.hpp>
+#include <tapegrad/ops/linear.hpp>
 #include <tapegrad/ops/matmul.hpp>
+#include <tapegrad/ops/pool.hpp>

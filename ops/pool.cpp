@@ -1,0 +1,70 @@
+#include <tapegrad/ops/pool.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <memory>
+
+#include <tapegrad/core/grad_mode.hpp>
+#include <tapegrad/core/tape.hpp>
+#include <tapegrad/ops/im2col.hpp>
+
+namespace tg {
+
+template <class T>
+Variable<T> max_pool2d(const Variable<T>& x, std::array<std::size_t, 2> kernel, std::array<std::size_t, 2> stride,
+                       std::array<std::size_t, 2> padding) {
+  if (x.dim() != 4) throw Error("max_pool2d: expected input (N, C, H, W), got " + shape_str(x.shape()));
+  if (2 * padding[0] > kernel[0] || 2 * padding[1] > kernel[1])
+    throw Error("max_pool2d: padding " + shape_str(padding) + " must be at most half the kernel " + shape_str(kernel));
+  const Shape& xs = x.shape();
+  const Conv2dGeometry g = conv2d_geometry("max_pool2d", xs[1], xs[2], xs[3], kernel, stride, padding);
+  const std::size_t H = g.height, W = g.width, plane = H * W, L = g.out_size(), planes = xs[0] * xs[1];
+  if (plane > std::size_t(std::numeric_limits<std::int32_t>::max()))
+    throw Error("max_pool2d: input plane " + shape_str(xs) + " has more than 2^31 elements");
+
+  Tensor<T> out = Tensor<T>::from_shape({xs[0], xs[1], g.out_h, g.out_w});
+  // Where each maximum came from, as an index into its (H, W) plane: all the backward needs.
+  const bool track = GradMode::is_enabled() && x.requires_grad();
+  std::shared_ptr<std::int32_t[]> argmax(track ? new std::int32_t[planes * L] : nullptr);
+  for (std::size_t p = 0; p < planes; ++p) {
+    const T* src = x.value().data() + p * plane;
+    T* dst = out.data() + p * L;
+    std::int32_t* am = track ? argmax.get() + p * L : nullptr;
+    for (std::size_t oh = 0; oh < g.out_h; ++oh) {
+      // The window clipped to the input: padding is -infinity, so it never wins.
+      const std::size_t top = oh * g.stride_h, h_lo = std::max(top, g.pad_h) - g.pad_h;
+      const std::size_t h_hi = std::min(top + g.kernel_h - g.pad_h, H);
+      for (std::size_t ow = 0; ow < g.out_w; ++ow) {
+        const std::size_t left = ow * g.stride_w, w_lo = std::max(left, g.pad_w) - g.pad_w;
+        const std::size_t w_hi = std::min(left + g.kernel_w - g.pad_w, W);
+        std::size_t best = h_lo * W + w_lo;
+        for (std::size_t h = h_lo; h < h_hi; ++h)
+          for (std::size_t w = w_lo; w < w_hi; ++w) {
+            const T v = src[h * W + w];
+            if (v > src[best] || std::isnan(v)) best = h * W + w;
+          }
+        dst[oh * g.out_w + ow] = src[best];
+        if (am) am[oh * g.out_w + ow] = static_cast<std::int32_t>(best);
+      }
+    }
+  }
+
+  return record<T>("max_pool2d", std::move(out), {x},
+                   [argmax, planes, plane, L](Tensor<T>& gy, Grads<T>& grads) {
+                     bool fresh = false;
+                     T* dx = grads.buffer(0, fresh);
+                     if (fresh) std::fill(dx, dx + planes * plane, T(0));
+                     const T* g = gy.data();
+                     for (std::size_t p = 0; p < planes; ++p)
+                       for (std::size_t k = 0; k < L; ++k) dx[p * plane + argmax[p * L + k]] += g[p * L + k];
+                   });
+}
+
+template Variable<float> max_pool2d(const Variable<float>&, std::array<std::size_t, 2>, std::array<std::size_t, 2>,
+                                    std::array<std::size_t, 2>);
+template Variable<double> max_pool2d(const Variable<double>&, std::array<std::size_t, 2>, std::array<std::size_t, 2>,
+                                     std::array<std::size_t, 2>);
+
+}  // namespace tg
