@@ -15,3 +15,12 @@
 #include <tapegrad/ops/linear.hpp>
 #include <tapegrad/ops/matmul.hpp>
 #include <tapegrad/ops/pool.hpp>
+
+#include <tapegrad/modules/checkpoint.hpp>
+#include <tapegrad/modules/conv2d.hpp>
+#include <tapegrad/modules/init.hpp>
+#include <tapegrad/modules/linear.hpp>
+#include <tapegrad/modules/max_pool2d.hpp>
+#include <tapegrad/modules/module.hpp>
+#include <tapegrad/modules/sequential.hpp>
+#include <tapegrad/modules/size2.hpp>

@@ -2,6 +2,7 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -355,26 +356,30 @@ void load(Module& module, const std::string& path) {
     entries.erase(format);
   }
 
-  // Check everything, gathering every problem, before touching the module.
+  // Check everything, gathering the problems, before touching the module.
   auto targets = module.named_parameters();
   for (auto& buffer : module.named_buffers()) targets.push_back(std::move(buffer));
-  std::string problems;
-  auto note = [&](const std::string& problem) { problems += (problems.empty() ? "" : "; ") + problem; };
+  std::vector<std::string> problems;
+  std::set<std::string> expected;
   for (const auto& [name, v] : targets) {
+    expected.insert(name);
     const auto found = entries.find(name);
     if (found == entries.end()) {
-      note("missing entry '" + name + "' (expected shape " + shape_str(v.shape()) + ")");
+      problems.push_back("missing entry '" + name + "' (expected shape " + shape_str(v.shape()) + ")");
     } else if (const std::string problem = mismatch(found->second, v.shape()); !problem.empty()) {
-      note("entry '" + name + "' " + problem);
+      problems.push_back("entry '" + name + "' " + problem);
     }
   }
-  std::set<std::string> names;
-  for (const auto& target : targets) names.insert(target.first);
-  for (const auto& entry : entries) {
-    const std::string& name = entry.first;
-    if (!names.count(name)) note("unexpected entry '" + name + "' (the module has no parameter or buffer of that name)");
+  for (const auto& entry : entries)
+    if (!expected.count(entry.first))
+      problems.push_back("unexpected entry '" + entry.first + "' (not a parameter or buffer of the module)");
+  if (!problems.empty()) {
+    constexpr std::size_t shown = 8;  // a wholly different model would list every name
+    std::string text;
+    for (std::size_t i = 0; i < std::min(shown, problems.size()); ++i) text += (i ? "; " : "") + problems[i];
+    if (problems.size() > shown) text += "; and " + std::to_string(problems.size() - shown) + " more";
+    archive.fail("does not match the module: " + text);
   }
-  if (!problems.empty()) archive.fail("does not match the module: " + problems);
 
   for (auto& [name, v] : targets) std::memcpy(v.value().data(), entries.at(name).data, v.numel() * sizeof(float));
 }

@@ -22,11 +22,11 @@ Variable<T> fill(Variable<T>& v, Dist dist) {
 }
 
 template <class T>
-Variable<T> fill_normal(Variable<T>& v, double mean, double std, const char* op) {
+Variable<T> fill_normal(Variable<T>& v, double mean, double stddev, const char* op) {
   check_defined(v, op);
-  if (!(std >= 0.0)) throw Error(std::string(op) + ": expected std >= 0, got " + std::to_string(std));
-  if (std == 0.0) return fill(v, [mean](auto&) { return T(mean); });  // std::normal_distribution needs std > 0
-  return fill(v, std::normal_distribution<T>(T(mean), T(std)));
+  if (!(stddev >= 0.0)) throw Error(std::string(op) + ": expected std >= 0, got " + std::to_string(stddev));
+  if (stddev == 0.0) return fill(v, [mean](auto&) { return T(mean); });  // std::normal_distribution needs std > 0
+  return fill(v, std::normal_distribution<T>(T(mean), T(stddev)));
 }
 
 template <class T>
@@ -38,9 +38,19 @@ Variable<T> fill_uniform(Variable<T>& v, double low, double high, const char* op
   return fill(v, std::uniform_real_distribution<T>(T(low), T(high)));
 }
 
-std::size_t fan(const Shape& shape, FanMode mode) {
-  const auto [fan_in, fan_out] = calculate_fan_in_and_fan_out(shape);
-  return mode == FanMode::FanIn ? fan_in : fan_out;
+// The weight's (fan_in, fan_out), or an Error naming `op` when it has none (rank < 2).
+template <class T>
+std::pair<std::size_t, std::size_t> fans(const Variable<T>& v, const char* op) {
+  if (v.dim() < 2)
+    throw Error(std::string(op) + ": expected a weight of rank >= 2 (out, in, ...) to compute its fans, got shape " +
+                shape_str(v.shape()));
+  return calculate_fan_in_and_fan_out(v.shape());
+}
+
+template <class T>
+double fan(const Variable<T>& v, FanMode mode, const char* op) {
+  const auto [fan_in, fan_out] = fans(v, op);
+  return double(mode == FanMode::FanIn ? fan_in : fan_out);
 }
 
 }  // namespace
@@ -70,15 +80,15 @@ template <class T>
 Variable<T> kaiming_normal_(Variable<T>& v, double a, FanMode mode, Nonlinearity nonlinearity) {
   check_defined(v, "kaiming_normal_");
   if (v.numel() == 0) return v;
-  const double std = calculate_gain(nonlinearity, a) / std::sqrt(double(fan(v.shape(), mode)));
-  return fill_normal(v, 0.0, std, "kaiming_normal_");
+  const double stddev = calculate_gain(nonlinearity, a) / std::sqrt(fan(v, mode, "kaiming_normal_"));
+  return fill_normal(v, 0.0, stddev, "kaiming_normal_");
 }
 
 template <class T>
 Variable<T> kaiming_uniform_(Variable<T>& v, double a, FanMode mode, Nonlinearity nonlinearity) {
   check_defined(v, "kaiming_uniform_");
   if (v.numel() == 0) return v;
-  const double bound = std::sqrt(3.0) * calculate_gain(nonlinearity, a) / std::sqrt(double(fan(v.shape(), mode)));
+  const double bound = std::sqrt(3.0) * calculate_gain(nonlinearity, a) / std::sqrt(fan(v, mode, "kaiming_uniform_"));
   return fill_uniform(v, -bound, bound, "kaiming_uniform_");
 }
 
@@ -86,7 +96,7 @@ template <class T>
 Variable<T> xavier_normal_(Variable<T>& v, double gain) {
   check_defined(v, "xavier_normal_");
   if (v.numel() == 0) return v;
-  const auto [fan_in, fan_out] = calculate_fan_in_and_fan_out(v.shape());
+  const auto [fan_in, fan_out] = fans(v, "xavier_normal_");
   return fill_normal(v, 0.0, gain * std::sqrt(2.0 / double(fan_in + fan_out)), "xavier_normal_");
 }
 
@@ -94,7 +104,7 @@ template <class T>
 Variable<T> xavier_uniform_(Variable<T>& v, double gain) {
   check_defined(v, "xavier_uniform_");
   if (v.numel() == 0) return v;
-  const auto [fan_in, fan_out] = calculate_fan_in_and_fan_out(v.shape());
+  const auto [fan_in, fan_out] = fans(v, "xavier_uniform_");
   const double bound = std::sqrt(3.0) * gain * std::sqrt(2.0 / double(fan_in + fan_out));
   return fill_uniform(v, -bound, bound, "xavier_uniform_");
 }
@@ -114,8 +124,8 @@ Variable<T> ones_(Variable<T>& v) {
 }
 
 template <class T>
-Variable<T> normal_(Variable<T>& v, double mean, double std) {
-  return fill_normal(v, mean, std, "normal_");
+Variable<T> normal_(Variable<T>& v, double mean, double stddev) {
+  return fill_normal(v, mean, stddev, "normal_");
 }
 
 template <class T>
