@@ -9,12 +9,15 @@
 #include <tapegrad/core/threads.hpp>
 #include <tapegrad/core/variable.hpp>
 
+#include <tapegrad/ops/activations.hpp>
 #include <tapegrad/ops/arithmetic.hpp>
 #include <tapegrad/ops/conv2d.hpp>
 #include <tapegrad/ops/im2col.hpp>
 #include <tapegrad/ops/linear.hpp>
 #include <tapegrad/ops/matmul.hpp>
 #include <tapegrad/ops/pool.hpp>
+#include <tapegrad/ops/reduce.hpp>
+#include <tapegrad/ops/unary.hpp>
 
 #include <tapegrad/modules/checkpoint.hpp>
 #include <tapegrad/modules/conv2d.hpp>

@@ -1,0 +1,288 @@
+#include <tapegrad/ops/reduce.hpp>
+
+#include <algorithm>
+#include <string>
+#include <utility>
+
+#include <tapegrad/core/tape.hpp>
+
+namespace tg {
+namespace {
+
+// A tensor seen as (outer, n, inner) around the consecutive dims [begin, end): element (o, j, i) is
+// at (o * n + j) * inner + i. Reducing over j is then a loop over contiguous rows of `inner` values.
+struct Block {
+  std::size_t outer = 1, n = 1, inner = 1;
+};
+
+Block block_of(const Shape& shape, std::size_t begin, std::size_t end) {
+  Block b;
+  for (std::size_t d = 0; d < shape.size(); ++d) (d < begin ? b.outer : d < end ? b.n : b.inner) *= shape[d];
+  return b;
+}
+
+// Calls f(input offset, output offset) for each element (o, j, i) of a block, in memory order.
+template <class F>
+void for_each_in_block(const Block& b, F f) {
+  std::size_t k = 0;
+  for (std::size_t o = 0; o < b.outer; ++o)
+    for (std::size_t j = 0; j < b.n; ++j)
+      for (std::size_t i = 0; i < b.inner; ++i) f(k++, o * b.inner + i);
+}
+
+// What a reduction removes, as runs of consecutive reduced dims: each run is one Block, so a sum over
+// dims (0, 2) is two block sums and a sum over (1, 2) is one.
+struct Reduction {
+  Shape in_shape;
+  Shape kept_shape;  // in_shape with each reduced dim set to 1: the keepdim shape
+  Shape out_shape;   // kept_shape, or without the reduced dims unless keepdim
+  std::vector<std::pair<std::size_t, std::size_t>> runs;  // [begin, end) of each run of reduced dims
+  std::size_t count = 1;                                  // input elements per output element
+};
+
+Reduction make_reduction(const Shape& in_shape, const std::vector<bool>& reduced, bool keepdim) {
+  Reduction r{in_shape, in_shape, {}, {}, 1};
+  for (std::size_t d = 0; d < in_shape.size(); ++d) {
+    if (!reduced[d]) {
+      r.out_shape.push_back(in_shape[d]);
+      continue;
+    }
+    r.kept_shape[d] = 1;
+    r.count *= in_shape[d];
+    if (keepdim) r.out_shape.push_back(1);
+    if (r.runs.empty() || r.runs.back().second != d) r.runs.emplace_back(d, d);
+    r.runs.back().second = d + 1;
+  }
+  // Reducing a 0-d tensor: one empty run, whose block (1, 1, 1) copies the single element.
+  if (r.runs.empty()) r.runs.emplace_back(0, 0);
+  return r;
+}
+
+Reduction reduce_all(const Shape& shape) { return make_reduction(shape, std::vector<bool>(shape.size(), true), false); }
+
+Reduction reduce_dims(const Shape& shape, const std::vector<std::ptrdiff_t>& dims, bool keepdim, const char* op) {
+  if (dims.empty())
+    throw Error(std::string(op) + ": expected at least one dim in dims, got none (" + op +
+                "(x) without dims reduces every element)");
+  std::vector<bool> reduced(shape.size(), false);
+  for (const std::ptrdiff_t dim : dims) {
+    const std::size_t d = normalize_dim(dim, shape.size(), op);
+    if (reduced[d])
+      throw Error(std::string(op) + ": dims " + shape_str(dims) + " name dim " + std::to_string(d) +
+                  " more than once for an input of shape " + shape_str(shape) + " (expected distinct dims)");
+    reduced[d] = true;
+  }
+  return make_reduction(shape, reduced, keepdim);
+}
+
+// Sum of n contiguous values. Eight partial sums let the compiler vectorise (one accumulator is a
+// serial chain of adds, about 10x slower on a 64x784 row sum) and round a little less.
+template <class T>
+T sum_contiguous(const T* s, std::size_t n) {
+  T part[8] = {};
+  std::size_t k = 0;
+  for (; k + 8 <= n; k += 8)
+    for (std::size_t l = 0; l < 8; ++l) part[l] += s[k + l];
+  T total = ((part[0] + part[1]) + (part[2] + part[3])) + ((part[4] + part[5]) + (part[6] + part[7]));
+  for (; k < n; ++k) total += s[k];
+  return total;
+}
+
+// dst(o, i) = sum over j of src(o, j, i). With inner > 1 this adds whole rows (sum over dim 0 of
+// (N, M) is N contiguous row adds); xtensor's lazy xt::sum over axis 0 is about 10x slower.
+template <class T>
+void sum_block(const T* src, const Block& b, T* dst) {
+  for (std::size_t o = 0; o < b.outer; ++o, src += b.n * b.inner, dst += b.inner) {
+    if (b.inner == 1) {
+      *dst = sum_contiguous(src, b.n);
+      continue;
+    }
+    std::fill(dst, dst + b.inner, T(0));
+    for (std::size_t j = 0; j < b.n; ++j) {
+      const T* row = src + j * b.inner;
+      for (std::size_t i = 0; i < b.inner; ++i) dst[i] += row[i];
+    }
+  }
+}
+
+// dst(o, j, i) = scale * src(o, i): the reverse of sum_block.
+template <class T>
+void expand_block(const T* src, const Block& b, T scale, T* dst) {
+  for (std::size_t o = 0; o < b.outer; ++o, src += b.inner, dst += b.n * b.inner) {
+    if (b.inner == 1) {
+      std::fill(dst, dst + b.n, scale * *src);
+      continue;
+    }
+    for (std::size_t j = 0; j < b.n; ++j) {
+      T* row = dst + j * b.inner;
+      for (std::size_t i = 0; i < b.inner; ++i) row[i] = scale * src[i];
+    }
+  }
+}
+
+// x summed over the reduction's dims, one run at a time, shaped as the reduction's output.
+template <class T>
+Tensor<T> sum_over(const Tensor<T>& x, const Reduction& r) {
+  Tensor<T> partial;
+  const T* src = x.data();
+  Shape shape = r.in_shape;
+  for (const auto& [begin, end] : r.runs) {
+    const Block b = block_of(shape, begin, end);
+    std::fill(shape.begin() + begin, shape.begin() + end, 1);
+    Tensor<T> next = Tensor<T>::from_shape(shape);
+    sum_block(src, b, next.data());
+    partial = std::move(next);
+    src = partial.data();
+  }
+  partial.reshape(r.out_shape);
+  return partial;
+}
+
+// The gradient of a reduction's input: g (of the output's shape) copied along every reduced dim, times
+// scale. The one place sum, mean and amax broadcast their gradient back.
+template <class T>
+Tensor<T> expand_reduced(const Tensor<T>& g, const Reduction& r, T scale) {
+  Tensor<T> expanded;
+  const T* src = g.data();
+  Shape shape = r.kept_shape;
+  for (const auto& [begin, end] : r.runs) {
+    std::copy(r.in_shape.begin() + begin, r.in_shape.begin() + end, shape.begin() + begin);
+    Tensor<T> next = Tensor<T>::from_shape(shape);
+    expand_block(src, block_of(shape, begin, end), scale, next.data());
+    scale = T(1);
+    expanded = std::move(next);
+    src = expanded.data();
+  }
+  return expanded;
+}
+
+template <class T>
+Variable<T> sum_or_mean(const Variable<T>& x, Reduction r, bool average, const char* op) {
+  Tensor<T> out = sum_over(x.value(), r);
+  // mean of no elements is 0 / 0 = NaN, as in torch.
+  if (average) xt::noalias(out) /= T(r.count);
+  const T scale = average ? T(1) / T(r.count) : T(1);
+  return record<T>(op, std::move(out), {x}, [r = std::move(r), scale](Tensor<T>& g, Grads<T>& grads) {
+    grads.add(0, expand_reduced(g, r, scale));
+  });
+}
+
+// NaN is the largest value: equal to another NaN and larger than any number, so it is never lost.
+template <class T>
+bool same_value(T a, T b) {
+  return a == b || (a != a && b != b);
+}
+template <class T>
+bool beats(T candidate, T best) {
+  return candidate > best || (candidate != candidate && best == best);
+}
+
+// Along the block's middle dim: the largest value and its first position.
+template <class T>
+void max_block(const T* src, const Block& b, T* values, std::int64_t* indices) {
+  for (std::size_t o = 0; o < b.outer; ++o, src += b.n * b.inner, values += b.inner, indices += b.inner) {
+    std::copy(src, src + b.inner, values);
+    std::fill(indices, indices + b.inner, 0);
+    for (std::size_t j = 1; j < b.n; ++j) {
+      const T* row = src + j * b.inner;
+      for (std::size_t i = 0; i < b.inner; ++i)
+        if (beats(row[i], values[i])) {
+          values[i] = row[i];
+          indices[i] = static_cast<std::int64_t>(j);
+        }
+    }
+  }
+}
+
+// The max over one dim, with the Reduction and Block that describe it; throws for a dim of size 0.
+template <class T>
+struct MaxAlongDim {
+  Reduction r;
+  Block b;
+  std::shared_ptr<Tensor<T>> values;
+  Labels indices;
+};
+
+template <class T>
+MaxAlongDim<T> max_along_dim(const Variable<T>& x, std::ptrdiff_t dim, bool keepdim, const char* op) {
+  Reduction r = reduce_dims(x.shape(), {dim}, keepdim, op);
+  const std::size_t d = r.runs.front().first;
+  if (x.shape()[d] == 0)
+    throw Error(std::string(op) + ": cannot take the max over dim " + std::to_string(d) + " of size 0 (input shape " +
+                shape_str(x.shape()) + ", expected a non-empty dim)");
+  const Block b = block_of(x.shape(), d, d + 1);
+  auto values = std::make_shared<Tensor<T>>(Tensor<T>::from_shape(r.out_shape));
+  Labels indices = Labels::from_shape(r.out_shape);
+  max_block(x.value().data(), b, values->data(), indices.data());
+  return {std::move(r), b, std::move(values), std::move(indices)};
+}
+
+}  // namespace
+
+template <class T>
+Variable<T> sum(const Variable<T>& x) {
+  return sum_or_mean(x, reduce_all(x.shape()), false, "sum");
+}
+
+template <class T>
+Variable<T> mean(const Variable<T>& x) {
+  return sum_or_mean(x, reduce_all(x.shape()), true, "mean");
+}
+
+template <class T>
+Variable<T> sum(const Variable<T>& x, const std::vector<std::ptrdiff_t>& dims, bool keepdim) {
+  return sum_or_mean(x, reduce_dims(x.shape(), dims, keepdim, "sum"), false, "sum");
+}
+
+template <class T>
+Variable<T> mean(const Variable<T>& x, const std::vector<std::ptrdiff_t>& dims, bool keepdim) {
+  return sum_or_mean(x, reduce_dims(x.shape(), dims, keepdim, "mean"), true, "mean");
+}
+
+template <class T>
+Variable<T> amax(const Variable<T>& x, std::ptrdiff_t dim, bool keepdim) {
+  MaxAlongDim<T> m = max_along_dim(x, dim, keepdim, "amax");
+  return record<T>("amax", m.values, {x},
+                   [xv = x.value_ptr(), out = m.values, r = std::move(m.r), b = m.b](Tensor<T>& g, Grads<T>& grads) {
+                     const T* xs = xv->data();
+                     const T* maxima = out->data();
+                     std::vector<std::size_t> ties(out->size(), 0);
+                     for_each_in_block(b, [&](std::size_t in, std::size_t o) { ties[o] += same_value(xs[in], maxima[o]); });
+                     for (std::size_t k = 0; k < g.size(); ++k) g.data()[k] /= T(ties[k]);
+                     Tensor<T> dx = expand_reduced(g, r, T(1));
+                     for_each_in_block(b, [&](std::size_t in, std::size_t o) {
+                       if (!same_value(xs[in], maxima[o])) dx.data()[in] = T(0);
+                     });
+                     grads.add(0, std::move(dx));
+                   });
+}
+
+template <class T>
+MaxResult<T> max(const Variable<T>& x, std::ptrdiff_t dim, bool keepdim) {
+  MaxAlongDim<T> m = max_along_dim(x, dim, keepdim, "max");
+  auto indices = std::make_shared<const Labels>(std::move(m.indices));
+  Variable<T> values = record<T>("max", m.values, {x}, [indices, b = m.b](Tensor<T>& g, Grads<T>& grads) {
+    bool fresh = false;
+    T* dx = grads.buffer(0, fresh);
+    if (fresh) std::fill(dx, dx + b.outer * b.n * b.inner, T(0));
+    const std::int64_t* idx = indices->data();
+    const T* gs = g.data();
+    for (std::size_t o = 0; o < b.outer; ++o)
+      for (std::size_t i = 0; i < b.inner; ++i, ++idx, ++gs)
+        dx[(o * b.n + static_cast<std::size_t>(*idx)) * b.inner + i] += *gs;
+  });
+  return {std::move(values), *indices};
+}
+
+#define TG_INSTANTIATE(T)                                                               \
+  template Variable<T> sum(const Variable<T>&);                                         \
+  template Variable<T> mean(const Variable<T>&);                                        \
+  template Variable<T> sum(const Variable<T>&, const std::vector<std::ptrdiff_t>&, bool);  \
+  template Variable<T> mean(const Variable<T>&, const std::vector<std::ptrdiff_t>&, bool); \
+  template Variable<T> amax(const Variable<T>&, std::ptrdiff_t, bool);                  \
+  template MaxResult<T> max(const Variable<T>&, std::ptrdiff_t, bool);
+TG_INSTANTIATE(float)
+TG_INSTANTIATE(double)
+#undef TG_INSTANTIATE
+
+}  // namespace tg

@@ -1,0 +1,34 @@
+// Reductions: sum and mean (of every element, or over dims), amax and max along one dim. As in torch,
+// the reduced dims leave the result's shape unless keepdim, which keeps each of them as size 1.
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+#include <tapegrad/core/variable.hpp>
+
+namespace tg {
+
+// Of every element: a 0-d tensor (shape (), one element; read it with .item()).
+template <class T> Variable<T> sum(const Variable<T>& x);
+template <class T> Variable<T> mean(const Variable<T>& x);
+
+// Over `dims`: at least one, each in [-rank, rank) (negative counts from the end), none twice.
+template <class T> Variable<T> sum(const Variable<T>& x, const std::vector<std::ptrdiff_t>& dims, bool keepdim = false);
+template <class T> Variable<T> mean(const Variable<T>& x, const std::vector<std::ptrdiff_t>& dims, bool keepdim = false);
+
+// The largest value along `dim` (torch.amax); tied maxima share the gradient equally.
+// NaN counts as the largest value: a slice holding NaN has max NaN, and its NaNs get the gradient.
+template <class T> Variable<T> amax(const Variable<T>& x, std::ptrdiff_t dim, bool keepdim = false);
+
+template <class T>
+struct MaxResult {
+  Variable<T> values;
+  Labels indices;  // the position along dim of each value; values' shape
+};
+
+// torch.max(x, dim): the largest value along `dim` and its position. The gradient goes to that one
+// element, the first of tied maxima. NaN counts as the largest value: the first NaN is picked.
+template <class T> MaxResult<T> max(const Variable<T>& x, std::ptrdiff_t dim, bool keepdim = false);
+
+}  // namespace tg

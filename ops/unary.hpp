@@ -1,0 +1,18 @@
+// Elementwise math: exp, log, sqrt, pow with a scalar exponent. Outside the domain (log or sqrt of a
+// negative, a fractional power of a negative) the result is NaN, as in torch, not an error.
+//
+// These are tg::exp etc. on Variables; call them qualified. Inside namespace tg they hide the C
+// functions of the same name for unqualified calls: write std::exp(double), xt::exp(tensor).
+#pragma once
+
+#include <tapegrad/core/variable.hpp>
+
+namespace tg {
+
+template <class T> Variable<T> exp(const Variable<T>& x);
+template <class T> Variable<T> log(const Variable<T>& x);
+template <class T> Variable<T> sqrt(const Variable<T>& x);
+// x ** exponent. The exponent's type is not deduced: pow(x, 2) works for a float x.
+template <class T> Variable<T> pow(const Variable<T>& x, typename Variable<T>::value_type exponent);
+
+}  // namespace tg
