@@ -14,9 +14,12 @@
 #include <tapegrad/ops/conv2d.hpp>
 #include <tapegrad/ops/im2col.hpp>
 #include <tapegrad/ops/linear.hpp>
+#include <tapegrad/ops/loss.hpp>
 #include <tapegrad/ops/matmul.hpp>
 #include <tapegrad/ops/pool.hpp>
 #include <tapegrad/ops/reduce.hpp>
+#include <tapegrad/ops/shape.hpp>
+#include <tapegrad/ops/softmax.hpp>
 #include <tapegrad/ops/unary.hpp>
 
 #include <tapegrad/modules/checkpoint.hpp>

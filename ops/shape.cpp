@@ -1,0 +1,310 @@
+#include <tapegrad/ops/shape.hpp>
+
+#include <algorithm>
+#include <functional>
+#include <numeric>
+
+#include <tapegrad/core/tape.hpp>
+#include <tapegrad/ops/detail/index_check.hpp>
+
+namespace tg {
+namespace {
+
+std::size_t product(Shape::const_iterator first, Shape::const_iterator last) {
+  return std::accumulate(first, last, std::size_t{1}, std::multiplies<>());
+}
+
+// A tensor seen around one dim as (outer, size, inner): every op here moves contiguous runs of
+// `inner` elements, so this is all the index arithmetic they need.
+struct Slabs {
+  std::size_t outer, size, inner;
+};
+
+Slabs slabs(const Shape& shape, std::size_t dim) {
+  return {product(shape.begin(), shape.begin() + dim), shape[dim], product(shape.begin() + dim + 1, shape.end())};
+}
+
+// The gradient of an op that picks elements of its input: input 0's gradient buffer, zeroed when it
+// is new, ready for the op to scatter-add into (no input-sized temporary when one already exists).
+template <class T>
+T* zeroed_grad_buffer(Grads<T>& grads, std::size_t numel) {
+  bool fresh = false;
+  T* dx = grads.buffer(0, fresh);
+  if (fresh) std::fill_n(dx, numel, T(0));
+  return dx;
+}
+
+// ---- reshape ----
+
+Shape resolve_shape(const Shape& from, const std::vector<std::ptrdiff_t>& to, const char* op) {
+  const std::size_t numel = product(from.begin(), from.end());
+  Shape out(to.size());
+  std::size_t known = 1, inferred = to.size();
+  auto fail = [&](const std::string& why) {
+    return Error(std::string(op) + ": cannot reshape a tensor of shape " + shape_str(from) + " (" +
+                 std::to_string(numel) + " elements) into " + shape_str(to) + ": " + why);
+  };
+  for (std::size_t k = 0; k < to.size(); ++k) {
+    if (to[k] == -1) {
+      if (inferred != to.size()) throw fail("only one dim may be -1");
+      inferred = k;
+    } else if (to[k] < 0) {
+      throw fail("expected dims >= 0, or -1 for one inferred dim");
+    } else {
+      out[k] = static_cast<std::size_t>(to[k]);
+      known *= out[k];
+    }
+  }
+  if (inferred != to.size()) {
+    if (known == 0 || numel % known != 0) throw fail("the -1 dim cannot be inferred (no whole size fits)");
+    out[inferred] = numel / known;
+  } else if (known != numel) {
+    throw fail("expected the same number of elements");
+  }
+  return out;
+}
+
+template <class T>
+Variable<T> record_reshape(const Variable<T>& x, Shape shape, const char* op) {
+  Tensor<T> out = x.value();
+  out.reshape(shape);
+  return record<T>(op, std::move(out), {x}, [in_shape = x.shape()](Tensor<T>& g, Grads<T>& grads) {
+    g.reshape(in_shape);
+    grads.add(0, std::move(g));
+  });
+}
+
+// ---- permute ----
+
+// The contiguous copy of `src` with its dims reordered: result dim k is src dim perm[k].
+template <class T>
+Tensor<T> permuted(const Tensor<T>& src, const std::vector<std::size_t>& perm) {
+  const Shape in_shape = to_shape(src.shape());
+  const std::size_t rank = perm.size();
+  Shape out_shape(rank), in_stride(rank);
+  for (std::size_t k = 0, stride = 1; k < rank; ++k) {
+    out_shape[k] = in_shape[perm[k]];
+    in_stride[rank - 1 - k] = stride;
+    stride *= in_shape[rank - 1 - k];
+  }
+  Tensor<T> out = Tensor<T>::from_shape(out_shape);
+  if (out.size() == 0) return out;
+  // Trailing dims that stay in place are one contiguous block in both tensors: copy them whole.
+  std::size_t moved = rank, block = 1;
+  while (moved > 0 && perm[moved - 1] == moved - 1) block *= in_shape[--moved];
+  const T* s = src.data();
+  T* d = out.data();
+  if (moved == 0) {
+    std::copy_n(s, out.size(), d);
+    return out;
+  }
+  // Walk the moved output dims in order; the innermost one strides through src, the rest by odometer.
+  const std::size_t inner = out_shape[moved - 1], inner_stride = in_stride[perm[moved - 1]];
+  std::vector<std::size_t> pos(moved - 1, 0);
+  std::size_t offset = 0;
+  for (std::size_t o = 0, outer = out.size() / (inner * block); o < outer; ++o) {
+    if (block == 1) {
+      for (std::size_t j = 0; j < inner; ++j) d[j] = s[offset + j * inner_stride];
+    } else {
+      for (std::size_t j = 0; j < inner; ++j) std::copy_n(s + offset + j * inner_stride, block, d + j * block);
+    }
+    d += inner * block;
+    for (std::size_t k = moved - 1; k-- > 0;) {
+      offset += in_stride[perm[k]];
+      if (++pos[k] < out_shape[k]) break;
+      offset -= pos[k] * in_stride[perm[k]];
+      pos[k] = 0;
+    }
+  }
+  return out;
+}
+
+// permute and transpose: one op, one gradient (the inverse permutation), two names.
+template <class T>
+Variable<T> record_permute(const Variable<T>& x, std::vector<std::size_t> perm, const char* op) {
+  std::vector<std::size_t> inverse(perm.size());
+  for (std::size_t k = 0; k < perm.size(); ++k) inverse[perm[k]] = k;
+  return record<T>(op, permuted(x.value(), perm), {x}, [inverse = std::move(inverse)](Tensor<T>& g, Grads<T>& grads) {
+    grads.add(0, permuted(g, inverse));
+  });
+}
+
+// ---- gather ----
+
+// Calls f(p, offset) for each element p of `index` (row-major): offset is the flat position in a
+// tensor of `shape` that gather reads for it (index's coordinates, with the value at `dim`).
+template <class F>
+void for_each_gathered(const Shape& shape, std::size_t dim, const Labels& index, F&& f) {
+  const std::size_t rank = shape.size();
+  Shape stride(rank);
+  for (std::size_t k = rank, s = 1; k-- > 0; s *= shape[k]) stride[k] = s;
+  const auto& ishape = index.shape();
+  const std::int64_t* iv = index.data();
+  Shape pos(rank);
+  std::size_t base = 0;  // offset of pos, leaving out the coordinate along dim
+  const std::size_t count = index.size();
+  for (std::size_t p = 0; p < count; ++p) {
+    f(p, base + static_cast<std::size_t>(iv[p]) * stride[dim]);
+    for (std::size_t k = rank; k-- > 0;) {
+      const std::size_t step = k == dim ? 0 : stride[k];
+      if (++pos[k] < ishape[k]) {
+        base += step;
+        break;
+      }
+      base -= (ishape[k] - 1) * step;
+      pos[k] = 0;
+    }
+  }
+}
+
+}  // namespace
+
+template <class T>
+Variable<T> reshape(const Variable<T>& x, const std::vector<std::ptrdiff_t>& shape) {
+  return record_reshape(x, resolve_shape(x.shape(), shape, "reshape"), "reshape");
+}
+
+template <class T>
+Variable<T> view(const Variable<T>& x, const std::vector<std::ptrdiff_t>& shape) {
+  return record_reshape(x, resolve_shape(x.shape(), shape, "view"), "view");
+}
+
+template <class T>
+Variable<T> flatten(const Variable<T>& x, std::ptrdiff_t start_dim, std::ptrdiff_t end_dim) {
+  const Shape& s = x.shape();
+  if (s.empty()) {  // torch: a 0-d tensor flattens to (1,), with dims checked as if it had rank 1
+    normalize_dim(start_dim, 1, "flatten");
+    normalize_dim(end_dim, 1, "flatten");
+    return record_reshape(x, Shape{1}, "flatten");
+  }
+  const std::size_t start = normalize_dim(start_dim, s.size(), "flatten");
+  const std::size_t end = normalize_dim(end_dim, s.size(), "flatten");
+  if (start > end)
+    throw Error("flatten: start_dim " + std::to_string(start_dim) + " comes after end_dim " + std::to_string(end_dim) +
+                " for a tensor of shape " + shape_str(s) + " (expected start_dim <= end_dim)");
+  Shape out(s.begin(), s.begin() + start);
+  out.push_back(product(s.begin() + start, s.begin() + end + 1));
+  out.insert(out.end(), s.begin() + end + 1, s.end());
+  return record_reshape(x, std::move(out), "flatten");
+}
+
+template <class T>
+Variable<T> permute(const Variable<T>& x, const std::vector<std::ptrdiff_t>& dims) {
+  const std::size_t rank = x.dim();
+  auto fail = [&] {
+    return Error("permute: dims " + shape_str(dims) + " are not a permutation of the " + std::to_string(rank) +
+                 " dims of a tensor of shape " + shape_str(x.shape()) + " (expected each dim exactly once)");
+  };
+  if (dims.size() != rank) throw fail();
+  std::vector<std::size_t> perm(rank);
+  std::vector<bool> seen(rank, false);
+  for (std::size_t k = 0; k < rank; ++k) {
+    perm[k] = normalize_dim(dims[k], rank, "permute");
+    if (seen[perm[k]]) throw fail();
+    seen[perm[k]] = true;
+  }
+  return record_permute(x, std::move(perm), "permute");
+}
+
+template <class T>
+Variable<T> transpose(const Variable<T>& x, std::ptrdiff_t dim0, std::ptrdiff_t dim1) {
+  const std::size_t a = normalize_dim(dim0, x.dim(), "transpose");
+  const std::size_t b = normalize_dim(dim1, x.dim(), "transpose");
+  std::vector<std::size_t> perm(x.dim());
+  std::iota(perm.begin(), perm.end(), std::size_t{0});
+  std::swap(perm[a], perm[b]);
+  return record_permute(x, std::move(perm), "transpose");
+}
+
+template <class T>
+Variable<T> narrow(const Variable<T>& x, std::ptrdiff_t dim, std::ptrdiff_t start, std::ptrdiff_t length) {
+  const std::size_t d = normalize_dim(dim, x.dim(), "narrow");
+  const auto size = static_cast<std::ptrdiff_t>(x.shape()[d]);
+  const std::ptrdiff_t first = start < 0 ? start + size : start;
+  if (first < 0 || first > size || length < 0 || first + length > size)
+    throw Error("narrow: start " + std::to_string(start) + " and length " + std::to_string(length) +
+                " do not fit dim " + std::to_string(dim) + " of size " + std::to_string(size) + " in shape " +
+                shape_str(x.shape()) + " (expected -size <= start <= size, length >= 0, start + length <= size)");
+  const Slabs in = slabs(x.shape(), d);
+  const std::size_t offset = static_cast<std::size_t>(first) * in.inner;
+  const std::size_t block = static_cast<std::size_t>(length) * in.inner;  // what one outer slab keeps
+  Shape out_shape = x.shape();
+  out_shape[d] = static_cast<std::size_t>(length);
+  Tensor<T> out = Tensor<T>::from_shape(out_shape);
+  const T* s = x.value().data();
+  for (std::size_t o = 0; o < in.outer; ++o) std::copy_n(s + o * in.size * in.inner + offset, block, out.data() + o * block);
+  return record<T>("narrow", std::move(out), {x}, [in, offset, block](Tensor<T>& g, Grads<T>& grads) {
+    T* dx = zeroed_grad_buffer(grads, in.outer * in.size * in.inner);
+    const T* gp = g.data();
+    for (std::size_t o = 0; o < in.outer; ++o) {
+      T* dst = dx + o * in.size * in.inner + offset;
+      for (std::size_t k = 0; k < block; ++k) dst[k] += gp[o * block + k];
+    }
+  });
+}
+
+template <class T>
+Variable<T> index_select(const Variable<T>& x, std::ptrdiff_t dim, const Labels& index) {
+  const std::size_t d = normalize_dim(dim, x.dim(), "index_select");
+  if (index.dimension() != 1)
+    throw Error("index_select: expected a 1-D index, got shape " + shape_str(index.shape()));
+  detail::check_in_range("index_select", "index", index, x.shape()[d],
+                         "dim " + std::to_string(dim) + " of size " + std::to_string(x.shape()[d]));
+  const Slabs in = slabs(x.shape(), d);
+  std::vector<std::size_t> picks(index.begin(), index.end());
+  Shape out_shape = x.shape();
+  out_shape[d] = picks.size();
+  Tensor<T> out = Tensor<T>::from_shape(out_shape);
+  const T* s = x.value().data();
+  T* dst = out.data();
+  for (std::size_t o = 0; o < in.outer; ++o)
+    for (std::size_t j : picks) dst = std::copy_n(s + (o * in.size + j) * in.inner, in.inner, dst);
+  return record<T>("index_select", std::move(out), {x}, [in, picks = std::move(picks)](Tensor<T>& g, Grads<T>& grads) {
+    T* dx = zeroed_grad_buffer(grads, in.outer * in.size * in.inner);
+    const T* src = g.data();
+    for (std::size_t o = 0; o < in.outer; ++o)
+      for (std::size_t j : picks) {  // repeated indices accumulate
+        T* row = dx + (o * in.size + j) * in.inner;
+        for (std::size_t k = 0; k < in.inner; ++k) row[k] += src[k];
+        src += in.inner;
+      }
+  });
+}
+
+template <class T>
+Variable<T> gather(const Variable<T>& x, std::ptrdiff_t dim, const Labels& index) {
+  const std::size_t d = normalize_dim(dim, x.dim(), "gather");
+  const Shape& s = x.shape();
+  bool fits = index.dimension() == s.size();
+  for (std::size_t k = 0; fits && k < s.size(); ++k) fits = k == d || index.shape()[k] <= s[k];
+  if (!fits)
+    throw Error("gather: index of shape " + shape_str(index.shape()) + " does not fit input of shape " + shape_str(s) +
+                " along dim " + std::to_string(dim) + " (expected the same rank, and index.size(k) <= input.size(k) "
+                "for every k != dim)");
+  detail::check_in_range("gather", "index", index, s[d],
+                         "dim " + std::to_string(dim) + " of size " + std::to_string(s[d]));
+  Tensor<T> out = Tensor<T>::from_shape(index.shape());
+  const T* xv = x.value().data();
+  T* ov = out.data();
+  for_each_gathered(s, d, index, [&](std::size_t p, std::size_t offset) { ov[p] = xv[offset]; });
+  return record<T>("gather", std::move(out), {x}, [s, d, index = Labels(index)](Tensor<T>& g, Grads<T>& grads) {
+    T* dx = zeroed_grad_buffer(grads, product(s.begin(), s.end()));
+    const T* gv = g.data();
+    for_each_gathered(s, d, index, [&](std::size_t p, std::size_t offset) { dx[offset] += gv[p]; });
+  });
+}
+
+#define TG_INSTANTIATE(T)                                                                              \
+  template Variable<T> reshape(const Variable<T>&, const std::vector<std::ptrdiff_t>&);               \
+  template Variable<T> view(const Variable<T>&, const std::vector<std::ptrdiff_t>&);                  \
+  template Variable<T> flatten(const Variable<T>&, std::ptrdiff_t, std::ptrdiff_t);                   \
+  template Variable<T> permute(const Variable<T>&, const std::vector<std::ptrdiff_t>&);               \
+  template Variable<T> transpose(const Variable<T>&, std::ptrdiff_t, std::ptrdiff_t);                 \
+  template Variable<T> narrow(const Variable<T>&, std::ptrdiff_t, std::ptrdiff_t, std::ptrdiff_t);    \
+  template Variable<T> index_select(const Variable<T>&, std::ptrdiff_t, const Labels&);              \
+  template Variable<T> gather(const Variable<T>&, std::ptrdiff_t, const Labels&);
+TG_INSTANTIATE(float)
+TG_INSTANTIATE(double)
+#undef TG_INSTANTIATE
+
+}  // namespace tg

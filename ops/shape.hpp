@@ -1,0 +1,50 @@
+// Shape ops: reshape/view/flatten, transpose/permute, narrow, and the index ops index_select and
+// gather, with torch's semantics. Every result is a fresh contiguous tensor (a Variable owns its
+// buffer), so none of them aliases its input.
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+#include <tapegrad/core/variable.hpp>
+
+namespace tg {
+
+// The same elements in a new shape; one entry may be -1 (inferred from the element count).
+template <class T>
+Variable<T> reshape(const Variable<T>& x, const std::vector<std::ptrdiff_t>& shape);
+
+// torch.view. Our tensors are always contiguous, so a view is exactly a reshape (and, like every op
+// here, a copy: writing into the result never changes x).
+template <class T>
+Variable<T> view(const Variable<T>& x, const std::vector<std::ptrdiff_t>& shape);
+
+// Merges dims start_dim..end_dim (inclusive, negative counts from the end) into one: torch.flatten.
+// A 0-d tensor becomes shape (1,).
+template <class T>
+Variable<T> flatten(const Variable<T>& x, std::ptrdiff_t start_dim = 0, std::ptrdiff_t end_dim = -1);
+
+// Reorders the dims: result dim k is x's dim dims[k]. The result is contiguous (a copy).
+template <class T>
+Variable<T> permute(const Variable<T>& x, const std::vector<std::ptrdiff_t>& dims);
+
+// Swaps two dims (a permute).
+template <class T>
+Variable<T> transpose(const Variable<T>& x, std::ptrdiff_t dim0, std::ptrdiff_t dim1);
+
+// Elements start..start+length-1 along dim (a negative start counts from the end): torch.narrow.
+// On dim 0 it is one contiguous copy: the way to take a batch of rows.
+template <class T>
+Variable<T> narrow(const Variable<T>& x, std::ptrdiff_t dim, std::ptrdiff_t start, std::ptrdiff_t length);
+
+// The slices of x along dim picked by the 1-D `index` (repeats allowed): torch.index_select.
+// index_select(embedding, 0, ids) is an embedding lookup.
+template <class T>
+Variable<T> index_select(const Variable<T>& x, std::ptrdiff_t dim, const Labels& index);
+
+// out[i][j][k] = x[i][index[i][j][k]][k] for dim 1 (likewise for any dim): torch.gather. `index`
+// has x's rank and no dim larger than x's except along `dim`; the result has index's shape.
+template <class T>
+Variable<T> gather(const Variable<T>& x, std::ptrdiff_t dim, const Labels& index);
+
+}  // namespace tg
