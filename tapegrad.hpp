@@ -22,10 +22,13 @@
 #include <tapegrad/ops/softmax.hpp>
 #include <tapegrad/ops/unary.hpp>
 
+#include <tapegrad/modules/activation.hpp>
 #include <tapegrad/modules/checkpoint.hpp>
 #include <tapegrad/modules/conv2d.hpp>
+#include <tapegrad/modules/flatten.hpp>
 #include <tapegrad/modules/init.hpp>
 #include <tapegrad/modules/linear.hpp>
+#include <tapegrad/modules/loss.hpp>
 #include <tapegrad/modules/max_pool2d.hpp>
 #include <tapegrad/modules/module.hpp>
 #include <tapegrad/modules/sequential.hpp>
