@@ -142,7 +142,8 @@ class Archive {
     const std::uint32_t count = get16(at(eocd + 10, 2));
     const std::uint32_t dir_size = get32(at(eocd + 12, 4)), dir_offset = get32(at(eocd + 16, 4));
     if (count == 0xFFFF || dir_offset == kZipLimit) fail("zip64 archives are not supported");
-    if (std::uint64_t(dir_offset) + dir_size > eocd) fail("the central directory lies outside the file (corrupt or truncated)");
+    if (std::uint64_t(dir_offset) + dir_size > eocd)
+      fail("the central directory lies outside the file (corrupt or truncated)");
 
     std::map<std::string, NpyArray> out;
     std::size_t p = dir_offset;
@@ -165,7 +166,8 @@ class Archive {
       if (packed != size) fail(entry + " is corrupt (stored sizes differ)");
       if (get32(at(local, 30)) != 0x04034b50) fail(entry + ": corrupt local header");
       const std::size_t start = local + 30 + get16(at(local + 26, 2)) + get16(at(local + 28, 2));
-      if (std::uint64_t(start) + size > dir_offset) fail(entry + " runs past the end of the file (truncated or corrupt)");
+      if (std::uint64_t(start) + size > dir_offset)
+        fail(entry + " runs past the end of the file (truncated or corrupt)");
       const char* data = bytes_.data() + start;
       if (crc32_of(0, data, size) != crc) fail(entry + " is corrupt (CRC-32 mismatch)");
 
@@ -182,7 +184,8 @@ class Archive {
  private:
   // A bounds-checked pointer to bytes [pos, pos + n).
   const char* at(std::uint64_t pos, std::uint64_t n) const {
-    if (pos + n > bytes_.size()) fail("unexpected end of file at byte " + std::to_string(pos) + " (truncated or corrupt)");
+    if (pos + n > bytes_.size())
+      fail("unexpected end of file at byte " + std::to_string(pos) + " (truncated or corrupt)");
     return bytes_.data() + pos;
   }
 

@@ -41,7 +41,10 @@ void Module::check_new_name(const std::string& name, const char* what) const {
       if (entry.first == name) return true;
     return false;
   };
-  const char* kind = taken(parameters_) ? "a parameter" : taken(buffers_) ? "a buffer" : taken(children_) ? "a module" : nullptr;
+  const char* kind = taken(parameters_) ? "a parameter"
+                     : taken(buffers_)  ? "a buffer"
+                     : taken(children_) ? "a module"
+                                        : nullptr;
   if (kind)
     throw Error(std::string(what) + ": name \"" + name + "\" is already registered as " + kind + where);
 }

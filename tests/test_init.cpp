@@ -60,7 +60,8 @@ TEST_CASE("init: fans of linear and conv weights") {
   auto bias = empty_weight({10});
   CHECK_THROWS_WITH_AS(init::kaiming_uniform_(bias), Contains("kaiming_uniform_: expected a weight of rank >= 2"),
                        tg::Error);
-  CHECK_THROWS_WITH_AS(init::xavier_normal_(bias), Contains("xavier_normal_: expected a weight of rank >= 2"), tg::Error);
+  CHECK_THROWS_WITH_AS(init::xavier_normal_(bias), Contains("xavier_normal_: expected a weight of rank >= 2"),
+                       tg::Error);
 }
 
 TEST_CASE("init: kaiming_normal_ has std gain / sqrt(fan) on a 1000x1000 weight") {

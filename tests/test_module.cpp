@@ -20,12 +20,14 @@ struct Doubler : Module {
 struct Mlp : Module {
   Mlp() {
     scale = register_parameter("scale", Tensor<float>{1.f});
-    features = register_module("features",
-                               std::make_shared<Sequential>(std::make_shared<Linear>(784, 50), std::make_shared<Doubler>()));
+    features = register_module(
+        "features", std::make_shared<Sequential>(std::make_shared<Linear>(784, 50), std::make_shared<Doubler>()));
     classifier = register_module("classifier", std::make_shared<Linear>(50, 10));
     steps = register_buffer("steps", Tensor<float>{0.f});
   }
-  Variable<float> forward(const Variable<float>& x) override { return classifier->forward(features->forward(x)) * scale; }
+  Variable<float> forward(const Variable<float>& x) override {
+    return classifier->forward(features->forward(x)) * scale;
+  }
 
   Variable<float> scale, steps;
   std::shared_ptr<Sequential> features;
@@ -181,7 +183,8 @@ TEST_CASE("Sequential: chains forward, indexes its modules, names them 0, 1, ...
   CHECK(tgtest::allclose(seq->forward(x).value(), by_hand.value()));
 
   CHECK_THROWS_WITH_AS((*seq)[3], "Sequential: index 3 is out of range for a Sequential of 3 modules", tg::Error);
-  CHECK_THROWS_WITH_AS(seq->at<Linear>(1), "Sequential: module 1 is a Doubler, not the type asked of at<>()", tg::Error);
+  CHECK_THROWS_WITH_AS(seq->at<Linear>(1), "Sequential: module 1 is a Doubler, not the type asked of at<>()",
+                       tg::Error);
   CHECK_THROWS_WITH_AS(Sequential().forward(x), Contains("Sequential: forward() on an empty Sequential"), tg::Error);
   CHECK(Sequential().is_empty());
 }
