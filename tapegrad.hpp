@@ -1,5 +1,6 @@
 // The umbrella header: all of tapegrad. Include a part's header instead to compile less.
 #pragma once
+
 #include <tapegrad/core/allocator.hpp>
 #include <tapegrad/core/grad_mode.hpp>
 #include <tapegrad/core/gradcheck.hpp>
@@ -22,6 +23,18 @@
 #include <tapegrad/ops/shape.hpp>
 #include <tapegrad/ops/softmax.hpp>
 #include <tapegrad/ops/unary.hpp>
+
+#include <tapegrad/modules/activation.hpp>
+#include <tapegrad/modules/checkpoint.hpp>
+#include <tapegrad/modules/conv2d.hpp>
+#include <tapegrad/modules/flatten.hpp>
+#include <tapegrad/modules/init.hpp>
+#include <tapegrad/modules/linear.hpp>
+#include <tapegrad/modules/loss.hpp>
+#include <tapegrad/modules/max_pool2d.hpp>
+#include <tapegrad/modules/module.hpp>
+#include <tapegrad/modules/sequential.hpp>
+#include <tapegrad/modules/size2.hpp>
 
 #include <tapegrad/optim/optimizer.hpp>
 #include <tapegrad/optim/sgd.hpp>
