@@ -36,6 +36,7 @@
 #include <tapegrad/modules/sequential.hpp>
 #include <tapegrad/modules/size2.hpp>
 
+#include <tapegrad/optim/lr_scheduler.hpp>
 #include <tapegrad/optim/optimizer.hpp>
 #include <tapegrad/optim/sgd.hpp>
 

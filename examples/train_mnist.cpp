@@ -18,7 +18,7 @@ namespace po = boost::program_options;
 namespace {
 
 struct Config {
-  std::string model, dataset, data_dir, save, load, metrics_csv;
+  std::string model, dataset, data_dir, save, load, metrics_csv, schedule;
   int epochs, threads;
   std::size_t batch_size, train_rows;
   double lr, momentum, weight_decay;
@@ -41,6 +41,8 @@ std::optional<Config> parse(int argc, char** argv) {
     ("lr", po::value(&c.lr)->default_value(0.05), "SGD learning rate")
     ("momentum", po::value(&c.momentum)->default_value(0.9), "SGD momentum")
     ("weight-decay", po::value(&c.weight_decay)->default_value(0.0), "SGD weight decay (L2)")
+    ("schedule", po::value(&c.schedule)->default_value("cosine"),
+     "learning-rate schedule over the whole run: cosine (anneal to 0 by the last step) or constant")
     ("seed", po::value(&c.seed)->default_value(1), "seed of the initialisation and the shuffling")
     ("threads", po::value(&c.threads)->default_value(1), "threads for BLAS (tapegrad's only thread pool)")
     ("train-rows", po::value(&c.train_rows)->default_value(0), "train on only the first N training rows (0: all)")
@@ -63,6 +65,8 @@ std::optional<Config> parse(int argc, char** argv) {
   if (!(c.momentum >= 0 && c.momentum < 1)) bad("--momentum must be in [0, 1)");
   if (!(c.weight_decay >= 0)) bad("--weight-decay must be >= 0");
   if (c.threads < 1) bad("--threads must be >= 1");
+  if (c.schedule != "cosine" && c.schedule != "constant")
+    bad("--schedule must be cosine or constant, got '" + c.schedule + "'");
   if (c.data_dir.empty())
     c.data_dir = c.dataset == "mnist" ? tg::data::mnist_dir() : tg::data::fashion_mnist_dir();
   return c;
@@ -80,11 +84,14 @@ int run(const Config& c) {
   tg::set_num_threads(c.threads);
   tg::manual_seed(c.seed);
   const tg::data::MNIST data(c.data_dir);
-  tg::data::Dataset train = data.split(tg::data::Split::Train);
-  if (c.train_rows > 0 && c.train_rows < train.size()) {
-    train.images.resize(c.train_rows * train.pixels());
-    train.labels.resize(c.train_rows);
+  // A subset is a copy of the first rows; the full split is used in place.
+  std::optional<tg::data::Dataset> subset;
+  if (c.train_rows > 0 && c.train_rows < data.split(tg::data::Split::Train).size()) {
+    subset = data.split(tg::data::Split::Train);
+    subset->images.resize(c.train_rows * subset->pixels());
+    subset->labels.resize(c.train_rows);
   }
+  const tg::data::Dataset& train = subset ? *subset : data.split(tg::data::Split::Train);
   const auto& valid = data.split(tg::data::Split::Valid);
   const auto& test = data.split(tg::data::Split::Test);
   const bool flat = mnist::takes_flat_images(c.model);
@@ -94,7 +101,8 @@ int run(const Config& c) {
   std::cout << model << "\n"
             << model->parameter_count() << " parameters; " << c.dataset << ": " << train.size() << " training, "
             << valid.size() << " validation, " << test.size() << " test images; batch " << c.batch_size
-            << ", SGD lr " << c.lr << " momentum " << c.momentum << ", " << c.threads << " thread(s)\n";
+            << ", SGD lr " << c.lr << " momentum " << c.momentum << " (" << c.schedule << " schedule), " << c.threads
+            << " thread(s)\n";
 
   tg::optim::SGD optimizer(model->parameters(),
                            tg::optim::SGDOptions(c.lr).momentum(c.momentum).weight_decay(c.weight_decay));
@@ -102,6 +110,9 @@ int run(const Config& c) {
   loader_options.batch_size = c.batch_size;
   loader_options.flatten = flat;
   tg::data::DataLoader loader(train, loader_options);
+  std::optional<tg::optim::CosineAnnealingLR> schedule;
+  if (c.schedule == "cosine" && c.epochs > 0)
+    schedule.emplace(optimizer, static_cast<std::size_t>(c.epochs) * loader.size());
 
   std::ofstream csv;
   if (!c.metrics_csv.empty()) {
@@ -113,6 +124,7 @@ int run(const Config& c) {
   for (int epoch = 1; epoch <= c.epochs; ++epoch) {
     const auto t0 = std::chrono::steady_clock::now();
     const double loss = mnist::train_epoch(*model, loader, optimizer, [&](std::size_t i, double batch_loss) {
+      if (schedule) schedule->step();
       if (terminal && (i % 20 == 0 || i + 1 == loader.size())) draw_progress(epoch, i + 1, loader.size(), batch_loss);
     });
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
