@@ -12,6 +12,7 @@
 #include <tapegrad/ops/activations.hpp>
 #include <tapegrad/ops/arithmetic.hpp>
 #include <tapegrad/ops/conv2d.hpp>
+#include <tapegrad/ops/einsum.hpp>
 #include <tapegrad/ops/im2col.hpp>
 #include <tapegrad/ops/linear.hpp>
 #include <tapegrad/ops/loss.hpp>
