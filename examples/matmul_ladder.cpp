@@ -119,8 +119,8 @@ struct Rung {
   const char* python;  // the walkthrough's own timing of this rung, on 5 rows
   std::function<Variable<float>(const Operands&)> run;
   // A loop over rows, so its time grows about linearly with them: with --subset-rows, timed on fewer
-  // rows and scaled up. Only an estimate: on 10000 rows cache effects made rung 1 about 1.5x slower
-  // than 100 rows scaled x100.
+  // rows and scaled up. An estimate (it misses any cache effect of the larger input); on 10000 rows
+  // here, 100 rows scaled x100 agreed with the full timing within the machine's noise.
   bool row_loop;
 };
 
