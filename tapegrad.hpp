@@ -13,6 +13,7 @@
 #include <tapegrad/ops/activations.hpp>
 #include <tapegrad/ops/arithmetic.hpp>
 #include <tapegrad/ops/conv2d.hpp>
+#include <tapegrad/ops/einsum.hpp>
 #include <tapegrad/ops/functional.hpp>
 #include <tapegrad/ops/im2col.hpp>
 #include <tapegrad/ops/linear.hpp>

@@ -1,0 +1,123 @@
+#include "check.hpp"
+
+using tg::Tensor;
+using tg::Variable;
+using tgtest::rand_var;
+using V = std::vector<Variable<double>>;
+
+namespace {
+
+Variable<double> var(Tensor<double> t) { return Variable<double>(std::move(t)); }
+
+// The value of einsum(equation, operands).
+Tensor<double> einsum_value(const std::string& equation, const V& operands) {
+  return tg::einsum(equation, operands).value();
+}
+
+}  // namespace
+
+TEST_CASE("einsum: two-operand values by hand") {
+  const auto a = var({{1., 2., 3.}, {4., 5., 6.}});        // (2, 3)
+  const auto b = var({{1., 2.}, {0., 1.}, {2., 0.}});      // (3, 2)
+  const auto d = var({{1., 1., 1.}, {2., 0., 1.}});        // (2, 3)
+  // matmul, and the same through tg::matmul
+  CHECK(tgtest::allclose(einsum_value("ik,kj->ij", {a, b}), Tensor<double>{{7., 4.}, {16., 13.}}));
+  CHECK(tgtest::allclose(einsum_value("ik,kj->ij", {a, b}), tg::matmul(a, b).value()));
+  // the product transposed on the way out; a times d transposed
+  CHECK(tgtest::allclose(einsum_value("ij,jk->ki", {a, b}), Tensor<double>{{7., 16.}, {4., 13.}}));
+  CHECK(tgtest::allclose(einsum_value("ik,jk->ij", {a, d}), Tensor<double>{{6., 5.}, {15., 14.}}));
+  // row-wise dot products (a batch index b), vector dot, matrix-vector, outer product
+  CHECK(tgtest::allclose(einsum_value("bi,bi->b", {a, d}), Tensor<double>{6., 14.}));
+  CHECK(tgtest::allclose(einsum_value("i,i->", {var({1., 2.}), var({3., 4.})}), Tensor<double>(11.)));
+  CHECK(tgtest::allclose(einsum_value("ij,j->i", {a, var({1., 0., -1.})}), Tensor<double>{-2., -2.}));
+  CHECK(tgtest::allclose(einsum_value("i,j->ij", {var({1., 2.}), var({3., 4., 5.})}),
+                         Tensor<double>{{3., 4., 5.}, {6., 8., 10.}}));
+  // indices in one operand only and not in the output are summed: sum(a) * sum(b) = 21 * 6
+  CHECK(tgtest::allclose(einsum_value("ij,kl->", {a, b}), Tensor<double>(126.)));
+  // elementwise product (every index a batch index)
+  CHECK(tgtest::allclose(einsum_value("ij,ij->ij", {a, d}), Tensor<double>{{1., 2., 3.}, {8., 0., 6.}}));
+}
+
+TEST_CASE("einsum: batched matmul by hand") {
+  const auto x = var({{{1., 2.}}, {{3., 4.}}});                       // (2, 1, 2)
+  const auto y = var({{{1., 0.}, {0., 1.}}, {{1., 1.}, {1., -1.}}});  // (2, 2, 2)
+  // [1 2]·I = [1 2]; [3 4]·[[1 1] [1 -1]] = [7 -1]
+  CHECK(tgtest::allclose(einsum_value("ijk,ikl->ijl", {x, y}), Tensor<double>{{{1., 2.}}, {{7., -1.}}}));
+  CHECK(tgtest::allclose(einsum_value("ijk,ikl->lji", {x, y}), Tensor<double>{{{1., 7.}}, {{2., -1.}}}));
+}
+
+TEST_CASE("einsum: one-operand values by hand") {
+  const auto a = var({{1., 2., 3.}, {4., 5., 6.}});
+  CHECK(tgtest::allclose(einsum_value("ij->ji", {a}), Tensor<double>{{1., 4.}, {2., 5.}, {3., 6.}}));
+  CHECK(tgtest::allclose(einsum_value("ij->", {a}), Tensor<double>(21.)));
+  CHECK(tgtest::allclose(einsum_value("ij->i", {a}), Tensor<double>{6., 15.}));
+  CHECK(tgtest::allclose(einsum_value("ij->j", {a}), Tensor<double>{5., 7., 9.}));
+  const auto t = var({{{1., 2.}, {3., 4.}}, {{5., 6.}, {7., 8.}}});  // (2, 2, 2)
+  CHECK(tgtest::allclose(einsum_value("ijk->kj", {t}), Tensor<double>{{1. + 5., 3. + 7.}, {2. + 6., 4. + 8.}}));
+}
+
+TEST_CASE("einsum: an equation that changes nothing returns a fresh tensor") {
+  const auto a = var({{1., 2.}, {3., 4.}});
+  auto same = tg::einsum("ij->ij", V{a});
+  CHECK(tgtest::allclose(same.value(), a.value()));
+  same.value()(0, 0) = 100.;
+  CHECK(a.value()(0, 0) == 1.);
+}
+
+TEST_CASE("einsum gradchecks, every supported pattern") {
+  const std::vector<std::pair<std::string, std::vector<tg::Shape>>> cases{
+      {"ik,kj->ij", {{3, 4}, {4, 2}}},
+      {"ij,jk->ki", {{3, 4}, {4, 2}}},
+      {"ik,jk->ij", {{3, 4}, {2, 4}}},
+      {"bi,bi->b", {{3, 4}, {3, 4}}},
+      {"i,i->", {{4}, {4}}},
+      {"ij,j->i", {{3, 4}, {4}}},
+      {"i,j->ij", {{3}, {2}}},
+      {"ij,kl->", {{2, 3}, {3, 2}}},
+      {"ijz,jk->ik", {{2, 3, 2}, {3, 4}}},      // z summed out of the first operand alone
+      {"abc,cbd->da", {{2, 3, 4}, {4, 3, 2}}},  // two contracted indices in different orders
+      {"ij,ij->ij", {{2, 3}, {2, 3}}},
+      {"ijk,ikl->ijl", {{2, 3, 4}, {2, 4, 3}}},
+      {"ibj,jkb->kbi", {{2, 3, 4}, {4, 2, 3}}},  // a batch index between free ones, output reordered
+      {"ij->ji", {{3, 4}}},
+      {"ij->", {{3, 4}}},
+      {"ij->j", {{3, 4}}},
+      {"ijk->kj", {{2, 3, 4}}},
+      {"ij->ij", {{3, 4}}},
+  };
+  unsigned seed = 1;
+  for (const auto& [equation, shapes] : cases) {
+    CAPTURE(equation);
+    V inputs;
+    for (const auto& shape : shapes) inputs.push_back(rand_var(shape, seed++));
+    const std::string eq = equation;
+    CHECK_GRADCHECK([eq](const V& in) { return tg::einsum(eq, in); }, inputs);
+  }
+}
+
+TEST_CASE("einsum: bad equations throw, naming einsum, the equation and the shapes") {
+  const auto a = var(Tensor<double>::from_shape({2, 3}));
+  const auto b = var(Tensor<double>::from_shape({3, 4}));
+  const auto c = var(Tensor<double>::from_shape({4, 4}));
+  auto throws = [](const std::string& equation, const V& operands, const std::string& message) {
+    CAPTURE(equation);
+    CHECK_THROWS_WITH_AS(tg::einsum(equation, operands), doctest::Contains(message.c_str()), tg::Error);
+  };
+  throws("ij,jk", {a, b},
+         "einsum: expected an explicit output after \"->\", as in \"ik,kj->ij\" (equation \"ij,jk\", "
+         "operand shapes (2, 3), (3, 4))");
+  throws("ij,jk,kl->il", {a, b, c}, "einsum: expected 1 or 2 operands, got 3 (equation \"ij,jk,kl->il\"");
+  throws("->", {}, "einsum: expected 1 or 2 operands, got 0 (equation \"->\", operand shapes none)");
+  throws("ij,jk->ik", {a}, "einsum: the equation has 2 operand term(s) but 1 operand(s) were given");
+  throws("ijk,kl->il", {a, b}, "einsum: operand 0 has 3 subscript(s) \"ijk\" but rank 2 (equation \"ijk,kl->il\"");
+  throws("ij,jk->ik", {a, c}, "einsum: index 'j' has inconsistent sizes 3 and 4 (equation \"ij,jk->ik\", "
+                              "operand shapes (2, 3), (4, 4))");
+  throws("ij->ik", {a}, "einsum: output index 'k' appears in no operand (equation \"ij->ik\", operand shapes (2, 3))");
+  throws("ij->ii", {a}, "einsum: output index 'i' repeats in the output");
+  throws("iJ->i", {a}, "einsum: expected subscripts a-z only, got 'J'");
+  throws("i j->ij", {a}, "einsum: expected subscripts a-z only, got ' '");
+  throws("ij->i...", {a}, "einsum: expected subscripts a-z only, got '.'");
+  throws("ii->i", {c}, "einsum: index 'i' repeats within operand 0 (\"ii\"): diagonals are not supported "
+                       "(equation \"ii->i\", operand shapes (4, 4))");
+  throws("ij,jk->ik", {a, Variable<double>()}, "einsum: operand 1 is undefined");
+}
