@@ -22,6 +22,18 @@
 #include <tapegrad/ops/softmax.hpp>
 #include <tapegrad/ops/unary.hpp>
 
+#include <tapegrad/modules/activation.hpp>
+#include <tapegrad/modules/checkpoint.hpp>
+#include <tapegrad/modules/conv2d.hpp>
+#include <tapegrad/modules/flatten.hpp>
+#include <tapegrad/modules/init.hpp>
+#include <tapegrad/modules/linear.hpp>
+#include <tapegrad/modules/loss.hpp>
+#include <tapegrad/modules/max_pool2d.hpp>
+#include <tapegrad/modules/module.hpp>
+#include <tapegrad/modules/sequential.hpp>
+#include <tapegrad/modules/size2.hpp>
+
 #include <tapegrad/optim/optimizer.hpp>
 #include <tapegrad/optim/sgd.hpp>
 
@@ -29,4 +41,3 @@
 #include <tapegrad/data/dataset.hpp>
 #include <tapegrad/data/idx.hpp>
 #include <tapegrad/data/mnist.hpp>
-

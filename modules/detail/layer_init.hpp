@@ -1,0 +1,20 @@
+// The default initialisation of Linear and Conv2d, exactly LibTorch's (and PyTorch's) reset_parameters:
+// weight ~ kaiming_uniform_(a = sqrt(5)), which is U(-1/sqrt(fan_in), 1/sqrt(fan_in)), and the same
+// bound for the bias.
+#pragma once
+
+#include <cmath>
+
+#include <tapegrad/modules/init.hpp>
+
+namespace tg::nn::detail {
+
+inline void reset_layer_parameters(Variable<float>& weight, Variable<float>& bias) {
+  init::kaiming_uniform_(weight, std::sqrt(5.0));
+  if (!bias.defined()) return;
+  const std::size_t fan_in = init::calculate_fan_in_and_fan_out(weight.shape()).first;
+  const double bound = fan_in > 0 ? 1.0 / std::sqrt(double(fan_in)) : 0.0;
+  init::uniform_(bias, -bound, bound);
+}
+
+}  // namespace tg::nn::detail

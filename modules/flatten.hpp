@@ -1,0 +1,22 @@
+// tg::nn::Flatten: merges dims start_dim..end_dim into one. Its defaults (1, -1) keep the batch dim,
+// turning (N, C, H, W) into (N, C·H·W) between a conv stack and a Linear, as LibTorch's nn::Flatten.
+#pragma once
+
+#include <cstddef>
+
+#include <tapegrad/modules/module.hpp>
+
+namespace tg::nn {
+
+class Flatten : public Module {
+ public:
+  explicit Flatten(std::ptrdiff_t start_dim = 1, std::ptrdiff_t end_dim = -1)
+      : start_dim_(start_dim), end_dim_(end_dim) {}
+  Variable<float> forward(const Variable<float>& x) override;
+  void pretty_print(std::ostream& stream) const override;
+
+ private:
+  std::ptrdiff_t start_dim_, end_dim_;
+};
+
+}  // namespace tg::nn

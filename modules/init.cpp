@@ -1,0 +1,149 @@
+#include <tapegrad/modules/init.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+#include <tapegrad/core/random.hpp>
+
+namespace tg::nn::init {
+namespace {
+
+template <class T>
+void check_defined(const Variable<T>& v, const char* op) {
+  if (!v.defined()) throw Error(std::string(op) + ": expected a defined variable, got an undefined one");
+}
+
+// Overwrites every element with a draw from `dist` on this thread's engine, in storage order.
+template <class T, class Dist>
+Variable<T> fill(Variable<T>& v, Dist dist) {
+  for (T& x : v.value()) x = dist(generator());
+  return v;
+}
+
+template <class T>
+Variable<T> fill_normal(Variable<T>& v, double mean, double stddev, const char* op) {
+  check_defined(v, op);
+  if (!(stddev >= 0.0)) throw Error(std::string(op) + ": expected std >= 0, got " + std::to_string(stddev));
+  if (stddev == 0.0) return fill(v, [mean](auto&) { return T(mean); });  // std::normal_distribution needs std > 0
+  return fill(v, std::normal_distribution<T>(T(mean), T(stddev)));
+}
+
+template <class T>
+Variable<T> fill_uniform(Variable<T>& v, double low, double high, const char* op) {
+  check_defined(v, op);
+  if (!(low <= high))
+    throw Error(std::string(op) + ": expected low <= high, got low = " + std::to_string(low) +
+                ", high = " + std::to_string(high));
+  return fill(v, std::uniform_real_distribution<T>(T(low), T(high)));
+}
+
+// The weight's (fan_in, fan_out), or an Error naming `op` when it has none (rank < 2).
+template <class T>
+std::pair<std::size_t, std::size_t> fans(const Variable<T>& v, const char* op) {
+  if (v.dim() < 2)
+    throw Error(std::string(op) + ": expected a weight of rank >= 2 (out, in, ...) to compute its fans, got shape " +
+                shape_str(v.shape()));
+  return calculate_fan_in_and_fan_out(v.shape());
+}
+
+template <class T>
+double fan(const Variable<T>& v, FanMode mode, const char* op) {
+  const auto [fan_in, fan_out] = fans(v, op);
+  return double(mode == FanMode::FanIn ? fan_in : fan_out);
+}
+
+}  // namespace
+
+double calculate_gain(Nonlinearity nonlinearity, double param) {
+  switch (nonlinearity) {
+    case Nonlinearity::Linear:
+    case Nonlinearity::Conv:
+    case Nonlinearity::Sigmoid: return 1.0;
+    case Nonlinearity::Tanh: return 5.0 / 3.0;
+    case Nonlinearity::ReLU: return std::sqrt(2.0);
+    case Nonlinearity::LeakyReLU: return std::sqrt(2.0 / (1.0 + param * param));
+  }
+  throw Error("calculate_gain: unknown nonlinearity " + std::to_string(static_cast<int>(nonlinearity)));
+}
+
+std::pair<std::size_t, std::size_t> calculate_fan_in_and_fan_out(const Shape& shape) {
+  if (shape.size() < 2)
+    throw Error("calculate_fan_in_and_fan_out: expected a weight of rank >= 2 (out, in, ...), got shape " +
+                shape_str(shape));
+  std::size_t receptive_field = 1;  // kh·kw for a conv weight
+  for (std::size_t d = 2; d < shape.size(); ++d) receptive_field *= shape[d];
+  return {shape[1] * receptive_field, shape[0] * receptive_field};
+}
+
+template <class T>
+Variable<T> kaiming_normal_(Variable<T>& v, double a, FanMode mode, Nonlinearity nonlinearity) {
+  check_defined(v, "kaiming_normal_");
+  if (v.numel() == 0) return v;
+  const double stddev = calculate_gain(nonlinearity, a) / std::sqrt(fan(v, mode, "kaiming_normal_"));
+  return fill_normal(v, 0.0, stddev, "kaiming_normal_");
+}
+
+template <class T>
+Variable<T> kaiming_uniform_(Variable<T>& v, double a, FanMode mode, Nonlinearity nonlinearity) {
+  check_defined(v, "kaiming_uniform_");
+  if (v.numel() == 0) return v;
+  const double bound = std::sqrt(3.0) * calculate_gain(nonlinearity, a) / std::sqrt(fan(v, mode, "kaiming_uniform_"));
+  return fill_uniform(v, -bound, bound, "kaiming_uniform_");
+}
+
+template <class T>
+Variable<T> xavier_normal_(Variable<T>& v, double gain) {
+  check_defined(v, "xavier_normal_");
+  if (v.numel() == 0) return v;
+  const auto [fan_in, fan_out] = fans(v, "xavier_normal_");
+  return fill_normal(v, 0.0, gain * std::sqrt(2.0 / double(fan_in + fan_out)), "xavier_normal_");
+}
+
+template <class T>
+Variable<T> xavier_uniform_(Variable<T>& v, double gain) {
+  check_defined(v, "xavier_uniform_");
+  if (v.numel() == 0) return v;
+  const auto [fan_in, fan_out] = fans(v, "xavier_uniform_");
+  const double bound = std::sqrt(3.0) * gain * std::sqrt(2.0 / double(fan_in + fan_out));
+  return fill_uniform(v, -bound, bound, "xavier_uniform_");
+}
+
+template <class T>
+Variable<T> zeros_(Variable<T>& v) {
+  check_defined(v, "zeros_");
+  std::fill(v.value().begin(), v.value().end(), T(0));
+  return v;
+}
+
+template <class T>
+Variable<T> ones_(Variable<T>& v) {
+  check_defined(v, "ones_");
+  std::fill(v.value().begin(), v.value().end(), T(1));
+  return v;
+}
+
+template <class T>
+Variable<T> normal_(Variable<T>& v, double mean, double stddev) {
+  return fill_normal(v, mean, stddev, "normal_");
+}
+
+template <class T>
+Variable<T> uniform_(Variable<T>& v, double low, double high) {
+  return fill_uniform(v, low, high, "uniform_");
+}
+
+#define TG_INSTANTIATE(T)                                                                     \
+  template Variable<T> kaiming_normal_(Variable<T>&, double, FanMode, Nonlinearity);          \
+  template Variable<T> kaiming_uniform_(Variable<T>&, double, FanMode, Nonlinearity);         \
+  template Variable<T> xavier_normal_(Variable<T>&, double);                                  \
+  template Variable<T> xavier_uniform_(Variable<T>&, double);                                 \
+  template Variable<T> zeros_(Variable<T>&);                                                  \
+  template Variable<T> ones_(Variable<T>&);                                                   \
+  template Variable<T> normal_(Variable<T>&, double, double);                                 \
+  template Variable<T> uniform_(Variable<T>&, double, double);
+TG_INSTANTIATE(float)
+TG_INSTANTIATE(double)
+#undef TG_INSTANTIATE
+
+}  // namespace tg::nn::init

@@ -1,0 +1,49 @@
+// tg::nn::init: PyTorch's weight initialisers (torch.nn.init), in place on a Variable's value.
+// Every draw comes from tg::generator(), so tg::manual_seed(s) makes an initialisation repeat exactly.
+// Each function returns the variable it filled (a handle to the same state), as LibTorch does:
+//
+//   tg::nn::init::kaiming_normal_(conv->weight, 0.0, tg::nn::init::FanMode::FanOut,
+//                                 tg::nn::init::Nonlinearity::ReLU);
+//   tg::nn::init::zeros_(conv->bias);
+//
+// Fans (calculate_fan_in_and_fan_out): a Linear weight (out, in) has fan_in = in, fan_out = out; a
+// conv weight (O, C, kh, kw) has fan_in = C·kh·kw and fan_out = O·kh·kw. A tensor with no element is
+// left as it is, as in PyTorch.
+#pragma once
+
+#include <cstddef>
+#include <utility>
+
+#include <tapegrad/core/variable.hpp>
+
+namespace tg::nn::init {
+
+enum class Nonlinearity { Linear, Conv, Sigmoid, Tanh, ReLU, LeakyReLU };
+enum class FanMode { FanIn, FanOut };
+
+// PyTorch's table: 1 for Linear, Conv and Sigmoid; 5/3 for Tanh; sqrt(2) for ReLU;
+// sqrt(2 / (1 + param²)) for LeakyReLU, where param is the negative slope (ignored otherwise).
+double calculate_gain(Nonlinearity nonlinearity, double param = 0.01);
+
+// (fan_in, fan_out) of a weight of rank >= 2; throws for rank < 2.
+std::pair<std::size_t, std::size_t> calculate_fan_in_and_fan_out(const Shape& shape);
+
+// He et al. (2015): N(0, std²) or U(-bound, bound) with std = gain / sqrt(fan), bound = sqrt(3)·std,
+// gain = calculate_gain(nonlinearity, a). The defaults are PyTorch's.
+template <class T>
+Variable<T> kaiming_normal_(Variable<T>& v, double a = 0.0, FanMode mode = FanMode::FanIn,
+                            Nonlinearity nonlinearity = Nonlinearity::LeakyReLU);
+template <class T>
+Variable<T> kaiming_uniform_(Variable<T>& v, double a = 0.0, FanMode mode = FanMode::FanIn,
+                             Nonlinearity nonlinearity = Nonlinearity::LeakyReLU);
+
+// Glorot & Bengio (2010): std = gain·sqrt(2 / (fan_in + fan_out)), bound = sqrt(3)·std.
+template <class T> Variable<T> xavier_normal_(Variable<T>& v, double gain = 1.0);
+template <class T> Variable<T> xavier_uniform_(Variable<T>& v, double gain = 1.0);
+
+template <class T> Variable<T> zeros_(Variable<T>& v);
+template <class T> Variable<T> ones_(Variable<T>& v);
+template <class T> Variable<T> normal_(Variable<T>& v, double mean = 0.0, double std = 1.0);
+template <class T> Variable<T> uniform_(Variable<T>& v, double low = 0.0, double high = 1.0);  // U[low, high)
+
+}  // namespace tg::nn::init

@@ -1,0 +1,145 @@
+#include <tapegrad/modules/module.hpp>
+
+#include <cxxabi.h>
+
+#include <cstdlib>
+#include <ostream>
+#include <typeinfo>
+
+namespace tg::nn {
+namespace {
+
+// "tgtest::Net" -> "Net", "ns::Box<ns::Item>" -> "Box<ns::Item>": the class name as a user wrote it.
+std::string class_name(const std::type_info& type) {
+  int status = 0;
+  char* demangled = abi::__cxa_demangle(type.name(), nullptr, nullptr, &status);
+  std::string full = status == 0 ? demangled : type.name();
+  std::free(demangled);
+  const std::size_t end = full.find('<');
+  const std::size_t colons = full.rfind("::", end);
+  return colons == std::string::npos ? full : full.substr(colons + 2);
+}
+
+}  // namespace
+
+std::string Module::name() const { return name_.empty() ? class_name(typeid(*this)) : name_; }
+
+Variable<float> Module::forward(const Variable<float>&) {
+  throw Error(name() + ": forward(x) is not implemented; this module has no single-input forward "
+                       "(override `tg::Variable<float> forward(const tg::Variable<float>& x)` to use it in a "
+                       "Sequential, or call the module's own forward)");
+}
+
+void Module::check_new_name(const std::string& name, const char* what) const {
+  const std::string where = " (in " + this->name() + ")";
+  if (name.empty()) throw Error(std::string(what) + ": expected a non-empty name" + where);
+  if (name.find('.') != std::string::npos)
+    throw Error(std::string(what) + ": name \"" + name +
+                "\" contains '.', which separates nested names (expected a name without '.')" + where);
+  auto taken = [&](const auto& entries) {
+    for (const auto& entry : entries)
+      if (entry.first == name) return true;
+    return false;
+  };
+  const char* kind = taken(parameters_) ? "a parameter"
+                     : taken(buffers_)  ? "a buffer"
+                     : taken(children_) ? "a module"
+                                        : nullptr;
+  if (kind)
+    throw Error(std::string(what) + ": name \"" + name + "\" is already registered as " + kind + where);
+}
+
+Variable<float> Module::register_parameter(const std::string& name, Tensor<float> value, bool requires_grad) {
+  check_new_name(name, "register_parameter");
+  Variable<float> parameter(std::move(value), requires_grad);
+  parameters_.emplace_back(name, parameter);
+  return parameter;
+}
+
+Variable<float> Module::register_buffer(const std::string& name, Tensor<float> value) {
+  check_new_name(name, "register_buffer");
+  Variable<float> buffer(std::move(value));
+  buffers_.emplace_back(name, buffer);
+  return buffer;
+}
+
+void Module::add_child(const std::string& name, std::shared_ptr<Module> module) {
+  check_new_name(name, "register_module");
+  if (!module) throw Error("register_module: module \"" + name + "\" is null (in " + this->name() + ")");
+  if (module.get() == this)
+    throw Error("register_module: a module cannot be its own child (\"" + name + "\" in " + this->name() + ")");
+  children_.emplace_back(name, std::move(module));
+}
+
+void Module::collect(const std::string& prefix, bool recurse, bool buffers, Named<Variable<float>>& out) const {
+  for (const auto& [name, variable] : buffers ? buffers_ : parameters_) out.emplace_back(prefix + name, variable);
+  if (!recurse) return;
+  for (const auto& [name, child] : children_) child->collect(prefix + name + ".", true, buffers, out);
+}
+
+Module::Named<Variable<float>> Module::named_parameters(bool recurse) const {
+  Named<Variable<float>> out;
+  collect("", recurse, /*buffers=*/false, out);
+  return out;
+}
+
+Module::Named<Variable<float>> Module::named_buffers(bool recurse) const {
+  Named<Variable<float>> out;
+  collect("", recurse, /*buffers=*/true, out);
+  return out;
+}
+
+std::vector<Variable<float>> Module::parameters(bool recurse) const {
+  std::vector<Variable<float>> out;
+  for (auto& entry : named_parameters(recurse)) out.push_back(std::move(entry.second));
+  return out;
+}
+
+std::vector<Variable<float>> Module::buffers(bool recurse) const {
+  std::vector<Variable<float>> out;
+  for (auto& entry : named_buffers(recurse)) out.push_back(std::move(entry.second));
+  return out;
+}
+
+std::vector<std::shared_ptr<Module>> Module::children() const {
+  std::vector<std::shared_ptr<Module>> out;
+  for (const auto& entry : children_) out.push_back(entry.second);
+  return out;
+}
+
+void Module::train(bool on) {
+  training_ = on;
+  for (const auto& entry : children_) entry.second->train(on);
+}
+
+void Module::zero_grad() {
+  for (auto& parameter : parameters()) parameter.zero_grad();
+}
+
+std::size_t Module::parameter_count() const {
+  std::size_t count = 0;
+  for (const auto& parameter : parameters()) count += parameter.numel();
+  return count;
+}
+
+void Module::pretty_print(std::ostream& stream) const { stream << name(); }
+
+void Module::print_tree(std::ostream& stream, const std::string& indentation) const {
+  pretty_print(stream);
+  if (children_.empty()) return;
+  stream << "(\n";
+  const std::string inner = indentation + "  ";
+  for (const auto& [name, child] : children_) {
+    stream << inner << "(" << name << "): ";
+    child->print_tree(stream, inner);
+    stream << "\n";
+  }
+  stream << indentation << ")";
+}
+
+std::ostream& operator<<(std::ostream& stream, const Module& module) {
+  module.print_tree(stream, "");
+  return stream;
+}
+
+}  // namespace tg::nn

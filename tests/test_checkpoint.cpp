@@ -1,0 +1,203 @@
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include "check.hpp"
+
+using doctest::Contains;
+using tg::Tensor;
+using tg::Variable;
+using tg::nn::Linear;
+using tg::nn::Module;
+using tg::nn::Sequential;
+
+namespace {
+
+struct Net : Module {
+  Net() {
+    body = register_module("body", std::make_shared<Sequential>(std::make_shared<Linear>(3, 4)));
+    head = register_module("head", std::make_shared<Linear>(4, 2));
+    count = register_buffer("count", Tensor<float>{{1.f, 2.f}, {3.f, 4.f}});
+  }
+  std::shared_ptr<Sequential> body;
+  std::shared_ptr<Linear> head;
+  Variable<float> count;
+};
+
+// A file in the temp folder, unique to this process (ctest runs cases in parallel), removed at the end.
+struct TempFile {
+  explicit TempFile(const std::string& stem)
+      : path((std::filesystem::temp_directory_path() / ("tapegrad_" + stem + "_" + std::to_string(getpid()) + ".npz"))
+                 .string()) {}
+  ~TempFile() { std::remove(path.c_str()); }
+  std::string path;
+};
+
+std::string read_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+void write_bytes(const std::string& path, const std::string& bytes) {
+  std::ofstream(path, std::ios::binary) << bytes;
+}
+
+std::vector<Tensor<float>> values_of(const Module& m) {
+  std::vector<Tensor<float>> out;
+  for (const auto& p : m.named_parameters()) out.push_back(p.second.value());
+  for (const auto& b : m.named_buffers()) out.push_back(b.second.value());
+  return out;
+}
+
+std::uint32_t le32(const std::string& s, std::size_t at) {
+  std::uint32_t v = 0;
+  std::memcpy(&v, s.data() + at, 4);
+  return v;
+}
+
+// Bitwise CRC-32 (the zip polynomial), so a test can corrupt a header and still pass the CRC check.
+std::uint32_t crc32_bitwise(const char* data, std::size_t n) {
+  std::uint32_t crc = 0xFFFFFFFFu;
+  for (std::size_t i = 0; i < n; ++i) {
+    crc ^= static_cast<unsigned char>(data[i]);
+    for (int k = 0; k < 8; ++k) crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
+  }
+  return ~crc;
+}
+
+// Recomputes every entry's CRC-32 in both the central directory and the local header (no zip comment).
+void fix_crcs(std::string& zip) {
+  const std::size_t end = zip.size() - 22;
+  std::size_t p = le32(zip, end + 16);
+  for (std::uint32_t k = 0, n = le32(zip, end + 10) & 0xFFFF; k < n; ++k) {
+    const std::uint32_t size = le32(zip, p + 24), local = le32(zip, p + 42);
+    const std::size_t name_len = le32(zip, p + 28) & 0xFFFF;
+    const std::size_t data = local + 30 + (le32(zip, local + 26) & 0xFFFF) + (le32(zip, local + 28) & 0xFFFF);
+    const std::uint32_t crc = crc32_bitwise(zip.data() + data, size);
+    std::memcpy(&zip[p + 16], &crc, 4);
+    std::memcpy(&zip[local + 14], &crc, 4);
+    p += 46 + name_len;
+  }
+}
+
+}  // namespace
+
+TEST_CASE("checkpoint: a round trip restores every parameter and buffer exactly") {
+  TempFile file("round_trip");
+  tg::manual_seed(1);
+  Net saved;
+  saved.count.value()(1, 0) = -7.25f;
+  tg::nn::save(saved, file.path);
+
+  tg::manual_seed(2);
+  Net loaded;
+  const auto weight_buffer = loaded.head->weight.value_ptr();
+  CHECK_FALSE(values_of(loaded) == values_of(saved));
+  tg::nn::load(loaded, file.path);
+  CHECK(values_of(loaded) == values_of(saved));  // bit for bit
+  // In place: the module's handles (and an optimizer's) still point at the same buffers.
+  CHECK(loaded.head->weight.value_ptr() == weight_buffer);
+  CHECK(loaded.head->weight.requires_grad());
+}
+
+TEST_CASE("checkpoint: the file is an uncompressed zip of .npy arrays") {
+  TempFile file("layout");
+  Linear layer(3, 2);
+  layer.weight.value() = Tensor<float>{{1.f, 2.f, 3.f}, {4.f, 5.f, 6.f}};
+  tg::nn::save(layer, file.path);
+  const std::string bytes = read_bytes(file.path);
+
+  CHECK(bytes.compare(0, 4, "PK\x03\x04") == 0);
+  CHECK(le32(bytes, bytes.size() - 22) == 0x06054b50u);       // end record, no comment
+  CHECK((le32(bytes, bytes.size() - 22 + 8) & 0xFFFF) == 3);  // format, weight, bias
+  CHECK(bytes.find("__tapegrad_format__.npy") != std::string::npos);
+
+  // weight.npy: NumPy's header, the data on a 64-byte boundary of the .npy, float32 little-endian.
+  const std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }";
+  const std::size_t npy = bytes.find("\x93NUMPY", bytes.find("weight.npy"));
+  REQUIRE(npy != std::string::npos);
+  CHECK(bytes.compare(npy + 10, header.size(), header) == 0);
+  const std::size_t header_len = le32(bytes, npy + 8) & 0xFFFF;
+  CHECK((10 + header_len) % 64 == 0);
+  CHECK(bytes[npy + 10 + header_len - 1] == '\n');
+  float data[6];
+  std::memcpy(data, bytes.data() + npy + 10 + header_len, sizeof(data));
+  CHECK(data[0] == 1.f);
+  CHECK(data[5] == 6.f);
+  CHECK(bytes.find("'shape': (2,), }") != std::string::npos);  // the bias
+}
+
+TEST_CASE("checkpoint: load rejects a mismatched module and changes nothing") {
+  TempFile file("mismatch");
+  tg::nn::save(Linear(3, 2), file.path);
+
+  auto check_rejected = [&](Module& target, const std::string& problem) {
+    const auto before = values_of(target);
+    CHECK_THROWS_WITH_AS(tg::nn::load(target, file.path), Contains(problem.c_str()), tg::Error);
+    CHECK_THROWS_WITH_AS(tg::nn::load(target, file.path), Contains(("load: '" + file.path + "'").c_str()), tg::Error);
+    CHECK(values_of(target) == before);
+  };
+  Linear wider(3, 4);
+  check_rejected(wider, "entry 'weight' has shape (2, 3), expected (4, 3); entry 'bias' has shape (2,), expected (4,)");
+  Linear no_bias(3, 2, /*bias=*/false);
+  check_rejected(no_bias, "unexpected entry 'bias' (not a parameter or buffer of the module)");
+  Net net;
+  check_rejected(net, "missing entry 'body.0.weight' (expected shape (4, 3))");
+
+  // A missing entry: the file lacks the bias this module has.
+  tg::nn::save(Linear(3, 2, /*bias=*/false), file.path);
+  Linear with_bias(3, 2);
+  check_rejected(with_bias, "missing entry 'bias' (expected shape (2,))");
+}
+
+TEST_CASE("checkpoint: load rejects truncated, corrupt and non-zip files and changes nothing") {
+  TempFile file("corrupt");
+  tg::manual_seed(3);
+  Net net;
+  tg::nn::save(net, file.path);
+  const std::string good = read_bytes(file.path);
+  const auto before = values_of(net);
+
+  auto check_rejected = [&](const std::string& bytes, const std::string& problem) {
+    write_bytes(file.path, bytes);
+    CHECK_THROWS_WITH_AS(tg::nn::load(net, file.path), Contains(problem.c_str()), tg::Error);
+    CHECK(values_of(net) == before);
+  };
+  check_rejected(good.substr(0, good.size() / 2), "truncated");
+  check_rejected(good.substr(0, good.size() - 5), "truncated");
+  check_rejected("this is not a zip file, just some text that is long enough", "not an .npz file");
+  check_rejected("", "not an .npz file");
+
+  // One byte of head.weight's .npy header changed: the CRC catches it...
+  std::string corrupt = good;
+  const std::size_t header = corrupt.find("{'descr'", corrupt.find("head.weight.npy"));
+  REQUIRE(header != std::string::npos);
+  corrupt[header] = '[';
+  check_rejected(corrupt, "entry 'head.weight.npy' is corrupt (CRC-32 mismatch)");
+  // ...and with the CRC recomputed, the header parser does.
+  fix_crcs(corrupt);
+  check_rejected(corrupt, "entry 'head.weight.npy': malformed .npy header (expected '{')");
+
+  std::string wrong_dtype = good;
+  wrong_dtype[wrong_dtype.find("'<f4'", wrong_dtype.find("count.npy")) + 3] = '8';
+  fix_crcs(wrong_dtype);
+  check_rejected(wrong_dtype, "entry 'count' has dtype '<f8', expected '<f4' (float32)");
+
+  std::string wrong_version = good;
+  const std::size_t format = wrong_version.find("\x93NUMPY", wrong_version.find("__tapegrad_format__.npy"));
+  wrong_version[format + 10 + (le32(good, format + 8) & 0xFFFF)] = 2;
+  fix_crcs(wrong_version);
+  check_rejected(wrong_version, "unsupported format version 2 (this build reads version 1)");
+
+  CHECK_THROWS_WITH_AS(tg::nn::load(net, file.path + ".absent"), Contains("load: cannot open"), tg::Error);
+  CHECK(values_of(net) == before);
+}
+
+TEST_CASE("checkpoint: save reports a path it cannot write") {
+  CHECK_THROWS_WITH_AS(tg::nn::save(Linear(2, 2), "/nonexistent-folder/model.npz"),
+                       Contains("save: cannot open '/nonexistent-folder/model.npz.partial' for writing"), tg::Error);
+}

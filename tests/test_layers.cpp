@@ -1,0 +1,208 @@
+#include <cmath>
+#include <sstream>
+
+#include "check.hpp"
+
+using doctest::Contains;
+using tg::Tensor;
+using tg::Variable;
+using tg::nn::Conv2d;
+using tg::nn::Conv2dOptions;
+using tg::nn::Flatten;
+using tg::nn::LeakyReLU;
+using tg::nn::Linear;
+using tg::nn::MaxPool2d;
+using tg::nn::MaxPool2dOptions;
+using tg::nn::ReLU;
+using tg::nn::Sequential;
+
+namespace {
+
+std::string printed(const tg::nn::Module& m) {
+  std::ostringstream out;
+  out << m;
+  return out.str();
+}
+
+// Largest absolute element.
+double abs_max(const Tensor<float>& t) {
+  double m = 0;
+  for (float v : t) m = std::max(m, double(std::abs(v)));
+  return m;
+}
+
+Variable<float> random_input(const tg::Shape& shape, std::uint64_t seed) {
+  tg::manual_seed(seed);
+  return Variable<float>(tg::randn<float>(shape), true);
+}
+
+// The brief's port of LibTorch's MNIST example, with namespaces renamed.
+struct Net : tg::nn::Module {
+  Net() {
+    fc1 = register_module("fc1", std::make_shared<tg::nn::Linear>(784, 50));
+    fc2 = register_module("fc2", std::make_shared<tg::nn::Linear>(50, 10));
+  }
+  tg::Variable<float> forward(const tg::Variable<float>& x) override { return fc2->forward(tg::relu(fc1->forward(x))); }
+  std::shared_ptr<tg::nn::Linear> fc1, fc2;
+};
+
+}  // namespace
+
+TEST_CASE("Linear: LibTorch's default init, U(-1/sqrt(in), 1/sqrt(in)) for weight and bias") {
+  tg::manual_seed(5);
+  Linear layer(400, 300);
+  CHECK(layer.weight.shape() == tg::Shape{300, 400});
+  CHECK(layer.bias.shape() == tg::Shape{300});
+  const double bound = 1.0 / std::sqrt(400.0);  // kaiming_uniform_(a = sqrt(5)) gives exactly this
+  CHECK(abs_max(layer.weight.value()) <= bound);
+  CHECK(abs_max(layer.weight.value()) > 0.999 * bound);
+  CHECK(abs_max(layer.bias.value()) <= bound);
+  CHECK(abs_max(layer.bias.value()) > 0.9 * bound);
+  CHECK(layer.weight.requires_grad());
+  CHECK(layer.in_features() == 400);
+  CHECK(layer.out_features() == 300);
+  CHECK_FALSE(Linear(4, 3, /*bias=*/false).bias.defined());
+  CHECK(Linear(4, 3, false).parameters().size() == 1);
+}
+
+TEST_CASE("Conv2d: LibTorch's default init, fan_in = in_channels·kh·kw") {
+  tg::manual_seed(6);
+  Conv2d conv(4, 16, 3);
+  CHECK(conv.weight.shape() == tg::Shape{16, 4, 3, 3});
+  CHECK(conv.bias.shape() == tg::Shape{16});
+  const double bound = 1.0 / std::sqrt(36.0);
+  CHECK(abs_max(conv.weight.value()) <= bound);
+  CHECK(abs_max(conv.weight.value()) > 0.95 * bound);
+  CHECK(abs_max(conv.bias.value()) <= bound);
+
+  Conv2d wide(Conv2dOptions(2, 3, {1, 5}).bias(false));  // a non-square kernel: fan_in = 2·1·5
+  CHECK(wide.weight.shape() == tg::Shape{3, 2, 1, 5});
+  CHECK(abs_max(wide.weight.value()) <= 1.0 / std::sqrt(10.0));
+  CHECK_FALSE(wide.bias.defined());
+}
+
+TEST_CASE("Linear and Conv2d forward are the functional ops on their own weights") {
+  Linear layer(3, 2);
+  layer.weight.value() = Tensor<float>{{1.f, 0.f, -1.f}, {2.f, 1.f, 0.f}};
+  layer.bias.value() = Tensor<float>{0.5f, -1.f};
+  Variable<float> x(Tensor<float>{{1.f, 2.f, 3.f}, {4.f, 5.f, 6.f}});
+  CHECK(tgtest::allclose(layer.forward(x).value(), Tensor<float>{{-1.5f, 3.f}, {-1.5f, 12.f}}));  // by hand
+
+  auto x2 = random_input({5, 3}, 1);
+  CHECK(layer.forward(x2).value() == tg::linear(x2, layer.weight, layer.bias).value());
+
+  Conv2d conv(Conv2dOptions(2, 3, {3, 2}).stride({2, 1}).padding(1));
+  auto image = random_input({2, 2, 7, 6}, 2);
+  auto y = conv.forward(image);
+  CHECK(y.shape() == tg::Shape{2, 3, 4, 7});  // (7 + 2 - 3) / 2 + 1, (6 + 2 - 2) / 1 + 1
+  CHECK(y.value() == tg::conv2d(image, conv.weight, conv.bias, {2, 1}, {1, 1}).value());
+
+  // Gradients reach the layer's parameters.
+  auto s = tg::sum(y);
+  s.backward();
+  CHECK(conv.weight.has_grad());
+  CHECK(conv.bias.has_grad());
+  CHECK(image.has_grad());
+}
+
+TEST_CASE("MaxPool2d, ReLU, LeakyReLU, Flatten: by hand and as their ops") {
+  Variable<float> grid(Tensor<float>{{{{1.f, 5.f, 2.f, -2.f},
+                                       {3.f, 4.f, 8.f, 6.f},
+                                       {9.f, 7.f, 1.f, 2.f},
+                                       {-1.f, 6.f, 3.f, 5.f}}}});
+  CHECK(tgtest::allclose(MaxPool2d(2).forward(grid).value(), Tensor<float>{{{{5.f, 8.f}, {9.f, 5.f}}}}));
+  CHECK(tgtest::allclose(MaxPool2d(MaxPool2dOptions(3).stride(1)).forward(grid).value(),
+                         Tensor<float>{{{{9.f, 8.f}, {9.f, 8.f}}}}));
+  auto image = random_input({2, 3, 6, 6}, 3);
+  CHECK(MaxPool2d(MaxPool2dOptions(3).stride(2).padding(1)).forward(image).value() ==
+        tg::max_pool2d(image, {3, 3}, {2, 2}, {1, 1}).value());
+
+  Variable<float> v(Tensor<float>{-2.f, -0.5f, 0.f, 3.f});
+  CHECK(tgtest::allclose(ReLU().forward(v).value(), Tensor<float>{0.f, 0.f, 0.f, 3.f}));
+  CHECK(tgtest::allclose(LeakyReLU().forward(v).value(), Tensor<float>{-0.02f, -0.005f, 0.f, 3.f}));
+  CHECK(tgtest::allclose(LeakyReLU(0.5).forward(v).value(), Tensor<float>{-1.f, -0.25f, 0.f, 3.f}));
+
+  auto t = random_input({2, 3, 4, 5}, 4);
+  CHECK(Flatten().forward(t).shape() == tg::Shape{2, 60});
+  CHECK(Flatten().forward(t).value() == tg::flatten(t, 1, -1).value());
+  CHECK(Flatten(0).forward(t).shape() == tg::Shape{120});
+  CHECK(Flatten(1, 2).forward(t).shape() == tg::Shape{2, 12, 5});
+  CHECK(Flatten(-2).forward(t).shape() == tg::Shape{2, 3, 20});
+}
+
+TEST_CASE("CrossEntropyLoss and MSELoss: by hand, every reduction") {
+  Variable<float> logits(Tensor<float>{{0.f, 0.f}, {1.f, 0.f}}, true);
+  const tg::Labels target{0, 0};
+  // Row 0: ln 2. Row 1: ln(1 + e^-1).
+  const float row0 = std::log(2.f), row1 = std::log1p(std::exp(-1.f));
+  CHECK(tg::nn::CrossEntropyLoss().forward(logits, target).item() == doctest::Approx((row0 + row1) / 2));
+  CHECK(tg::nn::CrossEntropyLoss(tg::Reduction::Sum).forward(logits, target).item() == doctest::Approx(row0 + row1));
+  CHECK(tgtest::allclose(tg::nn::CrossEntropyLoss(tg::Reduction::None).forward(logits, target).value(),
+                         Tensor<float>{row0, row1}));
+  auto loss = tg::nn::CrossEntropyLoss().forward(logits, target);
+  loss.backward();
+  CHECK(logits.has_grad());
+
+  Variable<float> input(Tensor<float>{1.f, 2.f}, true), goal(Tensor<float>{0.f, 4.f});
+  CHECK(tg::nn::MSELoss().forward(input, goal).item() == doctest::Approx(2.5));  // (1 + 4) / 2
+  CHECK(tg::nn::MSELoss(tg::Reduction::Sum).forward(input, goal).item() == doctest::Approx(5.0));
+  CHECK(tgtest::allclose(tg::nn::MSELoss(tg::Reduction::None).forward(input, goal).value(), Tensor<float>{1.f, 4.f}));
+}
+
+TEST_CASE("Layers print LibTorch's descriptions") {
+  CHECK(printed(Linear(784, 50)) == "Linear(in_features=784, out_features=50, bias=true)");
+  CHECK(printed(Conv2d(1, 10, 5)) == "Conv2d(1, 10, kernel_size=[5, 5], stride=[1, 1])");
+  CHECK(printed(Conv2d(Conv2dOptions(16, 32, 3).stride(2).padding(1).bias(false))) ==
+        "Conv2d(16, 32, kernel_size=[3, 3], stride=[2, 2], padding=[1, 1], bias=false)");
+  CHECK(printed(MaxPool2d(2)) == "MaxPool2d(kernel_size=[2, 2], stride=[2, 2], padding=[0, 0])");
+  CHECK(printed(ReLU()) == "ReLU()");
+  CHECK(printed(LeakyReLU(0.2)) == "LeakyReLU(negative_slope=0.2)");
+  CHECK(printed(Flatten()) == "Flatten(start_dim=1, end_dim=-1)");
+  CHECK(printed(tg::nn::CrossEntropyLoss()) == "CrossEntropyLoss()");
+  CHECK(printed(tg::nn::MSELoss(tg::Reduction::Sum)) == "MSELoss(reduction=sum)");
+}
+
+TEST_CASE("A small CNN as one Sequential: names, shapes, tree, gradients") {
+  tg::manual_seed(7);
+  auto cnn = std::make_shared<Sequential>(std::make_shared<Conv2d>(Conv2dOptions(1, 4, 3).padding(1)),
+                                          std::make_shared<ReLU>(), std::make_shared<MaxPool2d>(2),
+                                          std::make_shared<Flatten>(), std::make_shared<Linear>(4 * 14 * 14, 10));
+  std::vector<std::string> names;
+  for (const auto& [name, p] : cnn->named_parameters()) names.push_back(name);
+  CHECK(names == std::vector<std::string>{"0.weight", "0.bias", "4.weight", "4.bias"});
+  CHECK(cnn->parameter_count() == 4 * 9 + 4 + 784 * 10 + 10);
+  CHECK(printed(*cnn) ==
+        "Sequential(\n"
+        "  (0): Conv2d(1, 4, kernel_size=[3, 3], stride=[1, 1], padding=[1, 1])\n"
+        "  (1): ReLU()\n"
+        "  (2): MaxPool2d(kernel_size=[2, 2], stride=[2, 2], padding=[0, 0])\n"
+        "  (3): Flatten(start_dim=1, end_dim=-1)\n"
+        "  (4): Linear(in_features=784, out_features=10, bias=true)\n"
+        ")");
+
+  auto logits = cnn->forward(random_input({3, 1, 28, 28}, 8));
+  CHECK(logits.shape() == tg::Shape{3, 10});
+  tg::nn::CrossEntropyLoss().forward(logits, tg::Labels{1, 2, 3}).backward();
+  for (const auto& p : cnn->parameters()) CHECK(p.has_grad());
+}
+
+TEST_CASE("The MNIST example ported from LibTorch by renaming namespaces") {
+  auto net = std::make_shared<Net>();
+  CHECK(net->parameter_count() == 39760);
+  auto logits = net->forward(random_input({4, 784}, 9));
+  CHECK(logits.shape() == tg::Shape{4, 10});
+  CHECK(printed(*net) ==
+        "Net(\n"
+        "  (fc1): Linear(in_features=784, out_features=50, bias=true)\n"
+        "  (fc2): Linear(in_features=50, out_features=10, bias=true)\n"
+        ")");
+}
+
+TEST_CASE("Layers pass bad input on to their op's error") {
+  Linear layer(3, 2);
+  CHECK_THROWS_WITH_AS(layer.forward(random_input({4, 5}, 1)), Contains("linear: expected input (N, in) with in = 3"),
+                       tg::Error);
+  CHECK_THROWS_WITH_AS(Conv2d(3, 4, 3).forward(random_input({1, 2, 5, 5}, 1)), Contains("conv2d:"), tg::Error);
+  CHECK_THROWS_WITH_AS(tg::nn::MSELoss().forward(random_input({2}, 1), random_input({3}, 2)), Contains("mse_loss:"),
+                       tg::Error);
+}

@@ -1,0 +1,190 @@
+#include <sstream>
+
+#include "check.hpp"
+
+using doctest::Contains;
+using tg::Tensor;
+using tg::Variable;
+using tg::nn::Linear;
+using tg::nn::Module;
+using tg::nn::Sequential;
+
+namespace {
+
+// A module with no parameters and no pretty_print of its own: printed by its class name alone.
+struct Doubler : Module {
+  Variable<float> forward(const Variable<float>& x) override { return x * 2; }
+};
+
+// The MNIST-sized MLP with a Sequential inside, a parameter and a buffer of its own.
+struct Mlp : Module {
+  Mlp() {
+    scale = register_parameter("scale", Tensor<float>{1.f});
+    features = register_module(
+        "features", std::make_shared<Sequential>(std::make_shared<Linear>(784, 50), std::make_shared<Doubler>()));
+    classifier = register_module("classifier", std::make_shared<Linear>(50, 10));
+    steps = register_buffer("steps", Tensor<float>{0.f});
+  }
+  Variable<float> forward(const Variable<float>& x) override {
+    return classifier->forward(features->forward(x)) * scale;
+  }
+
+  Variable<float> scale, steps;
+  std::shared_ptr<Sequential> features;
+  std::shared_ptr<Linear> classifier;
+};
+
+struct Empty : Module {};
+
+std::vector<std::string> names_of(const Module::Named<Variable<float>>& named) {
+  std::vector<std::string> names;
+  for (const auto& entry : named) names.push_back(entry.first);
+  return names;
+}
+
+}  // namespace
+
+TEST_CASE("Module: dotted parameter names, own entries first, in registration order") {
+  auto net = std::make_shared<Mlp>();
+  CHECK(names_of(net->named_parameters()) == std::vector<std::string>{"scale", "features.0.weight", "features.0.bias",
+                                                                      "classifier.weight", "classifier.bias"});
+  CHECK(names_of(net->named_parameters(/*recurse=*/false)) == std::vector<std::string>{"scale"});
+  CHECK(names_of(net->features->named_parameters()) == std::vector<std::string>{"0.weight", "0.bias"});
+  CHECK(names_of(net->named_buffers()) == std::vector<std::string>{"steps"});
+
+  // The handles share state with the registered parameters, in the same order as the names.
+  auto params = net->parameters();
+  REQUIRE(params.size() == 5);
+  CHECK(params[3].value_ptr() == net->classifier->weight.value_ptr());
+  CHECK(params[1].shape() == tg::Shape{50, 784});
+  params[0].value()(0) = 3.f;
+  CHECK(net->scale.value()(0) == 3.f);
+  CHECK(net->parameters(false).size() == 1);
+
+  // 784·50 + 50 + 50·10 + 10 weights and biases, plus the scale; buffers are not parameters.
+  CHECK(net->parameter_count() == 39761);
+  CHECK(std::make_shared<Sequential>(std::make_shared<Linear>(784, 50), std::make_shared<Linear>(50, 10))
+            ->parameter_count() == 39760);
+}
+
+TEST_CASE("Module: parameters require grad, buffers do not") {
+  auto net = std::make_shared<Mlp>();
+  for (const auto& p : net->parameters()) CHECK(p.requires_grad());
+  CHECK_FALSE(net->steps.requires_grad());
+  CHECK(net->buffers().size() == 1);
+  CHECK(net->buffers()[0].value_ptr() == net->steps.value_ptr());
+
+  Empty m;
+  auto frozen = m.register_parameter("frozen", Tensor<float>{1.f, 2.f}, /*requires_grad=*/false);
+  CHECK_FALSE(frozen.requires_grad());
+  CHECK(m.parameters().size() == 1);
+  CHECK(m.parameter_count() == 2);
+}
+
+TEST_CASE("Module: children in registration order") {
+  auto net = std::make_shared<Mlp>();
+  const auto& named = net->named_children();
+  REQUIRE(named.size() == 2);
+  CHECK(named[0].first == "features");
+  CHECK(named[0].second == net->features);
+  CHECK(named[1].first == "classifier");
+  CHECK(net->children() == std::vector<std::shared_ptr<Module>>{net->features, net->classifier});
+  CHECK(net->features->children().size() == 2);
+}
+
+TEST_CASE("Module: train and eval reach every descendant") {
+  auto net = std::make_shared<Mlp>();
+  CHECK(net->is_training());
+  net->eval();
+  CHECK_FALSE(net->is_training());
+  CHECK_FALSE(net->features->is_training());
+  CHECK_FALSE((*net->features)[1]->is_training());
+  CHECK_FALSE(net->classifier->is_training());
+  net->train();
+  CHECK((*net->features)[0]->is_training());
+  net->features->train(false);  // only the subtree
+  CHECK(net->is_training());
+  CHECK_FALSE((*net->features)[1]->is_training());
+}
+
+TEST_CASE("Module: zero_grad frees every parameter's gradient") {
+  auto net = std::make_shared<Mlp>();
+  Variable<float> x(Tensor<float>(xt::ones<float>({2, 784})));
+  auto y = net->forward(x);
+  y.backward(Tensor<float>(xt::ones<float>({2, 10})));
+  for (const auto& p : net->parameters()) CHECK(p.has_grad());
+  net->zero_grad();
+  for (const auto& p : net->parameters()) CHECK_FALSE(p.has_grad());
+}
+
+TEST_CASE("Module: the printed tree") {
+  auto net = std::make_shared<Mlp>();
+  const std::string expected =
+      "Mlp(\n"
+      "  (features): Sequential(\n"
+      "    (0): Linear(in_features=784, out_features=50, bias=true)\n"
+      "    (1): Doubler\n"
+      "  )\n"
+      "  (classifier): Linear(in_features=50, out_features=10, bias=true)\n"
+      ")";
+  std::ostringstream by_reference, by_pointer;
+  by_reference << *net;
+  by_pointer << net;  // not the pointer's address
+  CHECK(by_reference.str() == expected);
+  CHECK(by_pointer.str() == expected);
+
+  std::ostringstream leaf, no_bias, named;
+  leaf << Empty();
+  no_bias << Linear(3, 2, /*bias=*/false);
+  named << Module("Custom");
+  CHECK(leaf.str() == "Empty");
+  CHECK(no_bias.str() == "Linear(in_features=3, out_features=2, bias=false)");
+  CHECK(named.str() == "Custom");
+}
+
+TEST_CASE("Module: bad names and bad children throw, naming the call and the module") {
+  Mlp net;
+  CHECK_THROWS_WITH_AS(net.register_parameter("", Tensor<float>{1.f}),
+                       "register_parameter: expected a non-empty name (in Mlp)", tg::Error);
+  CHECK_THROWS_WITH_AS(net.register_buffer("running.mean", Tensor<float>{1.f}),
+                       Contains("register_buffer: name \"running.mean\" contains '.'"), tg::Error);
+  CHECK_THROWS_WITH_AS(net.register_parameter("scale", Tensor<float>{1.f}),
+                       "register_parameter: name \"scale\" is already registered as a parameter (in Mlp)", tg::Error);
+  CHECK_THROWS_WITH_AS(net.register_buffer("features", Tensor<float>{1.f}),
+                       "register_buffer: name \"features\" is already registered as a module (in Mlp)", tg::Error);
+  CHECK_THROWS_WITH_AS(net.register_module("steps", std::make_shared<Empty>()),
+                       "register_module: name \"steps\" is already registered as a buffer (in Mlp)", tg::Error);
+  CHECK_THROWS_WITH_AS(net.register_module("none", std::shared_ptr<Empty>()),
+                       "register_module: module \"none\" is null (in Mlp)", tg::Error);
+  auto self = std::make_shared<Empty>();
+  CHECK_THROWS_WITH_AS(self->register_module("self", self), Contains("cannot be its own child"), tg::Error);
+  // A failed registration adds nothing.
+  CHECK(net.named_parameters(false).size() == 1);
+  CHECK(net.named_children().size() == 2);
+}
+
+TEST_CASE("Module: forward without an override throws naming the module") {
+  Empty m;
+  Variable<float> x(Tensor<float>{1.f});
+  CHECK_THROWS_WITH_AS(m.forward(x), Contains("Empty: forward(x) is not implemented"), tg::Error);
+}
+
+TEST_CASE("Sequential: chains forward, indexes its modules, names them 0, 1, ...") {
+  auto first = std::make_shared<Linear>(3, 2);
+  auto seq = std::make_shared<Sequential>(first, std::make_shared<Doubler>());
+  auto last = seq->push_back(std::make_shared<Linear>(2, 1));
+  CHECK(seq->size() == 3);
+  CHECK((*seq)[0] == first);
+  CHECK(seq->at<Linear>(2) == last);
+  CHECK(seq->named_children()[2].first == "2");
+
+  Variable<float> x(Tensor<float>{{1.f, 2.f, 3.f}, {-1.f, 0.5f, 0.f}});
+  auto by_hand = last->forward(first->forward(x) * 2);
+  CHECK(tgtest::allclose(seq->forward(x).value(), by_hand.value()));
+
+  CHECK_THROWS_WITH_AS((*seq)[3], "Sequential: index 3 is out of range for a Sequential of 3 modules", tg::Error);
+  CHECK_THROWS_WITH_AS(seq->at<Linear>(1), "Sequential: module 1 is a Doubler, not the type asked of at<>()",
+                       tg::Error);
+  CHECK_THROWS_WITH_AS(Sequential().forward(x), Contains("Sequential: forward() on an empty Sequential"), tg::Error);
+  CHECK(Sequential().is_empty());
+}
