@@ -17,7 +17,14 @@ void gate_by_sign(Tensor<T>& g, const Tensor<T>& sign_source, T slope) {
   T* d = g.data();
   const T* s = sign_source.data();
   const std::size_t n = g.size();
-  for (std::size_t k = 0; k < n; ++k) d[k] = s[k] > T(0) ? d[k] : slope * d[k];
+  // A select of the factor, then one multiply: GCC vectorises this form. Written as
+  // `s > 0 ? d : slope * d` it became a branch that mispredicts on half of random signs (relu's
+  // backward on 50000x50 took 22 ms instead of under 1).
+  for (std::size_t k = 0; k < n; ++k) {
+    T factor = slope;
+    factor = s[k] > T(0) ? T(1) : factor;
+    d[k] = factor * d[k];
+  }
 }
 
 }  // namespace
