@@ -41,7 +41,9 @@ Tensor<T> mse_grad(const Tensor<T>& out, const Tensor<T>& targ) {
                 shape_str(targ.shape()));
   const std::size_t n = targ.size();
   Tensor<T> d = Tensor<T>::from_shape(out.shape());
-  for (std::size_t i = 0; i < n; ++i) d.data()[i] = T(2) * (out.data()[i] - targ.data()[i]) / T(n);
+  const T *o = out.data(), *t = targ.data();
+  T* dd = d.data();
+  for (std::size_t i = 0; i < n; ++i) dd[i] = T(2) * (o[i] - t[i]) / T(n);
   return d;
 }
 
@@ -49,31 +51,40 @@ template <class T>
 Tensor<T> relu_grad(const Tensor<T>& inp, const Tensor<T>& out_grad) {
   check_same_shape("relu_grad", "inp", inp, "out_grad", out_grad);
   Tensor<T> d = Tensor<T>::from_shape(inp.shape());
-  for (std::size_t k = 0; k < d.size(); ++k) d.data()[k] = inp.data()[k] > T(0) ? out_grad.data()[k] : T(0);
+  // Raw pointers, read unconditionally: GCC vectorises this into a compare and a blend.
+  const T *x = inp.data(), *g = out_grad.data();
+  T* dx = d.data();
+  for (std::size_t k = 0; k < d.size(); ++k) dx[k] = x[k] > T(0) ? g[k] : T(0);
   return d;
 }
 
 template <class T>
-LinearGrads<T> lin_grad(const Tensor<T>& inp, const Tensor<T>& out_grad, const Tensor<T>& w) {
+LinearGrads<T> lin_grad(const Tensor<T>& inp, const Tensor<T>& out_grad, const Tensor<T>& w, bool input_grad) {
   check_linear("lin_grad", inp, out_grad, w, 0, "(in, out)");
   const std::size_t n = inp.shape()[0], in = inp.shape()[1], out = out_grad.shape()[1];
-  LinearGrads<T> r{Tensor<T>::from_shape({n, in}), Tensor<T>::from_shape({in, out}), Tensor<T>::from_shape({out})};
+  LinearGrads<T> r{Tensor<T>(), Tensor<T>::from_shape({in, out}), Tensor<T>::from_shape({out})};
   const T* g = out_grad.data();
-  blas::gemm<T>(false, true, n, in, out, T(1), g, out, w.data(), out, T(0), r.inp.data(), in);       // d out @ wᵀ
-  blas::gemm<T>(true, false, in, out, n, T(1), inp.data(), in, g, out, T(0), r.w.data(), out);       // inpᵀ @ d out
-  detail::sum_rows(g, n, out, r.b.data(), /*fresh=*/true);                                           // Σ_i d out[i, :]
+  if (input_grad) {
+    r.inp = Tensor<T>::from_shape({n, in});
+    blas::gemm<T>(false, true, n, in, out, T(1), g, out, w.data(), out, T(0), r.inp.data(), in);  // d out @ wᵀ
+  }
+  blas::gemm<T>(true, false, in, out, n, T(1), inp.data(), in, g, out, T(0), r.w.data(), out);  // inpᵀ @ d out
+  detail::sum_rows(g, n, out, r.b.data(), /*fresh=*/true);  // Σ_i d out[i, :]
   return r;
 }
 
 template <class T>
-LinearGrads<T> linear_grad(const Tensor<T>& inp, const Tensor<T>& out_grad, const Tensor<T>& w) {
+LinearGrads<T> linear_grad(const Tensor<T>& inp, const Tensor<T>& out_grad, const Tensor<T>& w, bool input_grad) {
   check_linear("linear_grad", inp, out_grad, w, 1, "(out, in)");
   const std::size_t n = inp.shape()[0], in = inp.shape()[1], out = out_grad.shape()[1];
-  LinearGrads<T> r{Tensor<T>::from_shape({n, in}), Tensor<T>::from_shape({out, in}), Tensor<T>::from_shape({out})};
+  LinearGrads<T> r{Tensor<T>(), Tensor<T>::from_shape({out, in}), Tensor<T>::from_shape({out})};
   const T* g = out_grad.data();
-  blas::gemm<T>(false, false, n, in, out, T(1), g, out, w.data(), in, T(0), r.inp.data(), in);       // d out @ w
-  blas::gemm<T>(true, false, out, in, n, T(1), g, out, inp.data(), in, T(0), r.w.data(), in);       // d outᵀ @ inp
-  detail::sum_rows(g, n, out, r.b.data(), /*fresh=*/true);                                           // Σ_i d out[i, :]
+  if (input_grad) {
+    r.inp = Tensor<T>::from_shape({n, in});
+    blas::gemm<T>(false, false, n, in, out, T(1), g, out, w.data(), in, T(0), r.inp.data(), in);  // d out @ w
+  }
+  blas::gemm<T>(true, false, out, in, n, T(1), g, out, inp.data(), in, T(0), r.w.data(), in);  // d outᵀ @ inp
+  detail::sum_rows(g, n, out, r.b.data(), /*fresh=*/true);  // Σ_i d out[i, :]
   return r;
 }
 
@@ -156,8 +167,8 @@ Difference difference(const Tensor<T>& got, const Tensor<T>& reference) {
 #define TG_INSTANTIATE(T)                                                                                         \
   template Tensor<T> mse_grad(const Tensor<T>&, const Tensor<T>&);                                                \
   template Tensor<T> relu_grad(const Tensor<T>&, const Tensor<T>&);                                               \
-  template LinearGrads<T> lin_grad(const Tensor<T>&, const Tensor<T>&, const Tensor<T>&);                         \
-  template LinearGrads<T> linear_grad(const Tensor<T>&, const Tensor<T>&, const Tensor<T>&);                      \
+  template LinearGrads<T> lin_grad(const Tensor<T>&, const Tensor<T>&, const Tensor<T>&, bool);                   \
+  template LinearGrads<T> linear_grad(const Tensor<T>&, const Tensor<T>&, const Tensor<T>&, bool);                \
   template Tensor<T> cross_entropy_grad(const Tensor<T>&, const Labels&);                                         \
   template Conv2dGrads<T> conv2d_grad(const Tensor<T>&, const Tensor<T>&, const Tensor<T>&,                       \
                                       std::array<std::size_t, 2>, std::array<std::size_t, 2>);                    \

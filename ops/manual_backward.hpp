@@ -32,20 +32,21 @@ Tensor<T> relu_grad(const Tensor<T>& inp, const Tensor<T>& out_grad);
 
 template <class T>
 struct LinearGrads {
-  Tensor<T> inp;  // (N, in)
+  Tensor<T> inp;  // (N, in); a default-constructed tensor when input_grad is false
   Tensor<T> w;    // the weight's shape
   Tensor<T> b;    // (out,)
 };
 
 // The walkthrough's layout: out (N, out) = inp (N, in) @ w (in, out) + b (out,)  →
 //   d inp = d out @ wᵀ      d w = inpᵀ @ d out      d b = Σ_i d out[i, :]
+// With input_grad false, d inp is skipped (a first layer, whose input is data, needs none).
 template <class T>
-LinearGrads<T> lin_grad(const Tensor<T>& inp, const Tensor<T>& out_grad, const Tensor<T>& w);
+LinearGrads<T> lin_grad(const Tensor<T>& inp, const Tensor<T>& out_grad, const Tensor<T>& w, bool input_grad = true);
 
 // LibTorch's layout (tg::linear): out (N, out) = inp (N, in) @ wᵀ + b, w (out, in)  →
 //   d inp = d out @ w       d w = d outᵀ @ inp      d b = Σ_i d out[i, :]
 template <class T>
-LinearGrads<T> linear_grad(const Tensor<T>& inp, const Tensor<T>& out_grad, const Tensor<T>& w);
+LinearGrads<T> linear_grad(const Tensor<T>& inp, const Tensor<T>& out_grad, const Tensor<T>& w, bool input_grad = true);
 
 // loss = mean over i of nll(log_softmax(logits)[i], target[i]) = mean_i (logsumexp(logits[i]) - logits[i, target[i]]),
 // logits (N, C), target (N,) in [0, C)  →  d logits = (softmax(logits) - onehot(target)) / N

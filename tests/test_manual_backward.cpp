@@ -185,6 +185,10 @@ TEST_CASE("manual lin_grad and linear_grad: values by hand, in both weight layou
   CHECK(tgtest::allclose(r.inp, Tensor<double>{{1, 2}, {0, 2}}));
   CHECK(tgtest::allclose(r.w, Tensor<double>{{1, 6}, {2, 8}}));
   CHECK(tgtest::allclose(r.b, Tensor<double>{1, 2}));
+  const auto no_input = tg::manual::lin_grad(inp, d_out, w, /*input_grad=*/false);
+  CHECK(no_input.inp.dimension() == 0);
+  CHECK(tgtest::allclose(no_input.w, r.w));
+  CHECK(tgtest::allclose(no_input.b, r.b));
   const auto t = tg::manual::linear_grad(inp, d_out, Tensor<double>{{1, 2}, {0, 1}});
   CHECK(tgtest::allclose(t.inp, Tensor<double>{{1, 2}, {0, 2}}));
   CHECK(tgtest::allclose(t.w, Tensor<double>{{1, 2}, {6, 8}}));
