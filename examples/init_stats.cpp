@@ -35,8 +35,10 @@ std::optional<Config> parse(int argc, char** argv) {
       "products, Conv2d inits) recomputed on MNIST\n\nOptions");
   opts.add_options()
     ("help,h", "print this help and exit")
-    ("csv", po::value(&c.csv)->default_value("init_stats_layers.csv"), "where to write the std per layer of the chained products")
-    ("plot", po::value(&c.plot)->default_value("init_stats_layers.png"), "where to draw them (log-scale y), when gnuplot is installed")
+    ("csv", po::value(&c.csv)->default_value("init_stats_layers.csv"),
+     "where to write the std per layer of the chained products")
+    ("plot", po::value(&c.plot)->default_value("init_stats_layers.png"),
+     "where to draw them (log-scale y), when gnuplot is installed")
     ("layers", po::value(&c.layers)->default_value(100), "chained products x = x @ a")
     ("seed", po::value(&c.seed)->default_value(1), "seed of every random draw")
     ("data-dir", po::value(&c.data_dir), "folder holding the MNIST IDX files (default: $TAPEGRAD_DATA_DIR/mnist)");
@@ -206,7 +208,8 @@ void write_layers(const std::vector<Chain>& chains, const Config& c) {
                "set terminal png size 900,600 noenhanced\nset output '%s'\nset datafile separator ','\nset logscale y\n"
                "set xlabel 'layer'\nset ylabel 'std of x'\nset key top left\n"
                "set title 'x = x @ a, 512 wide: std per layer (missing points are not finite)'\n"
-               "plot '%s' using 1:2 with lines title 'a = randn', '' using 1:3 with lines title 'a = randn / sqrt(512)', "
+               "plot '%s' using 1:2 with lines title 'a = randn', "
+               "'' using 1:3 with lines title 'a = randn / sqrt(512)', "
                "'' using 1:4 with lines title 'a = randn * sqrt(2/512)'\n",
                c.plot.c_str(), c.csv.c_str());
   if (pclose(gp) != 0) throw tg::Error("init_stats: gnuplot failed to draw " + c.plot);
@@ -237,10 +240,10 @@ void conv_inits(const V& x) {
   const auto [fan_in, fan_out] = init::calculate_fan_in_and_fan_out(ws);
   auto f1 = [&](double a) { return tg::leaky_relu(l1.forward(x), float(a)); };
 
-  std::printf("\n4. Conv2d(1, 32, 5) on the first 100 validation images, x %s -> %s\n", tg::shape_str(x.shape()).c_str(),
-              tg::shape_str(l1.forward(x).shape()).c_str());
-  std::printf("  weight %s: receptive field = weight[0, 0].numel() = %zu, fan_in = ni * rf = %zu, fan_out = nf * rf = %zu"
-              "   walkthrough: 25, 25, 800\n",
+  std::printf("\n4. Conv2d(1, 32, 5) on the first 100 validation images, x %s -> %s\n",
+              tg::shape_str(x.shape()).c_str(), tg::shape_str(l1.forward(x).shape()).c_str());
+  std::printf("  weight %s: receptive field = weight[0, 0].numel() = %zu, fan_in = ni * rf = %zu, "
+              "fan_out = nf * rf = %zu   walkthrough: 25, 25, 800\n",
               tg::shape_str(ws).c_str(), receptive_field, ni * receptive_field, nf * receptive_field);
   std::printf("  library calculate_fan_in_and_fan_out: (%zu, %zu)\n", fan_in, fan_out);
   for (double a : {0.0, 1.0, std::sqrt(5.0)})

@@ -51,8 +51,10 @@ struct Mlp {
 // Kaiming init, as the walkthrough: w = randn(fan_in, fan_out) * sqrt(2 / fan_in), zero biases.
 template <class T>
 Mlp<T> kaiming_mlp(std::size_t in, std::size_t hidden, std::size_t out) {
-  return {Variable<T>(randn<T>({in, hidden}, std::sqrt(2.0 / in)), true), Variable<T>(Tensor<T>(xt::zeros<T>({hidden})), true),
-          Variable<T>(randn<T>({hidden, out}, std::sqrt(2.0 / hidden)), true), Variable<T>(Tensor<T>(xt::zeros<T>({out})), true)};
+  return {Variable<T>(randn<T>({in, hidden}, std::sqrt(2.0 / in)), true),
+          Variable<T>(Tensor<T>(xt::zeros<T>({hidden})), true),
+          Variable<T>(randn<T>({hidden, out}, std::sqrt(2.0 / hidden)), true),
+          Variable<T>(Tensor<T>(xt::zeros<T>({out})), true)};
 }
 
 // Runs the tape's forward and backward on x (N, in) against targ (N,), then the manual backward on
@@ -232,9 +234,11 @@ TEST_CASE("manual gradients: bad shapes throw, naming the function") {
   const Tensor<float> a = Tensor<float>::from_shape({4, 3}), b = Tensor<float>::from_shape({4, 2});
   CHECK_THROWS_WITH_AS(tg::manual::mse_grad(a, Tensor<float>::from_shape({4})),
                        Contains("mse_grad: expected out (N, 1) and targ (N,), got (4, 3) and (4,)"), Error);
-  CHECK_THROWS_WITH_AS(tg::manual::relu_grad(a, b), Contains("relu_grad: expected inp and out_grad of the same shape"), Error);
+  CHECK_THROWS_WITH_AS(tg::manual::relu_grad(a, b),
+                       Contains("relu_grad: expected inp and out_grad of the same shape"), Error);
   CHECK_THROWS_WITH_AS(tg::manual::lin_grad(a, b, Tensor<float>::from_shape({2, 3})),
-                       Contains("lin_grad: expected inp (N, in), out_grad (N, out) and w (in, out), got inp (4, 3)"), Error);
+                       Contains("lin_grad: expected inp (N, in), out_grad (N, out) and w (in, out), got inp (4, 3)"),
+                       Error);
   CHECK_THROWS_WITH_AS(tg::manual::linear_grad(a, b, Tensor<float>::from_shape({3, 2})),
                        Contains("linear_grad: expected inp (N, in), out_grad (N, out) and w (out, in)"), Error);
   CHECK_THROWS_WITH_AS(tg::manual::cross_entropy_grad(a, Labels{0, 1, 2, 3}),
@@ -244,11 +248,13 @@ TEST_CASE("manual gradients: bad shapes throw, naming the function") {
   const Tensor<float> x = Tensor<float>::from_shape({2, 3, 5, 5}), w = Tensor<float>::from_shape({4, 3, 3, 3});
   CHECK_THROWS_WITH_AS(tg::manual::conv2d_grad(x, Tensor<float>::from_shape({2, 4, 5, 5}), w),
                        Contains("conv2d_grad: expected out_grad (2, 4, 3, 3)"), Error);
-  CHECK_THROWS_WITH_AS(tg::manual::conv2d_grad(x, Tensor<float>::from_shape({2, 4, 3, 3}), Tensor<float>::from_shape({4, 2, 3, 3})),
-                       Contains("conv2d_grad: expected input (N, C, H, W) and weight (O, C, kh, kw) with the same C"), Error);
+  CHECK_THROWS_WITH_AS(
+      tg::manual::conv2d_grad(x, Tensor<float>::from_shape({2, 4, 3, 3}), Tensor<float>::from_shape({4, 2, 3, 3})),
+      Contains("conv2d_grad: expected input (N, C, H, W) and weight (O, C, kh, kw) with the same C"), Error);
   CHECK_THROWS_WITH_AS(tg::manual::conv2d_grad(x, x, Tensor<float>::from_shape({4, 3, 9, 9})),
                        Contains("conv2d_grad: kernel (9, 9) is larger than the padded input"), Error);
-  CHECK_THROWS_WITH_AS(tg::manual::difference(a, b), Contains("difference: expected got and reference of the same shape"), Error);
+  CHECK_THROWS_WITH_AS(tg::manual::difference(a, b),
+                       Contains("difference: expected got and reference of the same shape"), Error);
 }
 
 // ================= the tape against them: random tensors =================
@@ -272,7 +278,8 @@ TEST_CASE_TEMPLATE("tape = manual: conv2d on random tensors, 3->4 k3 s1 p1 and 1
 
 // ================= and on real MNIST =================
 
-TEST_CASE_TEMPLATE("tape = manual on MNIST: the walkthrough's 784-50-1, ReLU, MSE against the digit", T, double, float) {
+TEST_CASE_TEMPLATE("tape = manual on MNIST: the walkthrough's 784-50-1, ReLU, MSE against the digit", T, double,
+                   float) {
   SKIP_WITHOUT_MNIST();
   tg::manual_seed(4);
   const tg::data::Batch batch = first_rows(tg::data::Split::Train, 1000, /*flatten=*/true);
@@ -286,7 +293,8 @@ TEST_CASE_TEMPLATE("tape = manual on MNIST: cross-entropy on 784-50-10", T, doub
   check_cross_entropy_net<T>(as<T>(batch.x.value()), batch.y, 50, 10);
 }
 
-TEST_CASE_TEMPLATE("tape = manual on MNIST: conv2d 1->8, kernel 5, stride 2, padding 2 on 28x28 images", T, double, float) {
+TEST_CASE_TEMPLATE("tape = manual on MNIST: conv2d 1->8, kernel 5, stride 2, padding 2 on 28x28 images", T, double,
+                   float) {
   SKIP_WITHOUT_MNIST();
   tg::manual_seed(6);
   const tg::data::Batch batch = first_rows(tg::data::Split::Valid, 64, /*flatten=*/false);
