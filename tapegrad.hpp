@@ -18,6 +18,7 @@
 #include <tapegrad/ops/im2col.hpp>
 #include <tapegrad/ops/linear.hpp>
 #include <tapegrad/ops/loss.hpp>
+#include <tapegrad/ops/manual_backward.hpp>
 #include <tapegrad/ops/matmul.hpp>
 #include <tapegrad/ops/pool.hpp>
 #include <tapegrad/ops/reduce.hpp>
