@@ -5,6 +5,9 @@
 #include <chrono>
 #include <stdexcept>
 
+// LibTorch 1.13 from Debian runs its matrix products on the same OpenBLAS as tapegrad.
+extern "C" void openblas_set_num_threads(int);
+
 namespace peer {
 namespace {
 
@@ -34,7 +37,9 @@ torch::Tensor to_labels(const std::uint8_t* labels, std::size_t n) {
 
 EpochResult libtorch_epoch(const std::string& model_name, const Data& d, int batch, double lr, double momentum,
                            int threads, std::uint64_t seed) {
+  // As a LibTorch user sets it: its own pool, and OpenBLAS's (else tapegrad's last setting would leak in).
   torch::set_num_threads(threads);
+  openblas_set_num_threads(threads);
   torch::manual_seed(seed);
   auto model = make_model(model_name);
   torch::optim::SGD opt(model->parameters(), torch::optim::SGDOptions(lr).momentum(momentum));

@@ -2,11 +2,17 @@
 
 #include <cblas.h>
 
-namespace tg::blas {
+namespace tg {
+namespace detail {
+void use_threads_for_gemm(double multiply_adds);  // core/threads.cpp
+}
+
+namespace blas {
 
 template <>
 void gemm<float>(bool ta, bool tb, std::size_t m, std::size_t n, std::size_t k, float alpha, const float* a,
                  std::size_t lda, const float* b, std::size_t ldb, float beta, float* c, std::size_t ldc) {
+  detail::use_threads_for_gemm(double(m) * double(n) * double(k));
   cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, int(m), int(n),
               int(k), alpha, a, int(lda), b, int(ldb), beta, c, int(ldc));
 }
@@ -14,8 +20,10 @@ void gemm<float>(bool ta, bool tb, std::size_t m, std::size_t n, std::size_t k, 
 template <>
 void gemm<double>(bool ta, bool tb, std::size_t m, std::size_t n, std::size_t k, double alpha, const double* a,
                   std::size_t lda, const double* b, std::size_t ldb, double beta, double* c, std::size_t ldc) {
+  detail::use_threads_for_gemm(double(m) * double(n) * double(k));
   cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, int(m), int(n),
               int(k), alpha, a, int(lda), b, int(ldb), beta, c, int(ldc));
 }
 
-}  // namespace tg::blas
+}  // namespace blas
+}  // namespace tg

@@ -4,6 +4,7 @@
 
 namespace tg {
 
+// Threads for the large products; a GEMM too small to gain from a second thread runs on one.
 void set_num_threads(int n);
 int get_num_threads();
 
