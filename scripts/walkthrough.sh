@@ -2,8 +2,8 @@
 # Regenerates docs/walkthrough.md from docs/walkthrough.in.md by running the examples it names, so
 # the document never drifts from the code. In the template:
 #   @RUN <command>@                         -> the command and what it printed, run from the repo root
-#   @CODE <file> <first-regex> <last-regex>@ -> that file's lines from the first match to the next
-#                                              match of the second, as a C++ block
+#   @CODE <file>|<first>|<last>@  -> that file's lines from the first one starting with <first> to the
+#                                   next one starting with <last>, as a C++ block
 # usage: bash scripts/walkthrough.sh   (after scripts/build.sh; needs MNIST from scripts/setup.sh)
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -26,12 +26,14 @@ trap 'rm -f "$tmp"' EXIT
       echo "\$ $cmd"
       bash -c "$cmd" 2>&1
       echo "\`\`\`"
-    elif [[ $line =~ ^@CODE\ ([^ ]+)\ (.+)\ (.+)@$ ]]; then
+    elif [[ $line =~ ^@CODE\ ([^|]+)\|([^|]+)\|([^|]+)@$ ]]; then
+      file=${BASH_REMATCH[1]} first=${BASH_REMATCH[2]} last=${BASH_REMATCH[3]}
       echo "\`\`\`cpp"
-      echo "// ${BASH_REMATCH[1]}"
-      awk -v a="${BASH_REMATCH[2]}" -v b="${BASH_REMATCH[3]}" \
-        'on == 0 && $0 ~ a { on = 1 } on == 1 { print } on == 1 && NR > start && $0 ~ b { exit } on == 1 && !start { start = NR }' \
-        "${BASH_REMATCH[1]}"
+      echo "// $file"
+      FIRST=$first LAST=$last awk 'BEGIN { a = ENVIRON["FIRST"]; b = ENVIRON["LAST"] }
+        !on && index($0, a) == 1 { on = NR }
+        on { print }
+        on && NR > on && index($0, b) == 1 { exit }' "$file"
       echo "\`\`\`"
     else
       printf '%s\n' "$line"
