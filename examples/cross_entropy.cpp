@@ -23,6 +23,8 @@
 
 #include <tapegrad/tapegrad.hpp>
 
+#include "cli.hpp"
+
 namespace po = boost::program_options;
 using tg::Tensor;
 using tg::Variable;
@@ -244,19 +246,4 @@ int run(const Config& c) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  std::optional<Config> config;
-  try {
-    config = parse(argc, argv);
-  } catch (const po::error& e) {
-    std::cerr << "cross_entropy: " << e.what() << "\n(see cross_entropy --help)\n";
-    return 2;
-  }
-  if (!config) return 0;
-  try {
-    return run(*config);
-  } catch (const std::exception& e) {
-    std::cerr << "cross_entropy: " << e.what() << "\n";
-    return 1;
-  }
-}
+int main(int argc, char** argv) { return examples::run_main<Config>("cross_entropy", argc, argv, parse, run); }

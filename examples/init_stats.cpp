@@ -16,6 +16,8 @@
 
 #include <tapegrad/tapegrad.hpp>
 
+#include "cli.hpp"
+
 namespace po = boost::program_options;
 using V = tg::Variable<float>;
 using Tensor = tg::Tensor<float>;
@@ -292,19 +294,4 @@ int run(const Config& c) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  std::optional<Config> config;
-  try {
-    config = parse(argc, argv);
-  } catch (const po::error& e) {
-    std::cerr << "init_stats: " << e.what() << "\n(see init_stats --help)\n";
-    return 2;
-  }
-  if (!config) return 0;
-  try {
-    return run(*config);
-  } catch (const std::exception& e) {
-    std::cerr << "init_stats: " << e.what() << "\n";
-    return 1;
-  }
-}
+int main(int argc, char** argv) { return examples::run_main<Config>("init_stats", argc, argv, parse, run); }

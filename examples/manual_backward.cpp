@@ -23,6 +23,8 @@
 
 #include <tapegrad/tapegrad.hpp>
 
+#include "cli.hpp"
+
 namespace po = boost::program_options;
 
 namespace {
@@ -201,19 +203,4 @@ int run(const Config& c) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  std::optional<Config> config;
-  try {
-    config = parse(argc, argv);
-  } catch (const po::error& e) {
-    std::cerr << "manual_backward: " << e.what() << "\n(see manual_backward --help)\n";
-    return 2;
-  }
-  if (!config) return 0;
-  try {
-    return run(*config);
-  } catch (const std::exception& e) {
-    std::cerr << "manual_backward: " << e.what() << "\n";
-    return 1;
-  }
-}
+int main(int argc, char** argv) { return examples::run_main<Config>("manual_backward", argc, argv, parse, run); }

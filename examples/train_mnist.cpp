@@ -13,6 +13,8 @@
 
 #include "mnist_models.hpp"
 
+#include "cli.hpp"
+
 namespace po = boost::program_options;
 
 namespace {
@@ -147,19 +149,4 @@ int run(const Config& c) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  std::optional<Config> config;
-  try {
-    config = parse(argc, argv);
-  } catch (const po::error& e) {
-    std::cerr << "train_mnist: " << e.what() << "\n(see train_mnist --help)\n";
-    return 2;
-  }
-  if (!config) return 0;
-  try {
-    return run(*config);
-  } catch (const std::exception& e) {
-    std::cerr << "train_mnist: " << e.what() << "\n";
-    return 1;
-  }
-}
+int main(int argc, char** argv) { return examples::run_main<Config>("train_mnist", argc, argv, parse, run); }
