@@ -2,7 +2,7 @@
 // and turn failures into exit codes: 2 for a usage error (with a pointer to --help), 1 for any other.
 #pragma once
 
-#include <boost/program_options/errors.hpp>
+#include <boost/program_options.hpp>
 
 #include <exception>
 #include <iostream>
@@ -10,6 +10,20 @@
 #include <string>
 
 namespace examples {
+
+// Parses argv into the variables bound to `options`; prints the help and returns false for --help.
+// Throws boost::program_options::error for unknown options and bad values.
+inline bool parse_options(const boost::program_options::options_description& options, int argc, char** argv) {
+  namespace po = boost::program_options;
+  po::variables_map vm;
+  po::store(po::parse_command_line(argc, argv, options), vm);
+  if (vm.count("help")) {
+    std::cout << options << "\n";
+    return false;
+  }
+  po::notify(vm);
+  return true;
+}
 
 // `parse` returns the configuration, or nothing after printing --help; it throws
 // boost::program_options::error for bad values. `run` returns the exit code.

@@ -51,13 +51,7 @@ std::optional<Config> parse(int argc, char** argv) {
     ("train-rows", po::value(&c.train_rows)->default_value(0), "train on only the first N training rows (0: all 50000)")
     ("compare-rows", po::value(&c.compare_rows)->default_value(1000),
      "validation rows whose logits the log_softmax variants are compared on");
-  po::variables_map vm;
-  po::store(po::parse_command_line(argc, argv, opts), vm);
-  if (vm.count("help")) {
-    std::cout << opts << "\n";
-    return std::nullopt;
-  }
-  po::notify(vm);
+  if (!examples::parse_options(opts, argc, argv)) return std::nullopt;
   if (c.epochs < 0) throw po::error("--epochs must be >= 0");
   if (!(c.lr > 0)) throw po::error("--lr must be > 0");
   if (c.batch_size == 0) throw po::error("--batch-size must be >= 1");

@@ -44,13 +44,7 @@ std::optional<Config> parse(int argc, char** argv) {
     ("layers", po::value(&c.layers)->default_value(100), "chained products x = x @ a")
     ("seed", po::value(&c.seed)->default_value(1), "seed of every random draw")
     ("data-dir", po::value(&c.data_dir), "folder holding the MNIST IDX files (default: $TAPEGRAD_DATA_DIR/mnist)");
-  po::variables_map vm;
-  po::store(po::parse_command_line(argc, argv, opts), vm);
-  if (vm.count("help")) {
-    std::cout << opts << "\n";
-    return std::nullopt;
-  }
-  po::notify(vm);
+  if (!examples::parse_options(opts, argc, argv)) return std::nullopt;
   if (c.layers == 0) throw po::error("--layers must be >= 1");
   if (c.data_dir.empty()) c.data_dir = tg::data::mnist_dir();
   return c;

@@ -38,7 +38,7 @@ constexpr double kTargetRatio = 1.15;
 struct Config {
   std::size_t rows, repeat;
   int threads;
-  bool input_grad;
+  bool no_input_grad;
   std::uint64_t seed;
   std::string data_dir;
 };
@@ -53,17 +53,10 @@ std::optional<Config> parse(int argc, char** argv) {
     ("rows", po::value(&c.rows)->default_value(50000), "training rows in the batch (1..50000)")
     ("repeat", po::value(&c.repeat)->default_value(5), "timed runs of each path (the median is printed)")
     ("threads", po::value(&c.threads)->default_value(1), "BLAS threads")
-    ("no-input-grad", po::bool_switch(), "x does not require grad: neither path computes its gradient")
+    ("no-input-grad", po::bool_switch(&c.no_input_grad), "x does not require grad: neither path computes its gradient")
     ("seed", po::value(&c.seed)->default_value(1), "seed of the weight initialisation")
     ("data-dir", po::value(&c.data_dir), "folder holding the MNIST IDX files (default: $TAPEGRAD_DATA_DIR/mnist)");
-  po::variables_map vm;
-  po::store(po::parse_command_line(argc, argv, opts), vm);
-  if (vm.count("help")) {
-    std::cout << opts << "\n";
-    return std::nullopt;
-  }
-  po::notify(vm);
-  c.input_grad = !vm["no-input-grad"].as<bool>();
+  if (!examples::parse_options(opts, argc, argv)) return std::nullopt;
   if (c.rows == 0) throw po::error("--rows must be >= 1");
   if (c.repeat == 0) throw po::error("--repeat must be >= 1");
   if (c.threads < 1) throw po::error("--threads must be >= 1");
@@ -145,7 +138,7 @@ int run(const Config& c) {
   options.shuffle = false;
   options.flatten = true;
   const tg::data::Batch batch = tg::data::DataLoader(train, options).batch(0);
-  V x(batch.x.value(), c.input_grad);
+  V x(batch.x.value(), !c.no_input_grad);
   const Tensor targ = xt::cast<float>(batch.y);         // the digit as a float, (N,)
   const V targ_column = tg::reshape(V(targ), {-1, 1});  // (N, 1), as out: mse must not broadcast to (N, N)
 
@@ -184,7 +177,7 @@ int run(const Config& c) {
     const tg::manual::Difference d = tg::manual::difference(g.leaf.grad(), g.reference);
     std::printf("%-10s %-13s %-21.3g %.3g\n", g.name, tg::shape_str(g.leaf.shape()).c_str(), d.max_abs, d.relative);
   }
-  std::printf(c.input_grad ? "(x requires grad, as in the walkthrough: both paths compute its gradient)\n"
+  std::printf(!c.no_input_grad ? "(x requires grad, as in the walkthrough: both paths compute its gradient)\n"
                            : "(--no-input-grad: x requires no grad, neither path computes its gradient)\n");
   std::printf("walkthrough, PyTorch autograd against its hand-written gradients: \"almost the same\" (w2, by eye)\n\n");
 

@@ -51,13 +51,7 @@ std::optional<Config> parse(int argc, char** argv) {
     ("repeat", po::value(&c.repeat)->default_value(10), "timed calls per rung (the median is printed), after a warm-up")
     ("threads", po::value(&c.threads)->default_value(1), "OpenBLAS threads")
     ("seed", po::value(&c.seed)->default_value(1), "seed of the random weight");
-  po::variables_map vm;
-  po::store(po::parse_command_line(argc, argv, opts), vm);
-  if (vm.count("help")) {
-    std::cout << opts << "\n";
-    return std::nullopt;
-  }
-  po::notify(vm);
+  if (!examples::parse_options(opts, argc, argv)) return std::nullopt;
   if (c.rows == 0 || c.large_rows == 0) throw po::error("--rows and --large-rows must be >= 1");
   if (c.repeat < 1) throw po::error("--repeat must be >= 1");
   if (c.threads < 1) throw po::error("--threads must be >= 1");

@@ -51,13 +51,7 @@ std::optional<Config> parse(int argc, char** argv) {
     ("save", po::value(&c.save), "write the trained parameters to this .npz file")
     ("load", po::value(&c.load), "start from the parameters in this .npz file")
     ("metrics-csv", po::value(&c.metrics_csv), "write one CSV row per epoch to this file");
-  po::variables_map vm;
-  po::store(po::parse_command_line(argc, argv, opts), vm);
-  if (vm.count("help")) {
-    std::cout << opts << "\n";
-    return std::nullopt;
-  }
-  po::notify(vm);
+  if (!examples::parse_options(opts, argc, argv)) return std::nullopt;
   auto bad = [](const std::string& what) { throw po::error(what); };
   if (c.model != "mlp" && c.model != "cnn") bad("--model must be mlp or cnn, got '" + c.model + "'");
   if (c.dataset != "mnist" && c.dataset != "fashion") bad("--dataset must be mnist or fashion, got '" + c.dataset + "'");
