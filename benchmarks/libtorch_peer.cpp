@@ -2,8 +2,11 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <stdexcept>
+#include <vector>
 
 // LibTorch 1.13 from Debian runs its matrix products on the same OpenBLAS as tapegrad.
 extern "C" void openblas_set_num_threads(int);
@@ -69,6 +72,33 @@ EpochResult libtorch_epoch(const std::string& model_name, const Data& d, int bat
   const auto pred = model->forward(xv).argmax(1);
   r.valid_accuracy = pred.eq(yv).sum().item<double>() / static_cast<double>(d.n_valid);
   return r;
+}
+
+double libtorch_forward_backward_ms(const float* x_data, const float* digits, std::size_t n, bool input_grad,
+                                    int repeat, int threads) {
+  torch::set_num_threads(threads);
+  openblas_set_num_threads(threads);
+  torch::manual_seed(1);
+  const long rows = static_cast<long>(n);
+  auto x = torch::from_blob(const_cast<float*>(x_data), {rows, 784}).clone().requires_grad_(input_grad);
+  const auto targ = torch::from_blob(const_cast<float*>(digits), {rows}).clone();
+  auto w1 = (torch::randn({784, 50}) * std::sqrt(2.0 / 784)).requires_grad_();
+  auto b1 = torch::zeros({50}).requires_grad_();
+  auto w2 = (torch::randn({50, 1}) * std::sqrt(2.0 / 50)).requires_grad_();
+  auto b2 = torch::zeros({1}).requires_grad_();
+  std::vector<double> ms;
+  for (int r = 0; r < repeat; ++r) {
+    for (auto* t : {&x, &w1, &b1, &w2, &b2}) t->mutable_grad() = torch::Tensor();
+    const auto t0 = std::chrono::steady_clock::now();
+    const auto l1 = x.mm(w1) + b1;
+    const auto l2 = l1.clamp_min(0);
+    const auto out = l2.mm(w2) + b2;
+    const auto loss = (out.squeeze(-1) - targ).pow(2).mean();
+    loss.backward();
+    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+  }
+  std::nth_element(ms.begin(), ms.begin() + ms.size() / 2, ms.end());
+  return ms[ms.size() / 2];
 }
 
 }  // namespace peer

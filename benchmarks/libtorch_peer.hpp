@@ -30,4 +30,10 @@ struct EpochResult {
 EpochResult libtorch_epoch(const std::string& model, const Data& data, int batch, double lr, double momentum,
                            int threads, std::uint64_t seed);
 
+// The walkthrough's forward_and_backward (784-50-1, ReLU, MSE against the digit as a float, Kaiming
+// init) on n rows of normalised images x (n x 784): the median milliseconds of `repeat` runs, with x
+// requiring grad (as in the walkthrough) or not.
+double libtorch_forward_backward_ms(const float* x, const float* digits, std::size_t n, bool input_grad, int repeat,
+                                    int threads);
+
 }  // namespace peer
