@@ -1,5 +1,7 @@
 #include <tapegrad/core/tape.hpp>
 
+#include <tapegrad/core/detail/sum_rows.hpp>
+
 #include <algorithm>
 #include <atomic>
 
@@ -76,13 +78,8 @@ Tensor<T> sum_to_shape(Tensor<T>&& g, const Shape& shape, const char* op) {
   if (axes.size() == lead && lead > 0) {
     std::size_t inner = 1;
     for (auto s : shape) inner *= s;
-    const std::size_t rows = g.size() / std::max<std::size_t>(inner, 1);
     Tensor<T> r = Tensor<T>::from_shape(shape);
-    std::fill(r.begin(), r.end(), T(0));
-    const T* src = g.data();
-    T* dst = r.data();
-    for (std::size_t i = 0; i < rows; ++i, src += inner)
-      for (std::size_t k = 0; k < inner; ++k) dst[k] += src[k];
+    detail::sum_rows(g.data(), g.size() / std::max<std::size_t>(inner, 1), inner, r.data(), /*fresh=*/true);
     return r;
   }
   Tensor<T> r = xt::sum(g, axes, xt::evaluation_strategy::immediate);
@@ -105,6 +102,14 @@ T* Grads<T>::buffer(std::size_t i, bool& fresh) const {
     m.has_grad = true;
   }
   return m.grad.data();
+}
+
+template <class T>
+T* Grads<T>::zeroed_buffer(std::size_t i) const {
+  bool fresh = false;
+  T* g = buffer(i, fresh);
+  if (fresh) std::fill_n(g, entry_.inputs[i]->grad.size(), T(0));
+  return g;
 }
 
 template <class T>

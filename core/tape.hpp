@@ -58,6 +58,8 @@ class Grads {
   // For kernels that accumulate in place (BLAS with beta=1): input i's gradient buffer, allocated
   // when absent. `fresh` says it holds garbage and must be overwritten, not added to.
   T* buffer(std::size_t i, bool& fresh) const;
+  // The same, zeroed when new: for backwards that scatter-add (index ops, pooling, col2im).
+  T* zeroed_buffer(std::size_t i) const;
 
  private:
   const TapeEntry<T>& entry_;

@@ -6,7 +6,7 @@
 
 #include <tapegrad/core/blas.hpp>
 #include <tapegrad/core/tape.hpp>
-#include <tapegrad/ops/detail/sum_rows.hpp>
+#include <tapegrad/core/detail/sum_rows.hpp>
 #include <tapegrad/ops/im2col.hpp>
 
 namespace tg {
@@ -74,8 +74,7 @@ Variable<T> conv2d(const Variable<T>& x, const Variable<T>& weight, const Variab
       }
     }
     if (grads.needs(0)) {  // dX_n += col2im(Wᵀ · dY_n)
-      T* dx = grads.buffer(0, fresh);
-      if (fresh) std::fill(dx, dx + N * g.image_size(), T(0));
+      T* dx = grads.zeroed_buffer(0);
       for (std::size_t n = 0; n < N; ++n) {
         T* dxn = dx + n * g.image_size();
         if (g.is_pointwise()) {  // cols is the image: the GEMM adds straight into it

@@ -4,7 +4,7 @@
 
 #include <tapegrad/core/blas.hpp>
 #include <tapegrad/core/tape.hpp>
-#include <tapegrad/ops/detail/sum_rows.hpp>
+#include <tapegrad/core/detail/sum_rows.hpp>
 
 namespace tg {
 

@@ -3,7 +3,6 @@
 #include <tapegrad/core/tape.hpp>
 #include <tapegrad/ops/detail/index_check.hpp>
 #include <tapegrad/ops/detail/row_softmax.hpp>
-#include <tapegrad/ops/detail/zeroed_grad_buffer.hpp>
 
 namespace tg {
 namespace {
@@ -60,7 +59,7 @@ Variable<T> nll_loss(const Variable<T>& log_probs, const Labels& target, Reducti
   // One nonzero per row: written into the gradient buffer directly, no (N, C) temporary.
   return record<T>("nll_loss", reduce_losses(std::move(losses), reduction), {log_probs},
                    [t = std::move(t), c, reduction](Tensor<T>& g, Grads<T>& grads) {
-                     T* dx = detail::zeroed_grad_buffer(grads, 0, t.size() * c);
+                     T* dx = grads.zeroed_buffer(0);
                      const LossGrad<T> dloss(g, reduction, t.size());
                      for (std::size_t i = 0; i < t.size(); ++i) dx[i * c + t[i]] -= dloss[i];
                    });

@@ -7,7 +7,7 @@
 
 #include <tapegrad/core/blas.hpp>
 #include <tapegrad/ops/detail/index_check.hpp>
-#include <tapegrad/ops/detail/sum_rows.hpp>
+#include <tapegrad/core/detail/sum_rows.hpp>
 #include <tapegrad/ops/im2col.hpp>
 
 namespace tg::manual {

@@ -65,9 +65,7 @@ Variable<T> max_pool2d(const Variable<T>& x, std::array<std::size_t, 2> kernel, 
 
   return record<T>("max_pool2d", std::move(out), {x},
                    [argmax, planes, plane, L](Tensor<T>& gy, Grads<T>& grads) {
-                     bool fresh = false;
-                     T* dx = grads.buffer(0, fresh);
-                     if (fresh) std::fill(dx, dx + planes * plane, T(0));
+                     T* dx = grads.zeroed_buffer(0);
                      const T* g = gy.data();
                      for (std::size_t p = 0; p < planes; ++p)
                        for (std::size_t k = 0; k < L; ++k) dx[p * plane + argmax[p * L + k]] += g[p * L + k];

@@ -6,6 +6,7 @@
 
 #include <xtensor/xnoalias.hpp>
 
+#include <tapegrad/core/detail/sum_rows.hpp>
 #include <tapegrad/core/tape.hpp>
 
 namespace tg {
@@ -104,11 +105,7 @@ void sum_block(const T* src, const Block& b, T* dst) {
       *dst = sum_contiguous(src, b.n);
       continue;
     }
-    std::fill(dst, dst + b.inner, T(0));
-    for (std::size_t j = 0; j < b.n; ++j) {
-      const T* row = src + j * b.inner;
-      for (std::size_t i = 0; i < b.inner; ++i) dst[i] += row[i];
-    }
+    detail::sum_rows(src, b.n, b.inner, dst, /*fresh=*/true);
   }
 }
 
@@ -284,9 +281,7 @@ MaxResult<T> max(const Variable<T>& x, std::ptrdiff_t dim, bool keepdim) {
   MaxAlongDim<T> m = max_along_dim(x, dim, keepdim, "max");
   auto indices = std::make_shared<const Labels>(std::move(m.indices));
   Variable<T> values = record<T>("max", m.values, {x}, [indices, b = m.b](Tensor<T>& g, Grads<T>& grads) {
-    bool fresh = false;
-    T* dx = grads.buffer(0, fresh);
-    if (fresh) std::fill(dx, dx + b.outer * b.n * b.inner, T(0));
+    T* dx = grads.zeroed_buffer(0);
     const std::int64_t* idx = indices->data();
     const T* gs = g.data();
     for (std::size_t o = 0; o < b.outer; ++o)

@@ -6,7 +6,6 @@
 
 #include <tapegrad/core/tape.hpp>
 #include <tapegrad/ops/detail/index_check.hpp>
-#include <tapegrad/ops/detail/zeroed_grad_buffer.hpp>
 
 namespace tg {
 namespace {
@@ -226,7 +225,7 @@ Variable<T> narrow(const Variable<T>& x, std::ptrdiff_t dim, std::ptrdiff_t star
   for (std::size_t o = 0; o < in.outer; ++o)
     std::copy_n(s + o * in.size * in.inner + offset, block, out.data() + o * block);
   return record<T>("narrow", std::move(out), {x}, [in, offset, block](Tensor<T>& g, Grads<T>& grads) {
-    T* dx = detail::zeroed_grad_buffer(grads, 0, in.outer * in.size * in.inner);
+    T* dx = grads.zeroed_buffer(0);
     const T* gp = g.data();
     for (std::size_t o = 0; o < in.outer; ++o) {
       T* dst = dx + o * in.size * in.inner + offset;
@@ -252,7 +251,7 @@ Variable<T> index_select(const Variable<T>& x, std::ptrdiff_t dim, const Labels&
   for (std::size_t o = 0; o < in.outer; ++o)
     for (std::size_t j : picks) dst = std::copy_n(s + (o * in.size + j) * in.inner, in.inner, dst);
   return record<T>("index_select", std::move(out), {x}, [in, picks = std::move(picks)](Tensor<T>& g, Grads<T>& grads) {
-    T* dx = detail::zeroed_grad_buffer(grads, 0, in.outer * in.size * in.inner);
+    T* dx = grads.zeroed_buffer(0);
     const T* src = g.data();
     for (std::size_t o = 0; o < in.outer; ++o)
       for (std::size_t j : picks) {  // repeated indices accumulate
@@ -280,7 +279,7 @@ Variable<T> gather(const Variable<T>& x, std::ptrdiff_t dim, const Labels& index
   T* ov = out.data();
   for_each_gathered(s, d, index, [&](std::size_t p, std::size_t offset) { ov[p] = xv[offset]; });
   return record<T>("gather", std::move(out), {x}, [s, d, index = Labels(index)](Tensor<T>& g, Grads<T>& grads) {
-    T* dx = detail::zeroed_grad_buffer(grads, 0, product(s.begin(), s.end()));
+    T* dx = grads.zeroed_buffer(0);
     const T* gv = g.data();
     for_each_gathered(s, d, index, [&](std::size_t p, std::size_t offset) { dx[offset] += gv[p]; });
   });

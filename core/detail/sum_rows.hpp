@@ -1,4 +1,5 @@
-// Internal: the bias-gradient reduction shared by linear and conv2d.
+// Internal: the row-add reduction behind every sum over leading rows: a broadcast gradient summed
+// back to its shape (core/tape.cpp), sum over a dim (ops/reduce.cpp), bias gradients (linear, conv2d).
 #pragma once
 
 #include <algorithm>
