@@ -19,6 +19,14 @@ struct Dataset {
 
   std::size_t size() const { return labels.size(); }
   std::size_t pixels() const { return rows * cols; }  // per image
+
+  // A copy of the first min(n, size()) images and labels, with the same normalisation.
+  Dataset head(std::size_t n) const {
+    n = n < size() ? n : size();
+    return {std::vector<std::uint8_t>(images.begin(), images.begin() + static_cast<std::ptrdiff_t>(n * pixels())),
+            std::vector<std::int64_t>(labels.begin(), labels.begin() + static_cast<std::ptrdiff_t>(n)),
+            rows, cols, mean, std};
+  }
 };
 
 }  // namespace tg::data

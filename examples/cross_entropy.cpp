@@ -172,11 +172,8 @@ tg::data::Batch whole(const tg::data::Dataset& data, std::size_t rows) {
 int run(const Config& c) {
   tg::manual_seed(c.seed);
   const tg::data::MNIST mnist(tg::data::mnist_dir());
-  tg::data::Dataset train = mnist.split(tg::data::Split::Train);
-  if (c.train_rows > 0 && c.train_rows < train.size()) {
-    train.images.resize(c.train_rows * train.pixels());
-    train.labels.resize(c.train_rows);
-  }
+  const tg::data::Dataset& full_train = mnist.split(tg::data::Split::Train);
+  const tg::data::Dataset train = full_train.head(c.train_rows > 0 ? c.train_rows : full_train.size());
   const tg::data::Dataset& valid = mnist.split(tg::data::Split::Valid);
   Weights w = init_weights(train.pixels(), 50, 10);
 

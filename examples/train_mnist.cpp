@@ -82,11 +82,7 @@ int run(const Config& c) {
   const tg::data::MNIST data(c.data_dir);
   // A subset is a copy of the first rows; the full split is used in place.
   std::optional<tg::data::Dataset> subset;
-  if (c.train_rows > 0 && c.train_rows < data.split(tg::data::Split::Train).size()) {
-    subset = data.split(tg::data::Split::Train);
-    subset->images.resize(c.train_rows * subset->pixels());
-    subset->labels.resize(c.train_rows);
-  }
+  if (c.train_rows > 0) subset = data.split(tg::data::Split::Train).head(c.train_rows);
   const tg::data::Dataset& train = subset ? *subset : data.split(tg::data::Split::Train);
   const auto& valid = data.split(tg::data::Split::Valid);
   const auto& test = data.split(tg::data::Split::Test);

@@ -154,3 +154,12 @@ TEST_CASE("DataLoader: bad options and inconsistent datasets throw naming DataLo
   CHECK_THROWS_WITH_AS(DataLoader(d, options(2, true)),
                        "DataLoader: expected 4 images of 1x2 = 8 pixels (one per label), got 10", tg::Error);
 }
+
+TEST_CASE("Dataset::head copies the first rows and keeps the normalisation") {
+  tg::data::Dataset d{{1, 2, 3, 4, 5, 6}, {7, 8, 9}, 1, 2, 3.5, 1.5};
+  const auto h = d.head(2);
+  CHECK(h.images == std::vector<std::uint8_t>{1, 2, 3, 4});
+  CHECK(h.labels == std::vector<std::int64_t>{7, 8});
+  CHECK((h.rows == 1 && h.cols == 2 && h.mean == 3.5 && h.std == 1.5));
+  CHECK(d.head(10).size() == 3);
+}
