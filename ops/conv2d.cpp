@@ -3,26 +3,23 @@
 #include <algorithm>
 #include <memory>
 #include <numeric>
+#include <vector>
 
-#include <tapegrad/core/blas.hpp>
 #include <tapegrad/core/tape.hpp>
 #include <tapegrad/core/detail/sum_rows.hpp>
-#include <tapegrad/ops/im2col.hpp>
+#include <tapegrad/ops/detail/conv2d_kernels.hpp>
 
 namespace tg {
 namespace {
 
-// Image n's patch matrix (C*kh*kw, OH*OW): written into `work`, or the image itself for a 1x1 kernel.
-template <class T>
-const T* patches(const T* image, const Conv2dGeometry& g, T* work) {
-  if (g.is_pointwise()) return image;
-  im2col(image, g, work);
-  return work;
-}
+using detail::kLanes;
+using detail::Vec;
 
-template <class T>
-std::unique_ptr<T[]> uninitialized(std::size_t n) {
-  return std::unique_ptr<T[]>(new T[n]);  // no zero-fill: every user overwrites it whole
+// Writes a tile's accumulators to `tile` (R rows of V*lanes channels).
+template <class T, std::size_t R, std::size_t V>
+void store(const Vec<T> (&acc)[R][V], T* tile) {
+  for (std::size_t r = 0; r < R; ++r)
+    for (std::size_t v = 0; v < V; ++v) acc[r][v].store_unaligned(tile + (r * V + v) * kLanes<T>);
 }
 
 }  // namespace
@@ -43,54 +40,129 @@ Variable<T> conv2d(const Variable<T>& x, const Variable<T>& weight, const Variab
                 shape_str(bias.shape()));
   const Conv2dGeometry g = conv2d_geometry("conv2d", xs[1], xs[2], xs[3], {ws[2], ws[3]}, stride, padding);
   const std::size_t N = xs[0], O = ws[0], K = g.patch_size(), L = g.out_size();
+  const std::size_t Op = detail::padded_channels<T>(O), image = detail::padded_image_size(g);
 
-  // Per image: out_n (O, L) = W (O, K) · cols_n (K, L), bias preloaded so the GEMM adds onto it.
-  // When W needs a gradient, every image's patches are kept for dW (K·L floats an image: 2.8 MB for
-  // the MNIST CNN's batch of 64) instead of x: recomputing them cost 15% of the layer's time.
+  // out[n] (O, L) = W (O, K) · cols_n (K, L), computed as its transpose, a tile of R positions by up
+  // to 4 vectors of output channels at a time: Wt (K, Op) is W transposed, zero in the padding.
+  std::vector<T> wt(K * Op, T(0));
+  for (std::size_t o = 0; o < O; ++o)
+    for (std::size_t k = 0; k < K; ++k) wt[k * Op + o] = weight.value().data()[o * K + k];
+  const detail::ConvOffsets offsets = detail::conv_offsets(g, g.channels, 1);
+  // The zero-padded images: all of them kept for dW when W needs a gradient (smaller than x's
+  // patches, and dW reads them in place), else one at a time.
+  const bool keep_padded = weight.requires_grad() && GradMode::is_enabled();
+  std::shared_ptr<T[]> padded(new T[(keep_padded ? N : 1) * image]);
+  if (keep_padded) detail::pad_images(x.value().data(), g, N, padded.get());
   Tensor<T> out = Tensor<T>::from_shape({N, O, g.out_h, g.out_w});
-  const T* w = weight.value().data();
-  const bool keep_cols = weight.requires_grad() && GradMode::is_enabled() && !g.is_pointwise();
-  std::shared_ptr<T[]> all_cols(keep_cols ? new T[N * K * L] : nullptr);
-  auto work = uninitialized<T>(g.is_pointwise() || keep_cols ? 0 : K * L);
   for (std::size_t n = 0; n < N; ++n) {
-    T* yn = out.data() + n * O * L;
-    if (has_bias)
-      for (std::size_t o = 0; o < O; ++o) std::fill(yn + o * L, yn + (o + 1) * L, bias.value().data()[o]);
-    const T* cols = patches(x.value().data() + n * g.image_size(), g, keep_cols ? &all_cols[n * K * L] : work.get());
-    blas::gemm<T>(false, false, O, L, K, T(1), w, K, cols, L, has_bias ? T(1) : T(0), yn, L);
+    const T* xn = padded.get() + (keep_padded ? n * image : 0);
+    if (!keep_padded) detail::pad_images(x.value().data() + n * g.image_size(), g, 1, padded.get());
+    T* on = out.data() + n * O * L;
+    detail::for_each_channel_block<T>(Op, [&](std::size_t o0, auto vectors) {
+      constexpr std::size_t V = decltype(vectors)::value;
+      const std::size_t o_end = std::min(O, o0 + V * kLanes<T>);
+      detail::for_each_tile<V>(L, [&](std::size_t q0, auto rows) {
+        constexpr std::size_t R = decltype(rows)::value;
+        const T* src[R];
+        for (std::size_t r = 0; r < R; ++r) src[r] = xn + offsets.position[std::min(q0 + r, L - 1)];
+        Vec<T> acc[R][V];
+        detail::zero(acc);
+        detail::tile_product(src, offsets.tap.data(), K, wt.data() + o0, Op, acc);
+        T tile[R * V * kLanes<T>];
+        store(acc, tile);
+        for (std::size_t r = 0; r < std::min(R, L - q0); ++r)
+          for (std::size_t o = o0; o < o_end; ++o)
+            on[o * L + q0 + r] = tile[r * V * kLanes<T> + o - o0] + (has_bias ? bias.value().data()[o] : T(0));
+      });
+    });
   }
 
-  auto backward = [xv = keep_if(weight.requires_grad() && !keep_cols, x), all_cols,
-                   wv = keep_if(x.requires_grad(), weight), g, N, O, has_bias](Tensor<T>& gy, Grads<T>& grads) {
-    const std::size_t K = g.patch_size(), L = g.out_size();
+  auto backward = [padded = keep_padded ? padded : nullptr, wv = keep_if(x.requires_grad(), weight), g, N, O,
+                   has_bias](Tensor<T>& gy, Grads<T>& grads) {
+    const std::size_t K = g.patch_size(), L = g.out_size(), image = detail::padded_image_size(g);
     const T* dy = gy.data();
-    auto work = uninitialized<T>(g.is_pointwise() ? 0 : K * L);
     bool fresh = false;
-    if (grads.needs(1)) {  // dW (O, K) += dY_n (O, L) · cols_nᵀ
+    if (grads.needs(1)) {
+      // dW (O, K) += dY (O, N·L) · colsᵀ, as dWᵀ: tiles of R taps by up to 4 vectors of output
+      // channels, summed over every image and position. dYt (N·L, Op) is dY transposed.
+      const std::size_t Op = detail::padded_channels<T>(O);
+      std::vector<T> dyt(N * L * Op, T(0));
+      for (std::size_t n = 0; n < N; ++n)
+        for (std::size_t o = 0; o < O; ++o)
+          for (std::size_t q = 0; q < L; ++q) dyt[(n * L + q) * Op + o] = dy[(n * O + o) * L + q];
+      const detail::ConvOffsets offsets = detail::conv_offsets(g, g.channels, 1);
       T* dw = grads.buffer(1, fresh);
-      for (std::size_t n = 0; n < N; ++n) {
-        const T* cols = all_cols ? &all_cols[n * K * L] : patches(xv->data() + n * g.image_size(), g, work.get());
-        blas::gemm<T>(false, true, O, K, L, T(1), dy + n * O * L, L, cols, L, fresh && n == 0 ? T(0) : T(1), dw, K);
-      }
+      detail::for_each_channel_block<T>(Op, [&](std::size_t o0, auto vectors) {
+        constexpr std::size_t V = decltype(vectors)::value;
+        const std::size_t o_end = std::min(O, o0 + V * kLanes<T>);
+        detail::for_each_tile<V>(K, [&](std::size_t k0, auto rows) {
+          constexpr std::size_t R = decltype(rows)::value;
+          Vec<T> acc[R][V];
+          detail::zero(acc);
+          for (std::size_t n = 0; n < N; ++n) {
+            const T* src[R];
+            for (std::size_t r = 0; r < R; ++r) src[r] = padded.get() + n * image + offsets.tap[std::min(k0 + r, K - 1)];
+            detail::tile_product(src, offsets.position.data(), L, dyt.data() + n * L * Op + o0, Op, acc);
+          }
+          T tile[R * V * kLanes<T>];
+          store(acc, tile);
+          for (std::size_t r = 0; r < std::min(R, K - k0); ++r)
+            for (std::size_t o = o0; o < o_end; ++o) {
+              const T d = tile[r * V * kLanes<T> + o - o0];
+              dw[o * K + k0 + r] = fresh ? d : dw[o * K + k0 + r] + d;
+            }
+        });
+      });
     }
-    if (grads.needs(0)) {  // dX_n += col2im(Wᵀ · dY_n)
+    if (grads.needs(0)) {
+      // dX = col2im(Wᵀ · dY): for each tile of R positions and each kernel tap, Wᵀ · dY over up to 4
+      // vectors of input channels, added straight into a channels-last padded image (Hp, Wp, Cp)
+      // where the tap reads; that image's interior is then added into dX (C, H, W).
+      const std::size_t C = g.channels, taps = g.kernel_h * g.kernel_w, Cp = detail::padded_channels<T>(C);
+      std::vector<T> wx(taps * O * Cp, T(0));  // (taps, O, Cp): wx[t][o][c] = W[o][c][t]
+      for (std::size_t o = 0; o < O; ++o)
+        for (std::size_t c = 0; c < C; ++c)
+          for (std::size_t t = 0; t < taps; ++t) wx[(t * O + o) * Cp + c] = wv->data()[(o * C + c) * taps + t];
+      const detail::ConvOffsets at = detail::conv_offsets(g, 1, Cp);  // channels-last: taps (i, j) only
+      std::vector<std::size_t> channel_rows(O);  // where dY's channel o starts, in an image's dY
+      for (std::size_t o = 0; o < O; ++o) channel_rows[o] = o * L;
+      const std::size_t Wp = detail::padded_w(g);
+      std::vector<T> dpad(detail::padded_h(g) * Wp * Cp);
       T* dx = grads.zeroed_buffer(0);
       for (std::size_t n = 0; n < N; ++n) {
+        std::fill(dpad.begin(), dpad.end(), T(0));
+        const T* dyn = dy + n * O * L;
+        detail::for_each_channel_block<T>(Cp, [&](std::size_t c0, auto vectors) {
+          constexpr std::size_t V = decltype(vectors)::value;
+          detail::for_each_tile<V>(L, [&](std::size_t q0, auto rows) {
+            constexpr std::size_t R = decltype(rows)::value;
+            const T* src[R];
+            for (std::size_t r = 0; r < R; ++r) src[r] = dyn + std::min(q0 + r, L - 1);
+            for (std::size_t t = 0; t < taps; ++t) {
+              Vec<T> acc[R][V];
+              detail::zero(acc);
+              detail::tile_product(src, channel_rows.data(), O, wx.data() + t * O * Cp + c0, Cp, acc);
+              for (std::size_t r = 0; r < std::min(R, L - q0); ++r) {
+                T* d = dpad.data() + at.position[q0 + r] + at.tap[t] + c0;
+                for (std::size_t v = 0; v < V; ++v)
+                  (Vec<T>::load_unaligned(d + v * kLanes<T>) + acc[r][v]).store_unaligned(d + v * kLanes<T>);
+              }
+            }
+          });
+        });
         T* dxn = dx + n * g.image_size();
-        if (g.is_pointwise()) {  // cols is the image: the GEMM adds straight into it
-          blas::gemm<T>(true, false, K, L, O, T(1), wv->data(), K, dy + n * O * L, L, T(1), dxn, L);
-        } else {
-          blas::gemm<T>(true, false, K, L, O, T(1), wv->data(), K, dy + n * O * L, L, T(0), work.get(), L);
-          col2im(work.get(), g, dxn);
-        }
+        for (std::size_t c = 0; c < C; ++c)
+          for (std::size_t h = 0; h < g.height; ++h)
+            for (std::size_t w = 0; w < g.width; ++w)
+              dxn[(c * g.height + h) * g.width + w] += dpad[((h + g.pad_h) * Wp + w + g.pad_w) * Cp + c];
       }
     }
     if (has_bias && grads.needs(2)) {  // db[o] += sum of dY[:, o, :]: over images first, as whole rows
-      auto per_position = uninitialized<T>(O * L);
-      detail::sum_rows(dy, N, O * L, per_position.get(), /*fresh=*/true);
+      std::vector<T> per_position(O * L);
+      detail::sum_rows(dy, N, O * L, per_position.data(), /*fresh=*/true);
       T* db = grads.buffer(2, fresh);
       for (std::size_t o = 0; o < O; ++o) {
-        const T* row = per_position.get() + o * L;
+        const T* row = per_position.data() + o * L;
         const T s = std::accumulate(row, row + L, T(0));
         db[o] = fresh ? s : db[o] + s;
       }
