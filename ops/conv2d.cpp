@@ -42,54 +42,58 @@ Variable<T> conv2d(const Variable<T>& x, const Variable<T>& weight, const Variab
   const std::size_t N = xs[0], O = ws[0], K = g.patch_size(), L = g.out_size();
   const std::size_t Op = detail::padded_channels<T>(O), image = detail::padded_image_size(g);
 
-  // out[n] (O, L) = W (O, K) · cols_n (K, L), computed as its transpose, a tile of R positions by up
-  // to 4 vectors of output channels at a time: Wt (K, Op) is W transposed, zero in the padding.
+  // out (O, N·L) = W (O, K) · cols (K, N·L), computed as its transpose: tiles of R output positions
+  // (of any images) by up to 2 vectors of output channels. Wt (K, Op) is W transposed, zero in the
+  // padding channels. The zero-padded images are kept for dW when W needs a gradient (smaller than
+  // their patches, and dW reads them in place).
   std::vector<T> wt(K * Op, T(0));
   for (std::size_t o = 0; o < O; ++o)
     for (std::size_t k = 0; k < K; ++k) wt[k * Op + o] = weight.value().data()[o * K + k];
   const detail::ConvOffsets offsets = detail::conv_offsets(g, g.channels, 1);
-  // The zero-padded images: all of them kept for dW when W needs a gradient (smaller than x's
-  // patches, and dW reads them in place), else one at a time.
-  const bool keep_padded = weight.requires_grad() && GradMode::is_enabled();
-  std::shared_ptr<T[]> padded(new T[(keep_padded ? N : 1) * image]);
-  if (keep_padded) detail::pad_images(x.value().data(), g, N, padded.get());
-  Tensor<T> out = Tensor<T>::from_shape({N, O, g.out_h, g.out_w});
-  for (std::size_t n = 0; n < N; ++n) {
-    const T* xn = padded.get() + (keep_padded ? n * image : 0);
-    if (!keep_padded) detail::pad_images(x.value().data() + n * g.image_size(), g, 1, padded.get());
-    T* on = out.data() + n * O * L;
-    detail::for_each_channel_block<T>(Op, [&](std::size_t o0, auto vectors) {
-      constexpr std::size_t V = decltype(vectors)::value;
-      const std::size_t o_end = std::min(O, o0 + V * kLanes<T>);
-      detail::for_each_tile<V>(L, [&](std::size_t q0, auto rows) {
-        constexpr std::size_t R = decltype(rows)::value;
-        const T* src[R];
-        for (std::size_t r = 0; r < R; ++r) src[r] = xn + offsets.position[std::min(q0 + r, L - 1)];
-        Vec<T> acc[R][V];
-        detail::zero(acc);
-        detail::tile_product(src, offsets.tap.data(), K, wt.data() + o0, Op, acc);
-        T tile[R * V * kLanes<T>];
-        store(acc, tile);
-        for (std::size_t r = 0; r < std::min(R, L - q0); ++r)
-          for (std::size_t o = o0; o < o_end; ++o)
-            on[o * L + q0 + r] = tile[r * V * kLanes<T> + o - o0] + (has_bias ? bias.value().data()[o] : T(0));
-      });
+  std::shared_ptr<T[]> padded(new T[N * image]);
+  detail::pad_images(x.value().data(), g, N, padded.get());
+  // outt (N·L, Op): out channels-last, as the tiles produce it (whole vectors, contiguous); then
+  // laid out as out (N, O, L) with the bias added, in one pass that writes contiguously.
+  const std::size_t positions = N * L;
+  std::vector<std::size_t> source(positions);  // where each output position of the batch reads
+  for (std::size_t n = 0; n < N; ++n)
+    for (std::size_t q = 0; q < L; ++q) source[n * L + q] = n * image + offsets.position[q];
+  std::vector<T> outt(positions * Op);
+  detail::for_each_channel_block<T>(Op, [&](std::size_t o0, auto vectors) {
+    constexpr std::size_t V = decltype(vectors)::value;
+    detail::for_each_tile<V>(positions, [&](std::size_t p0, auto rows) {
+      constexpr std::size_t R = decltype(rows)::value;
+      const T* src[R];
+      for (std::size_t r = 0; r < R; ++r) src[r] = padded.get() + source[std::min(p0 + r, positions - 1)];
+      Vec<T> acc[R][V];
+      detail::zero(acc);
+      detail::tile_product(src, offsets.tap.data(), K, wt.data() + o0, Op, acc);
+      for (std::size_t r = 0; r < std::min(R, positions - p0); ++r)
+        for (std::size_t v = 0; v < V; ++v) acc[r][v].store_unaligned(outt.data() + (p0 + r) * Op + o0 + v * kLanes<T>);
     });
-  }
+  });
+  Tensor<T> out = Tensor<T>::from_shape({N, O, g.out_h, g.out_w});
+  for (std::size_t n = 0; n < N; ++n)
+    for (std::size_t o = 0; o < O; ++o) {
+      const T b = has_bias ? bias.value().data()[o] : T(0);
+      const T* src = outt.data() + n * L * Op + o;
+      T* dst = out.data() + (n * O + o) * L;
+      for (std::size_t q = 0; q < L; ++q) dst[q] = src[q * Op] + b;
+    }
 
-  auto backward = [padded = keep_padded ? padded : nullptr, wv = keep_if(x.requires_grad(), weight), g, N, O,
+  auto backward = [padded = weight.requires_grad() ? padded : nullptr, wv = keep_if(x.requires_grad(), weight), g, N, O,
                    has_bias](Tensor<T>& gy, Grads<T>& grads) {
     const std::size_t K = g.patch_size(), L = g.out_size(), image = detail::padded_image_size(g);
     const T* dy = gy.data();
     bool fresh = false;
     if (grads.needs(1)) {
-      // dW (O, K) += dY (O, N·L) · colsᵀ, as dWᵀ: tiles of R taps by up to 4 vectors of output
+      // dW (O, K) += dY (O, N·L) · colsᵀ, as dWᵀ: tiles of R taps by up to 2 vectors of output
       // channels, summed over every image and position. dYt (N·L, Op) is dY transposed.
       const std::size_t Op = detail::padded_channels<T>(O);
       std::vector<T> dyt(N * L * Op, T(0));
       for (std::size_t n = 0; n < N; ++n)
-        for (std::size_t o = 0; o < O; ++o)
-          for (std::size_t q = 0; q < L; ++q) dyt[(n * L + q) * Op + o] = dy[(n * O + o) * L + q];
+        for (std::size_t q = 0; q < L; ++q)
+          for (std::size_t o = 0; o < O; ++o) dyt[(n * L + q) * Op + o] = dy[(n * O + o) * L + q];
       const detail::ConvOffsets offsets = detail::conv_offsets(g, g.channels, 1);
       T* dw = grads.buffer(1, fresh);
       detail::for_each_channel_block<T>(Op, [&](std::size_t o0, auto vectors) {
@@ -115,7 +119,7 @@ Variable<T> conv2d(const Variable<T>& x, const Variable<T>& weight, const Variab
       });
     }
     if (grads.needs(0)) {
-      // dX = col2im(Wᵀ · dY): for each tile of R positions and each kernel tap, Wᵀ · dY over up to 4
+      // dX = col2im(Wᵀ · dY): for each tile of R positions and each kernel tap, Wᵀ · dY over up to 2
       // vectors of input channels, added straight into a channels-last padded image (Hp, Wp, Cp)
       // where the tap reads; that image's interior is then added into dX (C, H, W).
       const std::size_t C = g.channels, taps = g.kernel_h * g.kernel_w, Cp = detail::padded_channels<T>(C);
@@ -126,6 +130,7 @@ Variable<T> conv2d(const Variable<T>& x, const Variable<T>& weight, const Variab
       const detail::ConvOffsets at = detail::conv_offsets(g, 1, Cp);  // channels-last: taps (i, j) only
       std::vector<std::size_t> channel_rows(O);  // where dY's channel o starts, in an image's dY
       for (std::size_t o = 0; o < O; ++o) channel_rows[o] = o * L;
+      // dpad (Hp, Wp, Cp): one padded image, channels last (small enough to stay in L1).
       const std::size_t Wp = detail::padded_w(g);
       std::vector<T> dpad(detail::padded_h(g) * Wp * Cp);
       T* dx = grads.zeroed_buffer(0);
@@ -150,11 +155,12 @@ Variable<T> conv2d(const Variable<T>& x, const Variable<T>& weight, const Variab
             }
           });
         });
-        T* dxn = dx + n * g.image_size();
         for (std::size_t c = 0; c < C; ++c)
-          for (std::size_t h = 0; h < g.height; ++h)
-            for (std::size_t w = 0; w < g.width; ++w)
-              dxn[(c * g.height + h) * g.width + w] += dpad[((h + g.pad_h) * Wp + w + g.pad_w) * Cp + c];
+          for (std::size_t h = 0; h < g.height; ++h) {
+            const T* src = dpad.data() + ((h + g.pad_h) * Wp + g.pad_w) * Cp + c;
+            T* dst = dx + ((n * C + c) * g.height + h) * g.width;
+            for (std::size_t w = 0; w < g.width; ++w) dst[w] += src[w * Cp];
+          }
       }
     }
     if (has_bias && grads.needs(2)) {  // db[o] += sum of dY[:, o, :]: over images first, as whole rows
