@@ -36,4 +36,13 @@ EpochResult libtorch_epoch(const std::string& model, const Data& data, int batch
 double libtorch_forward_backward_ms(const float* x, const float* digits, std::size_t n, bool input_grad, int repeat,
                                     int threads);
 
+// One torch::conv2d layer (batch n, c -> o channels, square kernel/stride/padding on h x h images),
+// forward then backward from a gradient of ones, as in training (weight and bias need gradients; the
+// input only if input_grad): the median microseconds of each over `repeat` runs.
+struct ConvTimes {
+  double forward_us, backward_us;
+};
+ConvTimes libtorch_conv2d_us(int n, int c, int o, int h, int kernel, int stride, int padding, bool input_grad,
+                             int repeat, int threads);
+
 }  // namespace peer
