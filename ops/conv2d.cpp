@@ -68,8 +68,12 @@ Variable<T> conv2d(const Variable<T>& x, const Variable<T>& weight, const Variab
       Vec<T> acc[R][V];
       detail::zero(acc);
       detail::tile_product(src, offsets.tap.data(), K, wt.data() + o0, Op, acc);
-      for (std::size_t r = 0; r < std::min(R, positions - p0); ++r)
-        for (std::size_t v = 0; v < V; ++v) acc[r][v].store_unaligned(outt.data() + (p0 + r) * Op + o0 + v * kLanes<T>);
+      // (A loop over all R rows, not to a run-time bound: acc then stays in registers.)
+      const std::size_t rows_in = std::min(R, positions - p0);
+      T* const dst = outt.data() + p0 * Op + o0;
+      for (std::size_t r = 0; r < R; ++r)
+        if (r < rows_in)
+          for (std::size_t v = 0; v < V; ++v) acc[r][v].store_unaligned(dst + r * Op + v * kLanes<T>);
     });
   });
   Tensor<T> out = Tensor<T>::from_shape({N, O, g.out_h, g.out_w});
@@ -130,38 +134,45 @@ Variable<T> conv2d(const Variable<T>& x, const Variable<T>& weight, const Variab
       const detail::ConvOffsets at = detail::conv_offsets(g, 1, Cp);  // channels-last: taps (i, j) only
       std::vector<std::size_t> channel_rows(O);  // where dY's channel o starts, in an image's dY
       for (std::size_t o = 0; o < O; ++o) channel_rows[o] = o * L;
-      // dpad (Hp, Wp, Cp): one padded image, channels last (small enough to stay in L1).
-      const std::size_t Wp = detail::padded_w(g);
-      std::vector<T> dpad(detail::padded_h(g) * Wp * Cp);
-      T* dx = grads.zeroed_buffer(0);
-      for (std::size_t n = 0; n < N; ++n) {
-        std::fill(dpad.begin(), dpad.end(), T(0));
-        const T* dyn = dy + n * O * L;
-        detail::for_each_channel_block<T>(Cp, [&](std::size_t c0, auto vectors) {
-          constexpr std::size_t V = decltype(vectors)::value;
-          detail::for_each_tile<V>(L, [&](std::size_t q0, auto rows) {
-            constexpr std::size_t R = decltype(rows)::value;
-            const T* src[R];
-            for (std::size_t r = 0; r < R; ++r) src[r] = dyn + std::min(q0 + r, L - 1);
-            for (std::size_t t = 0; t < taps; ++t) {
-              Vec<T> acc[R][V];
-              detail::zero(acc);
-              detail::tile_product(src, channel_rows.data(), O, wx.data() + t * O * Cp + c0, Cp, acc);
-              for (std::size_t r = 0; r < std::min(R, L - q0); ++r) {
-                T* d = dpad.data() + at.position[q0 + r] + at.tap[t] + c0;
-                for (std::size_t v = 0; v < V; ++v)
-                  (Vec<T>::load_unaligned(d + v * kLanes<T>) + acc[r][v]).store_unaligned(d + v * kLanes<T>);
-              }
-            }
-          });
+      // dpad (N, Hp, Wp, Cp): the padded images, channels last. Tiles of R positions of any images.
+      const std::size_t Wp = detail::padded_w(g), image_cl = detail::padded_h(g) * Wp * Cp, positions = N * L;
+      std::vector<std::size_t> source(positions), target(positions);  // each position's dY and dpad
+      for (std::size_t n = 0; n < N; ++n)
+        for (std::size_t q = 0; q < L; ++q) {
+          source[n * L + q] = n * O * L + q;
+          target[n * L + q] = n * image_cl + at.position[q];
+        }
+      std::vector<T> dpad(N * image_cl, T(0));
+      detail::for_each_channel_block<T>(Cp, [&](std::size_t c0, auto vectors) {
+        constexpr std::size_t V = decltype(vectors)::value;
+        detail::for_each_tile<V>(positions, [&](std::size_t p0, auto rows) {
+          constexpr std::size_t R = decltype(rows)::value;
+          const T* src[R];
+          for (std::size_t r = 0; r < R; ++r) src[r] = dy + source[std::min(p0 + r, positions - 1)];
+          const std::size_t rows_in = std::min(R, positions - p0);
+          const std::size_t* const to = target.data() + p0;
+          for (std::size_t t = 0; t < taps; ++t) {
+            Vec<T> acc[R][V];
+            detail::zero(acc);
+            detail::tile_product(src, channel_rows.data(), O, wx.data() + t * O * Cp + c0, Cp, acc);
+            T* const base = dpad.data() + at.tap[t] + c0;
+            for (std::size_t r = 0; r < R; ++r)
+              if (r < rows_in)
+                for (std::size_t v = 0; v < V; ++v) {
+                  T* d = base + to[r] + v * kLanes<T>;
+                  (Vec<T>::load_unaligned(d) + acc[r][v]).store_unaligned(d);
+                }
+          }
         });
+      });
+      T* dx = grads.zeroed_buffer(0);
+      for (std::size_t n = 0; n < N; ++n)
         for (std::size_t c = 0; c < C; ++c)
           for (std::size_t h = 0; h < g.height; ++h) {
-            const T* src = dpad.data() + ((h + g.pad_h) * Wp + g.pad_w) * Cp + c;
+            const T* src = dpad.data() + n * image_cl + ((h + g.pad_h) * Wp + g.pad_w) * Cp + c;
             T* dst = dx + ((n * C + c) * g.height + h) * g.width;
             for (std::size_t w = 0; w < g.width; ++w) dst[w] += src[w * Cp];
           }
-      }
     }
     if (has_bias && grads.needs(2)) {  // db[o] += sum of dY[:, o, :]: over images first, as whole rows
       std::vector<T> per_position(O * L);
