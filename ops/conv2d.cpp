@@ -135,7 +135,7 @@ Variable<T> conv2d(const Variable<T>& x, const Variable<T>& weight, const Variab
       std::vector<std::size_t> channel_rows(O);  // where dY's channel o starts, in an image's dY
       for (std::size_t o = 0; o < O; ++o) channel_rows[o] = o * L;
       // dpad (N, Hp, Wp, Cp): the padded images, channels last. Tiles of R positions of any images.
-      const std::size_t Wp = detail::padded_w(g), image_cl = detail::padded_h(g) * Wp * Cp, positions = N * L;
+      const std::size_t Wp = g.padded_width(), image_cl = g.padded_height() * Wp * Cp, positions = N * L;
       std::vector<std::size_t> source(positions), target(positions);  // each position's dY and dpad
       for (std::size_t n = 0; n < N; ++n)
         for (std::size_t q = 0; q < L; ++q) {

@@ -1,4 +1,5 @@
-// conv2d: 2-D convolution (cross-correlation, as in LibTorch) of a batch, through im2col and BLAS.
+// conv2d: 2-D convolution (cross-correlation, as in LibTorch) of a batch: its three products are GEMMs
+// over an implicit im2col, run by register-tiled kernels (ops/detail/conv2d_kernels.hpp).
 #pragma once
 
 #include <array>

@@ -33,17 +33,15 @@ Conv2dGeometry conv2d_geometry(const char* op, std::size_t channels, std::size_t
 
 namespace {
 
-std::size_t padded_height(const Conv2dGeometry& g) { return g.height + 2 * g.pad_h; }
-std::size_t padded_width(const Conv2dGeometry& g) { return g.width + 2 * g.pad_w; }
 bool has_padding(const Conv2dGeometry& g) { return g.pad_h > 0 || g.pad_w > 0; }
 
 // The image with its zero border written out, so that every kernel tap reads in bounds and the copy
-// loops need no range checks. A per-thread buffer: conv2d calls this once per image.
+// loops need no range checks. A per-thread buffer: im2col is called once per image.
 template <class T>
 const T* zero_padded(const T* image, const Conv2dGeometry& g) {
   if (!has_padding(g)) return image;
   thread_local std::vector<T> buffer;
-  const std::size_t Hp = padded_height(g), Wp = padded_width(g);
+  const std::size_t Hp = g.padded_height(), Wp = g.padded_width();
   buffer.assign(g.channels * Hp * Wp, T(0));
   for (std::size_t c = 0; c < g.channels; ++c)
     for (std::size_t h = 0; h < g.height; ++h)
@@ -57,7 +55,7 @@ const T* zero_padded(const T* image, const Conv2dGeometry& g) {
 // (The geometry is copied into locals: the loops then keep every counter in a register.)
 template <class T, class Stride>
 void im2col_rows(const T* padded, const Conv2dGeometry& g, Stride stride_w, T* cols) {
-  const std::size_t Wp = padded_width(g), plane = padded_height(g) * Wp, row_step = g.stride_h * Wp;
+  const std::size_t Wp = g.padded_width(), plane = g.padded_height() * Wp, row_step = g.stride_h * Wp;
   const std::size_t OH = g.out_h, OW = g.out_w, C = g.channels, KH = g.kernel_h, KW = g.kernel_w;
   for (std::size_t c = 0; c < C; ++c)
     for (std::size_t ki = 0; ki < KH; ++ki)
@@ -74,7 +72,7 @@ void im2col_rows(const T* padded, const Conv2dGeometry& g, Stride stride_w, T* c
 
 template <class T, class Stride>
 void col2im_rows(const T* cols, const Conv2dGeometry& g, Stride stride_w, T* padded) {
-  const std::size_t Wp = padded_width(g), plane = padded_height(g) * Wp, row_step = g.stride_h * Wp;
+  const std::size_t Wp = g.padded_width(), plane = g.padded_height() * Wp, row_step = g.stride_h * Wp;
   const std::size_t OH = g.out_h, OW = g.out_w, C = g.channels, KH = g.kernel_h, KW = g.kernel_w;
   for (std::size_t c = 0; c < C; ++c)
     for (std::size_t ki = 0; ki < KH; ++ki)
@@ -105,7 +103,7 @@ template <class T>
 void col2im(const T* cols, const Conv2dGeometry& g, T* image) {
   // With padding, scatter into a zeroed padded buffer, then add its interior: taps on the border drop.
   thread_local std::vector<T> buffer;
-  const std::size_t Hp = padded_height(g), Wp = padded_width(g);
+  const std::size_t Hp = g.padded_height(), Wp = g.padded_width();
   T* target = image;
   if (has_padding(g)) {
     buffer.assign(g.channels * Hp * Wp, T(0));

@@ -1,10 +1,12 @@
-// im2col / col2im: the plain-tensor kernels under conv2d (and max_pool2d's window geometry). No tape.
+// im2col / col2im, and the convolution geometry that conv2d and max_pool2d share. No tape.
 //
 // im2col lays every receptive field of one image out as a column, so a convolution becomes one GEMM:
 //   out (O, OH*OW) = weight (O, C*kh*kw) · cols (C*kh*kw, OH*OW)
 // Row (c, i, j) of cols holds, for every output position, the input pixel under kernel tap (i, j) of
 // channel c (zero where that tap falls on the padding). col2im is its transpose: it scatter-ADDS
-// each column back onto the pixels it was read from, which is how conv2d's input gradient is formed.
+// each column back onto the pixels it was read from, which is how a convolution's input gradient is
+// formed. The manual reference (manual_backward.hpp) runs on these; the tape's conv2d reads the same
+// matrix in place instead of writing it out (ops/detail/conv2d_kernels.hpp).
 #pragma once
 
 #include <array>
@@ -22,10 +24,8 @@ struct Conv2dGeometry {
   std::size_t image_size() const { return channels * height * width; }
   std::size_t patch_size() const { return channels * kernel_h * kernel_w; }  // rows of cols
   std::size_t out_size() const { return out_h * out_w; }                      // columns of cols
-  // A 1x1 kernel with stride 1 and no padding: cols is the image itself, so im2col can be skipped.
-  bool is_pointwise() const {
-    return kernel_h == 1 && kernel_w == 1 && stride_h == 1 && stride_w == 1 && pad_h == 0 && pad_w == 0;
-  }
+  std::size_t padded_height() const { return height + 2 * pad_h; }
+  std::size_t padded_width() const { return width + 2 * pad_w; }
 };
 
 // Fills in out_h = (height + 2*pad_h - kernel_h) / stride_h + 1 (and likewise out_w). Throws tg::Error

@@ -10,7 +10,7 @@
 //
 // Read each beside the tape op it checks: mse_grad ~ mse_loss, relu_grad ~ relu, lin_grad ~ matmul
 // + add, linear_grad ~ linear, cross_entropy_grad ~ cross_entropy, conv2d_grad ~ conv2d. Where the
-// math allows a different route (conv2d: one batched product instead of one per image), it takes it,
+// math allows a different route (conv2d: explicit im2col and OpenBLAS, not the tape's kernels), it takes it,
 // so that agreement means something. Bad shapes throw tg::Error naming the function.
 #pragma once
 
@@ -64,7 +64,8 @@ struct Conv2dGrads {
 // In im2col form, with cols (C·kh·kw, N·OH·OW) holding every image's receptive fields side by side
 // and d out laid out channel-major as D (O, N·OH·OW):
 //   d weight = D @ colsᵀ      d cols = weightᵀ @ D → col2im per image = d input      d bias = Σ D[o, :]
-// Each is one product over the whole batch (the tape's conv2d works image by image).
+// Each is one OpenBLAS product over the whole batch (the tape's conv2d computes the same products
+// with its own kernels, never writing cols out: ops/detail/conv2d_kernels.hpp).
 template <class T>
 Conv2dGrads<T> conv2d_grad(const Tensor<T>& input, const Tensor<T>& out_grad, const Tensor<T>& weight,
                            std::array<std::size_t, 2> stride = {1, 1}, std::array<std::size_t, 2> padding = {0, 0});

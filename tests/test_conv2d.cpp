@@ -82,7 +82,8 @@ TEST_CASE("conv2d gradcheck: stride, padding, non-square kernels and inputs, cha
            {{2, 2, 5, 5}, {3, 2, 3, 3}, {2, 2}, {1, 1}},
            {{2, 3, 4, 5}, {2, 3, 2, 3}, {1, 1}, {2, 2}},
            {{1, 2, 6, 5}, {2, 2, 2, 3}, {2, 1}, {0, 1}},
-           {{2, 2, 3, 4}, {3, 2, 1, 1}, {1, 1}, {0, 0}},   // 1x1 kernel: no im2col
+           {{2, 2, 3, 4}, {3, 2, 1, 1}, {1, 1}, {0, 0}},   // 1x1 kernel
+           {{1, 9, 4, 4}, {10, 9, 3, 3}, {1, 1}, {1, 1}},  // channels past one tile block (8 doubles)
            {{1, 1, 5, 4}, {2, 1, 5, 3}, {3, 2}, {2, 0}}}) {
     CAPTURE(tg::shape_str(c.x));
     CAPTURE(tg::shape_str(c.w));

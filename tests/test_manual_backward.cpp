@@ -105,7 +105,7 @@ void check_cross_entropy_net(const Tensor<T>& x_value, const Labels& target, std
   check_agrees("input", x.grad(), layer1.inp);
 }
 
-// ---- conv2d: the tape's per-image backward against the batched im2col product ----
+// ---- conv2d: the tape's implicit-im2col kernels against the explicit im2col + OpenBLAS products ----
 
 template <class T>
 void check_conv(const Tensor<T>& x_value, std::size_t out_channels, std::size_t kernel, std::size_t stride,
@@ -270,10 +270,18 @@ TEST_CASE_TEMPLATE("tape = manual: cross-entropy net with tg::linear on random t
   check_cross_entropy_net<T>(randn<T>({11, 17}), target, 7, 5);
 }
 
-TEST_CASE_TEMPLATE("tape = manual: conv2d on random tensors, 3->4 k3 s1 p1 and 1->8 k5 s2 p2", T, double, float) {
+TEST_CASE_TEMPLATE("tape = manual: conv2d on random tensors, channel counts on and off the vector width", T, double,
+                   float) {
   tg::manual_seed(3);
   SUBCASE("3->4, kernel 3, stride 1, padding 1") { check_conv<T>(randn<T>({2, 3, 7, 6}), 4, 3, 1, 1); }
   SUBCASE("1->8, kernel 5, stride 2, padding 2") { check_conv<T>(randn<T>({3, 1, 11, 12}), 8, 5, 2, 2); }
+  // The kernels tile channels in blocks of up to 2 vectors (16 floats, 8 doubles) and pad the last
+  // block with zeros; positions and taps in tiles of up to 12.
+  SUBCASE("17->20, kernel 3, stride 2, padding 1: several channel blocks, ragged") {
+    check_conv<T>(randn<T>({2, 17, 7, 7}), 20, 3, 2, 1);
+  }
+  SUBCASE("5->33, kernel 1: a 1x1 convolution, ragged last block") { check_conv<T>(randn<T>({2, 5, 4, 3}), 33, 1, 1, 0); }
+  SUBCASE("16->32 on a 2x2 image: fewer positions than a tile") { check_conv<T>(randn<T>({1, 16, 2, 2}), 32, 3, 1, 1); }
 }
 
 // ================= and on real MNIST =================

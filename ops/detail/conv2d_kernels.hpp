@@ -45,13 +45,11 @@ struct ConvOffsets {
   std::vector<std::size_t> position;  // (oh, ow) -> oh*stride_h*Wp + ow*stride_w
 };
 
-inline std::size_t padded_h(const Conv2dGeometry& g) { return g.height + 2 * g.pad_h; }
-inline std::size_t padded_w(const Conv2dGeometry& g) { return g.width + 2 * g.pad_w; }
-inline std::size_t padded_image_size(const Conv2dGeometry& g) { return g.channels * padded_h(g) * padded_w(g); }
+inline std::size_t padded_image_size(const Conv2dGeometry& g) { return g.channels * g.padded_height() * g.padded_width(); }
 
 inline ConvOffsets conv_offsets(const Conv2dGeometry& g, std::size_t channels, std::size_t scale) {
   ConvOffsets t;
-  const std::size_t Hp = padded_h(g), Wp = padded_w(g);
+  const std::size_t Hp = g.padded_height(), Wp = g.padded_width();
   for (std::size_t c = 0; c < channels; ++c)
     for (std::size_t i = 0; i < g.kernel_h; ++i)
       for (std::size_t j = 0; j < g.kernel_w; ++j) t.tap.push_back(((c * Hp + i) * Wp + j) * scale);
@@ -63,7 +61,7 @@ inline ConvOffsets conv_offsets(const Conv2dGeometry& g, std::size_t channels, s
 // images (N, C, H, W) -> (N, C, Hp, Wp) with the zero border written out.
 template <class T>
 void pad_images(const T* x, const Conv2dGeometry& g, std::size_t images, T* padded) {
-  const std::size_t Hp = padded_h(g), Wp = padded_w(g);
+  const std::size_t Hp = g.padded_height(), Wp = g.padded_width();
   std::fill(padded, padded + images * padded_image_size(g), T(0));
   for (std::size_t plane = 0; plane < images * g.channels; ++plane)
     for (std::size_t h = 0; h < g.height; ++h)
