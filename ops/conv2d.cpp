@@ -94,10 +94,13 @@ Variable<T> conv2d(const Variable<T>& x, const Variable<T>& weight, const Variab
       // dW (O, K) += dY (O, N·L) · colsᵀ, as dWᵀ: tiles of R taps by up to 2 vectors of output
       // channels, summed over every image and position. dYt (N·L, Op) is dY transposed.
       const std::size_t Op = detail::padded_channels<T>(O);
-      std::vector<T> dyt(N * L * Op, T(0));
+      const std::unique_ptr<T[]> dyt(new T[N * L * Op]);
       for (std::size_t n = 0; n < N; ++n)
-        for (std::size_t q = 0; q < L; ++q)
-          for (std::size_t o = 0; o < O; ++o) dyt[(n * L + q) * Op + o] = dy[(n * O + o) * L + q];
+        for (std::size_t q = 0; q < L; ++q) {
+          T* row = &dyt[(n * L + q) * Op];
+          for (std::size_t o = 0; o < O; ++o) row[o] = dy[(n * O + o) * L + q];
+          if (Op > O) std::fill(row + O, row + Op, T(0));  // padding channels: their dW is dropped; keep it finite
+        }
       const detail::ConvOffsets offsets = detail::conv_offsets(g, g.channels, 1);
       T* dw = grads.buffer(1, fresh);
       detail::for_each_channel_block<T>(Op, [&](std::size_t o0, auto vectors) {
@@ -110,7 +113,7 @@ Variable<T> conv2d(const Variable<T>& x, const Variable<T>& weight, const Variab
           for (std::size_t n = 0; n < N; ++n) {
             const T* src[R];
             for (std::size_t r = 0; r < R; ++r) src[r] = padded.get() + n * image + offsets.tap[std::min(k0 + r, K - 1)];
-            detail::tile_product(src, offsets.position.data(), L, dyt.data() + n * L * Op + o0, Op, acc);
+            detail::tile_product(src, offsets.position.data(), L, dyt.get() + n * L * Op + o0, Op, acc);
           }
           T tile[R * V * kLanes<T>];
           store(acc, tile);
@@ -165,13 +168,13 @@ Variable<T> conv2d(const Variable<T>& x, const Variable<T>& weight, const Variab
           }
         });
       });
-      T* dx = grads.zeroed_buffer(0);
+      T* dx = grads.buffer(0, fresh);
       for (std::size_t n = 0; n < N; ++n)
         for (std::size_t c = 0; c < C; ++c)
           for (std::size_t h = 0; h < g.height; ++h) {
             const T* src = dpad.data() + n * image_cl + ((h + g.pad_h) * Wp + g.pad_w) * Cp + c;
             T* dst = dx + ((n * C + c) * g.height + h) * g.width;
-            for (std::size_t w = 0; w < g.width; ++w) dst[w] += src[w * Cp];
+            for (std::size_t w = 0; w < g.width; ++w) dst[w] = fresh ? src[w * Cp] : dst[w] + src[w * Cp];
           }
     }
     if (has_bias && grads.needs(2)) {  // db[o] += sum of dY[:, o, :]: over images first, as whole rows
