@@ -125,3 +125,14 @@ TEST_CASE("conv2d: bad input throws naming the op") {
                        "conv2d: expected bias (4,) to match weight (4, 3, 3, 3), got (3,)", tg::Error);
   CHECK_THROWS_WITH_AS(tg::conv2d(x, w, none, {0, 1}), "conv2d: stride (0, 1) must be positive", tg::Error);
 }
+
+TEST_CASE("conv2d: an empty batch gives an empty output, and zero weight and bias gradients") {
+  Variable<float> x(Tensor<float>::from_shape({0, 3, 5, 5}), true);
+  Variable<float> w(Tensor<float>(xt::ones<float>({4, 3, 3, 3})), true), b(Tensor<float>(xt::ones<float>({4})), true);
+  const Variable<float> y = tg::conv2d(x, w, b, 2, 1);
+  CHECK(y.shape() == tg::Shape{0, 4, 3, 3});
+  tg::sum(y).backward();
+  CHECK(x.grad().shape() == tg::Shape{0, 3, 5, 5});
+  CHECK(xt::amax(xt::abs(w.grad()))() == 0.f);
+  CHECK(xt::amax(xt::abs(b.grad()))() == 0.f);
+}

@@ -97,6 +97,7 @@ void with_rows(std::size_t rows, std::index_sequence<R...>, F& f) {
 template <std::size_t V, class Body>
 void for_each_tile(std::size_t count, Body&& body) {
   constexpr std::size_t max_rows = max_tile_rows(V);
+  if (count == 0) return;  // an empty batch, or no input channels
   const std::size_t tiles = (count + max_rows - 1) / max_rows;
   auto run = [&](auto rows) {
     for (std::size_t first = 0; first < count; first += decltype(rows)::value) body(first, rows);
