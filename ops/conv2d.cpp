@@ -15,11 +15,152 @@ namespace {
 using detail::kLanes;
 using detail::Vec;
 
-// Writes a tile's accumulators to `tile` (R rows of V*lanes channels).
-template <class T, std::size_t R, std::size_t V>
-void store(const Vec<T> (&acc)[R][V], T* tile) {
-  for (std::size_t r = 0; r < R; ++r)
-    for (std::size_t v = 0; v < V; ++v) acc[r][v].store_unaligned(tile + (r * V + v) * kLanes<T>);
+// out (N, O, L) = W · cols + bias, from the zero-padded images. As its transpose: tiles of R output
+// positions (of any images) by up to 2 vectors of output channels, written channels-last into outt
+// (N·L, Op) as whole vectors, then laid out as out with the bias added, in one pass that writes
+// contiguously. Wt (K, Op) is W transposed, zero in the padding channels.
+template <class T>
+void forward_product(const T* padded, const T* w, const T* bias, const Conv2dGeometry& g, std::size_t N,
+                     std::size_t O, T* out) {
+  const std::size_t K = g.patch_size(), L = g.out_size(), Op = detail::padded_channels<T>(O);
+  const std::size_t image = detail::padded_image_size(g), positions = N * L;
+  std::vector<T> wt(K * Op, T(0));
+  for (std::size_t o = 0; o < O; ++o)
+    for (std::size_t k = 0; k < K; ++k) wt[k * Op + o] = w[o * K + k];
+  const detail::ConvOffsets offsets = detail::conv_offsets(g, g.channels, 1);
+  std::vector<std::size_t> source(positions);  // where each output position of the batch reads
+  for (std::size_t n = 0; n < N; ++n)
+    for (std::size_t q = 0; q < L; ++q) source[n * L + q] = n * image + offsets.position[q];
+  std::vector<T> outt(positions * Op);
+  detail::for_each_channel_block<T>(Op, [&](std::size_t o0, auto vectors) {
+    constexpr std::size_t V = decltype(vectors)::value;
+    detail::for_each_tile<V>(positions, [&](std::size_t p0, auto rows) {
+      constexpr std::size_t R = decltype(rows)::value;
+      const T* src[R];
+      for (std::size_t r = 0; r < R; ++r) src[r] = padded + source[std::min(p0 + r, positions - 1)];
+      Vec<T> acc[R][V];
+      detail::zero(acc);
+      detail::tile_product(src, offsets.tap.data(), K, wt.data() + o0, Op, acc);
+      // (A loop over all R rows, not to a run-time bound: acc then stays in registers.)
+      const std::size_t rows_in = std::min(R, positions - p0);
+      T* const dst = outt.data() + p0 * Op + o0;
+      for (std::size_t r = 0; r < R; ++r)
+        if (r < rows_in)
+          for (std::size_t v = 0; v < V; ++v) acc[r][v].store_unaligned(dst + r * Op + v * kLanes<T>);
+    });
+  });
+  for (std::size_t n = 0; n < N; ++n)
+    for (std::size_t o = 0; o < O; ++o) {
+      const T b = bias ? bias[o] : T(0);
+      const T* src = outt.data() + n * L * Op + o;
+      T* dst = out + (n * O + o) * L;
+      for (std::size_t q = 0; q < L; ++q) dst[q] = src[q * Op] + b;
+    }
+}
+
+// dW (O, K) (+)= dY (O, N·L) · colsᵀ, as dWᵀ: tiles of R taps by up to 2 vectors of output channels,
+// summed over every image and position. dYt (N·L, Op) is dY transposed.
+template <class T>
+void weight_grad(const T* padded, const T* dy, const Conv2dGeometry& g, std::size_t N, std::size_t O, T* dw,
+                 bool fresh) {
+  const std::size_t K = g.patch_size(), L = g.out_size(), Op = detail::padded_channels<T>(O);
+  const std::size_t image = detail::padded_image_size(g);
+  const std::unique_ptr<T[]> dyt(new T[N * L * Op]);
+  for (std::size_t n = 0; n < N; ++n)
+    for (std::size_t q = 0; q < L; ++q) {
+      T* row = &dyt[(n * L + q) * Op];
+      for (std::size_t o = 0; o < O; ++o) row[o] = dy[(n * O + o) * L + q];
+      if (Op > O) std::fill(row + O, row + Op, T(0));  // padding channels: their dW is dropped; keep it finite
+    }
+  const detail::ConvOffsets offsets = detail::conv_offsets(g, g.channels, 1);
+  detail::for_each_channel_block<T>(Op, [&](std::size_t o0, auto vectors) {
+    constexpr std::size_t V = decltype(vectors)::value;
+    const std::size_t o_end = std::min(O, o0 + V * kLanes<T>);
+    detail::for_each_tile<V>(K, [&](std::size_t k0, auto rows) {
+      constexpr std::size_t R = decltype(rows)::value;
+      Vec<T> acc[R][V];
+      detail::zero(acc);
+      for (std::size_t n = 0; n < N; ++n) {
+        const T* src[R];
+        for (std::size_t r = 0; r < R; ++r) src[r] = padded + n * image + offsets.tap[std::min(k0 + r, K - 1)];
+        detail::tile_product(src, offsets.position.data(), L, dyt.get() + n * L * Op + o0, Op, acc);
+      }
+      T tile[R * V * kLanes<T>];
+      for (std::size_t r = 0; r < R; ++r)
+        for (std::size_t v = 0; v < V; ++v) acc[r][v].store_unaligned(tile + (r * V + v) * kLanes<T>);
+      for (std::size_t r = 0; r < std::min(R, K - k0); ++r)
+        for (std::size_t o = o0; o < o_end; ++o) {
+          const T d = tile[r * V * kLanes<T> + o - o0];
+          dw[o * K + k0 + r] = fresh ? d : dw[o * K + k0 + r] + d;
+        }
+    });
+  });
+}
+
+// dX (+)= col2im(Wᵀ · dY): for each tile of R output positions (of any images) and each kernel tap,
+// Wᵀ · dY over up to 2 vectors of input channels, added straight into channels-last padded images
+// dpad (N, Hp, Wp, Cp) where the tap reads; their interiors are then added into dX (N, C, H, W).
+// Wx (taps, O, Cp) holds W[o][c][tap] at [tap][o][c].
+template <class T>
+void input_grad(const T* dy, const T* w, const Conv2dGeometry& g, std::size_t N, std::size_t O, T* dx, bool fresh) {
+  const std::size_t C = g.channels, L = g.out_size(), taps = g.kernel_h * g.kernel_w;
+  const std::size_t Cp = detail::padded_channels<T>(C), Wp = g.padded_width(), positions = N * L;
+  const std::size_t image_cl = g.padded_height() * Wp * Cp;
+  std::vector<T> wx(taps * O * Cp, T(0));
+  for (std::size_t o = 0; o < O; ++o)
+    for (std::size_t c = 0; c < C; ++c)
+      for (std::size_t t = 0; t < taps; ++t) wx[(t * O + o) * Cp + c] = w[(o * C + c) * taps + t];
+  const detail::ConvOffsets at = detail::conv_offsets(g, 1, Cp);  // channels-last: taps (i, j) only
+  std::vector<std::size_t> channel_rows(O);                     // where dY's channel o starts, in an image's dY
+  for (std::size_t o = 0; o < O; ++o) channel_rows[o] = o * L;
+  std::vector<std::size_t> source(positions), target(positions);  // each position's dY and dpad
+  for (std::size_t n = 0; n < N; ++n)
+    for (std::size_t q = 0; q < L; ++q) {
+      source[n * L + q] = n * O * L + q;
+      target[n * L + q] = n * image_cl + at.position[q];
+    }
+  std::vector<T> dpad(N * image_cl, T(0));
+  detail::for_each_channel_block<T>(Cp, [&](std::size_t c0, auto vectors) {
+    constexpr std::size_t V = decltype(vectors)::value;
+    detail::for_each_tile<V>(positions, [&](std::size_t p0, auto rows) {
+      constexpr std::size_t R = decltype(rows)::value;
+      const T* src[R];
+      for (std::size_t r = 0; r < R; ++r) src[r] = dy + source[std::min(p0 + r, positions - 1)];
+      const std::size_t rows_in = std::min(R, positions - p0);
+      const std::size_t* const to = target.data() + p0;
+      for (std::size_t t = 0; t < taps; ++t) {
+        Vec<T> acc[R][V];
+        detail::zero(acc);
+        detail::tile_product(src, channel_rows.data(), O, wx.data() + t * O * Cp + c0, Cp, acc);
+        T* const base = dpad.data() + at.tap[t] + c0;
+        for (std::size_t r = 0; r < R; ++r)
+          if (r < rows_in)
+            for (std::size_t v = 0; v < V; ++v) {
+              T* d = base + to[r] + v * kLanes<T>;
+              (Vec<T>::load_unaligned(d) + acc[r][v]).store_unaligned(d);
+            }
+      }
+    });
+  });
+  for (std::size_t n = 0; n < N; ++n)
+    for (std::size_t c = 0; c < C; ++c)
+      for (std::size_t h = 0; h < g.height; ++h) {
+        const T* src = dpad.data() + n * image_cl + ((h + g.pad_h) * Wp + g.pad_w) * Cp + c;
+        T* dst = dx + ((n * C + c) * g.height + h) * g.width;
+        for (std::size_t w = 0; w < g.width; ++w) dst[w] = fresh ? src[w * Cp] : dst[w] + src[w * Cp];
+      }
+}
+
+// db[o] (+)= sum of dY[:, o, :]: over images first, as whole rows.
+template <class T>
+void bias_grad(const T* dy, std::size_t N, std::size_t O, std::size_t L, T* db, bool fresh) {
+  std::vector<T> per_position(O * L);
+  detail::sum_rows(dy, N, O * L, per_position.data(), /*fresh=*/true);
+  for (std::size_t o = 0; o < O; ++o) {
+    const T* row = per_position.data() + o * L;
+    const T s = std::accumulate(row, row + L, T(0));
+    db[o] = fresh ? s : db[o] + s;
+  }
 }
 
 }  // namespace
@@ -39,153 +180,29 @@ Variable<T> conv2d(const Variable<T>& x, const Variable<T>& weight, const Variab
     throw Error("conv2d: expected bias (" + std::to_string(ws[0]) + ",) to match weight " + shape_str(ws) + ", got " +
                 shape_str(bias.shape()));
   const Conv2dGeometry g = conv2d_geometry("conv2d", xs[1], xs[2], xs[3], {ws[2], ws[3]}, stride, padding);
-  const std::size_t N = xs[0], O = ws[0], K = g.patch_size(), L = g.out_size();
-  const std::size_t Op = detail::padded_channels<T>(O), image = detail::padded_image_size(g);
+  const std::size_t N = xs[0], O = ws[0];
 
-  // out (O, N·L) = W (O, K) · cols (K, N·L), computed as its transpose: tiles of R output positions
-  // (of any images) by up to 2 vectors of output channels. Wt (K, Op) is W transposed, zero in the
-  // padding channels. The zero-padded images are kept for dW when W needs a gradient (smaller than
-  // their patches, and dW reads them in place).
-  std::vector<T> wt(K * Op, T(0));
-  for (std::size_t o = 0; o < O; ++o)
-    for (std::size_t k = 0; k < K; ++k) wt[k * Op + o] = weight.value().data()[o * K + k];
-  const detail::ConvOffsets offsets = detail::conv_offsets(g, g.channels, 1);
-  std::shared_ptr<T[]> padded(new T[N * image]);
+  // The zero-padded images: read by the forward, and kept for dW when W needs a gradient (smaller
+  // than their patch matrix, which dW also reads in place).
+  std::shared_ptr<T[]> padded(new T[N * detail::padded_image_size(g)]);
   detail::pad_images(x.value().data(), g, N, padded.get());
-  // outt (N·L, Op): out channels-last, as the tiles produce it (whole vectors, contiguous); then
-  // laid out as out (N, O, L) with the bias added, in one pass that writes contiguously.
-  const std::size_t positions = N * L;
-  std::vector<std::size_t> source(positions);  // where each output position of the batch reads
-  for (std::size_t n = 0; n < N; ++n)
-    for (std::size_t q = 0; q < L; ++q) source[n * L + q] = n * image + offsets.position[q];
-  std::vector<T> outt(positions * Op);
-  detail::for_each_channel_block<T>(Op, [&](std::size_t o0, auto vectors) {
-    constexpr std::size_t V = decltype(vectors)::value;
-    detail::for_each_tile<V>(positions, [&](std::size_t p0, auto rows) {
-      constexpr std::size_t R = decltype(rows)::value;
-      const T* src[R];
-      for (std::size_t r = 0; r < R; ++r) src[r] = padded.get() + source[std::min(p0 + r, positions - 1)];
-      Vec<T> acc[R][V];
-      detail::zero(acc);
-      detail::tile_product(src, offsets.tap.data(), K, wt.data() + o0, Op, acc);
-      // (A loop over all R rows, not to a run-time bound: acc then stays in registers.)
-      const std::size_t rows_in = std::min(R, positions - p0);
-      T* const dst = outt.data() + p0 * Op + o0;
-      for (std::size_t r = 0; r < R; ++r)
-        if (r < rows_in)
-          for (std::size_t v = 0; v < V; ++v) acc[r][v].store_unaligned(dst + r * Op + v * kLanes<T>);
-    });
-  });
   Tensor<T> out = Tensor<T>::from_shape({N, O, g.out_h, g.out_w});
-  for (std::size_t n = 0; n < N; ++n)
-    for (std::size_t o = 0; o < O; ++o) {
-      const T b = has_bias ? bias.value().data()[o] : T(0);
-      const T* src = outt.data() + n * L * Op + o;
-      T* dst = out.data() + (n * O + o) * L;
-      for (std::size_t q = 0; q < L; ++q) dst[q] = src[q * Op] + b;
-    }
+  forward_product(padded.get(), weight.value().data(), has_bias ? bias.value().data() : nullptr, g, N, O, out.data());
 
   auto backward = [padded = weight.requires_grad() ? padded : nullptr, wv = keep_if(x.requires_grad(), weight), g, N, O,
                    has_bias](Tensor<T>& gy, Grads<T>& grads) {
-    const std::size_t K = g.patch_size(), L = g.out_size(), image = detail::padded_image_size(g);
-    const T* dy = gy.data();
     bool fresh = false;
     if (grads.needs(1)) {
-      // dW (O, K) += dY (O, N·L) · colsᵀ, as dWᵀ: tiles of R taps by up to 2 vectors of output
-      // channels, summed over every image and position. dYt (N·L, Op) is dY transposed.
-      const std::size_t Op = detail::padded_channels<T>(O);
-      const std::unique_ptr<T[]> dyt(new T[N * L * Op]);
-      for (std::size_t n = 0; n < N; ++n)
-        for (std::size_t q = 0; q < L; ++q) {
-          T* row = &dyt[(n * L + q) * Op];
-          for (std::size_t o = 0; o < O; ++o) row[o] = dy[(n * O + o) * L + q];
-          if (Op > O) std::fill(row + O, row + Op, T(0));  // padding channels: their dW is dropped; keep it finite
-        }
-      const detail::ConvOffsets offsets = detail::conv_offsets(g, g.channels, 1);
       T* dw = grads.buffer(1, fresh);
-      detail::for_each_channel_block<T>(Op, [&](std::size_t o0, auto vectors) {
-        constexpr std::size_t V = decltype(vectors)::value;
-        const std::size_t o_end = std::min(O, o0 + V * kLanes<T>);
-        detail::for_each_tile<V>(K, [&](std::size_t k0, auto rows) {
-          constexpr std::size_t R = decltype(rows)::value;
-          Vec<T> acc[R][V];
-          detail::zero(acc);
-          for (std::size_t n = 0; n < N; ++n) {
-            const T* src[R];
-            for (std::size_t r = 0; r < R; ++r) src[r] = padded.get() + n * image + offsets.tap[std::min(k0 + r, K - 1)];
-            detail::tile_product(src, offsets.position.data(), L, dyt.get() + n * L * Op + o0, Op, acc);
-          }
-          T tile[R * V * kLanes<T>];
-          store(acc, tile);
-          for (std::size_t r = 0; r < std::min(R, K - k0); ++r)
-            for (std::size_t o = o0; o < o_end; ++o) {
-              const T d = tile[r * V * kLanes<T> + o - o0];
-              dw[o * K + k0 + r] = fresh ? d : dw[o * K + k0 + r] + d;
-            }
-        });
-      });
+      weight_grad(padded.get(), gy.data(), g, N, O, dw, fresh);
     }
     if (grads.needs(0)) {
-      // dX = col2im(Wᵀ · dY): for each tile of R positions and each kernel tap, Wᵀ · dY over up to 2
-      // vectors of input channels, added straight into a channels-last padded image (Hp, Wp, Cp)
-      // where the tap reads; that image's interior is then added into dX (C, H, W).
-      const std::size_t C = g.channels, taps = g.kernel_h * g.kernel_w, Cp = detail::padded_channels<T>(C);
-      std::vector<T> wx(taps * O * Cp, T(0));  // (taps, O, Cp): wx[t][o][c] = W[o][c][t]
-      for (std::size_t o = 0; o < O; ++o)
-        for (std::size_t c = 0; c < C; ++c)
-          for (std::size_t t = 0; t < taps; ++t) wx[(t * O + o) * Cp + c] = wv->data()[(o * C + c) * taps + t];
-      const detail::ConvOffsets at = detail::conv_offsets(g, 1, Cp);  // channels-last: taps (i, j) only
-      std::vector<std::size_t> channel_rows(O);  // where dY's channel o starts, in an image's dY
-      for (std::size_t o = 0; o < O; ++o) channel_rows[o] = o * L;
-      // dpad (N, Hp, Wp, Cp): the padded images, channels last. Tiles of R positions of any images.
-      const std::size_t Wp = g.padded_width(), image_cl = g.padded_height() * Wp * Cp, positions = N * L;
-      std::vector<std::size_t> source(positions), target(positions);  // each position's dY and dpad
-      for (std::size_t n = 0; n < N; ++n)
-        for (std::size_t q = 0; q < L; ++q) {
-          source[n * L + q] = n * O * L + q;
-          target[n * L + q] = n * image_cl + at.position[q];
-        }
-      std::vector<T> dpad(N * image_cl, T(0));
-      detail::for_each_channel_block<T>(Cp, [&](std::size_t c0, auto vectors) {
-        constexpr std::size_t V = decltype(vectors)::value;
-        detail::for_each_tile<V>(positions, [&](std::size_t p0, auto rows) {
-          constexpr std::size_t R = decltype(rows)::value;
-          const T* src[R];
-          for (std::size_t r = 0; r < R; ++r) src[r] = dy + source[std::min(p0 + r, positions - 1)];
-          const std::size_t rows_in = std::min(R, positions - p0);
-          const std::size_t* const to = target.data() + p0;
-          for (std::size_t t = 0; t < taps; ++t) {
-            Vec<T> acc[R][V];
-            detail::zero(acc);
-            detail::tile_product(src, channel_rows.data(), O, wx.data() + t * O * Cp + c0, Cp, acc);
-            T* const base = dpad.data() + at.tap[t] + c0;
-            for (std::size_t r = 0; r < R; ++r)
-              if (r < rows_in)
-                for (std::size_t v = 0; v < V; ++v) {
-                  T* d = base + to[r] + v * kLanes<T>;
-                  (Vec<T>::load_unaligned(d) + acc[r][v]).store_unaligned(d);
-                }
-          }
-        });
-      });
       T* dx = grads.buffer(0, fresh);
-      for (std::size_t n = 0; n < N; ++n)
-        for (std::size_t c = 0; c < C; ++c)
-          for (std::size_t h = 0; h < g.height; ++h) {
-            const T* src = dpad.data() + n * image_cl + ((h + g.pad_h) * Wp + g.pad_w) * Cp + c;
-            T* dst = dx + ((n * C + c) * g.height + h) * g.width;
-            for (std::size_t w = 0; w < g.width; ++w) dst[w] = fresh ? src[w * Cp] : dst[w] + src[w * Cp];
-          }
+      input_grad(gy.data(), wv->data(), g, N, O, dx, fresh);
     }
-    if (has_bias && grads.needs(2)) {  // db[o] += sum of dY[:, o, :]: over images first, as whole rows
-      std::vector<T> per_position(O * L);
-      detail::sum_rows(dy, N, O * L, per_position.data(), /*fresh=*/true);
+    if (has_bias && grads.needs(2)) {
       T* db = grads.buffer(2, fresh);
-      for (std::size_t o = 0; o < O; ++o) {
-        const T* row = per_position.data() + o * L;
-        const T s = std::accumulate(row, row + L, T(0));
-        db[o] = fresh ? s : db[o] + s;
-      }
+      bias_grad(gy.data(), N, O, g.out_size(), db, fresh);
     }
   };
   return has_bias ? record<T>("conv2d", std::move(out), {x, weight, bias}, std::move(backward))
