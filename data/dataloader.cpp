@@ -50,6 +50,12 @@ Batch DataLoader::batch(std::size_t i) const {
   for (std::size_t r = 0; r < b; ++r, dst += px) {
     const std::size_t row = order_[begin + r];
     const std::uint8_t* src = data_.images.data() + row * px;
+    // Shuffled rows are scattered over the dataset: ask for the next one while converting this one
+    // (the conversion waited on memory for about half of its time without).
+    if (r + 1 < b) {
+      const std::uint8_t* next = data_.images.data() + order_[begin + r + 1] * px;
+      for (std::size_t k = 0; k < px; k += 64) __builtin_prefetch(next + k);
+    }
     for (std::size_t k = 0; k < px; ++k) dst[k] = static_cast<float>(src[k]) * scale_ + shift_;
     y.data()[r] = data_.labels[row];
   }
