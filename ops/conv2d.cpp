@@ -8,6 +8,7 @@
 #include <tapegrad/core/tape.hpp>
 #include <tapegrad/core/detail/sum_rows.hpp>
 #include <tapegrad/ops/detail/conv2d_kernels.hpp>
+#include <tapegrad/ops/detail/transpose.hpp>
 
 namespace tg {
 namespace {
@@ -17,16 +18,17 @@ using detail::Vec;
 
 // out (N, O, L) = W · cols + bias, from the zero-padded images. As its transpose: tiles of R output
 // positions (of any images) by up to 2 vectors of output channels, written channels-last into outt
-// (N·L, Op) as whole vectors, then laid out as out with the bias added, in one pass that writes
-// contiguously. Wt (K, Op) is W transposed, zero in the padding channels.
+// (N·L, Op) as whole vectors, then transposed into out. Wt (K, Op) is W transposed and b the bias,
+// both zero in the padding channels.
 template <class T>
 void forward_product(const T* padded, const T* w, const T* bias, const Conv2dGeometry& g, std::size_t N,
                      std::size_t O, T* out) {
   const std::size_t K = g.patch_size(), L = g.out_size(), Op = detail::padded_channels<T>(O);
   const std::size_t image = detail::padded_image_size(g), positions = N * L;
-  std::vector<T> wt(K * Op, T(0));
+  std::vector<T> wt(K * Op, T(0)), b(Op, T(0));
   for (std::size_t o = 0; o < O; ++o)
     for (std::size_t k = 0; k < K; ++k) wt[k * Op + o] = w[o * K + k];
+  if (bias) std::copy_n(bias, O, b.begin());
   const detail::ConvOffsets offsets = detail::conv_offsets(g, g.channels, 1);
   std::vector<std::size_t> source(positions);  // where each output position of the batch reads
   for (std::size_t n = 0; n < N; ++n)
@@ -38,8 +40,9 @@ void forward_product(const T* padded, const T* w, const T* bias, const Conv2dGeo
       constexpr std::size_t R = decltype(rows)::value;
       const T* src[R];
       for (std::size_t r = 0; r < R; ++r) src[r] = padded + source[std::min(p0 + r, positions - 1)];
-      Vec<T> acc[R][V];
-      detail::zero(acc);
+      Vec<T> acc[R][V];  // starting from the bias
+      for (std::size_t r = 0; r < R; ++r)
+        for (std::size_t v = 0; v < V; ++v) acc[r][v] = Vec<T>::load_unaligned(b.data() + o0 + v * kLanes<T>);
       detail::tile_product(src, offsets.tap.data(), K, wt.data() + o0, Op, acc);
       // (A loop over all R rows, not to a run-time bound: acc then stays in registers.)
       const std::size_t rows_in = std::min(R, positions - p0);
@@ -49,13 +52,7 @@ void forward_product(const T* padded, const T* w, const T* bias, const Conv2dGeo
           for (std::size_t v = 0; v < V; ++v) acc[r][v].store_unaligned(dst + r * Op + v * kLanes<T>);
     });
   });
-  for (std::size_t n = 0; n < N; ++n)
-    for (std::size_t o = 0; o < O; ++o) {
-      const T b = bias ? bias[o] : T(0);
-      const T* src = outt.data() + n * L * Op + o;
-      T* dst = out + (n * O + o) * L;
-      for (std::size_t q = 0; q < L; ++q) dst[q] = src[q * Op] + b;
-    }
+  for (std::size_t n = 0; n < N; ++n) detail::transpose(outt.data() + n * L * Op, L, O, Op, out + n * O * L, L);
 }
 
 // dW (O, K) (+)= dY (O, N·L) · colsᵀ, as dWᵀ: tiles of R taps by up to 2 vectors of output channels,
@@ -66,12 +63,9 @@ void weight_grad(const T* padded, const T* dy, const Conv2dGeometry& g, std::siz
   const std::size_t K = g.patch_size(), L = g.out_size(), Op = detail::padded_channels<T>(O);
   const std::size_t image = detail::padded_image_size(g);
   const std::unique_ptr<T[]> dyt(new T[N * L * Op]);
-  for (std::size_t n = 0; n < N; ++n)
-    for (std::size_t q = 0; q < L; ++q) {
-      T* row = &dyt[(n * L + q) * Op];
-      for (std::size_t o = 0; o < O; ++o) row[o] = dy[(n * O + o) * L + q];
-      if (Op > O) std::fill(row + O, row + Op, T(0));  // padding channels: their dW is dropped; keep it finite
-    }
+  for (std::size_t n = 0; n < N; ++n) detail::transpose(dy + n * O * L, O, L, L, &dyt[n * L * Op], Op);
+  if (Op > O)  // the padding channels: their dW is dropped, but keep them finite
+    for (std::size_t p = 0; p < N * L; ++p) std::fill(&dyt[p * Op + O], &dyt[(p + 1) * Op], T(0));
   const detail::ConvOffsets offsets = detail::conv_offsets(g, g.channels, 1);
   detail::for_each_channel_block<T>(Op, [&](std::size_t o0, auto vectors) {
     constexpr std::size_t V = decltype(vectors)::value;
@@ -142,13 +136,18 @@ void input_grad(const T* dy, const T* w, const Conv2dGeometry& g, std::size_t N,
       }
     });
   });
-  for (std::size_t n = 0; n < N; ++n)
+  // Each image channels-first again (C, Hp, Wp), then its interior into dX.
+  const std::size_t plane = g.padded_height() * Wp;
+  std::vector<T> channels_first(C * plane);
+  for (std::size_t n = 0; n < N; ++n) {
+    detail::transpose(dpad.data() + n * image_cl, plane, C, Cp, channels_first.data(), plane);
     for (std::size_t c = 0; c < C; ++c)
       for (std::size_t h = 0; h < g.height; ++h) {
-        const T* src = dpad.data() + n * image_cl + ((h + g.pad_h) * Wp + g.pad_w) * Cp + c;
+        const T* src = channels_first.data() + c * plane + (h + g.pad_h) * Wp + g.pad_w;
         T* dst = dx + ((n * C + c) * g.height + h) * g.width;
-        for (std::size_t w = 0; w < g.width; ++w) dst[w] = fresh ? src[w * Cp] : dst[w] + src[w * Cp];
+        for (std::size_t w = 0; w < g.width; ++w) dst[w] = fresh ? src[w] : dst[w] + src[w];
       }
+  }
 }
 
 // db[o] (+)= sum of dY[:, o, :]: over images first, as whole rows.
