@@ -1,5 +1,6 @@
 # ctest driver: install the built tapegrad into a scratch prefix, then configure, build and run the
-# consumer project against it with find_package.
+# consumer project against it with find_package; and the README's example, built the same way, when
+# MNIST is at $TAPEGRAD_DATA_DIR.
 file(REMOVE_RECURSE ${WORK_DIR})
 execute_process(COMMAND ${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${WORK_DIR}/prefix
                 RESULT_VARIABLE rc)
@@ -7,7 +8,8 @@ if(rc)
   message(FATAL_ERROR "cmake --install failed")
 endif()
 execute_process(COMMAND ${CMAKE_COMMAND} -S ${SOURCE_DIR}/tests/consumer -B ${WORK_DIR}/build
-                        -DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix -DCMAKE_BUILD_TYPE=Release RESULT_VARIABLE rc)
+                        -DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix -DCMAKE_BUILD_TYPE=Release
+                        -DREADME=${SOURCE_DIR}/README.md RESULT_VARIABLE rc)
 if(rc)
   message(FATAL_ERROR "configuring the consumer with find_package(tapegrad) failed")
 endif()
@@ -18,4 +20,14 @@ endif()
 execute_process(COMMAND ${WORK_DIR}/build/consumer RESULT_VARIABLE rc)
 if(rc)
   message(FATAL_ERROR "the consumer ran but did not learn w = 2")
+endif()
+if(NOT EXISTS "$ENV{TAPEGRAD_DATA_DIR}/mnist")
+  message(STATUS "README example built, not run: set TAPEGRAD_DATA_DIR to a folder holding mnist/")
+  return()
+endif()
+# It trains the MLP for 5 epochs on MNIST and saves net.npz in its working folder.
+execute_process(COMMAND ${WORK_DIR}/build/readme_example WORKING_DIRECTORY ${WORK_DIR} RESULT_VARIABLE rc
+                OUTPUT_VARIABLE printed)
+if(rc OR NOT EXISTS ${WORK_DIR}/net.npz OR NOT printed MATCHES "fc1")
+  message(FATAL_ERROR "the README example failed (exit ${rc}) or did not print the model and save net.npz:\n${printed}")
 endif()
