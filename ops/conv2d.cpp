@@ -36,16 +36,15 @@ void forward_product(const T* padded, const T* w, const T* bias, const Conv2dGeo
   std::vector<T> outt(positions * Op);
   detail::for_each_channel_block<T>(Op, [&](std::size_t o0, auto vectors) {
     constexpr std::size_t V = decltype(vectors)::value;
-    detail::for_each_tile<V>(positions, [&](std::size_t p0, auto rows) {
+    detail::for_each_tile<V>(positions, [&](std::size_t p0, auto rows, std::size_t rows_in) {
       constexpr std::size_t R = decltype(rows)::value;
       const T* src[R];
-      for (std::size_t r = 0; r < R; ++r) src[r] = padded + source[std::min(p0 + r, positions - 1)];
+      detail::tile_sources(padded, source.data(), p0, positions, src);
       Vec<T> acc[R][V];  // starting from the bias
       for (std::size_t r = 0; r < R; ++r)
         for (std::size_t v = 0; v < V; ++v) acc[r][v] = Vec<T>::load_unaligned(b.data() + o0 + v * kLanes<T>);
       detail::tile_product(src, offsets.tap.data(), K, wt.data() + o0, Op, acc);
       // (A loop over all R rows, not to a run-time bound: acc then stays in registers.)
-      const std::size_t rows_in = std::min(R, positions - p0);
       T* const dst = outt.data() + p0 * Op + o0;
       for (std::size_t r = 0; r < R; ++r)
         if (r < rows_in)
@@ -70,19 +69,19 @@ void weight_grad(const T* padded, const T* dy, const Conv2dGeometry& g, std::siz
   detail::for_each_channel_block<T>(Op, [&](std::size_t o0, auto vectors) {
     constexpr std::size_t V = decltype(vectors)::value;
     const std::size_t o_end = std::min(O, o0 + V * kLanes<T>);
-    detail::for_each_tile<V>(K, [&](std::size_t k0, auto rows) {
+    detail::for_each_tile<V>(K, [&](std::size_t k0, auto rows, std::size_t rows_in) {
       constexpr std::size_t R = decltype(rows)::value;
       Vec<T> acc[R][V];
       detail::zero(acc);
       for (std::size_t n = 0; n < N; ++n) {
         const T* src[R];
-        for (std::size_t r = 0; r < R; ++r) src[r] = padded + n * image + offsets.tap[std::min(k0 + r, K - 1)];
+        detail::tile_sources(padded + n * image, offsets.tap.data(), k0, K, src);
         detail::tile_product(src, offsets.position.data(), L, dyt.get() + n * L * Op + o0, Op, acc);
       }
       T tile[R * V * kLanes<T>];
       for (std::size_t r = 0; r < R; ++r)
         for (std::size_t v = 0; v < V; ++v) acc[r][v].store_unaligned(tile + (r * V + v) * kLanes<T>);
-      for (std::size_t r = 0; r < std::min(R, K - k0); ++r)
+      for (std::size_t r = 0; r < rows_in; ++r)
         for (std::size_t o = o0; o < o_end; ++o) {
           const T d = tile[r * V * kLanes<T> + o - o0];
           dw[o * K + k0 + r] = fresh ? d : dw[o * K + k0 + r] + d;
@@ -116,11 +115,10 @@ void input_grad(const T* dy, const T* w, const Conv2dGeometry& g, std::size_t N,
   std::vector<T> dpad(N * image_cl, T(0));
   detail::for_each_channel_block<T>(Cp, [&](std::size_t c0, auto vectors) {
     constexpr std::size_t V = decltype(vectors)::value;
-    detail::for_each_tile<V>(positions, [&](std::size_t p0, auto rows) {
+    detail::for_each_tile<V>(positions, [&](std::size_t p0, auto rows, std::size_t rows_in) {
       constexpr std::size_t R = decltype(rows)::value;
       const T* src[R];
-      for (std::size_t r = 0; r < R; ++r) src[r] = dy + source[std::min(p0 + r, positions - 1)];
-      const std::size_t rows_in = std::min(R, positions - p0);
+      detail::tile_sources(dy, source.data(), p0, positions, src);
       const std::size_t* const to = target.data() + p0;
       for (std::size_t t = 0; t < taps; ++t) {
         Vec<T> acc[R][V];
@@ -136,7 +134,8 @@ void input_grad(const T* dy, const T* w, const Conv2dGeometry& g, std::size_t N,
       }
     });
   });
-  // Each image channels-first again (C, Hp, Wp), then its interior into dX.
+  // Each image channels-first again (C, Hp, Wp), then its interior into dX: whole planes transpose in
+  // 8x8 blocks, where a row of 7 or 14 pixels at a time would go element by element.
   const std::size_t plane = g.padded_height() * Wp;
   std::vector<T> channels_first(C * plane);
   for (std::size_t n = 0; n < N; ++n) {

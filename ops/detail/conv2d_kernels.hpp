@@ -93,16 +93,25 @@ void with_rows(std::size_t rows, std::index_sequence<R...>, F& f) {
 }
 
 // Splits `count` rows into the fewest tiles of at most max_tile_rows(V), all of one size R (so a
-// short last tile recomputes little), and calls body(first row, std::integral_constant<R>) for each.
+// short last tile recomputes little), and calls body(first row, std::integral_constant<R>, rows_in)
+// for each, rows_in (<= R) being how many of its rows are real: only those are stored.
 template <std::size_t V, class Body>
 void for_each_tile(std::size_t count, Body&& body) {
   constexpr std::size_t max_rows = max_tile_rows(V);
   if (count == 0) return;  // an empty batch, or no input channels
   const std::size_t tiles = (count + max_rows - 1) / max_rows;
   auto run = [&](auto rows) {
-    for (std::size_t first = 0; first < count; first += decltype(rows)::value) body(first, rows);
+    constexpr std::size_t R = decltype(rows)::value;
+    for (std::size_t first = 0; first < count; first += R) body(first, rows, std::min(R, count - first));
   };
   with_rows((count + tiles - 1) / tiles, std::make_index_sequence<max_rows>(), run);
+}
+
+// Where a tile's rows read: src[r] = base + offset[first + r], rows past the last real one (of
+// `count`) reading the last one again.
+template <class T, std::size_t R>
+void tile_sources(const T* base, const std::size_t* offset, std::size_t first, std::size_t count, const T* (&src)[R]) {
+  for (std::size_t r = 0; r < R; ++r) src[r] = base + offset[std::min(first + r, count - 1)];
 }
 
 // acc[r][v] += sum over steps s of  src[r][offset[s]] * (the vector at b + s*ldb + v*lanes): the
