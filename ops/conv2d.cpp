@@ -33,7 +33,7 @@ void forward_product(const T* padded, const T* w, const T* bias, const Conv2dGeo
   std::vector<std::size_t> source(positions);  // where each output position of the batch reads
   for (std::size_t n = 0; n < N; ++n)
     for (std::size_t q = 0; q < L; ++q) source[n * L + q] = n * image + offsets.position[q];
-  std::vector<T> outt(positions * Op);
+  const std::unique_ptr<T[]> outt(new T[positions * Op]);  // every element is written by a tile
   detail::for_each_channel_block<T>(Op, [&](std::size_t o0, auto vectors) {
     constexpr std::size_t V = decltype(vectors)::value;
     detail::for_each_tile<V>(positions, [&](std::size_t p0, auto rows, std::size_t rows_in) {
@@ -45,13 +45,13 @@ void forward_product(const T* padded, const T* w, const T* bias, const Conv2dGeo
         for (std::size_t v = 0; v < V; ++v) acc[r][v] = Vec<T>::load_unaligned(b.data() + o0 + v * kLanes<T>);
       detail::tile_product(src, offsets.tap.data(), K, wt.data() + o0, Op, acc);
       // (A loop over all R rows, not to a run-time bound: acc then stays in registers.)
-      T* const dst = outt.data() + p0 * Op + o0;
+      T* const dst = outt.get() + p0 * Op + o0;
       for (std::size_t r = 0; r < R; ++r)
         if (r < rows_in)
           for (std::size_t v = 0; v < V; ++v) acc[r][v].store_unaligned(dst + r * Op + v * kLanes<T>);
     });
   });
-  for (std::size_t n = 0; n < N; ++n) detail::transpose(outt.data() + n * L * Op, L, O, Op, out + n * O * L, L);
+  for (std::size_t n = 0; n < N; ++n) detail::transpose(outt.get() + n * L * Op, L, O, Op, out + n * O * L, L);
 }
 
 // dW (O, K) (+)= dY (O, N·L) · colsᵀ, as dWᵀ: tiles of R taps by up to 2 vectors of output channels,
