@@ -1,6 +1,7 @@
 // The MNIST CNN's three conv2d layers (batch 64), forward and backward, one at a time: tapegrad's
 // implicit-im2col kernels, and torch::conv2d (oneDNN) in the same run when built with
-// -DTAPEGRAD_WITH_LIBTORCH=ON. Median microseconds per batch.
+// -DTAPEGRAD_WITH_LIBTORCH=ON. Median microseconds per batch. Then the kernels' ceiling: the core's
+// FMA rate, and the shared micro-kernel alone on data in L1 at both tile shapes.
 //   usage: bench_conv2d [--repeat R] [--threads N]
 #include <algorithm>
 #include <chrono>
@@ -9,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include <tapegrad/ops/detail/conv2d_kernels.hpp>
 #include <tapegrad/tapegrad.hpp>
 #ifdef TAPEGRAD_WITH_LIBTORCH
 #include "libtorch_peer.hpp"
@@ -55,6 +57,50 @@ Times tapegrad_us(const Layer& l, int repeat) {
   return {median(fwd), median(bwd)};
 }
 
+using Vec = tg::detail::Vec<float>;
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+// Billions of vector FMAs a second from 12 independent accumulators: the core's peak.
+double fma_peak() {
+  const std::vector<float> in{1.0001f, 0.9999f};
+  const Vec x(in[0]), y(in[1]);
+  Vec acc[12];
+  for (Vec& a : acc) a = Vec(0.f);
+  const long steps = 50'000'000;
+  const auto t0 = Clock::now();
+  for (long i = 0; i < steps; ++i)
+    for (Vec& a : acc) a = xsimd::fma(x, y, a);
+  const double t = seconds_since(t0);
+  float sink = 0;
+  for (const Vec& a : acc) sink += a.get(0);
+  return sink > 0 ? steps * 12.0 / t * 1e-9 : 0;
+}
+
+// The same for tile_product with R rows by V vectors, over K steps reading scattered pixels.
+template <std::size_t R, std::size_t V>
+double tile_product_rate(std::size_t K) {
+  const std::vector<float> pixels(4096, 1.f), w(K * V * tg::detail::kLanes<float>, 0.5f);
+  std::vector<std::size_t> offset(K);
+  for (std::size_t k = 0; k < K; ++k) offset[k] = k * 37 % 3000;
+  const float* src[R];
+  for (std::size_t r = 0; r < R; ++r) src[r] = pixels.data() + 2 * r;
+  Vec acc[R][V];
+  tg::detail::zero(acc);
+  const long calls = 20'000'000 / static_cast<long>(K);
+  const auto t0 = Clock::now();
+  for (long i = 0; i < calls; ++i) {
+    tg::detail::tile_product(src, offset.data(), K, w.data(), V * tg::detail::kLanes<float>, acc);
+    asm volatile("" ::: "memory");  // a call is a call: nothing is carried over or merged between them
+  }
+  const double t = seconds_since(t0);
+  float sink = 0;
+  for (const auto& row : acc)  // every accumulator is used, so that none is optimised away
+    for (const Vec& a : row) sink += a.get(0);
+  return sink > 0 ? calls * K * R * V / t * 1e-9 : 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -97,5 +143,7 @@ int main(int argc, char** argv) {
               (lt_total.forward_us + lt_total.backward_us) / (tg_total.forward_us + tg_total.backward_us));
 #endif
   std::printf("\n");
+  std::printf("vector FMAs (%zu floats) per ns: core peak %.2f; tile_product 12x1 (8 channels) %.2f, 6x2 (16) %.2f\n",
+              tg::detail::kLanes<float>, fma_peak(), tile_product_rate<12, 1>(72), tile_product_rate<6, 2>(72));
   return 0;
 }
