@@ -9,7 +9,8 @@ data_dir=${TAPEGRAD_DATA_DIR:-$repo/.cache/data}
 
 packages=(
   g++ make cmake              # toolchain
-  libxtensor-dev              # tensors (pulls in xtl and xsimd)
+  libxtensor-dev              # tensors (pulls in xtl)
+  libxsimd-dev                # SIMD under xtensor: only Recommended by libxtensor-dev, so named here
   libxtensor-blas-dev         # linear algebra on xtensor
   libopenblas-dev             # the BLAS under it (pthread OpenBLAS)
   doctest-dev                 # tests

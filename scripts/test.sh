@@ -5,5 +5,6 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export TAPEGRAD_DATA_DIR=${TAPEGRAD_DATA_DIR:-$repo/.cache/data}
 bash "$repo/scripts/setup.sh"
 bash "$repo/scripts/build.sh"
+bash "$repo/scripts/check_packages.sh" "$repo/build"
 cd "$repo/build"
 ctest -j"$(nproc)" --output-on-failure --timeout 900
