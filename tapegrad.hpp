@@ -6,7 +6,7 @@
 #include <tapegrad/core/gradcheck.hpp>
 #include <tapegrad/core/random.hpp>
 #include <tapegrad/core/tape.hpp>
-#include <tapegrad/core/tensor.hpp>
+#include <tapegrad/core/array.hpp>
 #include <tapegrad/core/threads.hpp>
 #include <tapegrad/core/variable.hpp>
 

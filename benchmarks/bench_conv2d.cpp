@@ -42,7 +42,7 @@ Times tapegrad_us(const Layer& l, int repeat) {
   V w(tg::randn<float>({l.o, l.c, l.kernel, l.kernel}), true);
   V b(tg::randn<float>({l.o}), true);
   const std::size_t out = (l.h + 2 * l.padding - l.kernel) / l.stride + 1;
-  const tg::Tensor<float> ones = xt::ones<float>({kBatch, l.o, out, out});
+  const tg::Array<float> ones = xt::ones<float>({kBatch, l.o, out, out});
   std::vector<double> fwd, bwd;
   for (int r = 0; r < repeat; ++r) {
     for (V* leaf : {&x, &w, &b}) leaf->zero_grad();

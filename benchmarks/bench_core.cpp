@@ -41,13 +41,13 @@ int main() {
 
   // 1. Recorded-op overhead: a chain of 100 tiny ops on a 4-element tensor, forward and backward.
   {
-    tg::Variable<float> x(tg::Tensor<float>{1.f, 2.f, 3.f, 4.f}, true);
-    tg::Variable<float> c(tg::Tensor<float>{0.5f, 0.5f, 0.5f, 0.5f});
+    tg::Variable<float> x(tg::Array<float>{1.f, 2.f, 3.f, 4.f}, true);
+    tg::Variable<float> c(tg::Array<float>{0.5f, 0.5f, 0.5f, 0.5f});
     constexpr int chain = 100;
     auto step = [&] {
       auto y = x;
       for (int i = 0; i < chain / 2; ++i) y = y * c + 1.f;
-      y.backward(tg::Tensor<float>{1.f, 1.f, 1.f, 1.f});
+      y.backward(tg::Array<float>{1.f, 1.f, 1.f, 1.f});
       x.zero_grad();
     };
     const double us = median_us(9, 200, step);
@@ -60,7 +60,7 @@ int main() {
     const std::size_t m = 64, k = 784, n = 50;
     tg::manual_seed(1);
     tg::Variable<float> a(tg::randn<float>({m, k}), true), b(tg::randn<float>({k, n}), true);
-    tg::Tensor<float> ones = xt::ones<float>({m, n});
+    tg::Array<float> ones = xt::ones<float>({m, n});
     auto tape_step = [&] {
       auto c = tg::matmul(a, b);
       c.backward(ones);

@@ -22,10 +22,10 @@ using V = tg::Variable<float>;
 double tapegrad_ms(const V& x_data, const V& targ_column, bool input_grad, int repeat) {
   tg::manual_seed(1);
   V x(x_data.value(), input_grad);
-  V w1(tg::Tensor<float>(tg::randn<float>({784, 50}) * std::sqrt(2.f / 784)), true);
-  V b1(tg::Tensor<float>(xt::zeros<float>({50})), true);
-  V w2(tg::Tensor<float>(tg::randn<float>({50, 1}) * std::sqrt(2.f / 50)), true);
-  V b2(tg::Tensor<float>(xt::zeros<float>({1})), true);
+  V w1(tg::Array<float>(tg::randn<float>({784, 50}) * std::sqrt(2.f / 784)), true);
+  V b1(tg::Array<float>(xt::zeros<float>({50})), true);
+  V w2(tg::Array<float>(tg::randn<float>({50, 1}) * std::sqrt(2.f / 50)), true);
+  V b2(tg::Array<float>(xt::zeros<float>({1})), true);
   std::vector<double> ms;
   for (int r = 0; r < repeat; ++r) {
     for (V* leaf : {&x, &w1, &b1, &w2, &b2}) leaf->zero_grad();
@@ -59,8 +59,8 @@ int main(int argc, char** argv) {
   const tg::data::DataLoader loader(mnist.split(tg::data::Split::Train), options);
   const tg::data::Batch all = loader.batch(0);
   const std::size_t n = all.y.size();
-  tg::Tensor<float> digits = xt::cast<float>(all.y);
-  tg::Tensor<float> digit_column = digits;
+  tg::Array<float> digits = xt::cast<float>(all.y);
+  tg::Array<float> digit_column = digits;
   digit_column.reshape({n, 1});
   const V targ_column(digit_column);
   std::printf("forward_and_backward on %zu MNIST rows (784-50-1, ReLU, MSE), %d thread(s), median of %d\n", n,

@@ -20,13 +20,13 @@ std::string index_str(const Shape& shape, std::size_t flat) {
 }
 
 // One backward from `out` seeded with `seed`; the gradient of each checked input (zeros where none came).
-std::vector<Tensor<double>> run_backward(const Variable<double>& out, const Tensor<double>& seed,
+std::vector<Array<double>> run_backward(const Variable<double>& out, const Array<double>& seed,
                                          const std::vector<Variable<double>>& inputs) {
   for (auto in : inputs) in.zero_grad();
   out.backward(seed, /*retain_graph=*/true);
-  std::vector<Tensor<double>> grads;
+  std::vector<Array<double>> grads;
   for (const auto& in : inputs)
-    grads.push_back(in.has_grad() ? in.grad() : Tensor<double>(xt::zeros<double>(in.value().shape())));
+    grads.push_back(in.has_grad() ? in.grad() : Array<double>(xt::zeros<double>(in.value().shape())));
   return grads;
 }
 
@@ -60,7 +60,7 @@ GradcheckResult check(const GradcheckFn& fn, const std::vector<Variable<double>>
   // Analytic Jacobian: one backward per output element, seeded one-hot, on a retained graph.
   std::vector<Matrix> analytic(inputs.size(), Matrix(n_out));
   for (std::size_t k = 0; k < n_out; ++k) {
-    Tensor<double> seed = xt::zeros<double>(out_shape);
+    Array<double> seed = xt::zeros<double>(out_shape);
     seed.data()[k] = 1.0;
     auto grads = run_backward(out, seed, inputs);
     for (std::size_t i = 0; i < inputs.size(); ++i) {
@@ -80,7 +80,7 @@ GradcheckResult check(const GradcheckFn& fn, const std::vector<Variable<double>>
     }
   }
   if (opt.check_zero_grad) {
-    auto grads = run_backward(out, Tensor<double>(xt::zeros<double>(out_shape)), inputs);
+    auto grads = run_backward(out, Array<double>(xt::zeros<double>(out_shape)), inputs);
     for (std::size_t i = 0; i < inputs.size(); ++i)
       for (std::size_t j = 0; j < grads[i].size(); ++j)
         if (grads[i].data()[j] != 0.0)
@@ -92,13 +92,13 @@ GradcheckResult check(const GradcheckFn& fn, const std::vector<Variable<double>>
   // Numeric Jacobian by central differences, compared column by column.
   NoGradGuard no_grad;
   for (std::size_t i = 0; i < inputs.size(); ++i) {
-    Tensor<double>& x = inputs[i].value();
+    Array<double>& x = inputs[i].value();
     for (std::size_t j = 0; j < x.size(); ++j) {
       const double orig = x.data()[j];
       x.data()[j] = orig + opt.eps;
-      const Tensor<double> plus = fn(all_inputs).value();
+      const Array<double> plus = fn(all_inputs).value();
       x.data()[j] = orig - opt.eps;
-      const Tensor<double> minus = fn(all_inputs).value();
+      const Array<double> minus = fn(all_inputs).value();
       x.data()[j] = orig;
       for (std::size_t k = 0; k < n_out; ++k) {
         const double numeric = (plus.data()[k] - minus.data()[k]) / (2 * opt.eps);

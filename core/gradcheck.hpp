@@ -1,7 +1,7 @@
 // tg::gradcheck: checks an op's backward against central finite differences, in float64, with
 // torch.autograd.gradcheck's defaults. For users adding ops as much as for our own tests.
 //
-//   auto x = tg::Variable<double>(tg::Tensor<double>{{0.5, -1.0}}, /*requires_grad=*/true);
+//   auto x = tg::Variable<double>(tg::Array<double>{{0.5, -1.0}}, /*requires_grad=*/true);
 //   auto r = tg::gradcheck([](const auto& in) { return my_op(in[0]); }, {x});
 //   if (!r) std::cerr << r.message;   // names the input, the element, analytic vs numeric
 #pragma once

@@ -9,27 +9,27 @@ void manual_seed(std::uint64_t seed) { engine.seed(seed); }
 std::mt19937_64& generator() { return engine; }
 
 template <class T>
-Tensor<T> randn(const Shape& shape, T mean, T std) {
+Array<T> randn(const Shape& shape, T mean, T std) {
   if (!(std >= T(0))) throw Error("randn: expected std >= 0, got " + std::to_string(std));
-  Tensor<T> t = Tensor<T>::from_shape(shape);
+  Array<T> t = Array<T>::from_shape(shape);
   std::normal_distribution<T> dist(mean, std);
   for (auto& v : t) v = dist(engine);
   return t;
 }
 
 template <class T>
-Tensor<T> rand_uniform(const Shape& shape, T low, T high) {
+Array<T> rand_uniform(const Shape& shape, T low, T high) {
   if (!(low <= high))
     throw Error("rand_uniform: expected low <= high, got " + std::to_string(low) + " > " + std::to_string(high));
-  Tensor<T> t = Tensor<T>::from_shape(shape);
+  Array<T> t = Array<T>::from_shape(shape);
   std::uniform_real_distribution<T> dist(low, high);
   for (auto& v : t) v = dist(engine);
   return t;
 }
 
-template Tensor<float> randn(const Shape&, float, float);
-template Tensor<double> randn(const Shape&, double, double);
-template Tensor<float> rand_uniform(const Shape&, float, float);
-template Tensor<double> rand_uniform(const Shape&, double, double);
+template Array<float> randn(const Shape&, float, float);
+template Array<double> randn(const Shape&, double, double);
+template Array<float> rand_uniform(const Shape&, float, float);
+template Array<double> rand_uniform(const Shape&, double, double);
 
 }  // namespace tg

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <random>
 
-#include <tapegrad/core/tensor.hpp>
+#include <tapegrad/core/array.hpp>
 
 namespace tg {
 
@@ -14,7 +14,7 @@ void manual_seed(std::uint64_t seed);
 // This thread's engine (default seed 0 until manual_seed).
 std::mt19937_64& generator();
 
-template <class T> Tensor<T> randn(const Shape& shape, T mean = T(0), T std = T(1));     // normal
-template <class T> Tensor<T> rand_uniform(const Shape& shape, T low = T(0), T high = T(1));  // U[low, high)
+template <class T> Array<T> randn(const Shape& shape, T mean = T(0), T std = T(1));     // normal
+template <class T> Array<T> rand_uniform(const Shape& shape, T low = T(0), T high = T(1));  // U[low, high)
 
 }  // namespace tg

@@ -38,7 +38,7 @@ void check_live(const GradMeta<T>& m, const char* op) {
 }
 
 template <class T>
-void accumulate(GradMeta<T>& m, Tensor<T>&& g, const char* op) {
+void accumulate(GradMeta<T>& m, Array<T>&& g, const char* op) {
   check_live(m, op);
   if (!std::equal(g.shape().begin(), g.shape().end(), m.shape.begin(), m.shape.end()))
     g = sum_to_shape(std::move(g), m.shape, op);
@@ -56,7 +56,7 @@ void accumulate(GradMeta<T>& m, Tensor<T>&& g, const char* op) {
 }  // namespace
 
 template <class T>
-Tensor<T> sum_to_shape(Tensor<T>&& g, const Shape& shape, const char* op) {
+Array<T> sum_to_shape(Array<T>&& g, const Shape& shape, const char* op) {
   const std::size_t gd = g.dimension(), td = shape.size();
   auto fail = [&] {
     return Error(std::string(op) + ": gradient of shape " + shape_str(g.shape()) +
@@ -78,17 +78,17 @@ Tensor<T> sum_to_shape(Tensor<T>&& g, const Shape& shape, const char* op) {
   if (axes.size() == lead && lead > 0) {
     std::size_t inner = 1;
     for (auto s : shape) inner *= s;
-    Tensor<T> r = Tensor<T>::from_shape(shape);
+    Array<T> r = Array<T>::from_shape(shape);
     detail::sum_rows(g.data(), g.size() / std::max<std::size_t>(inner, 1), inner, r.data(), /*fresh=*/true);
     return r;
   }
-  Tensor<T> r = xt::sum(g, axes, xt::evaluation_strategy::immediate);
+  Array<T> r = xt::sum(g, axes, xt::evaluation_strategy::immediate);
   r.reshape(shape);
   return r;
 }
 
 template <class T>
-void Grads<T>::add(std::size_t i, Tensor<T>&& g) const {
+void Grads<T>::add(std::size_t i, Array<T>&& g) const {
   if (entry_.inputs[i]) accumulate(*entry_.inputs[i], std::move(g), entry_.op);
 }
 
@@ -98,7 +98,7 @@ T* Grads<T>::buffer(std::size_t i, bool& fresh) const {
   check_live(m, entry_.op);
   fresh = !m.has_grad;
   if (fresh) {
-    m.grad = Tensor<T>::from_shape(m.shape);
+    m.grad = Array<T>::from_shape(m.shape);
     m.has_grad = true;
   }
   return m.grad.data();
@@ -131,13 +131,13 @@ void Tape<T>::sweep(bool retain_graph) {
       Grads<T> grads(*it);
       it->backward(out.grad, grads);
       // A non-leaf's gradient is spent once it has reached the inputs (LibTorch keeps none either).
-      out.grad = Tensor<T>();
+      out.grad = Array<T>();
       out.has_grad = false;
     }
   } catch (...) {
     // A half-swept graph would feed stale gradients to the next backward: drop it whole.
     for (auto& e : entries_) {
-      e.output->grad = Tensor<T>();
+      e.output->grad = Array<T>();
       e.output->has_grad = false;
     }
     clear();
@@ -181,7 +181,7 @@ Variable<T>& Variable<T>::requires_grad_(bool on) {
 }
 
 template <class T>
-const Tensor<T>& Variable<T>::grad() const {
+const Array<T>& Variable<T>::grad() const {
   if (!meta_->has_grad)
     throw Error(meta_->is_leaf ? "grad: this tensor has no gradient (no backward() has reached it since it was "
                                  "created or zeroed; does it require grad?)"
@@ -190,13 +190,13 @@ const Tensor<T>& Variable<T>::grad() const {
 }
 
 template <class T>
-Tensor<T>& Variable<T>::grad() {
-  return const_cast<Tensor<T>&>(static_cast<const Variable&>(*this).grad());
+Array<T>& Variable<T>::grad() {
+  return const_cast<Array<T>&>(static_cast<const Variable&>(*this).grad());
 }
 
 template <class T>
 void Variable<T>::zero_grad() {
-  meta_->grad = Tensor<T>();
+  meta_->grad = Array<T>();
   meta_->has_grad = false;
 }
 
@@ -205,11 +205,11 @@ void Variable<T>::backward(bool retain_graph) const {
   if (numel() != 1)
     throw Error("backward: output of shape " + shape_str(shape()) +
                 " is not a scalar; pass a gradient of that shape, backward(gradient)");
-  backward(Tensor<T>(xt::ones<T>(value_->shape())), retain_graph);
+  backward(Array<T>(xt::ones<T>(value_->shape())), retain_graph);
 }
 
 template <class T>
-void Variable<T>::backward(const Tensor<T>& gradient, bool retain_graph) const {
+void Variable<T>::backward(const Array<T>& gradient, bool retain_graph) const {
   if (!requires_grad())
     throw Error("backward: the tensor does not require grad (none of the inputs it was computed from does)");
   if (!std::equal(gradient.shape().begin(), gradient.shape().end(), shape().begin(), shape().end()))
@@ -218,7 +218,7 @@ void Variable<T>::backward(const Tensor<T>& gradient, bool retain_graph) const {
   if (!meta_->is_leaf && meta_->tape_id != Tape<T>::current().id())
     throw Error("backward: the graph of this tensor was already freed by an earlier backward(); pass "
                 "retain_graph=true to the first call to run backward twice");
-  accumulate(*meta_, Tensor<T>(gradient), "backward");
+  accumulate(*meta_, Array<T>(gradient), "backward");
   Tape<T>::current().sweep(retain_graph);
 }
 
@@ -236,7 +236,7 @@ Variable<T> Variable<T>::detach() const {
   template class Grads<T>;                                                   \
   template class Tape<T>;                                                    \
   template class TapeScope<T>;                                               \
-  template Tensor<T> sum_to_shape<T>(Tensor<T>&&, const Shape&, const char*);
+  template Array<T> sum_to_shape<T>(Array<T>&&, const Shape&, const char*);
 TG_INSTANTIATE(float)
 TG_INSTANTIATE(double)
 #undef TG_INSTANTIATE

@@ -9,9 +9,9 @@
 // its output's gradient by non-const reference: it is freed right after, so it may be moved from.
 //
 //   template <class T> Variable<T> square(const Variable<T>& x) {
-//     return record<T>("square", Tensor<T>(x.value() * x.value()), {x},
-//                      [xv = x.value_ptr()](Tensor<T>& g, Grads<T>& grads) {
-//                        grads.add(0, Tensor<T>(T(2) * *xv * g));
+//     return record<T>("square", Array<T>(x.value() * x.value()), {x},
+//                      [xv = x.value_ptr()](Array<T>& g, Grads<T>& grads) {
+//                        grads.add(0, Array<T>(T(2) * *xv * g));
 //                      });
 //   }
 #pragma once
@@ -30,7 +30,7 @@ template <class T>
 class Grads;
 
 template <class T>
-using BackwardFn = std::function<void(Tensor<T>& grad_output, Grads<T>& grads)>;
+using BackwardFn = std::function<void(Array<T>& grad_output, Grads<T>& grads)>;
 
 template <class T>
 struct TapeEntry {
@@ -52,8 +52,8 @@ class Grads {
   const Shape& shape(std::size_t i) const { return entry_.inputs[i]->shape; }
 
   // Adds g (of input i's shape, or broadcast-compatible with it) into input i's gradient.
-  void add(std::size_t i, Tensor<T>&& g) const;
-  void add(std::size_t i, const Tensor<T>& g) const { add(i, Tensor<T>(g)); }
+  void add(std::size_t i, Array<T>&& g) const;
+  void add(std::size_t i, const Array<T>& g) const { add(i, Array<T>(g)); }
 
   // For kernels that accumulate in place (BLAS with beta=1): input i's gradient buffer, allocated
   // when absent. `fresh` says it holds garbage and must be overwritten, not added to.
@@ -102,7 +102,7 @@ class TapeScope {
 // Nothing is recorded (and `backward` is dropped) under NoGradGuard or when no input requires grad.
 // Pass the value as a shared_ptr when the backward captures it too (exp, relu keep their output).
 template <class T, class F>
-Variable<T> record(const char* op, std::shared_ptr<Tensor<T>> value,
+Variable<T> record(const char* op, std::shared_ptr<Array<T>> value,
                    std::initializer_list<std::reference_wrapper<const Variable<T>>> inputs, F&& backward) {
   Variable<T> out(std::move(value));
   if (!GradMode::is_enabled()) return out;
@@ -124,21 +124,21 @@ Variable<T> record(const char* op, std::shared_ptr<Tensor<T>> value,
 }
 
 template <class T, class F>
-Variable<T> record(const char* op, Tensor<T>&& value,
+Variable<T> record(const char* op, Array<T>&& value,
                    std::initializer_list<std::reference_wrapper<const Variable<T>>> inputs, F&& backward) {
-  return record<T>(op, std::make_shared<Tensor<T>>(std::move(value)), inputs, std::forward<F>(backward));
+  return record<T>(op, std::make_shared<Array<T>>(std::move(value)), inputs, std::forward<F>(backward));
 }
 
 // What a backward captures of an input's value: the shared buffer when a gradient will need it,
 // nothing otherwise, so the buffer can be freed after the forward (Flashlight's withoutData).
 template <class T>
-std::shared_ptr<Tensor<T>> keep_if(bool needed, const Variable<T>& v) {
+std::shared_ptr<Array<T>> keep_if(bool needed, const Variable<T>& v) {
   return needed ? v.value_ptr() : nullptr;
 }
 
 // Sums `g` over the dims NumPy broadcasting expanded, giving a tensor of `shape`; throws naming `op`
 // when g cannot have come from broadcasting that shape.
 template <class T>
-Tensor<T> sum_to_shape(Tensor<T>&& g, const Shape& shape, const char* op);
+Array<T> sum_to_shape(Array<T>&& g, const Shape& shape, const char* op);
 
 }  // namespace tg

@@ -5,7 +5,7 @@
 
 #include <cblas.h>
 
-#include <tapegrad/core/tensor.hpp>
+#include <tapegrad/core/array.hpp>
 
 namespace tg {
 namespace {

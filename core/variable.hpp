@@ -8,14 +8,14 @@
 #include <cstdint>
 #include <memory>
 
-#include <tapegrad/core/tensor.hpp>
+#include <tapegrad/core/array.hpp>
 
 namespace tg {
 
 template <class T>
 struct GradMeta {
   Shape shape;            // the value's shape, so a gradient can be summed back to it
-  Tensor<T> grad;         // valid only when has_grad
+  Array<T> grad;         // valid only when has_grad
   bool has_grad = false;
   bool requires_grad = false;
   bool is_leaf = true;    // false for the output of a recorded op
@@ -29,10 +29,10 @@ class Variable {
   using value_type = T;
 
   Variable() = default;  // undefined: holds nothing until assigned
-  explicit Variable(Tensor<T> value, bool requires_grad = false)
-      : Variable(std::make_shared<Tensor<T>>(std::move(value)), requires_grad) {}
+  explicit Variable(Array<T> value, bool requires_grad = false)
+      : Variable(std::make_shared<Array<T>>(std::move(value)), requires_grad) {}
   // Wraps an existing buffer without copying it (an op whose backward keeps its own output).
-  explicit Variable(std::shared_ptr<Tensor<T>> value, bool requires_grad = false)
+  explicit Variable(std::shared_ptr<Array<T>> value, bool requires_grad = false)
       : value_(std::move(value)), meta_(std::make_shared<GradMeta<T>>()) {
     meta_->shape = to_shape(value_->shape());
     meta_->requires_grad = requires_grad;
@@ -40,9 +40,9 @@ class Variable {
 
   bool defined() const { return value_ != nullptr; }
 
-  const Tensor<T>& value() const { return *value_; }
+  const Array<T>& value() const { return *value_; }
   // In-place access for optimizers, initialisers and gradcheck. Keep the shape: the tape relies on it.
-  Tensor<T>& value() { return *value_; }
+  Array<T>& value() { return *value_; }
   const Shape& shape() const { return meta_->shape; }
   std::size_t dim() const { return meta_->shape.size(); }
   std::size_t numel() const { return value_->size(); }
@@ -55,8 +55,8 @@ class Variable {
 
   bool has_grad() const { return meta_->has_grad; }
   // The accumulated gradient of a leaf; throws when there is none (no backward yet, or zero_grad).
-  const Tensor<T>& grad() const;
-  Tensor<T>& grad();
+  const Array<T>& grad() const;
+  Array<T>& grad();
   // Frees the gradient (LibTorch's set_to_none), so the next backward writes it afresh.
   void zero_grad();
 
@@ -64,17 +64,17 @@ class Variable {
   // freed afterwards unless retain_graph; a second backward through a freed graph throws.
   void backward(bool retain_graph = false) const;
   // The same from a non-scalar output, seeded with `gradient` (of this tensor's shape).
-  void backward(const Tensor<T>& gradient, bool retain_graph = false) const;
+  void backward(const Array<T>& gradient, bool retain_graph = false) const;
 
   // A new leaf sharing this value's buffer, cut from the graph (requires_grad false).
   Variable detach() const;
 
   // For the tape and for ops: the shared buffer and the autograd record.
-  const std::shared_ptr<Tensor<T>>& value_ptr() const { return value_; }
+  const std::shared_ptr<Array<T>>& value_ptr() const { return value_; }
   const std::shared_ptr<GradMeta<T>>& meta() const { return meta_; }
 
  private:
-  std::shared_ptr<Tensor<T>> value_;
+  std::shared_ptr<Array<T>> value_;
   std::shared_ptr<GradMeta<T>> meta_;
 };
 

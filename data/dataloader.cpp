@@ -43,8 +43,8 @@ Batch DataLoader::batch(std::size_t i) const {
   const std::size_t b = std::min(options_.batch_size, data_.size() - begin);
   const std::size_t px = data_.pixels();
 
-  Tensor<float> x = options_.flatten ? Tensor<float>::from_shape({b, px})
-                                     : Tensor<float>::from_shape({b, 1, data_.rows, data_.cols});
+  Array<float> x = options_.flatten ? Array<float>::from_shape({b, px})
+                                     : Array<float>::from_shape({b, 1, data_.rows, data_.cols});
   Labels y = Labels::from_shape({b});
   float* dst = x.data();
   for (std::size_t r = 0; r < b; ++r, dst += px) {

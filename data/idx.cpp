@@ -9,7 +9,7 @@
 
 #include <zlib.h>
 
-#include <tapegrad/core/tensor.hpp>
+#include <tapegrad/core/array.hpp>
 
 namespace tg::data {
 namespace {

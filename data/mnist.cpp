@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include <tapegrad/core/tensor.hpp>
+#include <tapegrad/core/array.hpp>
 #include <tapegrad/data/idx.hpp>
 
 namespace tg::data {

@@ -26,7 +26,7 @@
 #include "cli.hpp"
 
 namespace po = boost::program_options;
-using tg::Tensor;
+using tg::Array;
 using tg::Variable;
 
 namespace {
@@ -105,13 +105,13 @@ const std::vector<Way>& ways() {
   return all;
 }
 
-std::size_t count_non_finite(const Tensor<float>& t) {
+std::size_t count_non_finite(const Array<float>& t) {
   return static_cast<std::size_t>(std::count_if(t.begin(), t.end(), [](float v) { return !std::isfinite(v); }));
 }
 
 // For each way: its non-finite outputs, max |diff| against tg::log_softmax, its nll and |nll - cross_entropy|.
 void compare_ways(const Variable<float>& logits, const tg::Labels& target) {
-  const Tensor<float> reference = tg::log_softmax(logits, -1).value();
+  const Array<float> reference = tg::log_softmax(logits, -1).value();
   // The fused op, F.cross_entropy in the walkthrough.
   const float fused = tg::cross_entropy(logits, target).item();
   std::printf("%-46s %16s %22s %12s %18s\n", "log_softmax", "non-finite", "max |diff| log_softmax", "nll",
@@ -137,14 +137,14 @@ struct Weights {
 // w1 = randn(784,50)/sqrt(784), w2 = randn(50,10)/sqrt(50), zero biases: the walkthrough's init.
 Weights init_weights(std::size_t inputs, std::size_t hidden, std::size_t classes) {
   auto scaled_randn = [](std::size_t fan_in, std::size_t fan_out) {
-    return Variable<float>(Tensor<float>(tg::randn<float>({fan_in, fan_out}) / std::sqrt(static_cast<float>(fan_in))),
+    return Variable<float>(Array<float>(tg::randn<float>({fan_in, fan_out}) / std::sqrt(static_cast<float>(fan_in))),
                            true);
   };
   Weights w;
   w.w1 = scaled_randn(inputs, hidden);
-  w.b1 = Variable<float>(Tensor<float>(xt::zeros<float>({hidden})), true);
+  w.b1 = Variable<float>(Array<float>(xt::zeros<float>({hidden})), true);
   w.w2 = scaled_randn(hidden, classes);
-  w.b2 = Variable<float>(Tensor<float>(xt::zeros<float>({classes})), true);
+  w.b2 = Variable<float>(Array<float>(xt::zeros<float>({classes})), true);
   return w;
 }
 

@@ -8,12 +8,12 @@
 // softplus(x) = log(1 + e^x), whose derivative is sigmoid(x) = 1 / (1 + e^-x).
 template <class T>
 tg::Variable<T> softplus(const tg::Variable<T>& x) {
-  tg::Tensor<T> y = x.value();
+  tg::Array<T> y = x.value();
   for (T& v : y) v = std::log1p(std::exp(v));
   // The backward needs x: capture its buffer (a shared handle, no copy), only if a gradient will flow.
   return tg::record<T>("softplus", std::move(y), {x},
-                       [xv = tg::keep_if(x.requires_grad(), x)](tg::Tensor<T>& grad_out, tg::Grads<T>& grads) {
-                         tg::Tensor<T> dx = grad_out;
+                       [xv = tg::keep_if(x.requires_grad(), x)](tg::Array<T>& grad_out, tg::Grads<T>& grads) {
+                         tg::Array<T> dx = grad_out;
                          const T* xs = xv->data();
                          for (std::size_t i = 0; i < dx.size(); ++i) dx.data()[i] *= T(1) / (T(1) + std::exp(-xs[i]));
                          grads.add(0, std::move(dx));  // summed back to x's shape if it was broadcast
@@ -23,17 +23,17 @@ tg::Variable<T> softplus(const tg::Variable<T>& x) {
 // The same op with a wrong derivative (e^x instead of sigmoid), to show what a failure reports.
 template <class T>
 tg::Variable<T> softplus_wrong(const tg::Variable<T>& x) {
-  tg::Tensor<T> y = x.value();
+  tg::Array<T> y = x.value();
   for (T& v : y) v = std::log1p(std::exp(v));
   return tg::record<T>("softplus_wrong", std::move(y), {x},
-                       [xv = x.value_ptr()](tg::Tensor<T>& grad_out, tg::Grads<T>& grads) {
-                         grads.add(0, tg::Tensor<T>(grad_out * xt::exp(*xv)));
+                       [xv = x.value_ptr()](tg::Array<T>& grad_out, tg::Grads<T>& grads) {
+                         grads.add(0, tg::Array<T>(grad_out * xt::exp(*xv)));
                        });
 }
 
 int main() {
   // 1. Use it like any op: it records on the tape, backward reaches x.
-  tg::Variable<float> x(tg::Tensor<float>{-2.f, 0.f, 3.f}, /*requires_grad=*/true);
+  tg::Variable<float> x(tg::Array<float>{-2.f, 0.f, 3.f}, /*requires_grad=*/true);
   auto loss = tg::sum(softplus(x));
   loss.backward();
   std::cout << "softplus loss " << loss.item() << ", d loss/dx = [" << x.grad()(0) << ", " << x.grad()(1) << ", "

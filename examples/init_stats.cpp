@@ -20,7 +20,7 @@
 
 namespace po = boost::program_options;
 using V = tg::Variable<float>;
-using Tensor = tg::Tensor<float>;
+using Array = tg::Array<float>;
 
 namespace {
 
@@ -66,7 +66,7 @@ Stats stats_of(std::size_t n, Get&& at) {
   return {mean, std::sqrt(squares / double(n > 1 ? n - 1 : 1))};
 }
 
-Stats stats(const Tensor& t) {
+Stats stats(const Array& t) {
   const float* p = t.data();
   return stats_of(t.size(), [p](std::size_t k) { return double(p[k]); });
 }
@@ -123,9 +123,9 @@ void one_layer(const V& x_valid) {
   const std::size_t m = x_valid.shape()[1], nh = 50;
   header("2. One layer on the validation images: t = x_valid @ w1 + b1, w1 (" + std::to_string(m) + ", " +
          std::to_string(nh) + "), b1 = 0; one randn draw, scaled");
-  const Tensor w = tg::randn<float>({m, nh});
-  const V b1(Tensor(xt::zeros<float>({nh})));
-  auto lin = [&](double scale) { return tg::matmul(x_valid, V(Tensor(w * float(scale)))) + b1; };
+  const Array w = tg::randn<float>({m, nh});
+  const V b1(Array(xt::zeros<float>({nh})));
+  auto lin = [&](double scale) { return tg::matmul(x_valid, V(Array(w * float(scale)))) + b1; };
   const double fan_in = double(m);
   row("lin, w1 = randn", stats(lin(1.0)), "std far from 1");
   row("lin, w1 = randn / sqrt(m)", stats(lin(1 / std::sqrt(fan_in))), "std ~ 1");
@@ -148,14 +148,14 @@ struct Chain {
 std::vector<Chain> chained_products(std::size_t layers) {
   const std::size_t n = 512;
   header("3. " + std::to_string(layers) + " chained products x = x @ a, x = randn(512), a = randn(512, 512) * scale");
-  const Tensor x0 = tg::randn<float>({1, n});
-  const Tensor a = tg::randn<float>({n, n});
+  const Array x0 = tg::randn<float>({1, n});
+  const Array a = tg::randn<float>({n, n});
   std::vector<Chain> chains{{"a = randn", 1.0, {}, 0},
                             {"a = randn / sqrt(512)", 1 / std::sqrt(double(n)), {}, 0},
                             {"a = randn * sqrt(2 / 512) (Kaiming; no ReLU)", std::sqrt(2.0 / n), {}, 0}};
   for (Chain& c : chains) {
     V x(x0);
-    const V scaled(Tensor(a * float(c.scale)));
+    const V scaled(Array(a * float(c.scale)));
     for (std::size_t layer = 1; layer <= layers; ++layer) {
       x = tg::matmul(x, scaled);
       const Stats s = stats(x);

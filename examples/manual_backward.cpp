@@ -62,7 +62,7 @@ std::optional<Config> parse(int argc, char** argv) {
 }
 
 using V = tg::Variable<float>;
-using Tensor = tg::Tensor<float>;
+using Array = tg::Array<float>;
 
 struct Net {
   V w1, b1, w2, b2;
@@ -83,17 +83,17 @@ Forward forward(const V& x, const V& targ_column, const Net& net) {
 }
 
 struct Gradients {
-  Tensor x, w1, b1, w2, b2;  // x only when it requires grad
+  Array x, w1, b1, w2, b2;  // x only when it requires grad
   float loss;
 };
 
 // The walkthrough's forward_and_backward: forward with recording off, then its backward by hand.
-Gradients manual_path(const V& x, const V& targ_column, const Tensor& targ, const Net& net) {
+Gradients manual_path(const V& x, const V& targ_column, const Array& targ, const Net& net) {
   tg::NoGradGuard no_tape;
   const Forward f = forward(x, targ_column, net);
-  const Tensor d_out = tg::manual::mse_grad(f.out.value(), targ);
+  const Array d_out = tg::manual::mse_grad(f.out.value(), targ);
   auto layer2 = tg::manual::lin_grad(f.l2.value(), d_out, net.w2.value());
-  const Tensor d_l1 = tg::manual::relu_grad(f.l1.value(), layer2.inp);
+  const Array d_l1 = tg::manual::relu_grad(f.l1.value(), layer2.inp);
   auto layer1 = tg::manual::lin_grad(x.value(), d_l1, net.w1.value(), x.requires_grad());
   return {std::move(layer1.inp), std::move(layer1.w), std::move(layer1.b), std::move(layer2.w), std::move(layer2.b),
           f.loss.item()};
@@ -136,13 +136,13 @@ int run(const Config& c) {
   options.flatten = true;
   const tg::data::Batch batch = tg::data::DataLoader(train, options).batch(0);
   V x(batch.x.value(), !c.no_input_grad);
-  const Tensor targ = xt::cast<float>(batch.y);         // the digit as a float, (N,)
+  const Array targ = xt::cast<float>(batch.y);         // the digit as a float, (N,)
   const V targ_column = tg::reshape(V(targ), {-1, 1});  // (N, 1), as out: mse must not broadcast to (N, N)
 
   tg::manual_seed(c.seed);
   const std::size_t m = x.shape()[1], nh = 50;
-  Net net{V(Tensor(tg::randn<float>({m, nh}) * std::sqrt(2.f / m)), true), V(Tensor(xt::zeros<float>({nh})), true),
-          V(Tensor(tg::randn<float>({nh, 1}) * std::sqrt(2.f / nh)), true), V(Tensor(xt::zeros<float>({1})), true)};
+  Net net{V(Array(tg::randn<float>({m, nh}) * std::sqrt(2.f / m)), true), V(Array(xt::zeros<float>({nh})), true),
+          V(Array(tg::randn<float>({nh, 1}) * std::sqrt(2.f / nh)), true), V(Array(xt::zeros<float>({1})), true)};
 
   // One untimed run of each first (it faults in the buffers), then the two interleaved, so that load
   // from other processes falls on both alike.
@@ -166,7 +166,7 @@ int run(const Config& c) {
   const struct {
     const char* name;
     const V& leaf;
-    const Tensor& reference;
+    const Array& reference;
   } grads[] = {{"w1", net.w1, manual.w1}, {"b1", net.b1, manual.b1}, {"w2", net.w2, manual.w2},
                {"b2", net.b2, manual.b2}, {"x", x, manual.x}};
   for (const auto& g : grads) {

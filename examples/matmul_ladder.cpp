@@ -26,7 +26,7 @@
 #include "cli.hpp"
 
 namespace po = boost::program_options;
-using tg::Tensor;
+using tg::Array;
 using tg::Variable;
 
 namespace {
@@ -61,17 +61,17 @@ std::optional<Config> parse(int argc, char** argv) {
 // The operands of one problem: a (rows, 784) and b (784, 10). Shared pointers, so the tapegrad rungs
 // wrap them as Variables without copying inside the timed region.
 struct Operands {
-  std::shared_ptr<Tensor<float>> a, b;
+  std::shared_ptr<Array<float>> a, b;
 };
 
 // ---- the five rungs ----
 
 // 1. The triple loop over elements, as the walkthrough's plain Python: c[i,j] += a[i,k] * b[k,j].
 Variable<float> loops(const Operands& in) {
-  const Tensor<float>& a = *in.a;
-  const Tensor<float>& b = *in.b;
+  const Array<float>& a = *in.a;
+  const Array<float>& b = *in.b;
   const std::size_t n = a.shape(0), m = a.shape(1), p = b.shape(1);
-  Tensor<float> c = xt::zeros<float>({n, p});
+  Array<float> c = xt::zeros<float>({n, p});
   for (std::size_t i = 0; i < n; ++i)
     for (std::size_t j = 0; j < p; ++j)
       for (std::size_t k = 0; k < m; ++k) c(i, j) += a(i, k) * b(k, j);
@@ -80,10 +80,10 @@ Variable<float> loops(const Operands& in) {
 
 // 2. The inner loop as one expression: c[i,j] = (a[i,:] * b[:,j]).sum().
 Variable<float> row_times_column(const Operands& in) {
-  const Tensor<float>& a = *in.a;
-  const Tensor<float>& b = *in.b;
+  const Array<float>& a = *in.a;
+  const Array<float>& b = *in.b;
   const std::size_t n = a.shape(0), p = b.shape(1);
-  Tensor<float> c = Tensor<float>::from_shape({n, p});
+  Array<float> c = Array<float>::from_shape({n, p});
   for (std::size_t i = 0; i < n; ++i)
     for (std::size_t j = 0; j < p; ++j) c(i, j) = xt::sum(xt::row(a, i) * xt::col(b, j))();
   return Variable<float>(std::move(c));
@@ -91,10 +91,10 @@ Variable<float> row_times_column(const Operands& in) {
 
 // 3. Broadcasting: c[i] = (a[i].unsqueeze(-1) * b).sum(dim=0), row i as a 784x1 column against all of b.
 Variable<float> broadcast_row(const Operands& in) {
-  const Tensor<float>& a = *in.a;
-  const Tensor<float>& b = *in.b;
+  const Array<float>& a = *in.a;
+  const Array<float>& b = *in.b;
   const std::size_t n = a.shape(0), p = b.shape(1);
-  Tensor<float> c = Tensor<float>::from_shape({n, p});
+  Array<float> c = Array<float>::from_shape({n, p});
   for (std::size_t i = 0; i < n; ++i)
     xt::noalias(xt::row(c, i)) = xt::sum(xt::view(a, i, xt::all(), xt::newaxis()) * b, {0});
   return Variable<float>(std::move(c));
@@ -146,7 +146,7 @@ double median_seconds(const std::function<Variable<float>(const Operands&)>& f, 
 }
 
 // Largest |x - reference| over x's rows (x may hold only the first rows of the reference).
-double max_abs_diff(const Tensor<float>& x, const Tensor<float>& reference) {
+double max_abs_diff(const Array<float>& x, const Array<float>& reference) {
   const auto ref_rows = xt::view(reference, xt::range(0, x.shape(0)), xt::all());
   return static_cast<double>(xt::amax(xt::abs(x - ref_rows))());
 }
@@ -167,7 +167,7 @@ std::string format_ratio(double ratio) {
 }
 
 // The first `rows` validation rows, normalised with the training mean and std: the walkthrough's x_valid[:rows].
-std::shared_ptr<Tensor<float>> valid_rows(const tg::data::Dataset& valid, std::size_t rows) {
+std::shared_ptr<Array<float>> valid_rows(const tg::data::Dataset& valid, std::size_t rows) {
   tg::data::DataLoaderOptions options;
   options.batch_size = rows;
   options.shuffle = false;
@@ -183,7 +183,7 @@ int run(const Config& c) {
   const tg::data::Dataset& valid = mnist.split(tg::data::Split::Valid);
   const std::size_t large_rows = std::min(c.large_rows, valid.size());
   const std::size_t rows = std::min(c.rows, valid.size());
-  const auto weight = std::make_shared<Tensor<float>>(tg::randn<float>({valid.pixels(), 10}));
+  const auto weight = std::make_shared<Array<float>>(tg::randn<float>({valid.pixels(), 10}));
 
   std::printf("Step 1 of the walkthrough: (%zu x %zu validation rows, normalised) @ (%zu x 10 randn weight, "
               "seed %llu)\n",
@@ -193,7 +193,7 @@ int run(const Config& c) {
 
   // The walkthrough's problem.
   const Operands small{valid_rows(valid, rows), weight};
-  const Tensor<float> reference = matmul(small).value();
+  const Array<float> reference = matmul(small).value();
   std::vector<double> small_time;
   std::printf("%-4s %-44s %12s %10s  %-24s %s\n", "rung", "how", "ours", "speed-up", "walkthrough (Python)",
               "max |diff| vs BLAS");
@@ -211,7 +211,7 @@ int run(const Config& c) {
   const Operands large{valid_rows(valid, large_rows), weight};
   const std::size_t subset = c.subset_rows == 0 ? large_rows : std::min(c.subset_rows, large_rows);
   const Operands part{valid_rows(valid, subset), weight};
-  const Tensor<float> large_reference = matmul(large).value();
+  const Array<float> large_reference = matmul(large).value();
   std::printf("The same on %zu validation rows (%zu x the rows)\n", large_rows, large_rows / rows);
   const std::string vs_small = "x the " + std::to_string(rows) + "-row time";
   std::printf("%-4s %-44s %12s %10s %16s  %s\n", "rung", "how", "ours", "speed-up", vs_small.c_str(),

@@ -10,8 +10,8 @@ namespace tg::nn {
 Conv2d::Conv2d(const Conv2dOptions& options) : options_(options) {
   const Size2 k = options.kernel_size();
   weight = register_parameter("weight",
-                              Tensor<float>::from_shape({options.out_channels(), options.in_channels(), k[0], k[1]}));
-  if (options.bias()) bias = register_parameter("bias", Tensor<float>::from_shape({options.out_channels()}));
+                              Array<float>::from_shape({options.out_channels(), options.in_channels(), k[0], k[1]}));
+  if (options.bias()) bias = register_parameter("bias", Array<float>::from_shape({options.out_channels()}));
   reset_parameters();
 }
 

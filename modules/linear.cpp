@@ -9,8 +9,8 @@ namespace tg::nn {
 
 Linear::Linear(std::size_t in_features, std::size_t out_features, bool bias)
     : in_features_(in_features), out_features_(out_features) {
-  weight = register_parameter("weight", Tensor<float>::from_shape({out_features, in_features}));
-  if (bias) this->bias = register_parameter("bias", Tensor<float>::from_shape({out_features}));
+  weight = register_parameter("weight", Array<float>::from_shape({out_features, in_features}));
+  if (bias) this->bias = register_parameter("bias", Array<float>::from_shape({out_features}));
   reset_parameters();
 }
 

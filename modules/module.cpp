@@ -49,14 +49,14 @@ void Module::check_new_name(const std::string& name, const char* what) const {
     throw Error(std::string(what) + ": name \"" + name + "\" is already registered as " + kind + where);
 }
 
-Variable<float> Module::register_parameter(const std::string& name, Tensor<float> value, bool requires_grad) {
+Variable<float> Module::register_parameter(const std::string& name, Array<float> value, bool requires_grad) {
   check_new_name(name, "register_parameter");
   Variable<float> parameter(std::move(value), requires_grad);
   parameters_.emplace_back(name, parameter);
   return parameter;
 }
 
-Variable<float> Module::register_buffer(const std::string& name, Tensor<float> value) {
+Variable<float> Module::register_buffer(const std::string& name, Array<float> value) {
   check_new_name(name, "register_buffer");
   Variable<float> buffer(std::move(value));
   buffers_.emplace_back(name, buffer);

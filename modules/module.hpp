@@ -51,9 +51,9 @@ class Module {
 
   // Registers a trainable tensor (a leaf that requires grad unless told otherwise) and returns its
   // handle; the handle shares state with the registered parameter, so keep it as a member.
-  Variable<float> register_parameter(const std::string& name, Tensor<float> value, bool requires_grad = true);
+  Variable<float> register_parameter(const std::string& name, Array<float> value, bool requires_grad = true);
   // Registers state that is saved and loaded with the parameters but never trained.
-  Variable<float> register_buffer(const std::string& name, Tensor<float> value);
+  Variable<float> register_buffer(const std::string& name, Array<float> value);
   // Registers a child and returns it with its concrete type: fc1 = register_module("fc1", make_shared<Linear>(..)).
   template <class M>
   std::shared_ptr<M> register_module(const std::string& name, std::shared_ptr<M> module) {

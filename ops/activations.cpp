@@ -16,7 +16,7 @@ namespace {
 // std::isgreater is a quiet comparison: with it GCC vectorises the select (a plain `>` stays a branch,
 // 30x slower on random signs).
 template <class T>
-void gate_by_sign(Tensor<T>& g, const Tensor<T>& sign_source, T slope) {
+void gate_by_sign(Array<T>& g, const Array<T>& sign_source, T slope) {
   T* d = g.data();
   const T* s = sign_source.data();
   const std::size_t n = g.size();
@@ -27,13 +27,13 @@ void gate_by_sign(Tensor<T>& g, const Tensor<T>& sign_source, T slope) {
 
 template <class T>
 Variable<T> relu(const Variable<T>& x) {
-  auto out = std::make_shared<Tensor<T>>(Tensor<T>::from_shape(x.shape()));
+  auto out = std::make_shared<Array<T>>(Array<T>::from_shape(x.shape()));
   const T* src = x.value().data();
   T* dst = out->data();
   const std::size_t n = out->size();
   for (std::size_t k = 0; k < n; ++k) dst[k] = std::max(src[k], T(0));  // NaN stays NaN, as in torch
   // The output is positive exactly where the input is, so the backward keeps only the output.
-  return record<T>("relu", out, {x}, [out](Tensor<T>& g, Grads<T>& grads) {
+  return record<T>("relu", out, {x}, [out](Array<T>& g, Grads<T>& grads) {
     gate_by_sign(g, *out, T(0));
     grads.add(0, std::move(g));
   });
@@ -41,7 +41,7 @@ Variable<T> relu(const Variable<T>& x) {
 
 template <class T>
 Variable<T> leaky_relu(const Variable<T>& x, typename Variable<T>::value_type negative_slope) {
-  auto out = std::make_shared<Tensor<T>>(Tensor<T>::from_shape(x.shape()));
+  auto out = std::make_shared<Array<T>>(Array<T>::from_shape(x.shape()));
   const T* src = x.value().data();
   T* dst = out->data();
   const std::size_t n = out->size();
@@ -49,7 +49,7 @@ Variable<T> leaky_relu(const Variable<T>& x, typename Variable<T>::value_type ne
   for (std::size_t k = 0; k < n; ++k) dst[k] = std::max(src[k], T(0)) + negative_slope * std::min(src[k], T(0));
   // With a negative slope, negative inputs give positive outputs: only the input tells the sides apart.
   auto sign_source = negative_slope >= T(0) ? out : x.value_ptr();
-  return record<T>("leaky_relu", out, {x}, [sign_source, negative_slope](Tensor<T>& g, Grads<T>& grads) {
+  return record<T>("leaky_relu", out, {x}, [sign_source, negative_slope](Array<T>& g, Grads<T>& grads) {
     gate_by_sign(g, *sign_source, negative_slope);
     grads.add(0, std::move(g));
   });
@@ -58,8 +58,8 @@ Variable<T> leaky_relu(const Variable<T>& x, typename Variable<T>::value_type ne
 template <class T>
 Variable<T> sigmoid(const Variable<T>& x) {
   // 1 / (1 + e^-x) saturates cleanly: e^-x = inf gives 0, never NaN.
-  auto out = std::make_shared<Tensor<T>>(T(1) / (T(1) + xt::exp(-x.value())));
-  return record<T>("sigmoid", out, {x}, [out](Tensor<T>& g, Grads<T>& grads) {
+  auto out = std::make_shared<Array<T>>(T(1) / (T(1) + xt::exp(-x.value())));
+  return record<T>("sigmoid", out, {x}, [out](Array<T>& g, Grads<T>& grads) {
     xt::noalias(g) *= *out * (T(1) - *out);  // s' = s (1 - s)
     grads.add(0, std::move(g));
   });
@@ -67,8 +67,8 @@ Variable<T> sigmoid(const Variable<T>& x) {
 
 template <class T>
 Variable<T> tanh(const Variable<T>& x) {
-  auto out = std::make_shared<Tensor<T>>(xt::tanh(x.value()));
-  return record<T>("tanh", out, {x}, [out](Tensor<T>& g, Grads<T>& grads) {
+  auto out = std::make_shared<Array<T>>(xt::tanh(x.value()));
+  return record<T>("tanh", out, {x}, [out](Array<T>& g, Grads<T>& grads) {
     xt::noalias(g) *= T(1) - *out * *out;  // tanh' = 1 - tanh²
     grads.add(0, std::move(g));
   });

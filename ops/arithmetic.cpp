@@ -17,8 +17,8 @@ void check_broadcast(const Variable<T>& a, const Variable<T>& b, const char* op)
 template <class T>
 Variable<T> add(const Variable<T>& a, const Variable<T>& b) {
   check_broadcast(a, b, "add");
-  return record<T>("add", Tensor<T>(a.value() + b.value()), {a, b}, [](Tensor<T>& g, Grads<T>& grads) {
-    if (grads.needs(0)) grads.add(0, grads.needs(1) ? Tensor<T>(g) : std::move(g));
+  return record<T>("add", Array<T>(a.value() + b.value()), {a, b}, [](Array<T>& g, Grads<T>& grads) {
+    if (grads.needs(0)) grads.add(0, grads.needs(1) ? Array<T>(g) : std::move(g));
     if (grads.needs(1)) grads.add(1, std::move(g));
   });
 }
@@ -26,8 +26,8 @@ Variable<T> add(const Variable<T>& a, const Variable<T>& b) {
 template <class T>
 Variable<T> sub(const Variable<T>& a, const Variable<T>& b) {
   check_broadcast(a, b, "sub");
-  return record<T>("sub", Tensor<T>(a.value() - b.value()), {a, b}, [](Tensor<T>& g, Grads<T>& grads) {
-    if (grads.needs(1)) grads.add(1, Tensor<T>(-g));
+  return record<T>("sub", Array<T>(a.value() - b.value()), {a, b}, [](Array<T>& g, Grads<T>& grads) {
+    if (grads.needs(1)) grads.add(1, Array<T>(-g));
     if (grads.needs(0)) grads.add(0, std::move(g));
   });
 }
@@ -35,53 +35,53 @@ Variable<T> sub(const Variable<T>& a, const Variable<T>& b) {
 template <class T>
 Variable<T> mul(const Variable<T>& a, const Variable<T>& b) {
   check_broadcast(a, b, "mul");
-  return record<T>("mul", Tensor<T>(a.value() * b.value()), {a, b},
-                   [av = keep_if(b.requires_grad(), a), bv = keep_if(a.requires_grad(), b)](Tensor<T>& g,
+  return record<T>("mul", Array<T>(a.value() * b.value()), {a, b},
+                   [av = keep_if(b.requires_grad(), a), bv = keep_if(a.requires_grad(), b)](Array<T>& g,
                                                                                              Grads<T>& grads) {
-                     if (grads.needs(0)) grads.add(0, Tensor<T>(g * *bv));
-                     if (grads.needs(1)) grads.add(1, Tensor<T>(g * *av));
+                     if (grads.needs(0)) grads.add(0, Array<T>(g * *bv));
+                     if (grads.needs(1)) grads.add(1, Array<T>(g * *av));
                    });
 }
 
 template <class T>
 Variable<T> div(const Variable<T>& a, const Variable<T>& b) {
   check_broadcast(a, b, "div");
-  return record<T>("div", Tensor<T>(a.value() / b.value()), {a, b},
-                   [av = keep_if(b.requires_grad(), a), bv = b.value_ptr()](Tensor<T>& g, Grads<T>& grads) {
-                     if (grads.needs(0)) grads.add(0, Tensor<T>(g / *bv));
-                     if (grads.needs(1)) grads.add(1, Tensor<T>(-g * *av / (*bv * *bv)));
+  return record<T>("div", Array<T>(a.value() / b.value()), {a, b},
+                   [av = keep_if(b.requires_grad(), a), bv = b.value_ptr()](Array<T>& g, Grads<T>& grads) {
+                     if (grads.needs(0)) grads.add(0, Array<T>(g / *bv));
+                     if (grads.needs(1)) grads.add(1, Array<T>(-g * *av / (*bv * *bv)));
                    });
 }
 
 template <class T>
 Variable<T> neg(const Variable<T>& a) {
-  return record<T>("neg", Tensor<T>(-a.value()), {a},
-                   [](Tensor<T>& g, Grads<T>& grads) { grads.add(0, Tensor<T>(-g)); });
+  return record<T>("neg", Array<T>(-a.value()), {a},
+                   [](Array<T>& g, Grads<T>& grads) { grads.add(0, Array<T>(-g)); });
 }
 
 template <class T>
 Variable<T> add(const Variable<T>& a, T s) {
-  return record<T>("add", Tensor<T>(a.value() + s), {a},
-                   [](Tensor<T>& g, Grads<T>& grads) { grads.add(0, std::move(g)); });
+  return record<T>("add", Array<T>(a.value() + s), {a},
+                   [](Array<T>& g, Grads<T>& grads) { grads.add(0, std::move(g)); });
 }
 
 template <class T>
 Variable<T> mul(const Variable<T>& a, T s) {
-  return record<T>("mul", Tensor<T>(a.value() * s), {a},
-                   [s](Tensor<T>& g, Grads<T>& grads) { grads.add(0, Tensor<T>(g * s)); });
+  return record<T>("mul", Array<T>(a.value() * s), {a},
+                   [s](Array<T>& g, Grads<T>& grads) { grads.add(0, Array<T>(g * s)); });
 }
 
 template <class T>
 Variable<T> rsub(const Variable<T>& a, T s) {
-  return record<T>("rsub", Tensor<T>(s - a.value()), {a},
-                   [](Tensor<T>& g, Grads<T>& grads) { grads.add(0, Tensor<T>(-g)); });
+  return record<T>("rsub", Array<T>(s - a.value()), {a},
+                   [](Array<T>& g, Grads<T>& grads) { grads.add(0, Array<T>(-g)); });
 }
 
 template <class T>
 Variable<T> rdiv(const Variable<T>& a, T s) {
-  return record<T>("rdiv", Tensor<T>(s / a.value()), {a},
-                   [s, av = a.value_ptr()](Tensor<T>& g, Grads<T>& grads) {
-                     grads.add(0, Tensor<T>(-s * g / (*av * *av)));
+  return record<T>("rdiv", Array<T>(s / a.value()), {a},
+                   [s, av = a.value_ptr()](Array<T>& g, Grads<T>& grads) {
+                     grads.add(0, Array<T>(-s * g / (*av * *av)));
                    });
 }
 

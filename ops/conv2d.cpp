@@ -184,11 +184,11 @@ Variable<T> conv2d(const Variable<T>& x, const Variable<T>& weight, const Variab
   // than their patch matrix, which dW also reads in place).
   std::shared_ptr<T[]> padded(new T[N * detail::padded_image_size(g)]);
   detail::pad_images(x.value().data(), g, N, padded.get());
-  Tensor<T> out = Tensor<T>::from_shape({N, O, g.out_h, g.out_w});
+  Array<T> out = Array<T>::from_shape({N, O, g.out_h, g.out_w});
   forward_product(padded.get(), weight.value().data(), has_bias ? bias.value().data() : nullptr, g, N, O, out.data());
 
   auto backward = [padded = weight.requires_grad() ? padded : nullptr, wv = keep_if(x.requires_grad(), weight), g, N, O,
-                   has_bias](Tensor<T>& gy, Grads<T>& grads) {
+                   has_bias](Array<T>& gy, Grads<T>& grads) {
     bool fresh = false;
     if (grads.needs(1)) {
       T* dw = grads.buffer(1, fresh);

@@ -5,7 +5,7 @@
 #include <type_traits>
 #include <vector>
 
-#include <tapegrad/core/tensor.hpp>
+#include <tapegrad/core/array.hpp>
 
 namespace tg {
 namespace {

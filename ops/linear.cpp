@@ -22,14 +22,14 @@ Variable<T> linear(const Variable<T>& x, const Variable<T>& weight, const Variab
                 ", got " + shape_str(bias.shape()));
 
   // y = x·Wᵀ: the transpose is a GEMM flag. The bias is preloaded into y so the GEMM adds onto it.
-  Tensor<T> y = Tensor<T>::from_shape({n, out});
+  Array<T> y = Array<T>::from_shape({n, out});
   if (has_bias)
     for (std::size_t i = 0; i < n; ++i) std::copy_n(bias.value().data(), out, y.data() + i * out);
   blas::gemm<T>(false, true, n, out, in, T(1), x.value().data(), in, weight.value().data(), in,
                 has_bias ? T(1) : T(0), y.data(), out);
 
   auto backward = [xv = keep_if(weight.requires_grad(), x), wv = keep_if(x.requires_grad(), weight), n, in, out,
-                   has_bias](Tensor<T>& g, Grads<T>& grads) {
+                   has_bias](Array<T>& g, Grads<T>& grads) {
     bool fresh = false;
     if (grads.needs(0)) {  // dX (N, in) = G (N, out) · W (out, in)
       T* dx = grads.buffer(0, fresh);

@@ -10,12 +10,12 @@ namespace {
 // The op's output from its per-sample (or per-element) losses: themselves for None, their mean or
 // sum as a 0-d scalar otherwise. Summed in double: a float sum over a large batch drifts.
 template <class T>
-Tensor<T> reduce_losses(Tensor<T>&& losses, Reduction reduction) {
+Array<T> reduce_losses(Array<T>&& losses, Reduction reduction) {
   if (reduction == Reduction::None) return std::move(losses);
   double total = 0;
   for (std::size_t k = 0; k < losses.size(); ++k) total += losses.data()[k];
   if (reduction == Reduction::Mean) total /= static_cast<double>(losses.size());
-  Tensor<T> out = Tensor<T>::from_shape(Shape{});
+  Array<T> out = Array<T>::from_shape(Shape{});
   out.data()[0] = static_cast<T>(total);
   return out;
 }
@@ -25,7 +25,7 @@ Tensor<T> reduce_losses(Tensor<T>&& losses, Reduction reduction) {
 template <class T>
 class LossGrad {
  public:
-  LossGrad(const Tensor<T>& g, Reduction reduction, std::size_t count)
+  LossGrad(const Array<T>& g, Reduction reduction, std::size_t count)
       : g_(g.data()),
         per_loss_(reduction == Reduction::None),
         scale_(reduction == Reduction::Mean ? T(1) / static_cast<T>(count) : T(1)) {}
@@ -54,11 +54,11 @@ template <class T>
 Variable<T> nll_loss(const Variable<T>& log_probs, const Labels& target, Reduction reduction) {
   std::vector<std::size_t> t = checked_targets("nll_loss", "log_probs", log_probs.shape(), target);
   const std::size_t n = t.size(), c = log_probs.shape()[1];
-  Tensor<T> losses = Tensor<T>::from_shape({n});
+  Array<T> losses = Array<T>::from_shape({n});
   for (std::size_t i = 0; i < n; ++i) losses.data()[i] = -log_probs.value().data()[i * c + t[i]];
   // One nonzero per row: written into the gradient buffer directly, no (N, C) temporary.
   return record<T>("nll_loss", reduce_losses(std::move(losses), reduction), {log_probs},
-                   [t = std::move(t), c, reduction](Tensor<T>& g, Grads<T>& grads) {
+                   [t = std::move(t), c, reduction](Array<T>& g, Grads<T>& grads) {
                      T* dx = grads.zeroed_buffer(0);
                      const LossGrad<T> dloss(g, reduction, t.size());
                      for (std::size_t i = 0; i < t.size(); ++i) dx[i * c + t[i]] -= dloss[i];
@@ -72,14 +72,14 @@ Variable<T> cross_entropy(const Variable<T>& logits, const Labels& target, Reduc
   const T* x = logits.value().data();
   // All the backward keeps besides the logits: each row's logsumexp, to rebuild the softmax from.
   std::vector<detail::RowLse<T>> lse(n);
-  Tensor<T> losses = Tensor<T>::from_shape({n});
+  Array<T> losses = Array<T>::from_shape({n});
   for (std::size_t i = 0; i < n; ++i) {
     lse[i] = detail::row_logsumexp(x + i * c, c);
     losses.data()[i] = (lse[i].max - x[i * c + t[i]]) + lse[i].log_sum;  // exact at logits of ±1000
   }
   // dlogits_i = (softmax(logits_i) - onehot(t_i)) * dloss_i, with softmax = exp(logits - lse).
   return record<T>("cross_entropy", reduce_losses(std::move(losses), reduction), {logits},
-                   [xv = logits.value_ptr(), lse = std::move(lse), t = std::move(t), c, reduction](Tensor<T>& g,
+                   [xv = logits.value_ptr(), lse = std::move(lse), t = std::move(t), c, reduction](Array<T>& g,
                                                                                                   Grads<T>& grads) {
                      bool fresh = false;
                      T* dx = grads.buffer(0, fresh);
@@ -99,16 +99,16 @@ Variable<T> mse_loss(const Variable<T>& input, const Variable<T>& target, Reduct
                 shape_str(target.shape()));
   const T* a = input.value().data();
   const T* b = target.value().data();
-  Tensor<T> squares = Tensor<T>::from_shape(input.shape());
+  Array<T> squares = Array<T>::from_shape(input.shape());
   for (std::size_t k = 0; k < squares.size(); ++k) squares.data()[k] = (a[k] - b[k]) * (a[k] - b[k]);
   // d/dinput = 2 (input - target) * dloss = -d/dtarget.
   return record<T>("mse_loss", reduce_losses(std::move(squares), reduction), {input, target},
-                   [av = input.value_ptr(), bv = target.value_ptr(), reduction](Tensor<T>& g, Grads<T>& grads) {
+                   [av = input.value_ptr(), bv = target.value_ptr(), reduction](Array<T>& g, Grads<T>& grads) {
                      const LossGrad<T> dloss(g, reduction, av->size());
-                     Tensor<T> d = Tensor<T>::from_shape(av->shape());
+                     Array<T> d = Array<T>::from_shape(av->shape());
                      for (std::size_t k = 0; k < d.size(); ++k)
                        d.data()[k] = T(2) * (av->data()[k] - bv->data()[k]) * dloss[k];
-                     if (grads.needs(0)) grads.add(0, grads.needs(1) ? Tensor<T>(d) : std::move(d));
+                     if (grads.needs(0)) grads.add(0, grads.needs(1) ? Array<T>(d) : std::move(d));
                      if (grads.needs(1)) {
                        for (std::size_t k = 0; k < d.size(); ++k) d.data()[k] = -d.data()[k];
                        grads.add(1, std::move(d));

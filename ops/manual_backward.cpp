@@ -14,7 +14,7 @@ namespace tg::manual {
 namespace {
 
 template <class T>
-void check_same_shape(const char* fn, const char* a_name, const Tensor<T>& a, const char* b_name, const Tensor<T>& b) {
+void check_same_shape(const char* fn, const char* a_name, const Array<T>& a, const char* b_name, const Array<T>& b) {
   if (a.shape() != b.shape())
     throw Error(std::string(fn) + ": expected " + a_name + " and " + b_name + " of the same shape, got " +
                 shape_str(a.shape()) + " and " + shape_str(b.shape()));
@@ -23,7 +23,7 @@ void check_same_shape(const char* fn, const char* a_name, const Tensor<T>& a, co
 // Checks inp (N, in) and out_grad (N, out) against a weight whose (in, out) sizes sit at dims
 // (in_dim, 1 - in_dim), so one check serves both layouts.
 template <class T>
-void check_linear(const char* fn, const Tensor<T>& inp, const Tensor<T>& out_grad, const Tensor<T>& w,
+void check_linear(const char* fn, const Array<T>& inp, const Array<T>& out_grad, const Array<T>& w,
                   std::size_t in_dim, const char* w_layout) {
   if (inp.dimension() != 2 || out_grad.dimension() != 2 || w.dimension() != 2 ||
       inp.shape()[0] != out_grad.shape()[0] || w.shape()[in_dim] != inp.shape()[1] ||
@@ -35,12 +35,12 @@ void check_linear(const char* fn, const Tensor<T>& inp, const Tensor<T>& out_gra
 }  // namespace
 
 template <class T>
-Tensor<T> mse_grad(const Tensor<T>& out, const Tensor<T>& targ) {
+Array<T> mse_grad(const Array<T>& out, const Array<T>& targ) {
   if (out.dimension() != 2 || out.shape()[1] != 1 || targ.dimension() != 1 || targ.shape()[0] != out.shape()[0])
     throw Error("mse_grad: expected out (N, 1) and targ (N,), got " + shape_str(out.shape()) + " and " +
                 shape_str(targ.shape()));
   const std::size_t n = targ.size();
-  Tensor<T> d = Tensor<T>::from_shape(out.shape());
+  Array<T> d = Array<T>::from_shape(out.shape());
   const T *o = out.data(), *t = targ.data();
   T* dd = d.data();
   for (std::size_t i = 0; i < n; ++i) dd[i] = T(2) * (o[i] - t[i]) / T(n);
@@ -48,9 +48,9 @@ Tensor<T> mse_grad(const Tensor<T>& out, const Tensor<T>& targ) {
 }
 
 template <class T>
-Tensor<T> relu_grad(const Tensor<T>& inp, const Tensor<T>& out_grad) {
+Array<T> relu_grad(const Array<T>& inp, const Array<T>& out_grad) {
   check_same_shape("relu_grad", "inp", inp, "out_grad", out_grad);
-  Tensor<T> d = Tensor<T>::from_shape(inp.shape());
+  Array<T> d = Array<T>::from_shape(inp.shape());
   // Raw pointers, read unconditionally: GCC vectorises this into a compare and a blend.
   const T *x = inp.data(), *g = out_grad.data();
   T* dx = d.data();
@@ -59,13 +59,13 @@ Tensor<T> relu_grad(const Tensor<T>& inp, const Tensor<T>& out_grad) {
 }
 
 template <class T>
-LinearGrads<T> lin_grad(const Tensor<T>& inp, const Tensor<T>& out_grad, const Tensor<T>& w, bool input_grad) {
+LinearGrads<T> lin_grad(const Array<T>& inp, const Array<T>& out_grad, const Array<T>& w, bool input_grad) {
   check_linear("lin_grad", inp, out_grad, w, 0, "(in, out)");
   const std::size_t n = inp.shape()[0], in = inp.shape()[1], out = out_grad.shape()[1];
-  LinearGrads<T> r{Tensor<T>(), Tensor<T>::from_shape({in, out}), Tensor<T>::from_shape({out})};
+  LinearGrads<T> r{Array<T>(), Array<T>::from_shape({in, out}), Array<T>::from_shape({out})};
   const T* g = out_grad.data();
   if (input_grad) {
-    r.inp = Tensor<T>::from_shape({n, in});
+    r.inp = Array<T>::from_shape({n, in});
     blas::gemm<T>(false, true, n, in, out, T(1), g, out, w.data(), out, T(0), r.inp.data(), in);  // d out @ wᵀ
   }
   blas::gemm<T>(true, false, in, out, n, T(1), inp.data(), in, g, out, T(0), r.w.data(), out);  // inpᵀ @ d out
@@ -74,13 +74,13 @@ LinearGrads<T> lin_grad(const Tensor<T>& inp, const Tensor<T>& out_grad, const T
 }
 
 template <class T>
-LinearGrads<T> linear_grad(const Tensor<T>& inp, const Tensor<T>& out_grad, const Tensor<T>& w, bool input_grad) {
+LinearGrads<T> linear_grad(const Array<T>& inp, const Array<T>& out_grad, const Array<T>& w, bool input_grad) {
   check_linear("linear_grad", inp, out_grad, w, 1, "(out, in)");
   const std::size_t n = inp.shape()[0], in = inp.shape()[1], out = out_grad.shape()[1];
-  LinearGrads<T> r{Tensor<T>(), Tensor<T>::from_shape({out, in}), Tensor<T>::from_shape({out})};
+  LinearGrads<T> r{Array<T>(), Array<T>::from_shape({out, in}), Array<T>::from_shape({out})};
   const T* g = out_grad.data();
   if (input_grad) {
-    r.inp = Tensor<T>::from_shape({n, in});
+    r.inp = Array<T>::from_shape({n, in});
     blas::gemm<T>(false, false, n, in, out, T(1), g, out, w.data(), in, T(0), r.inp.data(), in);  // d out @ w
   }
   blas::gemm<T>(true, false, out, in, n, T(1), g, out, inp.data(), in, T(0), r.w.data(), in);  // d outᵀ @ inp
@@ -89,13 +89,13 @@ LinearGrads<T> linear_grad(const Tensor<T>& inp, const Tensor<T>& out_grad, cons
 }
 
 template <class T>
-Tensor<T> cross_entropy_grad(const Tensor<T>& logits, const Labels& target) {
+Array<T> cross_entropy_grad(const Array<T>& logits, const Labels& target) {
   if (logits.dimension() != 2 || target.dimension() != 1 || target.shape()[0] != logits.shape()[0])
     throw Error("cross_entropy_grad: expected logits (N, C) and target (N,), got " + shape_str(logits.shape()) +
                 " and " + shape_str(target.shape()));
   const std::size_t n = logits.shape()[0], c = logits.shape()[1];
   detail::check_in_range("cross_entropy_grad", "target", target, c, std::to_string(c) + " classes");
-  Tensor<T> d = Tensor<T>::from_shape(logits.shape());
+  Array<T> d = Array<T>::from_shape(logits.shape());
   for (std::size_t i = 0; i < n; ++i) {
     const T* x = logits.data() + i * c;
     T* di = d.data() + i * c;
@@ -110,7 +110,7 @@ Tensor<T> cross_entropy_grad(const Tensor<T>& logits, const Labels& target) {
 }
 
 template <class T>
-Conv2dGrads<T> conv2d_grad(const Tensor<T>& input, const Tensor<T>& out_grad, const Tensor<T>& weight,
+Conv2dGrads<T> conv2d_grad(const Array<T>& input, const Array<T>& out_grad, const Array<T>& weight,
                            std::array<std::size_t, 2> stride, std::array<std::size_t, 2> padding) {
   if (input.dimension() != 4 || weight.dimension() != 4 || input.shape()[1] != weight.shape()[1])
     throw Error("conv2d_grad: expected input (N, C, H, W) and weight (O, C, kh, kw) with the same C, got " +
@@ -133,7 +133,7 @@ Conv2dGrads<T> conv2d_grad(const Tensor<T>& input, const Tensor<T>& out_grad, co
     for (std::size_t o = 0; o < O; ++o) std::copy_n(out_grad.data() + (n * O + o) * L, L, D.data() + o * NL + n * L);
   }
 
-  Conv2dGrads<T> r{Tensor<T>::from_shape(xs), Tensor<T>::from_shape(ws), Tensor<T>::from_shape({O})};
+  Conv2dGrads<T> r{Array<T>::from_shape(xs), Array<T>::from_shape(ws), Array<T>::from_shape({O})};
   blas::gemm<T>(false, true, O, K, NL, T(1), D.data(), NL, cols.data(), NL, T(0), r.weight.data(), K);  // D @ colsᵀ
   std::vector<T>& dcols = cols;  // cols is spent: reuse its storage for d cols = weightᵀ @ D
   blas::gemm<T>(true, false, K, NL, O, T(1), weight.data(), K, D.data(), NL, T(0), dcols.data(), NL);
@@ -152,7 +152,7 @@ Conv2dGrads<T> conv2d_grad(const Tensor<T>& input, const Tensor<T>& out_grad, co
 }
 
 template <class T>
-Difference difference(const Tensor<T>& got, const Tensor<T>& reference) {
+Difference difference(const Array<T>& got, const Array<T>& reference) {
   check_same_shape("difference", "got", got, "reference", reference);
   double max_abs = 0, max_ref = 0;
   for (std::size_t k = 0; k < got.size(); ++k) {
@@ -165,14 +165,14 @@ Difference difference(const Tensor<T>& got, const Tensor<T>& reference) {
 }
 
 #define TG_INSTANTIATE(T)                                                                                         \
-  template Tensor<T> mse_grad(const Tensor<T>&, const Tensor<T>&);                                                \
-  template Tensor<T> relu_grad(const Tensor<T>&, const Tensor<T>&);                                               \
-  template LinearGrads<T> lin_grad(const Tensor<T>&, const Tensor<T>&, const Tensor<T>&, bool);                   \
-  template LinearGrads<T> linear_grad(const Tensor<T>&, const Tensor<T>&, const Tensor<T>&, bool);                \
-  template Tensor<T> cross_entropy_grad(const Tensor<T>&, const Labels&);                                         \
-  template Conv2dGrads<T> conv2d_grad(const Tensor<T>&, const Tensor<T>&, const Tensor<T>&,                       \
+  template Array<T> mse_grad(const Array<T>&, const Array<T>&);                                                \
+  template Array<T> relu_grad(const Array<T>&, const Array<T>&);                                               \
+  template LinearGrads<T> lin_grad(const Array<T>&, const Array<T>&, const Array<T>&, bool);                   \
+  template LinearGrads<T> linear_grad(const Array<T>&, const Array<T>&, const Array<T>&, bool);                \
+  template Array<T> cross_entropy_grad(const Array<T>&, const Labels&);                                         \
+  template Conv2dGrads<T> conv2d_grad(const Array<T>&, const Array<T>&, const Array<T>&,                       \
                                       std::array<std::size_t, 2>, std::array<std::size_t, 2>);                    \
-  template Difference difference(const Tensor<T>&, const Tensor<T>&);
+  template Difference difference(const Array<T>&, const Array<T>&);
 TG_INSTANTIATE(float)
 TG_INSTANTIATE(double)
 #undef TG_INSTANTIATE

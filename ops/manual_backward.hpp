@@ -17,47 +17,47 @@
 #include <array>
 #include <cstddef>
 
-#include <tapegrad/core/tensor.hpp>
+#include <tapegrad/core/array.hpp>
 
 namespace tg::manual {
 
 // loss = mean over i of (out[i, 0] - targ[i])², out (N, 1), targ (N,)  →  d out (N, 1):
 //   d out[i, 0] = 2 (out[i, 0] - targ[i]) / N
 template <class T>
-Tensor<T> mse_grad(const Tensor<T>& out, const Tensor<T>& targ);
+Array<T> mse_grad(const Array<T>& out, const Array<T>& targ);
 
 // out = max(inp, 0)  →  d inp = (inp > 0) · d out   (any shape; 0 at inp = 0, as torch)
 template <class T>
-Tensor<T> relu_grad(const Tensor<T>& inp, const Tensor<T>& out_grad);
+Array<T> relu_grad(const Array<T>& inp, const Array<T>& out_grad);
 
 template <class T>
 struct LinearGrads {
-  Tensor<T> inp;  // (N, in); a default-constructed tensor when input_grad is false
-  Tensor<T> w;    // the weight's shape
-  Tensor<T> b;    // (out,)
+  Array<T> inp;  // (N, in); a default-constructed tensor when input_grad is false
+  Array<T> w;    // the weight's shape
+  Array<T> b;    // (out,)
 };
 
 // The walkthrough's layout: out (N, out) = inp (N, in) @ w (in, out) + b (out,)  →
 //   d inp = d out @ wᵀ      d w = inpᵀ @ d out      d b = Σ_i d out[i, :]
 // With input_grad false, d inp is skipped (a first layer, whose input is data, needs none).
 template <class T>
-LinearGrads<T> lin_grad(const Tensor<T>& inp, const Tensor<T>& out_grad, const Tensor<T>& w, bool input_grad = true);
+LinearGrads<T> lin_grad(const Array<T>& inp, const Array<T>& out_grad, const Array<T>& w, bool input_grad = true);
 
 // LibTorch's layout (tg::linear): out (N, out) = inp (N, in) @ wᵀ + b, w (out, in)  →
 //   d inp = d out @ w       d w = d outᵀ @ inp      d b = Σ_i d out[i, :]
 template <class T>
-LinearGrads<T> linear_grad(const Tensor<T>& inp, const Tensor<T>& out_grad, const Tensor<T>& w, bool input_grad = true);
+LinearGrads<T> linear_grad(const Array<T>& inp, const Array<T>& out_grad, const Array<T>& w, bool input_grad = true);
 
 // loss = mean over i of nll(log_softmax(logits)[i], target[i]) = mean_i (logsumexp(logits[i]) - logits[i, target[i]]),
 // logits (N, C), target (N,) in [0, C)  →  d logits = (softmax(logits) - onehot(target)) / N
 template <class T>
-Tensor<T> cross_entropy_grad(const Tensor<T>& logits, const Labels& target);
+Array<T> cross_entropy_grad(const Array<T>& logits, const Labels& target);
 
 template <class T>
 struct Conv2dGrads {
-  Tensor<T> input;   // (N, C, H, W)
-  Tensor<T> weight;  // (O, C, kh, kw)
-  Tensor<T> bias;    // (O,)
+  Array<T> input;   // (N, C, H, W)
+  Array<T> weight;  // (O, C, kh, kw)
+  Array<T> bias;    // (O,)
 };
 
 // out (N, O, OH, OW) = conv2d(input (N, C, H, W), weight (O, C, kh, kw), bias (O,), stride, padding).
@@ -67,7 +67,7 @@ struct Conv2dGrads {
 // Each is one OpenBLAS product over the whole batch (the tape's conv2d computes the same products
 // with its own kernels, never writing cols out: ops/detail/conv2d_kernels.hpp).
 template <class T>
-Conv2dGrads<T> conv2d_grad(const Tensor<T>& input, const Tensor<T>& out_grad, const Tensor<T>& weight,
+Conv2dGrads<T> conv2d_grad(const Array<T>& input, const Array<T>& out_grad, const Array<T>& weight,
                            std::array<std::size_t, 2> stride = {1, 1}, std::array<std::size_t, 2> padding = {0, 0});
 
 // How far a gradient is from its reference: max |got - reference| and that divided by
@@ -78,6 +78,6 @@ struct Difference {
 };
 
 template <class T>
-Difference difference(const Tensor<T>& got, const Tensor<T>& reference);
+Difference difference(const Array<T>& got, const Array<T>& reference);
 
 }  // namespace tg::manual

@@ -10,12 +10,12 @@ Variable<T> matmul(const Variable<T>& a, const Variable<T>& b) {
   if (a.dim() != 2 || b.dim() != 2 || a.shape()[1] != b.shape()[0])
     throw Error("matmul: expected (M,K) @ (K,N), got " + shape_str(a.shape()) + " @ " + shape_str(b.shape()));
   const std::size_t m = a.shape()[0], k = a.shape()[1], n = b.shape()[1];
-  Tensor<T> out = Tensor<T>::from_shape({m, n});
+  Array<T> out = Array<T>::from_shape({m, n});
   blas::gemm<T>(false, false, m, n, k, T(1), a.value().data(), k, b.value().data(), n, T(0), out.data(), n);
   // dA = G·Bᵀ and dB = Aᵀ·G with transpose flags; beta=1 adds straight into an existing gradient.
   return record<T>("matmul", std::move(out), {a, b},
                    [av = keep_if(b.requires_grad(), a), bv = keep_if(a.requires_grad(), b), m, k, n](
-                       Tensor<T>& g, Grads<T>& grads) {
+                       Array<T>& g, Grads<T>& grads) {
                      bool fresh = false;
                      if (grads.needs(0)) {
                        T* da = grads.buffer(0, fresh);

@@ -55,7 +55,7 @@ Variable<T> max_pool2d(const Variable<T>& x, std::array<std::size_t, 2> kernel, 
   if (plane > std::size_t(std::numeric_limits<std::int32_t>::max()))
     throw Error("max_pool2d: input plane " + shape_str(xs) + " has more than 2^31 elements");
 
-  Tensor<T> out = Tensor<T>::from_shape({xs[0], xs[1], g.out_h, g.out_w});
+  Array<T> out = Array<T>::from_shape({xs[0], xs[1], g.out_h, g.out_w});
   // Where each maximum came from, as an index into its (H, W) plane: all the backward needs. Without
   // a backward to come, one plane's worth of scratch.
   const bool track = GradMode::is_enabled() && x.requires_grad();
@@ -64,7 +64,7 @@ Variable<T> max_pool2d(const Variable<T>& x, std::array<std::size_t, 2> kernel, 
     max_pool_plane(x.value().data() + p * plane, g, out.data() + p * L, argmax.get() + (track ? p * L : 0));
 
   return record<T>("max_pool2d", std::move(out), {x},
-                   [argmax, planes, plane, L](Tensor<T>& gy, Grads<T>& grads) {
+                   [argmax, planes, plane, L](Array<T>& gy, Grads<T>& grads) {
                      T* dx = grads.zeroed_buffer(0);
                      const T* g = gy.data();
                      for (std::size_t p = 0; p < planes; ++p)

@@ -126,14 +126,14 @@ void expand_block(const T* src, const Block& b, T scale, T* dst) {
 
 // x summed over the reduction's dims, one run at a time, shaped as the reduction's output.
 template <class T>
-Tensor<T> sum_over(const Tensor<T>& x, const Reduction& r) {
-  Tensor<T> partial;
+Array<T> sum_over(const Array<T>& x, const Reduction& r) {
+  Array<T> partial;
   const T* src = x.data();
   Shape shape = r.in_shape;
   for (const auto& [begin, end] : r.runs) {
     const Block b = block_of(shape, begin, end);
     std::fill(shape.begin() + begin, shape.begin() + end, 1);
-    Tensor<T> next = Tensor<T>::from_shape(shape);
+    Array<T> next = Array<T>::from_shape(shape);
     sum_block(src, b, next.data());
     partial = std::move(next);
     src = partial.data();
@@ -145,13 +145,13 @@ Tensor<T> sum_over(const Tensor<T>& x, const Reduction& r) {
 // The gradient of a reduction's input: g (of the output's shape) copied along every reduced dim, times
 // scale. The one place sum, mean and amax broadcast their gradient back.
 template <class T>
-Tensor<T> expand_reduced(const Tensor<T>& g, const Reduction& r, T scale) {
-  Tensor<T> expanded;
+Array<T> expand_reduced(const Array<T>& g, const Reduction& r, T scale) {
+  Array<T> expanded;
   const T* src = g.data();
   Shape shape = r.kept_shape;
   for (const auto& [begin, end] : r.runs) {
     std::copy(r.in_shape.begin() + begin, r.in_shape.begin() + end, shape.begin() + begin);
-    Tensor<T> next = Tensor<T>::from_shape(shape);
+    Array<T> next = Array<T>::from_shape(shape);
     expand_block(src, block_of(shape, begin, end), scale, next.data());
     scale = T(1);
     expanded = std::move(next);
@@ -162,11 +162,11 @@ Tensor<T> expand_reduced(const Tensor<T>& g, const Reduction& r, T scale) {
 
 template <class T>
 Variable<T> sum_or_mean(const Variable<T>& x, Reduction r, bool average, const char* op) {
-  Tensor<T> out = sum_over(x.value(), r);
+  Array<T> out = sum_over(x.value(), r);
   // mean of no elements is 0 / 0 = NaN, as in torch.
   if (average) xt::noalias(out) /= T(r.count);
   const T scale = average ? T(1) / T(r.count) : T(1);
-  return record<T>(op, std::move(out), {x}, [r = std::move(r), scale](Tensor<T>& g, Grads<T>& grads) {
+  return record<T>(op, std::move(out), {x}, [r = std::move(r), scale](Array<T>& g, Grads<T>& grads) {
     grads.add(0, expand_reduced(g, r, scale));
   });
 }
@@ -218,7 +218,7 @@ template <class T>
 struct MaxAlongDim {
   Reduction r;
   Block b;
-  std::shared_ptr<Tensor<T>> values;
+  std::shared_ptr<Array<T>> values;
   Labels indices;
 };
 
@@ -230,7 +230,7 @@ MaxAlongDim<T> max_along_dim(const Variable<T>& x, std::ptrdiff_t dim, bool keep
     throw Error(std::string(op) + ": cannot take the max over dim " + std::to_string(d) + " of size 0 (input shape " +
                 shape_str(x.shape()) + ", expected a non-empty dim)");
   const Block b = block_of(x.shape(), d, d + 1);
-  auto values = std::make_shared<Tensor<T>>(Tensor<T>::from_shape(r.out_shape));
+  auto values = std::make_shared<Array<T>>(Array<T>::from_shape(r.out_shape));
   Labels indices = Labels::from_shape(r.out_shape);
   max_block(x.value().data(), b, values->data(), indices.data());
   return {std::move(r), b, std::move(values), std::move(indices)};
@@ -262,13 +262,13 @@ template <class T>
 Variable<T> amax(const Variable<T>& x, std::ptrdiff_t dim, bool keepdim) {
   MaxAlongDim<T> m = max_along_dim(x, dim, keepdim, "amax");
   return record<T>("amax", m.values, {x},
-                   [xv = x.value_ptr(), out = m.values, r = std::move(m.r), b = m.b](Tensor<T>& g, Grads<T>& grads) {
+                   [xv = x.value_ptr(), out = m.values, r = std::move(m.r), b = m.b](Array<T>& g, Grads<T>& grads) {
                      const T* xs = xv->data();
                      const T* maxima = out->data();
                      std::vector<std::size_t> ties(out->size(), 0);
                      for_each_in_block(b, [&](std::size_t in, std::size_t o) { ties[o] += same_value(xs[in], maxima[o]); });
                      for (std::size_t k = 0; k < g.size(); ++k) g.data()[k] /= T(ties[k]);
-                     Tensor<T> dx = expand_reduced(g, r, T(1));
+                     Array<T> dx = expand_reduced(g, r, T(1));
                      for_each_in_block(b, [&](std::size_t in, std::size_t o) {
                        dx.data()[in] = same_value(xs[in], maxima[o]) ? dx.data()[in] : T(0);
                      });
@@ -280,7 +280,7 @@ template <class T>
 MaxResult<T> max(const Variable<T>& x, std::ptrdiff_t dim, bool keepdim) {
   MaxAlongDim<T> m = max_along_dim(x, dim, keepdim, "max");
   auto indices = std::make_shared<const Labels>(std::move(m.indices));
-  Variable<T> values = record<T>("max", m.values, {x}, [indices, b = m.b](Tensor<T>& g, Grads<T>& grads) {
+  Variable<T> values = record<T>("max", m.values, {x}, [indices, b = m.b](Array<T>& g, Grads<T>& grads) {
     T* dx = grads.zeroed_buffer(0);
     const std::int64_t* idx = indices->data();
     const T* gs = g.data();

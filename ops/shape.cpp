@@ -56,9 +56,9 @@ Shape resolve_shape(const Shape& from, const std::vector<std::ptrdiff_t>& to, co
 
 template <class T>
 Variable<T> record_reshape(const Variable<T>& x, Shape shape, const char* op) {
-  Tensor<T> out = x.value();
+  Array<T> out = x.value();
   out.reshape(shape);
-  return record<T>(op, std::move(out), {x}, [in_shape = x.shape()](Tensor<T>& g, Grads<T>& grads) {
+  return record<T>(op, std::move(out), {x}, [in_shape = x.shape()](Array<T>& g, Grads<T>& grads) {
     g.reshape(in_shape);
     grads.add(0, std::move(g));
   });
@@ -68,7 +68,7 @@ Variable<T> record_reshape(const Variable<T>& x, Shape shape, const char* op) {
 
 // The contiguous copy of `src` with its dims reordered: result dim k is src dim perm[k].
 template <class T>
-Tensor<T> permuted(const Tensor<T>& src, const std::vector<std::size_t>& perm) {
+Array<T> permuted(const Array<T>& src, const std::vector<std::size_t>& perm) {
   const Shape in_shape = to_shape(src.shape());
   const std::size_t rank = perm.size();
   Shape out_shape(rank), in_stride(rank);
@@ -77,7 +77,7 @@ Tensor<T> permuted(const Tensor<T>& src, const std::vector<std::size_t>& perm) {
     in_stride[rank - 1 - k] = stride;
     stride *= in_shape[rank - 1 - k];
   }
-  Tensor<T> out = Tensor<T>::from_shape(out_shape);
+  Array<T> out = Array<T>::from_shape(out_shape);
   if (out.size() == 0) return out;
   // Trailing dims that stay in place are one contiguous block in both tensors: copy them whole.
   std::size_t moved = rank, block = 1;
@@ -114,7 +114,7 @@ template <class T>
 Variable<T> record_permute(const Variable<T>& x, std::vector<std::size_t> perm, const char* op) {
   std::vector<std::size_t> inverse(perm.size());
   for (std::size_t k = 0; k < perm.size(); ++k) inverse[perm[k]] = k;
-  return record<T>(op, permuted(x.value(), perm), {x}, [inverse = std::move(inverse)](Tensor<T>& g, Grads<T>& grads) {
+  return record<T>(op, permuted(x.value(), perm), {x}, [inverse = std::move(inverse)](Array<T>& g, Grads<T>& grads) {
     grads.add(0, permuted(g, inverse));
   });
 }
@@ -220,11 +220,11 @@ Variable<T> narrow(const Variable<T>& x, std::ptrdiff_t dim, std::ptrdiff_t star
   const std::size_t block = static_cast<std::size_t>(length) * in.inner;  // what one outer slab keeps
   Shape out_shape = x.shape();
   out_shape[d] = static_cast<std::size_t>(length);
-  Tensor<T> out = Tensor<T>::from_shape(out_shape);
+  Array<T> out = Array<T>::from_shape(out_shape);
   const T* s = x.value().data();
   for (std::size_t o = 0; o < in.outer; ++o)
     std::copy_n(s + o * in.size * in.inner + offset, block, out.data() + o * block);
-  return record<T>("narrow", std::move(out), {x}, [in, offset, block](Tensor<T>& g, Grads<T>& grads) {
+  return record<T>("narrow", std::move(out), {x}, [in, offset, block](Array<T>& g, Grads<T>& grads) {
     T* dx = grads.zeroed_buffer(0);
     const T* gp = g.data();
     for (std::size_t o = 0; o < in.outer; ++o) {
@@ -245,12 +245,12 @@ Variable<T> index_select(const Variable<T>& x, std::ptrdiff_t dim, const Labels&
   std::vector<std::size_t> picks(index.begin(), index.end());
   Shape out_shape = x.shape();
   out_shape[d] = picks.size();
-  Tensor<T> out = Tensor<T>::from_shape(out_shape);
+  Array<T> out = Array<T>::from_shape(out_shape);
   const T* s = x.value().data();
   T* dst = out.data();
   for (std::size_t o = 0; o < in.outer; ++o)
     for (std::size_t j : picks) dst = std::copy_n(s + (o * in.size + j) * in.inner, in.inner, dst);
-  return record<T>("index_select", std::move(out), {x}, [in, picks = std::move(picks)](Tensor<T>& g, Grads<T>& grads) {
+  return record<T>("index_select", std::move(out), {x}, [in, picks = std::move(picks)](Array<T>& g, Grads<T>& grads) {
     T* dx = grads.zeroed_buffer(0);
     const T* src = g.data();
     for (std::size_t o = 0; o < in.outer; ++o)
@@ -274,11 +274,11 @@ Variable<T> gather(const Variable<T>& x, std::ptrdiff_t dim, const Labels& index
                 "for every k != dim)");
   detail::check_in_range("gather", "index", index, s[d],
                          "dim " + std::to_string(dim) + " of size " + std::to_string(s[d]));
-  Tensor<T> out = Tensor<T>::from_shape(index.shape());
+  Array<T> out = Array<T>::from_shape(index.shape());
   const T* xv = x.value().data();
   T* ov = out.data();
   for_each_gathered(s, d, index, [&](std::size_t p, std::size_t offset) { ov[p] = xv[offset]; });
-  return record<T>("gather", std::move(out), {x}, [s, d, index = Labels(index)](Tensor<T>& g, Grads<T>& grads) {
+  return record<T>("gather", std::move(out), {x}, [s, d, index = Labels(index)](Array<T>& g, Grads<T>& grads) {
     T* dx = grads.zeroed_buffer(0);
     const T* gv = g.data();
     for_each_gathered(s, d, index, [&](std::size_t p, std::size_t offset) { dx[offset] += gv[p]; });

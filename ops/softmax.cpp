@@ -26,7 +26,7 @@ Variable<T> logsumexp_last(const Variable<T>& x, bool keepdim) {
     out_shape.back() = 1;
   else
     out_shape.pop_back();
-  Tensor<T> out = Tensor<T>::from_shape(out_shape);
+  Array<T> out = Array<T>::from_shape(out_shape);
   std::vector<detail::RowLse<T>> lse(r.count);  // in parts, for an exact softmax in the backward
   for (std::size_t i = 0; i < r.count; ++i) {
     lse[i] = detail::row_logsumexp(x.value().data() + i * r.n, r.n);
@@ -34,7 +34,7 @@ Variable<T> logsumexp_last(const Variable<T>& x, bool keepdim) {
   }
   // d lse_i / d x_ij = softmax(x_i)_j, scaled by g_i straight into the gradient buffer.
   return record<T>("logsumexp", std::move(out), {x},
-                   [xv = x.value_ptr(), lse = std::move(lse), r](Tensor<T>& g, Grads<T>& grads) {
+                   [xv = x.value_ptr(), lse = std::move(lse), r](Array<T>& g, Grads<T>& grads) {
                      bool fresh = false;
                      T* dx = grads.buffer(0, fresh);
                      for (std::size_t i = 0; i < r.count; ++i)
@@ -45,7 +45,7 @@ Variable<T> logsumexp_last(const Variable<T>& x, bool keepdim) {
 template <class T>
 Variable<T> log_softmax_last(const Variable<T>& x) {
   const Rows r = last_dim_rows(x.shape());
-  auto out = std::make_shared<Tensor<T>>(Tensor<T>::from_shape(x.shape()));
+  auto out = std::make_shared<Array<T>>(Array<T>::from_shape(x.shape()));
   for (std::size_t i = 0; i < r.count; ++i) {
     const T* xi = x.value().data() + i * r.n;
     T* yi = out->data() + i * r.n;
@@ -53,7 +53,7 @@ Variable<T> log_softmax_last(const Variable<T>& x) {
     for (std::size_t k = 0; k < r.n; ++k) yi[k] = (xi[k] - lse.max) - lse.log_sum;
   }
   // dx = g - softmax * sum(g) per row, with softmax = exp(y); computed in place in g.
-  return record<T>("log_softmax", out, {x}, [out, r](Tensor<T>& g, Grads<T>& grads) {
+  return record<T>("log_softmax", out, {x}, [out, r](Array<T>& g, Grads<T>& grads) {
     for (std::size_t i = 0; i < r.count; ++i) {
       T* gi = g.data() + i * r.n;
       detail::row_scaled_exp(out->data() + i * r.n, detail::RowLse<T>{0, 0}, -detail::row_sum(gi, r.n), gi, r.n,
@@ -66,13 +66,13 @@ Variable<T> log_softmax_last(const Variable<T>& x) {
 template <class T>
 Variable<T> softmax_last(const Variable<T>& x) {
   const Rows r = last_dim_rows(x.shape());
-  auto out = std::make_shared<Tensor<T>>(Tensor<T>::from_shape(x.shape()));
+  auto out = std::make_shared<Array<T>>(Array<T>::from_shape(x.shape()));
   for (std::size_t i = 0; i < r.count; ++i) {
     const T* xi = x.value().data() + i * r.n;
     detail::row_scaled_exp(xi, detail::row_logsumexp(xi, r.n), T(1), out->data() + i * r.n, r.n);
   }
   // dx = y * (g - <g, y>) per row; computed in place in g.
-  return record<T>("softmax", out, {x}, [out, r](Tensor<T>& g, Grads<T>& grads) {
+  return record<T>("softmax", out, {x}, [out, r](Array<T>& g, Grads<T>& grads) {
     for (std::size_t i = 0; i < r.count; ++i) {
       T* gi = g.data() + i * r.n;
       const T* yi = out->data() + i * r.n;

@@ -15,7 +15,7 @@ namespace {
 // x^p, with the common exponents as plain arithmetic as torch does: xsimd's general pow computes
 // exp(p log x), about 14x slower than x * x.
 template <class T>
-Tensor<T> power(const Tensor<T>& x, T p) {
+Array<T> power(const Array<T>& x, T p) {
   if (p == T(1)) return x;
   if (p == T(2)) return x * x;
   if (p == T(3)) return x * x * x;
@@ -28,8 +28,8 @@ Tensor<T> power(const Tensor<T>& x, T p) {
 
 template <class T>
 Variable<T> exp(const Variable<T>& x) {
-  auto out = std::make_shared<Tensor<T>>(xt::exp(x.value()));
-  return record<T>("exp", out, {x}, [out](Tensor<T>& g, Grads<T>& grads) {
+  auto out = std::make_shared<Array<T>>(xt::exp(x.value()));
+  return record<T>("exp", out, {x}, [out](Array<T>& g, Grads<T>& grads) {
     xt::noalias(g) *= *out;  // (e^x)' = e^x
     grads.add(0, std::move(g));
   });
@@ -37,7 +37,7 @@ Variable<T> exp(const Variable<T>& x) {
 
 template <class T>
 Variable<T> log(const Variable<T>& x) {
-  return record<T>("log", Tensor<T>(xt::log(x.value())), {x}, [xv = x.value_ptr()](Tensor<T>& g, Grads<T>& grads) {
+  return record<T>("log", Array<T>(xt::log(x.value())), {x}, [xv = x.value_ptr()](Array<T>& g, Grads<T>& grads) {
     xt::noalias(g) /= *xv;
     grads.add(0, std::move(g));
   });
@@ -45,8 +45,8 @@ Variable<T> log(const Variable<T>& x) {
 
 template <class T>
 Variable<T> sqrt(const Variable<T>& x) {
-  auto out = std::make_shared<Tensor<T>>(xt::sqrt(x.value()));
-  return record<T>("sqrt", out, {x}, [out](Tensor<T>& g, Grads<T>& grads) {
+  auto out = std::make_shared<Array<T>>(xt::sqrt(x.value()));
+  return record<T>("sqrt", out, {x}, [out](Array<T>& g, Grads<T>& grads) {
     xt::noalias(g) /= T(2) * *out;  // (√x)' = 1 / (2√x)
     grads.add(0, std::move(g));
   });
@@ -55,7 +55,7 @@ Variable<T> sqrt(const Variable<T>& x) {
 template <class T>
 Variable<T> pow(const Variable<T>& x, typename Variable<T>::value_type exponent) {
   return record<T>("pow", power(x.value(), exponent), {x},
-                   [xv = x.value_ptr(), exponent](Tensor<T>& g, Grads<T>& grads) {
+                   [xv = x.value_ptr(), exponent](Array<T>& g, Grads<T>& grads) {
                      // x^0 is constant: a zero gradient, where the formula would give 0 * 0^-1 = NaN at x = 0.
                      if (exponent == T(0))
                        g.fill(T(0));

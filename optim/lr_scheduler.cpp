@@ -4,7 +4,7 @@
 #include <cmath>
 #include <string>
 
-#include <tapegrad/core/tensor.hpp>
+#include <tapegrad/core/array.hpp>
 
 namespace tg::optim {
 

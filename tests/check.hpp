@@ -19,7 +19,7 @@ namespace tgtest {
 inline tg::Variable<double> rand_var(const tg::Shape& shape, unsigned seed, double lo = -1.0, double hi = 1.0,
                                      bool requires_grad = true) {
   std::mt19937 eng(seed);
-  tg::Tensor<double> v = xt::random::rand<double>(shape, lo, hi, eng);
+  tg::Array<double> v = xt::random::rand<double>(shape, lo, hi, eng);
   return tg::Variable<double>(std::move(v), requires_grad);
 }
 

@@ -1,21 +1,21 @@
 #include "check.hpp"
 
-using tg::Tensor;
+using tg::Array;
 using tg::Variable;
 using tgtest::rand_var;
 
 TEST_CASE("add, sub, mul, div: values by hand") {
-  Variable<float> a(Tensor<float>{{1.f, 2.f}, {3.f, 4.f}});
-  Variable<float> b(Tensor<float>{10.f, 20.f});
-  CHECK(tgtest::allclose((a + b).value(), Tensor<float>{{11.f, 22.f}, {13.f, 24.f}}));
-  CHECK(tgtest::allclose((a - b).value(), Tensor<float>{{-9.f, -18.f}, {-7.f, -16.f}}));
-  CHECK(tgtest::allclose((a * b).value(), Tensor<float>{{10.f, 40.f}, {30.f, 80.f}}));
-  CHECK(tgtest::allclose((b / a).value(), Tensor<float>{{10.f, 10.f}, {10.f / 3, 5.f}}));
-  CHECK(tgtest::allclose((-a).value(), Tensor<float>{{-1.f, -2.f}, {-3.f, -4.f}}));
-  CHECK(tgtest::allclose((2 * a + 1).value(), Tensor<float>{{3.f, 5.f}, {7.f, 9.f}}));
-  CHECK(tgtest::allclose((1.0 - a).value(), Tensor<float>{{0.f, -1.f}, {-2.f, -3.f}}));
-  CHECK(tgtest::allclose((4.0 / a).value(), Tensor<float>{{4.f, 2.f}, {4.f / 3, 1.f}}));
-  CHECK(tgtest::allclose((a / 2).value(), Tensor<float>{{.5f, 1.f}, {1.5f, 2.f}}));
+  Variable<float> a(Array<float>{{1.f, 2.f}, {3.f, 4.f}});
+  Variable<float> b(Array<float>{10.f, 20.f});
+  CHECK(tgtest::allclose((a + b).value(), Array<float>{{11.f, 22.f}, {13.f, 24.f}}));
+  CHECK(tgtest::allclose((a - b).value(), Array<float>{{-9.f, -18.f}, {-7.f, -16.f}}));
+  CHECK(tgtest::allclose((a * b).value(), Array<float>{{10.f, 40.f}, {30.f, 80.f}}));
+  CHECK(tgtest::allclose((b / a).value(), Array<float>{{10.f, 10.f}, {10.f / 3, 5.f}}));
+  CHECK(tgtest::allclose((-a).value(), Array<float>{{-1.f, -2.f}, {-3.f, -4.f}}));
+  CHECK(tgtest::allclose((2 * a + 1).value(), Array<float>{{3.f, 5.f}, {7.f, 9.f}}));
+  CHECK(tgtest::allclose((1.0 - a).value(), Array<float>{{0.f, -1.f}, {-2.f, -3.f}}));
+  CHECK(tgtest::allclose((4.0 / a).value(), Array<float>{{4.f, 2.f}, {4.f / 3, 1.f}}));
+  CHECK(tgtest::allclose((a / 2).value(), Array<float>{{.5f, 1.f}, {1.5f, 2.f}}));
 }
 
 TEST_CASE("arithmetic gradchecks, with broadcasting") {
@@ -40,7 +40,7 @@ TEST_CASE("arithmetic gradchecks, with broadcasting") {
 }
 
 TEST_CASE("arithmetic: shapes that do not broadcast throw, naming the op and both shapes") {
-  Variable<float> a(Tensor<float>::from_shape({2, 3})), b(Tensor<float>::from_shape({4}));
+  Variable<float> a(Array<float>::from_shape({2, 3})), b(Array<float>::from_shape({4}));
   CHECK_THROWS_WITH_AS(a + b, doctest::Contains("add: shapes (2, 3) and (4,) do not broadcast"), tg::Error);
   CHECK_THROWS_WITH_AS(a * b, doctest::Contains("mul:"), tg::Error);
 }

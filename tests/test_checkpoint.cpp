@@ -9,7 +9,7 @@
 #include "check.hpp"
 
 using doctest::Contains;
-using tg::Tensor;
+using tg::Array;
 using tg::Variable;
 using tg::nn::Linear;
 using tg::nn::Module;
@@ -21,7 +21,7 @@ struct Net : Module {
   Net() {
     body = register_module("body", std::make_shared<Sequential>(std::make_shared<Linear>(3, 4)));
     head = register_module("head", std::make_shared<Linear>(4, 2));
-    count = register_buffer("count", Tensor<float>{{1.f, 2.f}, {3.f, 4.f}});
+    count = register_buffer("count", Array<float>{{1.f, 2.f}, {3.f, 4.f}});
   }
   std::shared_ptr<Sequential> body;
   std::shared_ptr<Linear> head;
@@ -46,8 +46,8 @@ void write_bytes(const std::string& path, const std::string& bytes) {
   std::ofstream(path, std::ios::binary) << bytes;
 }
 
-std::vector<Tensor<float>> values_of(const Module& m) {
-  std::vector<Tensor<float>> out;
+std::vector<Array<float>> values_of(const Module& m) {
+  std::vector<Array<float>> out;
   for (const auto& p : m.named_parameters()) out.push_back(p.second.value());
   for (const auto& b : m.named_buffers()) out.push_back(b.second.value());
   return out;
@@ -107,7 +107,7 @@ TEST_CASE("checkpoint: a round trip restores every parameter and buffer exactly"
 TEST_CASE("checkpoint: the file is an uncompressed zip of .npy arrays") {
   TempFile file("layout");
   Linear layer(3, 2);
-  layer.weight.value() = Tensor<float>{{1.f, 2.f, 3.f}, {4.f, 5.f, 6.f}};
+  layer.weight.value() = Array<float>{{1.f, 2.f, 3.f}, {4.f, 5.f, 6.f}};
   tg::nn::save(layer, file.path);
   const std::string bytes = read_bytes(file.path);
 

@@ -102,7 +102,7 @@ TEST_CASE("DataLoader: normalisation of the extreme and middle byte values, by h
   DataLoader loader(d, o);
   const Batch b = loader.batch(0);
   // (0 - 33) / 78.5, (255 - 33) / 78.5, (128 - 33) / 78.5, (112 - 33) / 78.5
-  CHECK(tgtest::allclose(b.x.value(), tg::Tensor<float>{{-0.420382f, 2.828025f, 1.210191f, 1.006369f}}));
+  CHECK(tgtest::allclose(b.x.value(), tg::Array<float>{{-0.420382f, 2.828025f, 1.210191f, 1.006369f}}));
   CHECK(b.y(0) == 7);
 }
 

@@ -1,16 +1,16 @@
 #include "check.hpp"
 
-using tg::Tensor;
+using tg::Array;
 using tg::Variable;
 using tgtest::rand_var;
 using V = std::vector<Variable<double>>;
 
 namespace {
 
-Variable<double> var(Tensor<double> t) { return Variable<double>(std::move(t)); }
+Variable<double> var(Array<double> t) { return Variable<double>(std::move(t)); }
 
 // The value of einsum(equation, operands).
-Tensor<double> einsum_value(const std::string& equation, const V& operands) {
+Array<double> einsum_value(const std::string& equation, const V& operands) {
   return tg::einsum(equation, operands).value();
 }
 
@@ -21,39 +21,39 @@ TEST_CASE("einsum: two-operand values by hand") {
   const auto b = var({{1., 2.}, {0., 1.}, {2., 0.}});      // (3, 2)
   const auto d = var({{1., 1., 1.}, {2., 0., 1.}});        // (2, 3)
   // matmul, and the same through tg::matmul
-  CHECK(tgtest::allclose(einsum_value("ik,kj->ij", {a, b}), Tensor<double>{{7., 4.}, {16., 13.}}));
+  CHECK(tgtest::allclose(einsum_value("ik,kj->ij", {a, b}), Array<double>{{7., 4.}, {16., 13.}}));
   CHECK(tgtest::allclose(einsum_value("ik,kj->ij", {a, b}), tg::matmul(a, b).value()));
   // the product transposed on the way out; a times d transposed
-  CHECK(tgtest::allclose(einsum_value("ij,jk->ki", {a, b}), Tensor<double>{{7., 16.}, {4., 13.}}));
-  CHECK(tgtest::allclose(einsum_value("ik,jk->ij", {a, d}), Tensor<double>{{6., 5.}, {15., 14.}}));
+  CHECK(tgtest::allclose(einsum_value("ij,jk->ki", {a, b}), Array<double>{{7., 16.}, {4., 13.}}));
+  CHECK(tgtest::allclose(einsum_value("ik,jk->ij", {a, d}), Array<double>{{6., 5.}, {15., 14.}}));
   // row-wise dot products (a batch index b), vector dot, matrix-vector, outer product
-  CHECK(tgtest::allclose(einsum_value("bi,bi->b", {a, d}), Tensor<double>{6., 14.}));
-  CHECK(tgtest::allclose(einsum_value("i,i->", {var({1., 2.}), var({3., 4.})}), Tensor<double>(11.)));
-  CHECK(tgtest::allclose(einsum_value("ij,j->i", {a, var({1., 0., -1.})}), Tensor<double>{-2., -2.}));
+  CHECK(tgtest::allclose(einsum_value("bi,bi->b", {a, d}), Array<double>{6., 14.}));
+  CHECK(tgtest::allclose(einsum_value("i,i->", {var({1., 2.}), var({3., 4.})}), Array<double>(11.)));
+  CHECK(tgtest::allclose(einsum_value("ij,j->i", {a, var({1., 0., -1.})}), Array<double>{-2., -2.}));
   CHECK(tgtest::allclose(einsum_value("i,j->ij", {var({1., 2.}), var({3., 4., 5.})}),
-                         Tensor<double>{{3., 4., 5.}, {6., 8., 10.}}));
+                         Array<double>{{3., 4., 5.}, {6., 8., 10.}}));
   // indices in one operand only and not in the output are summed: sum(a) * sum(b) = 21 * 6
-  CHECK(tgtest::allclose(einsum_value("ij,kl->", {a, b}), Tensor<double>(126.)));
+  CHECK(tgtest::allclose(einsum_value("ij,kl->", {a, b}), Array<double>(126.)));
   // elementwise product (every index a batch index)
-  CHECK(tgtest::allclose(einsum_value("ij,ij->ij", {a, d}), Tensor<double>{{1., 2., 3.}, {8., 0., 6.}}));
+  CHECK(tgtest::allclose(einsum_value("ij,ij->ij", {a, d}), Array<double>{{1., 2., 3.}, {8., 0., 6.}}));
 }
 
 TEST_CASE("einsum: batched matmul by hand") {
   const auto x = var({{{1., 2.}}, {{3., 4.}}});                       // (2, 1, 2)
   const auto y = var({{{1., 0.}, {0., 1.}}, {{1., 1.}, {1., -1.}}});  // (2, 2, 2)
   // [1 2]·I = [1 2]; [3 4]·[[1 1] [1 -1]] = [7 -1]
-  CHECK(tgtest::allclose(einsum_value("ijk,ikl->ijl", {x, y}), Tensor<double>{{{1., 2.}}, {{7., -1.}}}));
-  CHECK(tgtest::allclose(einsum_value("ijk,ikl->lji", {x, y}), Tensor<double>{{{1., 7.}}, {{2., -1.}}}));
+  CHECK(tgtest::allclose(einsum_value("ijk,ikl->ijl", {x, y}), Array<double>{{{1., 2.}}, {{7., -1.}}}));
+  CHECK(tgtest::allclose(einsum_value("ijk,ikl->lji", {x, y}), Array<double>{{{1., 7.}}, {{2., -1.}}}));
 }
 
 TEST_CASE("einsum: one-operand values by hand") {
   const auto a = var({{1., 2., 3.}, {4., 5., 6.}});
-  CHECK(tgtest::allclose(einsum_value("ij->ji", {a}), Tensor<double>{{1., 4.}, {2., 5.}, {3., 6.}}));
-  CHECK(tgtest::allclose(einsum_value("ij->", {a}), Tensor<double>(21.)));
-  CHECK(tgtest::allclose(einsum_value("ij->i", {a}), Tensor<double>{6., 15.}));
-  CHECK(tgtest::allclose(einsum_value("ij->j", {a}), Tensor<double>{5., 7., 9.}));
+  CHECK(tgtest::allclose(einsum_value("ij->ji", {a}), Array<double>{{1., 4.}, {2., 5.}, {3., 6.}}));
+  CHECK(tgtest::allclose(einsum_value("ij->", {a}), Array<double>(21.)));
+  CHECK(tgtest::allclose(einsum_value("ij->i", {a}), Array<double>{6., 15.}));
+  CHECK(tgtest::allclose(einsum_value("ij->j", {a}), Array<double>{5., 7., 9.}));
   const auto t = var({{{1., 2.}, {3., 4.}}, {{5., 6.}, {7., 8.}}});  // (2, 2, 2)
-  CHECK(tgtest::allclose(einsum_value("ijk->kj", {t}), Tensor<double>{{1. + 5., 3. + 7.}, {2. + 6., 4. + 8.}}));
+  CHECK(tgtest::allclose(einsum_value("ijk->kj", {t}), Array<double>{{1. + 5., 3. + 7.}, {2. + 6., 4. + 8.}}));
 }
 
 TEST_CASE("einsum: an equation that changes nothing returns a fresh tensor") {
@@ -96,9 +96,9 @@ TEST_CASE("einsum gradchecks, every supported pattern") {
 }
 
 TEST_CASE("einsum: bad equations throw, naming einsum, the equation and the shapes") {
-  const auto a = var(Tensor<double>::from_shape({2, 3}));
-  const auto b = var(Tensor<double>::from_shape({3, 4}));
-  const auto c = var(Tensor<double>::from_shape({4, 4}));
+  const auto a = var(Array<double>::from_shape({2, 3}));
+  const auto b = var(Array<double>::from_shape({3, 4}));
+  const auto c = var(Array<double>::from_shape({4, 4}));
   auto throws = [](const std::string& equation, const V& operands, const std::string& message) {
     CAPTURE(equation);
     CHECK_THROWS_WITH_AS(tg::einsum(equation, operands), doctest::Contains(message.c_str()), tg::Error);

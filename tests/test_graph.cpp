@@ -2,30 +2,30 @@
 // retain_graph and freed graphs, and the checker's ability to fail.
 #include "check.hpp"
 
-using tg::Tensor;
+using tg::Array;
 using tg::Variable;
 
 TEST_CASE("gradients accumulate over backward calls until zero_grad") {
-  Variable<double> x(Tensor<double>{1.0, 2.0}, true);
+  Variable<double> x(Array<double>{1.0, 2.0}, true);
   auto y = x * 3.0;
-  y.backward(Tensor<double>{1.0, 1.0});
-  CHECK(tgtest::allclose(x.grad(), Tensor<double>{3.0, 3.0}));
+  y.backward(Array<double>{1.0, 1.0});
+  CHECK(tgtest::allclose(x.grad(), Array<double>{3.0, 3.0}));
   auto z = x * 3.0;
-  z.backward(Tensor<double>{1.0, 2.0});
-  CHECK(tgtest::allclose(x.grad(), Tensor<double>{6.0, 9.0}));
+  z.backward(Array<double>{1.0, 2.0});
+  CHECK(tgtest::allclose(x.grad(), Array<double>{6.0, 9.0}));
   x.zero_grad();
   CHECK_FALSE(x.has_grad());
   CHECK_THROWS_WITH_AS(x.grad(), doctest::Contains("has no gradient"), tg::Error);
 }
 
 TEST_CASE("a variable used twice gets both contributions: d(x*x)/dx = 2x") {
-  Variable<double> x(Tensor<double>{3.0, -1.5}, true);
-  (x * x).backward(Tensor<double>{1.0, 1.0});
-  CHECK(tgtest::allclose(x.grad(), Tensor<double>{6.0, -3.0}));
+  Variable<double> x(Array<double>{3.0, -1.5}, true);
+  (x * x).backward(Array<double>{1.0, 1.0});
+  CHECK(tgtest::allclose(x.grad(), Array<double>{6.0, -3.0}));
 }
 
 TEST_CASE("a diamond: y = (a+b)*(a-b) sends a = 2a, b = -2b") {
-  Variable<double> a(Tensor<double>{2.0}, true), b(Tensor<double>{5.0}, true);
+  Variable<double> a(Array<double>{2.0}, true), b(Array<double>{5.0}, true);
   auto s = a + b, d = a - b;
   (s * d).backward();
   CHECK(a.grad()(0) == doctest::Approx(4.0));
@@ -33,7 +33,7 @@ TEST_CASE("a diamond: y = (a+b)*(a-b) sends a = 2a, b = -2b") {
 }
 
 TEST_CASE("NoGradGuard records nothing and restores the mode") {
-  Variable<float> w(Tensor<float>{1.f}, true);
+  Variable<float> w(Array<float>{1.f}, true);
   {
     tg::NoGradGuard guard;
     CHECK_FALSE(tg::GradMode::is_enabled());
@@ -46,7 +46,7 @@ TEST_CASE("NoGradGuard records nothing and restores the mode") {
 }
 
 TEST_CASE("detach shares the value but cuts the graph") {
-  Variable<double> x(Tensor<double>{2.0}, true);
+  Variable<double> x(Array<double>{2.0}, true);
   auto y = x * x;
   auto d = y.detach();
   CHECK_FALSE(d.requires_grad());
@@ -57,7 +57,7 @@ TEST_CASE("detach shares the value but cuts the graph") {
 }
 
 TEST_CASE("retain_graph allows a second backward; without it the graph is freed") {
-  Variable<double> x(Tensor<double>{1.5}, true);
+  Variable<double> x(Array<double>{1.5}, true);
   auto y = x * x * x;
   y.backward(/*retain_graph=*/true);
   CHECK(x.grad()(0) == doctest::Approx(3 * 1.5 * 1.5));
@@ -67,7 +67,7 @@ TEST_CASE("retain_graph allows a second backward; without it the graph is freed"
 }
 
 TEST_CASE("backward through an intermediate of a freed graph throws instead of dropping the gradient") {
-  Variable<double> x(Tensor<double>{2.0}, true);
+  Variable<double> x(Array<double>{2.0}, true);
   auto h = x * 3.0;
   (h * 2.0).backward();
   auto second = h * 5.0;  // recorded now, but h's own producer is gone
@@ -75,13 +75,13 @@ TEST_CASE("backward through an intermediate of a freed graph throws instead of d
 }
 
 TEST_CASE("backward: misuse throws with a clear message") {
-  Variable<float> c(Tensor<float>{1.f, 2.f});
+  Variable<float> c(Array<float>{1.f, 2.f});
   CHECK_THROWS_WITH_AS(c.backward(), doctest::Contains("not a scalar"), tg::Error);
-  Variable<float> s(Tensor<float>{1.f});
+  Variable<float> s(Array<float>{1.f});
   CHECK_THROWS_WITH_AS(s.backward(), doctest::Contains("does not require grad"), tg::Error);
-  Variable<float> x(Tensor<float>{1.f, 2.f}, true);
+  Variable<float> x(Array<float>{1.f, 2.f}, true);
   auto y = x * 2.f;
-  CHECK_THROWS_WITH_AS(y.backward(Tensor<float>{1.f, 2.f, 3.f}), doctest::Contains("gradient of shape (3,)"),
+  CHECK_THROWS_WITH_AS(y.backward(Array<float>{1.f, 2.f, 3.f}), doctest::Contains("gradient of shape (3,)"),
                        tg::Error);
   CHECK_THROWS_WITH_AS(y.requires_grad_(false), doctest::Contains("only a leaf"), tg::Error);
   CHECK_THROWS_WITH_AS(y.grad(), doctest::Contains("non-leaf"), tg::Error);
@@ -89,7 +89,7 @@ TEST_CASE("backward: misuse throws with a clear message") {
 }
 
 TEST_CASE("unrelated graphs on the tape are skipped by a backward") {
-  Variable<double> a(Tensor<double>{1.0}, true), b(Tensor<double>{1.0}, true);
+  Variable<double> a(Array<double>{1.0}, true), b(Array<double>{1.0}, true);
   auto unrelated = b * 7.0;
   (a * 2.0).backward();
   CHECK(a.grad()(0) == doctest::Approx(2.0));
@@ -99,15 +99,15 @@ TEST_CASE("unrelated graphs on the tape are skipped by a backward") {
 namespace {
 // A user-defined op with a deliberately wrong backward (the factor 2 is missing): gradcheck must fail.
 tg::Variable<double> bad_square(const tg::Variable<double>& x) {
-  return tg::record<double>("bad_square", Tensor<double>(x.value() * x.value()), {x},
-                            [xv = x.value_ptr()](Tensor<double>& g, tg::Grads<double>& grads) {
-                              grads.add(0, Tensor<double>(g * *xv));
+  return tg::record<double>("bad_square", Array<double>(x.value() * x.value()), {x},
+                            [xv = x.value_ptr()](Array<double>& g, tg::Grads<double>& grads) {
+                              grads.add(0, Array<double>(g * *xv));
                             });
 }
 tg::Variable<double> good_square(const tg::Variable<double>& x) {
-  return tg::record<double>("square", Tensor<double>(x.value() * x.value()), {x},
-                            [xv = x.value_ptr()](Tensor<double>& g, tg::Grads<double>& grads) {
-                              grads.add(0, Tensor<double>(2.0 * g * *xv));
+  return tg::record<double>("square", Array<double>(x.value() * x.value()), {x},
+                            [xv = x.value_ptr()](Array<double>& g, tg::Grads<double>& grads) {
+                              grads.add(0, Array<double>(2.0 * g * *xv));
                             });
 }
 }  // namespace
@@ -126,19 +126,19 @@ TEST_CASE("gradcheck catches a gradient of the wrong shape and a backward that i
   using V = std::vector<Variable<double>>;
   auto x = tgtest::rand_var({2, 2}, 8);
   auto wrong_shape = [](const V& in) {
-    return tg::record<double>("wrong_shape", Tensor<double>(in[0].value()), {in[0]},
-                              [](Tensor<double>&, tg::Grads<double>& grads) {
+    return tg::record<double>("wrong_shape", Array<double>(in[0].value()), {in[0]},
+                              [](Array<double>&, tg::Grads<double>& grads) {
                                 // A gradient that is not of the input's shape (and not broadcastable to it).
-                                grads.add(0, Tensor<double>(xt::ones<double>({3})));
+                                grads.add(0, Array<double>(xt::ones<double>({3})));
                               });
   };
   auto r = tg::gradcheck(wrong_shape, {x});
   CHECK_FALSE(r.ok);
   CHECK_MESSAGE(r.message.find("wrong_shape") != std::string::npos, r.message);
   auto ignores_seed = [](const V& in) {
-    return tg::record<double>("ignores_seed", Tensor<double>(in[0].value()), {in[0]},
-                              [](Tensor<double>& g, tg::Grads<double>& grads) {
-                                grads.add(0, Tensor<double>(xt::ones_like(g)));
+    return tg::record<double>("ignores_seed", Array<double>(in[0].value()), {in[0]},
+                              [](Array<double>& g, tg::Grads<double>& grads) {
+                                grads.add(0, Array<double>(xt::ones_like(g)));
                               });
   };
   r = tg::gradcheck(ignores_seed, {x});
@@ -147,7 +147,7 @@ TEST_CASE("gradcheck catches a gradient of the wrong shape and a backward that i
 
 TEST_CASE("gradcheck leaves the caller's pending graph alone") {
   using V = std::vector<Variable<double>>;
-  Variable<double> w(Tensor<double>{2.0}, true);
+  Variable<double> w(Array<double>{2.0}, true);
   auto pending = w * w;  // recorded on this thread's tape, not yet swept
   auto x = tgtest::rand_var({3}, 9);
   CHECK_GRADCHECK([](const V& in) { return in[0] * in[0]; }, {x});

@@ -4,7 +4,7 @@
 
 using doctest::Approx;
 using doctest::Contains;
-using tg::Tensor;
+using tg::Array;
 using tg::Variable;
 namespace init = tg::nn::init;
 using init::FanMode;
@@ -31,7 +31,7 @@ Stats stats(const Variable<T>& v) {
 
 template <class T = float>
 Variable<T> empty_weight(const tg::Shape& shape) {
-  return Variable<T>(Tensor<T>::from_shape(shape), true);
+  return Variable<T>(Array<T>::from_shape(shape), true);
 }
 
 }  // namespace
@@ -142,7 +142,7 @@ TEST_CASE("init: zeros_, ones_, normal_, uniform_") {
 
   auto d = empty_weight<double>({3, 2});
   init::ones_(d);
-  CHECK(tgtest::allclose(d.value(), Tensor<double>(xt::ones<double>({3, 2}))));
+  CHECK(tgtest::allclose(d.value(), Array<double>(xt::ones<double>({3, 2}))));
 }
 
 TEST_CASE("init: in place, returning the same variable, reproducible under manual_seed") {
@@ -153,7 +153,7 @@ TEST_CASE("init: in place, returning the same variable, reproducible under manua
 
   tg::manual_seed(42);
   init::kaiming_normal_(w);
-  const Tensor<float> first = w.value();
+  const Array<float> first = w.value();
   init::kaiming_normal_(w);
   CHECK_FALSE(first == w.value());  // the engine moved on
   tg::manual_seed(42);
@@ -163,7 +163,7 @@ TEST_CASE("init: in place, returning the same variable, reproducible under manua
   auto d = empty_weight<double>({20, 30});
   tg::manual_seed(42);
   init::xavier_uniform_(d);
-  const Tensor<double> first_d = d.value();
+  const Array<double> first_d = d.value();
   tg::manual_seed(42);
   init::xavier_uniform_(d);
   CHECK(first_d == d.value());

@@ -4,7 +4,7 @@
 #include "check.hpp"
 
 using doctest::Contains;
-using tg::Tensor;
+using tg::Array;
 using tg::Variable;
 using tg::nn::Conv2d;
 using tg::nn::Conv2dOptions;
@@ -25,7 +25,7 @@ std::string printed(const tg::nn::Module& m) {
 }
 
 // Largest absolute element.
-double abs_max(const Tensor<float>& t) {
+double abs_max(const Array<float>& t) {
   double m = 0;
   for (float v : t) m = std::max(m, double(std::abs(v)));
   return m;
@@ -83,10 +83,10 @@ TEST_CASE("Conv2d: LibTorch's default init, fan_in = in_channels·kh·kw") {
 
 TEST_CASE("Linear and Conv2d forward are the functional ops on their own weights") {
   Linear layer(3, 2);
-  layer.weight.value() = Tensor<float>{{1.f, 0.f, -1.f}, {2.f, 1.f, 0.f}};
-  layer.bias.value() = Tensor<float>{0.5f, -1.f};
-  Variable<float> x(Tensor<float>{{1.f, 2.f, 3.f}, {4.f, 5.f, 6.f}});
-  CHECK(tgtest::allclose(layer.forward(x).value(), Tensor<float>{{-1.5f, 3.f}, {-1.5f, 12.f}}));  // by hand
+  layer.weight.value() = Array<float>{{1.f, 0.f, -1.f}, {2.f, 1.f, 0.f}};
+  layer.bias.value() = Array<float>{0.5f, -1.f};
+  Variable<float> x(Array<float>{{1.f, 2.f, 3.f}, {4.f, 5.f, 6.f}});
+  CHECK(tgtest::allclose(layer.forward(x).value(), Array<float>{{-1.5f, 3.f}, {-1.5f, 12.f}}));  // by hand
 
   auto x2 = random_input({5, 3}, 1);
   CHECK(layer.forward(x2).value() == tg::linear(x2, layer.weight, layer.bias).value());
@@ -106,21 +106,21 @@ TEST_CASE("Linear and Conv2d forward are the functional ops on their own weights
 }
 
 TEST_CASE("MaxPool2d, ReLU, LeakyReLU, Flatten: by hand and as their ops") {
-  Variable<float> grid(Tensor<float>{{{{1.f, 5.f, 2.f, -2.f},
+  Variable<float> grid(Array<float>{{{{1.f, 5.f, 2.f, -2.f},
                                        {3.f, 4.f, 8.f, 6.f},
                                        {9.f, 7.f, 1.f, 2.f},
                                        {-1.f, 6.f, 3.f, 5.f}}}});
-  CHECK(tgtest::allclose(MaxPool2d(2).forward(grid).value(), Tensor<float>{{{{5.f, 8.f}, {9.f, 5.f}}}}));
+  CHECK(tgtest::allclose(MaxPool2d(2).forward(grid).value(), Array<float>{{{{5.f, 8.f}, {9.f, 5.f}}}}));
   CHECK(tgtest::allclose(MaxPool2d(MaxPool2dOptions(3).stride(1)).forward(grid).value(),
-                         Tensor<float>{{{{9.f, 8.f}, {9.f, 8.f}}}}));
+                         Array<float>{{{{9.f, 8.f}, {9.f, 8.f}}}}));
   auto image = random_input({2, 3, 6, 6}, 3);
   CHECK(MaxPool2d(MaxPool2dOptions(3).stride(2).padding(1)).forward(image).value() ==
         tg::max_pool2d(image, {3, 3}, {2, 2}, {1, 1}).value());
 
-  Variable<float> v(Tensor<float>{-2.f, -0.5f, 0.f, 3.f});
-  CHECK(tgtest::allclose(ReLU().forward(v).value(), Tensor<float>{0.f, 0.f, 0.f, 3.f}));
-  CHECK(tgtest::allclose(LeakyReLU().forward(v).value(), Tensor<float>{-0.02f, -0.005f, 0.f, 3.f}));
-  CHECK(tgtest::allclose(LeakyReLU(0.5).forward(v).value(), Tensor<float>{-1.f, -0.25f, 0.f, 3.f}));
+  Variable<float> v(Array<float>{-2.f, -0.5f, 0.f, 3.f});
+  CHECK(tgtest::allclose(ReLU().forward(v).value(), Array<float>{0.f, 0.f, 0.f, 3.f}));
+  CHECK(tgtest::allclose(LeakyReLU().forward(v).value(), Array<float>{-0.02f, -0.005f, 0.f, 3.f}));
+  CHECK(tgtest::allclose(LeakyReLU(0.5).forward(v).value(), Array<float>{-1.f, -0.25f, 0.f, 3.f}));
 
   auto t = random_input({2, 3, 4, 5}, 4);
   CHECK(Flatten().forward(t).shape() == tg::Shape{2, 60});
@@ -131,22 +131,22 @@ TEST_CASE("MaxPool2d, ReLU, LeakyReLU, Flatten: by hand and as their ops") {
 }
 
 TEST_CASE("CrossEntropyLoss and MSELoss: by hand, every reduction") {
-  Variable<float> logits(Tensor<float>{{0.f, 0.f}, {1.f, 0.f}}, true);
+  Variable<float> logits(Array<float>{{0.f, 0.f}, {1.f, 0.f}}, true);
   const tg::Labels target{0, 0};
   // Row 0: ln 2. Row 1: ln(1 + e^-1).
   const float row0 = std::log(2.f), row1 = std::log1p(std::exp(-1.f));
   CHECK(tg::nn::CrossEntropyLoss().forward(logits, target).item() == doctest::Approx((row0 + row1) / 2));
   CHECK(tg::nn::CrossEntropyLoss(tg::Reduction::Sum).forward(logits, target).item() == doctest::Approx(row0 + row1));
   CHECK(tgtest::allclose(tg::nn::CrossEntropyLoss(tg::Reduction::None).forward(logits, target).value(),
-                         Tensor<float>{row0, row1}));
+                         Array<float>{row0, row1}));
   auto loss = tg::nn::CrossEntropyLoss().forward(logits, target);
   loss.backward();
   CHECK(logits.has_grad());
 
-  Variable<float> input(Tensor<float>{1.f, 2.f}, true), goal(Tensor<float>{0.f, 4.f});
+  Variable<float> input(Array<float>{1.f, 2.f}, true), goal(Array<float>{0.f, 4.f});
   CHECK(tg::nn::MSELoss().forward(input, goal).item() == doctest::Approx(2.5));  // (1 + 4) / 2
   CHECK(tg::nn::MSELoss(tg::Reduction::Sum).forward(input, goal).item() == doctest::Approx(5.0));
-  CHECK(tgtest::allclose(tg::nn::MSELoss(tg::Reduction::None).forward(input, goal).value(), Tensor<float>{1.f, 4.f}));
+  CHECK(tgtest::allclose(tg::nn::MSELoss(tg::Reduction::None).forward(input, goal).value(), Array<float>{1.f, 4.f}));
 }
 
 TEST_CASE("Layers print LibTorch's descriptions") {

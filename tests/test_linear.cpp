@@ -1,23 +1,23 @@
 #include "check.hpp"
 
-using tg::Tensor;
+using tg::Array;
 using tg::Variable;
 using tgtest::rand_var;
 using V = std::vector<Variable<double>>;
 
 TEST_CASE("linear: x·Wᵀ + b and its gradients, by hand") {
-  Variable<float> x(Tensor<float>{{1.f, 2.f, 3.f}, {4.f, 5.f, 6.f}}, true);
-  Variable<float> w(Tensor<float>{{1.f, 0.f, -1.f}, {2.f, 1.f, 0.f}}, true);
-  Variable<float> b(Tensor<float>{0.5f, -1.f}, true);
+  Variable<float> x(Array<float>{{1.f, 2.f, 3.f}, {4.f, 5.f, 6.f}}, true);
+  Variable<float> w(Array<float>{{1.f, 0.f, -1.f}, {2.f, 1.f, 0.f}}, true);
+  Variable<float> b(Array<float>{0.5f, -1.f}, true);
   auto y = tg::linear(x, w, b);
-  CHECK(tgtest::allclose(y.value(), Tensor<float>{{-1.5f, 3.f}, {-1.5f, 12.f}}));
-  y.backward(Tensor<float>{{1.f, 2.f}, {3.f, 4.f}});
+  CHECK(tgtest::allclose(y.value(), Array<float>{{-1.5f, 3.f}, {-1.5f, 12.f}}));
+  y.backward(Array<float>{{1.f, 2.f}, {3.f, 4.f}});
   // dX = G·W, dW = Gᵀ·X, db = column sums of G
-  CHECK(tgtest::allclose(x.grad(), Tensor<float>{{5.f, 2.f, -1.f}, {11.f, 4.f, -3.f}}));
-  CHECK(tgtest::allclose(w.grad(), Tensor<float>{{13.f, 17.f, 21.f}, {18.f, 24.f, 30.f}}));
-  CHECK(tgtest::allclose(b.grad(), Tensor<float>{4.f, 6.f}));
+  CHECK(tgtest::allclose(x.grad(), Array<float>{{5.f, 2.f, -1.f}, {11.f, 4.f, -3.f}}));
+  CHECK(tgtest::allclose(w.grad(), Array<float>{{13.f, 17.f, 21.f}, {18.f, 24.f, 30.f}}));
+  CHECK(tgtest::allclose(b.grad(), Array<float>{4.f, 6.f}));
   // Without a bias: x·Wᵀ alone.
-  CHECK(tgtest::allclose(tg::linear(x, w, Variable<float>()).value(), Tensor<float>{{-2.f, 4.f}, {-2.f, 13.f}}));
+  CHECK(tgtest::allclose(tg::linear(x, w, Variable<float>()).value(), Array<float>{{-2.f, 4.f}, {-2.f, 13.f}}));
 }
 
 TEST_CASE("linear gradcheck: with and without bias, accumulation, frozen inputs") {
@@ -34,14 +34,14 @@ TEST_CASE("linear gradcheck: with and without bias, accumulation, frozen inputs"
 }
 
 TEST_CASE("linear: bad input throws naming the op") {
-  Variable<float> x(Tensor<float>::from_shape({4, 5})), w(Tensor<float>::from_shape({3, 5}));
+  Variable<float> x(Array<float>::from_shape({4, 5})), w(Array<float>::from_shape({3, 5}));
   Variable<float> none;
-  CHECK_THROWS_WITH_AS(tg::linear(Variable<float>(Tensor<float>::from_shape({5})), w, none),
+  CHECK_THROWS_WITH_AS(tg::linear(Variable<float>(Array<float>::from_shape({5})), w, none),
                        "linear: expected input (N, in), got (5,)", tg::Error);
-  CHECK_THROWS_WITH_AS(tg::linear(x, Variable<float>(Tensor<float>::from_shape({3, 5, 1})), none),
+  CHECK_THROWS_WITH_AS(tg::linear(x, Variable<float>(Array<float>::from_shape({3, 5, 1})), none),
                        "linear: expected weight (out, in), got (3, 5, 1)", tg::Error);
-  CHECK_THROWS_WITH_AS(tg::linear(Variable<float>(Tensor<float>::from_shape({4, 6})), w, none),
+  CHECK_THROWS_WITH_AS(tg::linear(Variable<float>(Array<float>::from_shape({4, 6})), w, none),
                        "linear: expected input (N, in) with in = 5 to match weight (3, 5), got (4, 6)", tg::Error);
-  CHECK_THROWS_WITH_AS(tg::linear(x, w, Variable<float>(Tensor<float>::from_shape({5}))),
+  CHECK_THROWS_WITH_AS(tg::linear(x, w, Variable<float>(Array<float>::from_shape({5}))),
                        "linear: expected bias (3,) to match weight (3, 5), got (5,)", tg::Error);
 }

@@ -1,7 +1,7 @@
 #include "check.hpp"
 
 TEST_CASE("CosineAnnealingLR follows the half cosine from base lr to eta_min, then stays") {
-  tg::Variable<float> p(tg::Tensor<float>{1.f}, true);
+  tg::Variable<float> p(tg::Array<float>{1.f}, true);
   tg::optim::SGD opt({p}, tg::optim::SGDOptions(0.1));
   tg::optim::CosineAnnealingLR schedule(opt, 4, 0.02);
   // lr_t = 0.02 + 0.08 * (1 + cos(pi t / 4)) / 2
@@ -14,7 +14,7 @@ TEST_CASE("CosineAnnealingLR follows the half cosine from base lr to eta_min, th
 }
 
 TEST_CASE("CosineAnnealingLR rejects t_max 0 and a negative eta_min") {
-  tg::Variable<float> p(tg::Tensor<float>{1.f}, true);
+  tg::Variable<float> p(tg::Array<float>{1.f}, true);
   tg::optim::SGD opt({p}, tg::optim::SGDOptions(0.1));
   CHECK_THROWS_WITH_AS(tg::optim::CosineAnnealingLR(opt, 0), doctest::Contains("CosineAnnealingLR: expected t_max"),
                        tg::Error);

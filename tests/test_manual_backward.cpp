@@ -15,7 +15,7 @@
 
 using tg::Labels;
 using tg::Shape;
-using tg::Tensor;
+using tg::Array;
 using tg::Variable;
 
 namespace {
@@ -28,7 +28,7 @@ constexpr double tolerance() {
 // The tape's gradient `tape` against the hand-derived `manual`, which must not be all zeros (an
 // all-zero reference would let any gradient of zeros pass).
 template <class T>
-void check_agrees(const std::string& what, const Tensor<T>& tape, const Tensor<T>& manual) {
+void check_agrees(const std::string& what, const Array<T>& tape, const Array<T>& manual) {
   CAPTURE(what);
   REQUIRE(tape.shape() == manual.shape());
   CHECK(xt::amax(xt::abs(manual))() > 0);
@@ -37,8 +37,8 @@ void check_agrees(const std::string& what, const Tensor<T>& tape, const Tensor<T
 }
 
 template <class T>
-Tensor<T> randn(const Shape& shape, double scale = 1.0) {
-  return Tensor<T>(tg::randn<T>(shape) * static_cast<T>(scale));
+Array<T> randn(const Shape& shape, double scale = 1.0) {
+  return Array<T>(tg::randn<T>(shape) * static_cast<T>(scale));
 }
 
 // ---- the walkthrough's forward_and_backward: 784-50-1 (or any in-hidden-1), ReLU, MSE ----
@@ -52,15 +52,15 @@ struct Mlp {
 template <class T>
 Mlp<T> kaiming_mlp(std::size_t in, std::size_t hidden, std::size_t out) {
   return {Variable<T>(randn<T>({in, hidden}, std::sqrt(2.0 / in)), true),
-          Variable<T>(Tensor<T>(xt::zeros<T>({hidden})), true),
+          Variable<T>(Array<T>(xt::zeros<T>({hidden})), true),
           Variable<T>(randn<T>({hidden, out}, std::sqrt(2.0 / hidden)), true),
-          Variable<T>(Tensor<T>(xt::zeros<T>({out})), true)};
+          Variable<T>(Array<T>(xt::zeros<T>({out})), true)};
 }
 
 // Runs the tape's forward and backward on x (N, in) against targ (N,), then the manual backward on
 // the same forward values, and compares every gradient: w1, b1, w2, b2 and the input.
 template <class T>
-void check_walkthrough_net(const Tensor<T>& x_value, const Tensor<T>& targ, Mlp<T> net) {
+void check_walkthrough_net(const Array<T>& x_value, const Array<T>& targ, Mlp<T> net) {
   Variable<T> x(x_value, true);
   const Variable<T> targ2d = tg::reshape(Variable<T>(targ), {-1, 1});  // (N, 1): no (N, N) broadcast
   const Variable<T> l1 = tg::matmul(x, net.w1) + net.b1;
@@ -68,9 +68,9 @@ void check_walkthrough_net(const Tensor<T>& x_value, const Tensor<T>& targ, Mlp<
   const Variable<T> out = tg::matmul(l2, net.w2) + net.b2;
   tg::mse_loss(out, targ2d).backward();
 
-  const Tensor<T> d_out = tg::manual::mse_grad(out.value(), targ);
+  const Array<T> d_out = tg::manual::mse_grad(out.value(), targ);
   const auto layer2 = tg::manual::lin_grad(l2.value(), d_out, net.w2.value());
-  const Tensor<T> d_l1 = tg::manual::relu_grad(l1.value(), layer2.inp);
+  const Array<T> d_l1 = tg::manual::relu_grad(l1.value(), layer2.inp);
   const auto layer1 = tg::manual::lin_grad(x.value(), d_l1, net.w1.value());
 
   check_agrees("w2", net.w2.grad(), layer2.w);
@@ -83,7 +83,7 @@ void check_walkthrough_net(const Tensor<T>& x_value, const Tensor<T>& targ, Mlp<
 // ---- cross-entropy on in-hidden-classes with tg::linear (LibTorch's (out, in) weights) ----
 
 template <class T>
-void check_cross_entropy_net(const Tensor<T>& x_value, const Labels& target, std::size_t hidden, std::size_t classes) {
+void check_cross_entropy_net(const Array<T>& x_value, const Labels& target, std::size_t hidden, std::size_t classes) {
   const std::size_t in = x_value.shape()[1];
   Variable<T> x(x_value, true);
   Variable<T> w1(randn<T>({hidden, in}, 1 / std::sqrt(double(in))), true), b1(randn<T>({hidden}, 0.1), true);
@@ -93,9 +93,9 @@ void check_cross_entropy_net(const Tensor<T>& x_value, const Labels& target, std
   const Variable<T> logits = tg::linear(l2, w2, b2);
   tg::cross_entropy(logits, target).backward();
 
-  const Tensor<T> d_logits = tg::manual::cross_entropy_grad(logits.value(), target);
+  const Array<T> d_logits = tg::manual::cross_entropy_grad(logits.value(), target);
   const auto layer2 = tg::manual::linear_grad(l2.value(), d_logits, w2.value());
-  const Tensor<T> d_l1 = tg::manual::relu_grad(l1.value(), layer2.inp);
+  const Array<T> d_l1 = tg::manual::relu_grad(l1.value(), layer2.inp);
   const auto layer1 = tg::manual::linear_grad(x.value(), d_l1, w1.value());
 
   check_agrees("w2", w2.grad(), layer2.w);
@@ -108,14 +108,14 @@ void check_cross_entropy_net(const Tensor<T>& x_value, const Labels& target, std
 // ---- conv2d: the tape's implicit-im2col kernels against the explicit im2col + OpenBLAS products ----
 
 template <class T>
-void check_conv(const Tensor<T>& x_value, std::size_t out_channels, std::size_t kernel, std::size_t stride,
+void check_conv(const Array<T>& x_value, std::size_t out_channels, std::size_t kernel, std::size_t stride,
                 std::size_t padding) {
   const std::size_t c = x_value.shape()[1];
   Variable<T> x(x_value, true);
   Variable<T> w(randn<T>({out_channels, c, kernel, kernel}, 1 / std::sqrt(double(c * kernel * kernel))), true);
   Variable<T> b(randn<T>({out_channels}, 0.1), true);
   const Variable<T> y = tg::conv2d(x, w, b, stride, padding);
-  const Tensor<T> dy = randn<T>(y.shape());
+  const Array<T> dy = randn<T>(y.shape());
   y.backward(dy);
 
   const auto manual = tg::manual::conv2d_grad(x.value(), dy, w.value(), {stride, stride}, {padding, padding});
@@ -151,20 +151,20 @@ tg::data::Batch first_rows(tg::data::Split split, std::size_t rows, bool flatten
 }
 
 template <class T>
-Tensor<T> as(const Tensor<float>& x) {
-  return Tensor<T>(xt::cast<T>(x));
+Array<T> as(const Array<float>& x) {
+  return Array<T>(xt::cast<T>(x));
 }
 
 // An (N, 1) column: {{1}, {3}} would be ambiguous to xtensor's initializer lists.
-Tensor<double> column(std::initializer_list<double> values) {
-  Tensor<double> t = values;
+Array<double> column(std::initializer_list<double> values) {
+  Array<double> t = values;
   t.reshape({values.size(), 1});
   return t;
 }
 
 template <class T>
-Tensor<T> labels_as(const Labels& y) {
-  return Tensor<T>(xt::cast<T>(y));
+Array<T> labels_as(const Labels& y) {
+  return Array<T>(xt::cast<T>(y));
 }
 
 }  // namespace
@@ -173,85 +173,85 @@ Tensor<T> labels_as(const Labels& y) {
 
 TEST_CASE("manual mse_grad and relu_grad: values by hand") {
   // d out = 2 (out - targ) / N with N = 2.
-  CHECK(tgtest::allclose(tg::manual::mse_grad(column({1, 3}), Tensor<double>{0, 1}), column({1, 2})));
+  CHECK(tgtest::allclose(tg::manual::mse_grad(column({1, 3}), Array<double>{0, 1}), column({1, 2})));
   // (inp > 0) · d out: nothing passes at 0 or below.
-  CHECK(tgtest::allclose(tg::manual::relu_grad(Tensor<double>{-1.0, 0.0, 2.0}, Tensor<double>{5.0, 6.0, 7.0}),
-                         Tensor<double>{0.0, 0.0, 7.0}));
+  CHECK(tgtest::allclose(tg::manual::relu_grad(Array<double>{-1.0, 0.0, 2.0}, Array<double>{5.0, 6.0, 7.0}),
+                         Array<double>{0.0, 0.0, 7.0}));
 }
 
 TEST_CASE("manual lin_grad and linear_grad: values by hand, in both weight layouts") {
-  const Tensor<double> inp{{1, 2}, {3, 4}}, d_out{{1, 0}, {0, 2}};
-  const Tensor<double> w{{1, 0}, {2, 1}};  // (in, out); LibTorch's layout holds its transpose
+  const Array<double> inp{{1, 2}, {3, 4}}, d_out{{1, 0}, {0, 2}};
+  const Array<double> w{{1, 0}, {2, 1}};  // (in, out); LibTorch's layout holds its transpose
   // d inp = d out @ wᵀ = [[1, 2], [0, 2]]; d w = inpᵀ @ d out = [[1, 6], [2, 8]]; d b = [1, 2].
   const auto r = tg::manual::lin_grad(inp, d_out, w);
-  CHECK(tgtest::allclose(r.inp, Tensor<double>{{1, 2}, {0, 2}}));
-  CHECK(tgtest::allclose(r.w, Tensor<double>{{1, 6}, {2, 8}}));
-  CHECK(tgtest::allclose(r.b, Tensor<double>{1, 2}));
+  CHECK(tgtest::allclose(r.inp, Array<double>{{1, 2}, {0, 2}}));
+  CHECK(tgtest::allclose(r.w, Array<double>{{1, 6}, {2, 8}}));
+  CHECK(tgtest::allclose(r.b, Array<double>{1, 2}));
   const auto no_input = tg::manual::lin_grad(inp, d_out, w, /*input_grad=*/false);
   CHECK(no_input.inp.dimension() == 0);
   CHECK(tgtest::allclose(no_input.w, r.w));
   CHECK(tgtest::allclose(no_input.b, r.b));
-  const auto t = tg::manual::linear_grad(inp, d_out, Tensor<double>{{1, 2}, {0, 1}});
-  CHECK(tgtest::allclose(t.inp, Tensor<double>{{1, 2}, {0, 2}}));
-  CHECK(tgtest::allclose(t.w, Tensor<double>{{1, 2}, {6, 8}}));
-  CHECK(tgtest::allclose(t.b, Tensor<double>{1, 2}));
+  const auto t = tg::manual::linear_grad(inp, d_out, Array<double>{{1, 2}, {0, 1}});
+  CHECK(tgtest::allclose(t.inp, Array<double>{{1, 2}, {0, 2}}));
+  CHECK(tgtest::allclose(t.w, Array<double>{{1, 2}, {6, 8}}));
+  CHECK(tgtest::allclose(t.b, Array<double>{1, 2}));
 }
 
 TEST_CASE("manual cross_entropy_grad: (softmax - onehot) / N by hand") {
   // Row 0: softmax [1/2, 1/2], target 0. Row 1: softmax [3/4, 1/4] (logits ln 3, 0), target 1. N = 2.
-  const Tensor<double> logits{{0, 0}, {std::log(3.0), 0}};
+  const Array<double> logits{{0, 0}, {std::log(3.0), 0}};
   CHECK(tgtest::allclose(tg::manual::cross_entropy_grad(logits, Labels{0, 1}),
-                         Tensor<double>{{-0.25, 0.25}, {0.375, -0.375}}));
+                         Array<double>{{-0.25, 0.25}, {0.375, -0.375}}));
   // Logits of 1000 stay finite: the row's max is subtracted before exp.
-  CHECK(tgtest::allclose(tg::manual::cross_entropy_grad(Tensor<float>{{1000.f, 1000.f}}, Labels{1}),
-                         Tensor<float>{{0.5f, -0.5f}}));
+  CHECK(tgtest::allclose(tg::manual::cross_entropy_grad(Array<float>{{1000.f, 1000.f}}, Labels{1}),
+                         Array<float>{{0.5f, -0.5f}}));
 }
 
 TEST_CASE("manual conv2d_grad: stride 2, padding 1, by hand") {
   // x = 1..9 (3x3), w = [[1, 2], [3, 4]], stride 2, padding 1: output 2x2, and each input pixel lies
   // under exactly one tap of one output, so d x[r][c] = d out[oh][ow] · w[i][j] for that pair and
   // d w[i][j] = Σ d out[oh][ow] · x[2oh+i-1][2ow+j-1] over the taps that land inside.
-  const Tensor<double> x{{{{1, 2, 3}, {4, 5, 6}, {7, 8, 9}}}};
-  const Tensor<double> w{{{{1, 2}, {3, 4}}}};
-  const Tensor<double> d_out{{{{1, 2}, {3, 4}}}};
+  const Array<double> x{{{{1, 2, 3}, {4, 5, 6}, {7, 8, 9}}}};
+  const Array<double> w{{{{1, 2}, {3, 4}}}};
+  const Array<double> d_out{{{{1, 2}, {3, 4}}}};
   const auto r = tg::manual::conv2d_grad(x, d_out, w, {2, 2}, {1, 1});
-  CHECK(tgtest::allclose(r.input, Tensor<double>{{{{4, 6, 8}, {6, 4, 8}, {12, 12, 16}}}}));
-  CHECK(tgtest::allclose(r.weight, Tensor<double>{{{{20, 36}, {36, 64}}}}));
-  CHECK(tgtest::allclose(r.bias, Tensor<double>{10}));
+  CHECK(tgtest::allclose(r.input, Array<double>{{{{4, 6, 8}, {6, 4, 8}, {12, 12, 16}}}}));
+  CHECK(tgtest::allclose(r.weight, Array<double>{{{{20, 36}, {36, 64}}}}));
+  CHECK(tgtest::allclose(r.bias, Array<double>{10}));
 }
 
 TEST_CASE("manual difference: max abs and relative to the reference's largest magnitude") {
-  const auto d = tg::manual::difference(Tensor<double>{1, 2, 3}, Tensor<double>{1, -2.5, 5});
+  const auto d = tg::manual::difference(Array<double>{1, 2, 3}, Array<double>{1, -2.5, 5});
   CHECK(d.max_abs == doctest::Approx(4.5));
   CHECK(d.relative == doctest::Approx(4.5 / 5));
-  CHECK(tg::manual::difference(Tensor<double>{0, 0}, Tensor<double>{0, 0}).relative == 0);
-  CHECK(std::isnan(tg::manual::difference(Tensor<double>{1, std::nan("")}, Tensor<double>{1, 9}).max_abs));
+  CHECK(tg::manual::difference(Array<double>{0, 0}, Array<double>{0, 0}).relative == 0);
+  CHECK(std::isnan(tg::manual::difference(Array<double>{1, std::nan("")}, Array<double>{1, 9}).max_abs));
 }
 
 TEST_CASE("manual gradients: bad shapes throw, naming the function") {
   using tg::Error;
   using doctest::Contains;
-  const Tensor<float> a = Tensor<float>::from_shape({4, 3}), b = Tensor<float>::from_shape({4, 2});
-  CHECK_THROWS_WITH_AS(tg::manual::mse_grad(a, Tensor<float>::from_shape({4})),
+  const Array<float> a = Array<float>::from_shape({4, 3}), b = Array<float>::from_shape({4, 2});
+  CHECK_THROWS_WITH_AS(tg::manual::mse_grad(a, Array<float>::from_shape({4})),
                        Contains("mse_grad: expected out (N, 1) and targ (N,), got (4, 3) and (4,)"), Error);
   CHECK_THROWS_WITH_AS(tg::manual::relu_grad(a, b),
                        Contains("relu_grad: expected inp and out_grad of the same shape"), Error);
-  CHECK_THROWS_WITH_AS(tg::manual::lin_grad(a, b, Tensor<float>::from_shape({2, 3})),
+  CHECK_THROWS_WITH_AS(tg::manual::lin_grad(a, b, Array<float>::from_shape({2, 3})),
                        Contains("lin_grad: expected inp (N, in), out_grad (N, out) and w (in, out), got inp (4, 3)"),
                        Error);
-  CHECK_THROWS_WITH_AS(tg::manual::linear_grad(a, b, Tensor<float>::from_shape({3, 2})),
+  CHECK_THROWS_WITH_AS(tg::manual::linear_grad(a, b, Array<float>::from_shape({3, 2})),
                        Contains("linear_grad: expected inp (N, in), out_grad (N, out) and w (out, in)"), Error);
   CHECK_THROWS_WITH_AS(tg::manual::cross_entropy_grad(a, Labels{0, 1, 2, 3}),
                        Contains("cross_entropy_grad: target 3 at position 3 is out of range for 3 classes"), Error);
   CHECK_THROWS_WITH_AS(tg::manual::cross_entropy_grad(a, Labels{0, 1}),
                        Contains("cross_entropy_grad: expected logits (N, C) and target (N,)"), Error);
-  const Tensor<float> x = Tensor<float>::from_shape({2, 3, 5, 5}), w = Tensor<float>::from_shape({4, 3, 3, 3});
-  CHECK_THROWS_WITH_AS(tg::manual::conv2d_grad(x, Tensor<float>::from_shape({2, 4, 5, 5}), w),
+  const Array<float> x = Array<float>::from_shape({2, 3, 5, 5}), w = Array<float>::from_shape({4, 3, 3, 3});
+  CHECK_THROWS_WITH_AS(tg::manual::conv2d_grad(x, Array<float>::from_shape({2, 4, 5, 5}), w),
                        Contains("conv2d_grad: expected out_grad (2, 4, 3, 3)"), Error);
   CHECK_THROWS_WITH_AS(
-      tg::manual::conv2d_grad(x, Tensor<float>::from_shape({2, 4, 3, 3}), Tensor<float>::from_shape({4, 2, 3, 3})),
+      tg::manual::conv2d_grad(x, Array<float>::from_shape({2, 4, 3, 3}), Array<float>::from_shape({4, 2, 3, 3})),
       Contains("conv2d_grad: expected input (N, C, H, W) and weight (O, C, kh, kw) with the same C"), Error);
-  CHECK_THROWS_WITH_AS(tg::manual::conv2d_grad(x, x, Tensor<float>::from_shape({4, 3, 9, 9})),
+  CHECK_THROWS_WITH_AS(tg::manual::conv2d_grad(x, x, Array<float>::from_shape({4, 3, 9, 9})),
                        Contains("conv2d_grad: kernel (9, 9) is larger than the padded input"), Error);
   CHECK_THROWS_WITH_AS(tg::manual::difference(a, b),
                        Contains("difference: expected got and reference of the same shape"), Error);

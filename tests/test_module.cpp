@@ -3,7 +3,7 @@
 #include "check.hpp"
 
 using doctest::Contains;
-using tg::Tensor;
+using tg::Array;
 using tg::Variable;
 using tg::nn::Linear;
 using tg::nn::Module;
@@ -19,11 +19,11 @@ struct Doubler : Module {
 // The MNIST-sized MLP with a Sequential inside, a parameter and a buffer of its own.
 struct Mlp : Module {
   Mlp() {
-    scale = register_parameter("scale", Tensor<float>{1.f});
+    scale = register_parameter("scale", Array<float>{1.f});
     features = register_module(
         "features", std::make_shared<Sequential>(std::make_shared<Linear>(784, 50), std::make_shared<Doubler>()));
     classifier = register_module("classifier", std::make_shared<Linear>(50, 10));
-    steps = register_buffer("steps", Tensor<float>{0.f});
+    steps = register_buffer("steps", Array<float>{0.f});
   }
   Variable<float> forward(const Variable<float>& x) override {
     return classifier->forward(features->forward(x)) * scale;
@@ -75,7 +75,7 @@ TEST_CASE("Module: parameters require grad, buffers do not") {
   CHECK(net->buffers()[0].value_ptr() == net->steps.value_ptr());
 
   Empty m;
-  auto frozen = m.register_parameter("frozen", Tensor<float>{1.f, 2.f}, /*requires_grad=*/false);
+  auto frozen = m.register_parameter("frozen", Array<float>{1.f, 2.f}, /*requires_grad=*/false);
   CHECK_FALSE(frozen.requires_grad());
   CHECK(m.parameters().size() == 1);
   CHECK(m.parameter_count() == 2);
@@ -109,9 +109,9 @@ TEST_CASE("Module: train and eval reach every descendant") {
 
 TEST_CASE("Module: zero_grad frees every parameter's gradient") {
   auto net = std::make_shared<Mlp>();
-  Variable<float> x(Tensor<float>(xt::ones<float>({2, 784})));
+  Variable<float> x(Array<float>(xt::ones<float>({2, 784})));
   auto y = net->forward(x);
-  y.backward(Tensor<float>(xt::ones<float>({2, 10})));
+  y.backward(Array<float>(xt::ones<float>({2, 10})));
   for (const auto& p : net->parameters()) CHECK(p.has_grad());
   net->zero_grad();
   for (const auto& p : net->parameters()) CHECK_FALSE(p.has_grad());
@@ -144,13 +144,13 @@ TEST_CASE("Module: the printed tree") {
 
 TEST_CASE("Module: bad names and bad children throw, naming the call and the module") {
   Mlp net;
-  CHECK_THROWS_WITH_AS(net.register_parameter("", Tensor<float>{1.f}),
+  CHECK_THROWS_WITH_AS(net.register_parameter("", Array<float>{1.f}),
                        "register_parameter: expected a non-empty name (in Mlp)", tg::Error);
-  CHECK_THROWS_WITH_AS(net.register_buffer("running.mean", Tensor<float>{1.f}),
+  CHECK_THROWS_WITH_AS(net.register_buffer("running.mean", Array<float>{1.f}),
                        Contains("register_buffer: name \"running.mean\" contains '.'"), tg::Error);
-  CHECK_THROWS_WITH_AS(net.register_parameter("scale", Tensor<float>{1.f}),
+  CHECK_THROWS_WITH_AS(net.register_parameter("scale", Array<float>{1.f}),
                        "register_parameter: name \"scale\" is already registered as a parameter (in Mlp)", tg::Error);
-  CHECK_THROWS_WITH_AS(net.register_buffer("features", Tensor<float>{1.f}),
+  CHECK_THROWS_WITH_AS(net.register_buffer("features", Array<float>{1.f}),
                        "register_buffer: name \"features\" is already registered as a module (in Mlp)", tg::Error);
   CHECK_THROWS_WITH_AS(net.register_module("steps", std::make_shared<Empty>()),
                        "register_module: name \"steps\" is already registered as a buffer (in Mlp)", tg::Error);
@@ -165,7 +165,7 @@ TEST_CASE("Module: bad names and bad children throw, naming the call and the mod
 
 TEST_CASE("Module: forward without an override throws naming the module") {
   Empty m;
-  Variable<float> x(Tensor<float>{1.f});
+  Variable<float> x(Array<float>{1.f});
   CHECK_THROWS_WITH_AS(m.forward(x), Contains("Empty: forward(x) is not implemented"), tg::Error);
 }
 
@@ -178,7 +178,7 @@ TEST_CASE("Sequential: chains forward, indexes its modules, names them 0, 1, ...
   CHECK(seq->at<Linear>(2) == last);
   CHECK(seq->named_children()[2].first == "2");
 
-  Variable<float> x(Tensor<float>{{1.f, 2.f, 3.f}, {-1.f, 0.5f, 0.f}});
+  Variable<float> x(Array<float>{{1.f, 2.f, 3.f}, {-1.f, 0.5f, 0.f}});
   auto by_hand = last->forward(first->forward(x) * 2);
   CHECK(tgtest::allclose(seq->forward(x).value(), by_hand.value()));
 

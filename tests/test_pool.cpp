@@ -2,14 +2,14 @@
 
 #include <random>
 
-using tg::Tensor;
+using tg::Array;
 using tg::Variable;
 using V = std::vector<Variable<double>>;
 
 namespace {
 
 Variable<float> grid4x4(bool requires_grad = false) {
-  return Variable<float>(Tensor<float>{{{{1.f, 5.f, 2.f, -2.f},
+  return Variable<float>(Array<float>{{{{1.f, 5.f, 2.f, -2.f},
                                          {3.f, 4.f, 8.f, 6.f},
                                          {9.f, 7.f, 1.f, 2.f},
                                          {-1.f, 6.f, 3.f, 5.f}}}},
@@ -21,7 +21,7 @@ Variable<float> grid4x4(bool requires_grad = false) {
 Variable<double> distinct_var(const tg::Shape& shape, unsigned seed) {
   std::size_t n = 1;
   for (auto s : shape) n *= s;
-  Tensor<double> v = Tensor<double>::from_shape(shape);
+  Array<double> v = Array<double>::from_shape(shape);
   for (std::size_t k = 0; k < n; ++k) v.data()[k] = -1.0 + 2.0 * double(k) / double(n);
   std::mt19937 eng(seed);
   std::shuffle(v.begin(), v.end(), eng);
@@ -33,9 +33,9 @@ Variable<double> distinct_var(const tg::Shape& shape, unsigned seed) {
 TEST_CASE("max_pool2d: 2x2 windows by hand, with the gradient going to each window's maximum") {
   auto x = grid4x4(true);
   auto y = tg::max_pool2d(x, 2);
-  CHECK(tgtest::allclose(y.value(), Tensor<float>{{{{5.f, 8.f}, {9.f, 5.f}}}}));
-  y.backward(Tensor<float>{{{{1.f, 2.f}, {3.f, 4.f}}}});
-  CHECK(tgtest::allclose(x.grad(), Tensor<float>{{{{0.f, 1.f, 0.f, 0.f},
+  CHECK(tgtest::allclose(y.value(), Array<float>{{{{5.f, 8.f}, {9.f, 5.f}}}}));
+  y.backward(Array<float>{{{{1.f, 2.f}, {3.f, 4.f}}}});
+  CHECK(tgtest::allclose(x.grad(), Array<float>{{{{0.f, 1.f, 0.f, 0.f},
                                                      {0.f, 0.f, 2.f, 0.f},
                                                      {3.f, 0.f, 0.f, 0.f},
                                                      {0.f, 0.f, 0.f, 4.f}}}}));
@@ -44,9 +44,9 @@ TEST_CASE("max_pool2d: 2x2 windows by hand, with the gradient going to each wind
 TEST_CASE("max_pool2d: overlapping 3x3 windows with stride 1 share a maximum and add its gradients") {
   auto x = grid4x4(true);
   auto y = tg::max_pool2d(x, 3, 1);
-  CHECK(tgtest::allclose(y.value(), Tensor<float>{{{{9.f, 8.f}, {9.f, 8.f}}}}));
-  y.backward(Tensor<float>{{{{1.f, 2.f}, {3.f, 4.f}}}});
-  Tensor<float> expected = xt::zeros<float>({1, 1, 4, 4});
+  CHECK(tgtest::allclose(y.value(), Array<float>{{{{9.f, 8.f}, {9.f, 8.f}}}}));
+  y.backward(Array<float>{{{{1.f, 2.f}, {3.f, 4.f}}}});
+  Array<float> expected = xt::zeros<float>({1, 1, 4, 4});
   expected(0, 0, 2, 0) = 1.f + 3.f;
   expected(0, 0, 1, 2) = 2.f + 4.f;
   CHECK(tgtest::allclose(x.grad(), expected));
@@ -55,7 +55,7 @@ TEST_CASE("max_pool2d: overlapping 3x3 windows with stride 1 share a maximum and
 TEST_CASE("max_pool2d: padding is -infinity, never the maximum") {
   // Windows over the padded border: the top-right one sees only -2 and padding, the bottom-left only -1.
   auto y = tg::max_pool2d(grid4x4(), {2, 2}, {2, 2}, {1, 1});
-  CHECK(tgtest::allclose(y.value(), Tensor<float>{{{{1.f, 5.f, -2.f}, {9.f, 8.f, 6.f}, {-1.f, 6.f, 5.f}}}}));
+  CHECK(tgtest::allclose(y.value(), Array<float>{{{{1.f, 5.f, -2.f}, {9.f, 8.f, 6.f}, {-1.f, 6.f, 5.f}}}}));
 }
 
 TEST_CASE("max_pool2d gradcheck: non-overlapping, overlapping, padded, non-square, batch and channels") {
@@ -69,8 +69,8 @@ TEST_CASE("max_pool2d gradcheck: non-overlapping, overlapping, padded, non-squar
 }
 
 TEST_CASE("max_pool2d: bad input throws naming the op") {
-  Variable<float> x(Tensor<float>::from_shape({1, 2, 4, 4}));
-  CHECK_THROWS_WITH_AS(tg::max_pool2d(Variable<float>(Tensor<float>::from_shape({2, 4, 4})), 2),
+  Variable<float> x(Array<float>::from_shape({1, 2, 4, 4}));
+  CHECK_THROWS_WITH_AS(tg::max_pool2d(Variable<float>(Array<float>::from_shape({2, 4, 4})), 2),
                        "max_pool2d: expected input (N, C, H, W), got (2, 4, 4)", tg::Error);
   CHECK_THROWS_WITH_AS(tg::max_pool2d(x, 5), doctest::Contains("max_pool2d: kernel (5, 5) is larger than the padded input (4, 4)"),
                        tg::Error);

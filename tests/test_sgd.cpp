@@ -1,22 +1,22 @@
 #include "check.hpp"
 
-using tg::Tensor;
+using tg::Array;
 using tg::Variable;
 using tg::optim::SGD;
 using tg::optim::SGDOptions;
 
 namespace {
 
-Variable<float> param(Tensor<float> value) { return Variable<float>(std::move(value), true); }
+Variable<float> param(Array<float> value) { return Variable<float>(std::move(value), true); }
 
 // One training step with a chosen gradient: zero_grad, a backward that writes exactly `g`, step.
-void step_with(SGD& opt, std::vector<std::pair<Variable<float>, Tensor<float>>> grads) {
+void step_with(SGD& opt, std::vector<std::pair<Variable<float>, Array<float>>> grads) {
   opt.zero_grad();
   for (auto& [p, g] : grads) p.backward(g);
   opt.step();
 }
 
-void check_value(const Variable<float>& p, const Tensor<float>& expected) {
+void check_value(const Variable<float>& p, const Array<float>& expected) {
   CHECK_MESSAGE(tgtest::allclose(p.value(), expected), p.value(), " != ", expected);
 }
 
@@ -92,8 +92,8 @@ TEST_CASE("SGD: a parameter without a gradient is skipped, and its momentum star
 TEST_CASE("SGD: zero_grad frees every gradient, so the next step changes nothing") {
   auto a = param({{1.f, 2.f}, {3.f, 4.f}}), b = param({5.f});
   SGD opt({a, b}, SGDOptions(0.1));
-  a.backward(Tensor<float>{{1.f, 1.f}, {1.f, 1.f}});
-  b.backward(Tensor<float>{1.f});
+  a.backward(Array<float>{{1.f, 1.f}, {1.f, 1.f}});
+  b.backward(Array<float>{1.f});
   opt.zero_grad();
   CHECK_FALSE(a.has_grad());
   CHECK_FALSE(b.has_grad());

@@ -3,7 +3,7 @@
 #include <xtensor/xbuilder.hpp>
 
 using tg::Labels;
-using tg::Tensor;
+using tg::Array;
 using tg::Variable;
 using tgtest::rand_var;
 using V = std::vector<Variable<double>>;
@@ -12,7 +12,7 @@ namespace {
 
 // 0, 1, 2, ... in the given shape: element (i, j, k) of a (2, 3, 4) tensor is 12i + 4j + k.
 Variable<double> iota_var(const tg::Shape& shape, bool requires_grad = true) {
-  Tensor<double> t = xt::arange<double>(static_cast<double>(xt::compute_size(shape)));
+  Array<double> t = xt::arange<double>(static_cast<double>(xt::compute_size(shape)));
   t.reshape(shape);
   return Variable<double>(std::move(t), requires_grad);
 }
@@ -28,8 +28,8 @@ A column(A a) {
 
 TEST_CASE("reshape, view, flatten: values and shapes") {
   auto x = iota_var({2, 3});
-  CHECK(tgtest::allclose(tg::reshape(x, {3, -1}).value(), Tensor<double>{{0, 1}, {2, 3}, {4, 5}}));
-  CHECK(tgtest::allclose(tg::view(x, {-1}).value(), Tensor<double>{0, 1, 2, 3, 4, 5}));
+  CHECK(tgtest::allclose(tg::reshape(x, {3, -1}).value(), Array<double>{{0, 1}, {2, 3}, {4, 5}}));
+  CHECK(tgtest::allclose(tg::view(x, {-1}).value(), Array<double>{0, 1, 2, 3, 4, 5}));
   CHECK(tg::reshape(x, {1, 6, 1}).shape() == tg::Shape{1, 6, 1});
 
   auto y = iota_var({2, 3, 4});
@@ -38,13 +38,13 @@ TEST_CASE("reshape, view, flatten: values and shapes") {
   CHECK(tg::flatten(y, 0, 1).shape() == tg::Shape{6, 4});
   CHECK(tg::flatten(y, -2, -1).shape() == tg::Shape{2, 12});
   CHECK(tg::flatten(y, 1, 1).shape() == tg::Shape{2, 3, 4});
-  CHECK(tgtest::allclose(tg::flatten(y, 0, 1).value(), Tensor<double>(tg::reshape(y, {6, 4}).value())));
-  CHECK(tg::flatten(Variable<double>(Tensor<double>(7.0))).shape() == tg::Shape{1});
+  CHECK(tgtest::allclose(tg::flatten(y, 0, 1).value(), Array<double>(tg::reshape(y, {6, 4}).value())));
+  CHECK(tg::flatten(Variable<double>(Array<double>(7.0))).shape() == tg::Shape{1});
 
   // The backward hands the gradient back in the input's shape, element for element.
   auto r = tg::reshape(x, {3, 2});
-  r.backward(Tensor<double>{{1, 2}, {3, 4}, {5, 6}});
-  CHECK(tgtest::allclose(x.grad(), Tensor<double>{{1, 2, 3}, {4, 5, 6}}));
+  r.backward(Array<double>{{1, 2}, {3, 4}, {5, 6}});
+  CHECK(tgtest::allclose(x.grad(), Array<double>{{1, 2, 3}, {4, 5, 6}}));
   // A copy: writing into the result leaves the input alone.
   r.value()(0, 0) = 100;
   CHECK(x.value()(0, 0) == 0);
@@ -77,19 +77,19 @@ TEST_CASE("reshape, view, flatten: bad shapes throw naming the op") {
 
 TEST_CASE("transpose and permute: values by hand") {
   auto x = iota_var({2, 3});
-  CHECK(tgtest::allclose(tg::transpose(x, 0, 1).value(), Tensor<double>{{0, 3}, {1, 4}, {2, 5}}));
-  CHECK(tgtest::allclose(tg::transpose(x, -1, -2).value(), Tensor<double>{{0, 3}, {1, 4}, {2, 5}}));
+  CHECK(tgtest::allclose(tg::transpose(x, 0, 1).value(), Array<double>{{0, 3}, {1, 4}, {2, 5}}));
+  CHECK(tgtest::allclose(tg::transpose(x, -1, -2).value(), Array<double>{{0, 3}, {1, 4}, {2, 5}}));
 
   auto y = iota_var({2, 3, 4});  // y(i, j, k) = 12i + 4j + k
   // out(k, i, j) = y(i, j, k): strided copy
   CHECK(tgtest::allclose(tg::permute(y, {2, 0, 1}).value(),
-                         Tensor<double>{{{0, 4, 8}, {12, 16, 20}},
+                         Array<double>{{{0, 4, 8}, {12, 16, 20}},
                                         {{1, 5, 9}, {13, 17, 21}},
                                         {{2, 6, 10}, {14, 18, 22}},
                                         {{3, 7, 11}, {15, 19, 23}}}));
   // out(j, i, k) = y(i, j, k): the last dim stays, so rows of 4 move whole
   CHECK(tgtest::allclose(tg::permute(y, {1, 0, -1}).value(),
-                         Tensor<double>{{{0, 1, 2, 3}, {12, 13, 14, 15}},
+                         Array<double>{{{0, 1, 2, 3}, {12, 13, 14, 15}},
                                         {{4, 5, 6, 7}, {16, 17, 18, 19}},
                                         {{8, 9, 10, 11}, {20, 21, 22, 23}}}));
   CHECK(tgtest::allclose(tg::permute(y, {0, 1, 2}).value(), y.value()));
@@ -139,17 +139,17 @@ TEST_CASE("transpose and permute: bad dims throw naming the op") {
 
 TEST_CASE("narrow: values, zero-filled and accumulated gradients") {
   auto x = iota_var({4, 3});  // x(i, j) = 3i + j
-  CHECK(tgtest::allclose(tg::narrow(x, 0, 1, 2).value(), Tensor<double>{{3, 4, 5}, {6, 7, 8}}));
-  CHECK(tgtest::allclose(tg::narrow(x, 1, 1, 2).value(), Tensor<double>{{1, 2}, {4, 5}, {7, 8}, {10, 11}}));
-  CHECK(tgtest::allclose(tg::narrow(x, -1, -1, 1).value(), column(Tensor<double>{2, 5, 8, 11})));
+  CHECK(tgtest::allclose(tg::narrow(x, 0, 1, 2).value(), Array<double>{{3, 4, 5}, {6, 7, 8}}));
+  CHECK(tgtest::allclose(tg::narrow(x, 1, 1, 2).value(), Array<double>{{1, 2}, {4, 5}, {7, 8}, {10, 11}}));
+  CHECK(tgtest::allclose(tg::narrow(x, -1, -1, 1).value(), column(Array<double>{2, 5, 8, 11})));
   CHECK(tg::narrow(x, 0, 4, 0).shape() == tg::Shape{0, 3});
 
-  tg::narrow(x, 1, 1, 2).backward(Tensor<double>{{1, 2}, {3, 4}, {5, 6}, {7, 8}});
-  CHECK(tgtest::allclose(x.grad(), Tensor<double>{{0, 1, 2}, {0, 3, 4}, {0, 5, 6}, {0, 7, 8}}));
+  tg::narrow(x, 1, 1, 2).backward(Array<double>{{1, 2}, {3, 4}, {5, 6}, {7, 8}});
+  CHECK(tgtest::allclose(x.grad(), Array<double>{{0, 1, 2}, {0, 3, 4}, {0, 5, 6}, {0, 7, 8}}));
   // Two overlapping slices of one tensor: the second adds into the gradient the first wrote.
   x.zero_grad();
-  (tg::narrow(x, 0, 0, 2) + tg::narrow(x, 0, 1, 2)).backward(Tensor<double>(xt::ones<double>({2, 3})));
-  CHECK(tgtest::allclose(x.grad(), Tensor<double>{{1, 1, 1}, {2, 2, 2}, {1, 1, 1}, {0, 0, 0}}));
+  (tg::narrow(x, 0, 0, 2) + tg::narrow(x, 0, 1, 2)).backward(Array<double>(xt::ones<double>({2, 3})));
+  CHECK(tgtest::allclose(x.grad(), Array<double>{{1, 1, 1}, {2, 2, 2}, {1, 1, 1}, {0, 0, 0}}));
 }
 
 TEST_CASE("narrow: gradchecks on every dim") {
@@ -172,14 +172,14 @@ TEST_CASE("narrow: out-of-range slices throw naming the op") {
 }
 
 TEST_CASE("index_select: values and repeated indices accumulating in the gradient") {
-  Variable<double> x(Tensor<double>{{1, 2}, {3, 4}, {5, 6}}, true);
+  Variable<double> x(Array<double>{{1, 2}, {3, 4}, {5, 6}}, true);
   auto rows = tg::index_select(x, 0, Labels{2, 0, 2});
-  CHECK(tgtest::allclose(rows.value(), Tensor<double>{{5, 6}, {1, 2}, {5, 6}}));
-  rows.backward(Tensor<double>{{1, 2}, {3, 4}, {5, 6}});
-  CHECK(tgtest::allclose(x.grad(), Tensor<double>{{3, 4}, {0, 0}, {6, 8}}));
+  CHECK(tgtest::allclose(rows.value(), Array<double>{{5, 6}, {1, 2}, {5, 6}}));
+  rows.backward(Array<double>{{1, 2}, {3, 4}, {5, 6}});
+  CHECK(tgtest::allclose(x.grad(), Array<double>{{3, 4}, {0, 0}, {6, 8}}));
 
   auto cols = tg::index_select(x, -1, Labels{1, 1, 0});
-  CHECK(tgtest::allclose(cols.value(), Tensor<double>{{2, 2, 1}, {4, 4, 3}, {6, 6, 5}}));
+  CHECK(tgtest::allclose(cols.value(), Array<double>{{2, 2, 1}, {4, 4, 3}, {6, 6, 5}}));
   CHECK(tg::index_select(x, 0, Labels::from_shape({0})).shape() == tg::Shape{0, 2});
 }
 
@@ -207,18 +207,18 @@ TEST_CASE("index_select: bad indices throw naming the op, the value, its positio
 
 TEST_CASE("gather: values and repeated indices accumulating in the gradient") {
   // torch.gather's documented example: out[i][j] = x[i][index[i][j]]
-  Variable<double> x(Tensor<double>{{1, 2}, {3, 4}}, true);
+  Variable<double> x(Array<double>{{1, 2}, {3, 4}}, true);
   auto g = tg::gather(x, 1, Labels{{0, 0}, {1, 0}});
-  CHECK(tgtest::allclose(g.value(), Tensor<double>{{1, 1}, {4, 3}}));
-  g.backward(Tensor<double>{{1, 2}, {3, 4}});
-  CHECK(tgtest::allclose(x.grad(), Tensor<double>{{3, 0}, {4, 3}}));
+  CHECK(tgtest::allclose(g.value(), Array<double>{{1, 1}, {4, 3}}));
+  g.backward(Array<double>{{1, 2}, {3, 4}});
+  CHECK(tgtest::allclose(x.grad(), Array<double>{{3, 0}, {4, 3}}));
 
   // dim 0 with an index smaller than x in the other dim: out[i][j] = x[index[i][j]][j]
   auto y = iota_var({3, 4}, false);  // y(i, j) = 4i + j
-  CHECK(tgtest::allclose(tg::gather(y, 0, Labels{{2, 0, 1}}).value(), Tensor<double>{{8, 1, 6}}));
+  CHECK(tgtest::allclose(tg::gather(y, 0, Labels{{2, 0, 1}}).value(), Array<double>{{8, 1, 6}}));
   // the 3-D case, dim 1: out[i][j][k] = z[i][index[i][j][k]][k]
   auto z = iota_var({2, 3, 2}, false);  // z(i, j, k) = 6i + 2j + k
-  CHECK(tgtest::allclose(tg::gather(z, -2, Labels{{{2, 0}}, {{1, 1}}}).value(), Tensor<double>{{{4, 1}}, {{8, 9}}}));
+  CHECK(tgtest::allclose(tg::gather(z, -2, Labels{{{2, 0}}, {{1, 1}}}).value(), Array<double>{{{4, 1}}, {{8, 9}}}));
 }
 
 TEST_CASE("gather: gradchecks on every dim, with repeats") {

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <limits>
 
-using tg::Tensor;
+using tg::Array;
 using tg::Variable;
 using tgtest::rand_var;
 using V = std::vector<Variable<double>>;
@@ -13,56 +13,56 @@ namespace {
 const double ln2 = std::log(2.0), ln3 = std::log(3.0), ln4 = std::log(4.0), e = std::exp(1.0);
 
 template <class T>
-bool all_finite(const Tensor<T>& t) {
+bool all_finite(const Array<T>& t) {
   return std::all_of(t.begin(), t.end(), [](T v) { return std::isfinite(v); });
 }
 
 }  // namespace
 
 TEST_CASE("softmax family of [0, ln 3]: values and gradients by hand") {
-  Variable<double> x(Tensor<double>{0, ln3}, true);
-  CHECK(tgtest::allclose(tg::softmax(x, 0).value(), Tensor<double>{0.25, 0.75}));
-  CHECK(tgtest::allclose(tg::log_softmax(x, -1).value(), Tensor<double>{-ln4, ln3 - ln4}));
+  Variable<double> x(Array<double>{0, ln3}, true);
+  CHECK(tgtest::allclose(tg::softmax(x, 0).value(), Array<double>{0.25, 0.75}));
+  CHECK(tgtest::allclose(tg::log_softmax(x, -1).value(), Array<double>{-ln4, ln3 - ln4}));
   CHECK(tg::logsumexp(x, 0).item() == doctest::Approx(ln4));
 
   // log_softmax: g - softmax * sum(g) = [1, 0] - [0.25, 0.75]
-  tg::log_softmax(x, 0).backward(Tensor<double>{1, 0});
-  CHECK(tgtest::allclose(x.grad(), Tensor<double>{0.75, -0.75}));
+  tg::log_softmax(x, 0).backward(Array<double>{1, 0});
+  CHECK(tgtest::allclose(x.grad(), Array<double>{0.75, -0.75}));
   // softmax: y * (g - <g, y>) = [0.25 * 0.75, 0.75 * -0.25]
   x.zero_grad();
-  tg::softmax(x, 0).backward(Tensor<double>{1, 0});
-  CHECK(tgtest::allclose(x.grad(), Tensor<double>{0.1875, -0.1875}));
+  tg::softmax(x, 0).backward(Array<double>{1, 0});
+  CHECK(tgtest::allclose(x.grad(), Array<double>{0.1875, -0.1875}));
   // logsumexp: g * softmax
   x.zero_grad();
-  tg::logsumexp(x, 0).backward(Tensor<double>(2.0));
-  CHECK(tgtest::allclose(x.grad(), Tensor<double>{0.5, 1.5}));
+  tg::logsumexp(x, 0).backward(Array<double>(2.0));
+  CHECK(tgtest::allclose(x.grad(), Array<double>{0.5, 1.5}));
 }
 
 TEST_CASE("softmax family of a 2x2, along each dim, with keepdim") {
-  Variable<float> x(Tensor<float>{{0.f, float(ln3)}, {1.f, 1.f}});
-  CHECK(tgtest::allclose(tg::softmax(x, 1).value(), Tensor<float>{{0.25f, 0.75f}, {0.5f, 0.5f}}));
+  Variable<float> x(Array<float>{{0.f, float(ln3)}, {1.f, 1.f}});
+  CHECK(tgtest::allclose(tg::softmax(x, 1).value(), Array<float>{{0.25f, 0.75f}, {0.5f, 0.5f}}));
   CHECK(tgtest::allclose(tg::log_softmax(x, -1).value(),
-                         Tensor<double>{{-ln4, ln3 - ln4}, {-ln2, -ln2}}));
-  CHECK(tgtest::allclose(tg::logsumexp(x, 1).value(), Tensor<double>{ln4, 1 + ln2}));
+                         Array<double>{{-ln4, ln3 - ln4}, {-ln2, -ln2}}));
+  CHECK(tgtest::allclose(tg::logsumexp(x, 1).value(), Array<double>{ln4, 1 + ln2}));
   auto kept = tg::logsumexp(x, -1, /*keepdim=*/true);
   CHECK(kept.shape() == tg::Shape{2, 1});
-  Tensor<double> kept_expected{ln4, 1 + ln2};
+  Array<double> kept_expected{ln4, 1 + ln2};
   kept_expected.reshape(tg::Shape{2, 1});
   CHECK(tgtest::allclose(kept.value(), kept_expected));
 
   // dim 0: the columns are (0, 1) and (ln 3, 1)
-  CHECK(tgtest::allclose(tg::logsumexp(x, 0).value(), Tensor<double>{std::log(1 + e), std::log(3 + e)}));
-  CHECK(tgtest::allclose(tg::logsumexp(x, -2, true).value(), Tensor<double>{{std::log(1 + e), std::log(3 + e)}}));
+  CHECK(tgtest::allclose(tg::logsumexp(x, 0).value(), Array<double>{std::log(1 + e), std::log(3 + e)}));
+  CHECK(tgtest::allclose(tg::logsumexp(x, -2, true).value(), Array<double>{{std::log(1 + e), std::log(3 + e)}}));
   CHECK(tgtest::allclose(tg::softmax(x, 0).value(),
-                         Tensor<double>{{1 / (1 + e), 3 / (3 + e)}, {e / (1 + e), e / (3 + e)}}));
+                         Array<double>{{1 / (1 + e), 3 / (3 + e)}, {e / (1 + e), e / (3 + e)}}));
   CHECK(tgtest::allclose(tg::log_softmax(x, 0).value(),
-                         Tensor<double>{{-std::log(1 + e), ln3 - std::log(3 + e)},
+                         Array<double>{{-std::log(1 + e), ln3 - std::log(3 + e)},
                                         {1 - std::log(1 + e), 1 - std::log(3 + e)}}));
 }
 
 TEST_CASE("softmax family in float on rows long enough for SIMD, against std::exp") {
   // 19 = two 8-wide float batches and a tail of 3
-  Tensor<float> v = tgtest::rand_var({4, 19}, 11, -5, 5).value();
+  Array<float> v = tgtest::rand_var({4, 19}, 11, -5, 5).value();
   Variable<float> x(v);
   const auto lse = tg::logsumexp(x, 1).value();
   const auto ls = tg::log_softmax(x, 1).value();
@@ -83,19 +83,19 @@ TEST_CASE_TEMPLATE("softmax family stays finite at logits of +-1000", T, float, 
   // others are shifted by max and log-sum in turn and need no such slack.
   const double rtol = 1e-5, atol = 1e-4;
   // Three entries (the scalar loop) and eleven (SIMD batches plus a tail).
-  Variable<T> short_rows(Tensor<T>{{1000, -1000, 1000}, {-1000, -1000, -1000}});
-  CHECK(tgtest::allclose(tg::logsumexp(short_rows, 1).value(), Tensor<double>{1000 + ln2, -1000 + ln3}, rtol, atol));
+  Variable<T> short_rows(Array<T>{{1000, -1000, 1000}, {-1000, -1000, -1000}});
+  CHECK(tgtest::allclose(tg::logsumexp(short_rows, 1).value(), Array<double>{1000 + ln2, -1000 + ln3}, rtol, atol));
   CHECK(tgtest::allclose(tg::log_softmax(short_rows, 1).value(),
-                         Tensor<double>{{-ln2, -2000 - ln2, -ln2}, {-ln3, -ln3, -ln3}}));
-  CHECK(tgtest::allclose(tg::softmax(short_rows, 1).value(), Tensor<double>{{0.5, 0, 0.5}, {1. / 3, 1. / 3, 1. / 3}}));
+                         Array<double>{{-ln2, -2000 - ln2, -ln2}, {-ln3, -ln3, -ln3}}));
+  CHECK(tgtest::allclose(tg::softmax(short_rows, 1).value(), Array<double>{{0.5, 0, 0.5}, {1. / 3, 1. / 3, 1. / 3}}));
 
-  Tensor<T> v = Tensor<T>::from_shape({3, 11});
+  Array<T> v = Array<T>::from_shape({3, 11});
   v.fill(T(-1000));
   for (std::size_t j = 0; j < 11; ++j) v(0, j) = 1000;
   v(2, 9) = 1000;  // one large logit among -1000s, in the tail
   Variable<T> x(v);
   const auto lse = tg::logsumexp(x, -1).value();
-  CHECK(tgtest::allclose(lse, Tensor<double>{1000 + std::log(11.0), -1000 + std::log(11.0), 1000}, rtol, atol));
+  CHECK(tgtest::allclose(lse, Array<double>{1000 + std::log(11.0), -1000 + std::log(11.0), 1000}, rtol, atol));
   const auto ls = tg::log_softmax(x, -1).value();
   const auto sm = tg::softmax(x, -1).value();
   CHECK(all_finite(ls));
@@ -110,13 +110,13 @@ TEST_CASE_TEMPLATE("softmax family stays finite at logits of +-1000", T, float, 
 
 TEST_CASE("logsumexp of infinite rows follows torch") {
   const double inf = std::numeric_limits<double>::infinity();
-  Variable<double> x(Tensor<double>{{-inf, -inf}, {inf, 0}, {-inf, 0}});
+  Variable<double> x(Array<double>{{-inf, -inf}, {inf, 0}, {-inf, 0}});
   const auto lse = tg::logsumexp(x, 1).value();
   CHECK(lse(0) == -inf);
   CHECK(lse(1) == inf);
   CHECK(lse(2) == 0);
   CHECK(tg::softmax(x, 1).value()(2, 0) == 0);
-  CHECK(tg::logsumexp(Variable<double>(Tensor<double>::from_shape({2, 0})), 1).value()(1) == -inf);
+  CHECK(tg::logsumexp(Variable<double>(Array<double>::from_shape({2, 0})), 1).value()(1) == -inf);
 }
 
 TEST_CASE("softmax family gradchecks: every dim of a 3-D input, keepdim, negative dims") {
@@ -145,10 +145,10 @@ TEST_CASE("softmax family gradchecks: (N, C) rows with SIMD batches and a tail, 
 }
 
 TEST_CASE("softmax family: bad dims throw naming the op") {
-  Variable<float> x(Tensor<float>::from_shape({2, 3}));
+  Variable<float> x(Array<float>::from_shape({2, 3}));
   CHECK_THROWS_WITH_AS(tg::softmax(x, 2), doctest::Contains("softmax: dim 2 is out of range for a tensor of rank 2"),
                        tg::Error);
   CHECK_THROWS_WITH_AS(tg::log_softmax(x, -3), doctest::Contains("log_softmax: dim -3"), tg::Error);
   CHECK_THROWS_WITH_AS(tg::logsumexp(x, 5, true), doctest::Contains("logsumexp: dim 5"), tg::Error);
-  CHECK_THROWS_WITH_AS(tg::softmax(Variable<float>(Tensor<float>(1.f)), 0), doctest::Contains("softmax:"), tg::Error);
+  CHECK_THROWS_WITH_AS(tg::softmax(Variable<float>(Array<float>(1.f)), 0), doctest::Contains("softmax:"), tg::Error);
 }

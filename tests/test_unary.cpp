@@ -3,64 +3,64 @@
 #include <cmath>
 #include <limits>
 
-using tg::Tensor;
+using tg::Array;
 using tg::Variable;
 using V = std::vector<Variable<double>>;
 
 TEST_CASE("exp, log, sqrt, pow: values and gradients by hand") {
   const double e = std::exp(1.0), ln2 = std::log(2.0);
-  const Tensor<double> g{1.0, 1.0, 2.0};
+  const Array<double> g{1.0, 1.0, 2.0};
 
-  Variable<double> a(Tensor<double>{0.0, 1.0, ln2}, true);
+  Variable<double> a(Array<double>{0.0, 1.0, ln2}, true);
   auto ea = tg::exp(a);
-  CHECK(tgtest::allclose(ea.value(), Tensor<double>{1.0, e, 2.0}));
+  CHECK(tgtest::allclose(ea.value(), Array<double>{1.0, e, 2.0}));
   ea.backward(g);
-  CHECK(tgtest::allclose(a.grad(), Tensor<double>{1.0, e, 4.0}));
+  CHECK(tgtest::allclose(a.grad(), Array<double>{1.0, e, 4.0}));
 
-  Variable<double> b(Tensor<double>{1.0, e, 4.0}, true);
+  Variable<double> b(Array<double>{1.0, e, 4.0}, true);
   auto lb = tg::log(b);
-  CHECK(tgtest::allclose(lb.value(), Tensor<double>{0.0, 1.0, 2 * ln2}));
+  CHECK(tgtest::allclose(lb.value(), Array<double>{0.0, 1.0, 2 * ln2}));
   lb.backward(g);
-  CHECK(tgtest::allclose(b.grad(), Tensor<double>{1.0, 1 / e, 0.5}));
+  CHECK(tgtest::allclose(b.grad(), Array<double>{1.0, 1 / e, 0.5}));
 
-  Variable<double> c(Tensor<double>{1.0, 4.0, 9.0}, true);
+  Variable<double> c(Array<double>{1.0, 4.0, 9.0}, true);
   auto sc = tg::sqrt(c);
-  CHECK(tgtest::allclose(sc.value(), Tensor<double>{1.0, 2.0, 3.0}));
+  CHECK(tgtest::allclose(sc.value(), Array<double>{1.0, 2.0, 3.0}));
   sc.backward(g);
-  CHECK(tgtest::allclose(c.grad(), Tensor<double>{0.5, 0.25, 2.0 / 6.0}));
+  CHECK(tgtest::allclose(c.grad(), Array<double>{0.5, 0.25, 2.0 / 6.0}));
 
-  Variable<double> d(Tensor<double>{-1.0, 2.0, 3.0}, true);
+  Variable<double> d(Array<double>{-1.0, 2.0, 3.0}, true);
   auto cube = tg::pow(d, 3);  // an int exponent for a double tensor
-  CHECK(tgtest::allclose(cube.value(), Tensor<double>{-1.0, 8.0, 27.0}));
+  CHECK(tgtest::allclose(cube.value(), Array<double>{-1.0, 8.0, 27.0}));
   cube.backward(g);
-  CHECK(tgtest::allclose(d.grad(), Tensor<double>{3.0, 12.0, 54.0}));
+  CHECK(tgtest::allclose(d.grad(), Array<double>{3.0, 12.0, 54.0}));
 }
 
 TEST_CASE("pow: fractional, negative and zero exponents, in float") {
-  Variable<float> x(Tensor<float>{4.f, 0.25f}, true);
+  Variable<float> x(Array<float>{4.f, 0.25f}, true);
   auto r = tg::pow(x, 0.5);
-  CHECK(tgtest::allclose(r.value(), Tensor<float>{2.f, 0.5f}));
-  r.backward(Tensor<float>{1.f, 1.f});
-  CHECK(tgtest::allclose(x.grad(), Tensor<float>{0.25f, 1.f}));
+  CHECK(tgtest::allclose(r.value(), Array<float>{2.f, 0.5f}));
+  r.backward(Array<float>{1.f, 1.f});
+  CHECK(tgtest::allclose(x.grad(), Array<float>{0.25f, 1.f}));
 
   x.zero_grad();
   auto inv = tg::pow(x, -1);
-  CHECK(tgtest::allclose(inv.value(), Tensor<float>{0.25f, 4.f}));
-  inv.backward(Tensor<float>{1.f, 1.f});
-  CHECK(tgtest::allclose(x.grad(), Tensor<float>{-1.f / 16, -16.f}));
+  CHECK(tgtest::allclose(inv.value(), Array<float>{0.25f, 4.f}));
+  inv.backward(Array<float>{1.f, 1.f});
+  CHECK(tgtest::allclose(x.grad(), Array<float>{-1.f / 16, -16.f}));
 
   // x^0 = 1 everywhere and its gradient is 0, also at x = 0 where the general formula gives NaN.
-  Variable<float> z(Tensor<float>{0.f, -2.f, 3.f}, true);
+  Variable<float> z(Array<float>{0.f, -2.f, 3.f}, true);
   auto one = tg::pow(z, 0);
-  CHECK(tgtest::allclose(one.value(), Tensor<float>{1.f, 1.f, 1.f}));
-  one.backward(Tensor<float>{1.f, 1.f, 1.f});
-  CHECK(tgtest::allclose(z.grad(), Tensor<float>{0.f, 0.f, 0.f}));
+  CHECK(tgtest::allclose(one.value(), Array<float>{1.f, 1.f, 1.f}));
+  one.backward(Array<float>{1.f, 1.f, 1.f});
+  CHECK(tgtest::allclose(z.grad(), Array<float>{0.f, 0.f, 0.f}));
 }
 
 TEST_CASE("outside the domain the result is NaN or infinite, not an error (as torch)") {
   const double inf = std::numeric_limits<double>::infinity();
-  Variable<double> x(Tensor<double>{-1.0, 0.0});
-  Tensor<double> l, s, p;
+  Variable<double> x(Array<double>{-1.0, 0.0});
+  Array<double> l, s, p;
   CHECK_NOTHROW(l = tg::log(x).value());
   CHECK_NOTHROW(s = tg::sqrt(x).value());
   CHECK_NOTHROW(p = tg::pow(x, 0.5).value());
@@ -69,7 +69,7 @@ TEST_CASE("outside the domain the result is NaN or infinite, not an error (as to
   CHECK(std::isnan(s(0)));
   CHECK(s(1) == 0.0);
   CHECK(std::isnan(p(0)));
-  CHECK(tg::exp(Variable<double>(Tensor<double>{-inf, 1000.0})).value() == Tensor<double>{0.0, inf});
+  CHECK(tg::exp(Variable<double>(Array<double>{-inf, 1000.0})).value() == Array<double>{0.0, inf});
 }
 
 TEST_CASE("unary gradchecks on 3-D inputs") {

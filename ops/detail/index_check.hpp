@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include <tapegrad/core/tensor.hpp>
+#include <tapegrad/core/array.hpp>
 
 namespace tg::detail {
 

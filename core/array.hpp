@@ -1,4 +1,4 @@
-// tg::Tensor: the plain n-d array every Variable holds (an xtensor xarray, row-major, dynamic rank),
+// tg::Array: the plain n-d array every Variable holds (an xtensor xarray, row-major, dynamic rank),
 // plus the shape helpers and the exception type that every op uses for bad input.
 #pragma once
 
@@ -13,7 +13,7 @@
 namespace tg {
 
 template <class T>
-using Tensor = xt::xarray<T, xt::layout_type::row_major>;
+using Array = xt::xarray<T, xt::layout_type::row_major>;
 
 using Shape = std::vector<std::size_t>;
 

@@ -1,4 +1,4 @@
-#include <tapegrad/core/tensor.hpp>
+#include <tapegrad/core/array.hpp>
 
 #include <algorithm>
 
