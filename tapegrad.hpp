@@ -15,10 +15,8 @@
 #include <tapegrad/ops/conv2d.hpp>
 #include <tapegrad/ops/einsum.hpp>
 #include <tapegrad/ops/functional.hpp>
-#include <tapegrad/ops/im2col.hpp>
 #include <tapegrad/ops/linear.hpp>
 #include <tapegrad/ops/loss.hpp>
-#include <tapegrad/ops/manual_backward.hpp>
 #include <tapegrad/ops/matmul.hpp>
 #include <tapegrad/ops/pool.hpp>
 #include <tapegrad/ops/reduce.hpp>

@@ -1,6 +1,6 @@
 #include <tapegrad/core/tape.hpp>
 
-#include <tapegrad/core/detail/sum_rows.hpp>
+#include <tapegrad/kernels/sums.hpp>
 
 #include <algorithm>
 #include <atomic>
@@ -79,7 +79,7 @@ Array<T> sum_to_shape(Array<T>&& g, const Shape& shape, const char* op) {
     std::size_t inner = 1;
     for (auto s : shape) inner *= s;
     Array<T> r = Array<T>::from_shape(shape);
-    detail::sum_rows(g.data(), g.size() / std::max<std::size_t>(inner, 1), inner, r.data(), /*fresh=*/true);
+    kernels::column_sums(g.data(), g.size() / std::max<std::size_t>(inner, 1), inner, r.data(), /*fresh=*/true);
     return r;
   }
   Array<T> r = xt::sum(g, axes, xt::evaluation_strategy::immediate);

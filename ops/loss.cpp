@@ -2,7 +2,7 @@
 
 #include <tapegrad/core/tape.hpp>
 #include <tapegrad/ops/detail/index_check.hpp>
-#include <tapegrad/ops/detail/row_softmax.hpp>
+#include <tapegrad/kernels/row_softmax.hpp>
 
 namespace tg {
 namespace {
@@ -71,10 +71,10 @@ Variable<T> cross_entropy(const Variable<T>& logits, const Labels& target, Reduc
   const std::size_t n = t.size(), c = logits.shape()[1];
   const T* x = logits.value().data();
   // All the backward keeps besides the logits: each row's logsumexp, to rebuild the softmax from.
-  std::vector<detail::RowLse<T>> lse(n);
+  std::vector<kernels::RowLse<T>> lse(n);
   Array<T> losses = Array<T>::from_shape({n});
   for (std::size_t i = 0; i < n; ++i) {
-    lse[i] = detail::row_logsumexp(x + i * c, c);
+    lse[i] = kernels::row_logsumexp(x + i * c, c);
     losses.data()[i] = (lse[i].max - x[i * c + t[i]]) + lse[i].log_sum;  // exact at logits of ±1000
   }
   // dlogits_i = (softmax(logits_i) - onehot(t_i)) * dloss_i, with softmax = exp(logits - lse).
@@ -86,7 +86,7 @@ Variable<T> cross_entropy(const Variable<T>& logits, const Labels& target, Reduc
                      const LossGrad<T> dloss(g, reduction, t.size());
                      for (std::size_t i = 0; i < t.size(); ++i) {
                        const T s = dloss[i];
-                       detail::row_scaled_exp(xv->data() + i * c, lse[i], s, dx + i * c, c, !fresh);
+                       kernels::row_scaled_exp(xv->data() + i * c, lse[i], s, dx + i * c, c, !fresh);
                        dx[i * c + t[i]] -= s;
                      }
                    });

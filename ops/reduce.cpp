@@ -6,8 +6,8 @@
 
 #include <xtensor/xnoalias.hpp>
 
-#include <tapegrad/core/detail/sum_rows.hpp>
 #include <tapegrad/core/tape.hpp>
+#include <tapegrad/kernels/sums.hpp>
 
 namespace tg {
 namespace {
@@ -83,30 +83,12 @@ Reduction reduce_dims(const Shape& shape, const std::vector<std::ptrdiff_t>& dim
   return make_reduction(shape, reduced, keepdim);
 }
 
-// Sum of n contiguous values. Eight partial sums let the compiler vectorise (one accumulator is a
-// serial chain of adds, about 10x slower on a 64x784 row sum) and round a little less.
-template <class T>
-T sum_contiguous(const T* s, std::size_t n) {
-  T part[8] = {};
-  std::size_t k = 0;
-  for (; k + 8 <= n; k += 8)
-    for (std::size_t l = 0; l < 8; ++l) part[l] += s[k + l];
-  T total = ((part[0] + part[1]) + (part[2] + part[3])) + ((part[4] + part[5]) + (part[6] + part[7]));
-  for (; k < n; ++k) total += s[k];
-  return total;
-}
-
-// dst(o, i) = sum over j of src(o, j, i). With inner > 1 this adds whole rows (sum over dim 0 of
-// (N, M) is N contiguous row adds); xtensor's lazy xt::sum over axis 0 is about 10x slower.
+// dst(o, i) = sum over j of src(o, j, i): the (n, inner) block of each o summed down its columns
+// (xtensor's lazy xt::sum over axis 0 is about 10x slower).
 template <class T>
 void sum_block(const T* src, const Block& b, T* dst) {
-  for (std::size_t o = 0; o < b.outer; ++o, src += b.n * b.inner, dst += b.inner) {
-    if (b.inner == 1) {
-      *dst = sum_contiguous(src, b.n);
-      continue;
-    }
-    detail::sum_rows(src, b.n, b.inner, dst, /*fresh=*/true);
-  }
+  for (std::size_t o = 0; o < b.outer; ++o, src += b.n * b.inner, dst += b.inner)
+    kernels::column_sums(src, b.n, b.inner, dst, /*fresh=*/true);
 }
 
 // dst(o, j, i) = scale * src(o, i): the reverse of sum_block.
