@@ -16,7 +16,7 @@ namespace tg::kernels {
 // both zero in the padding channels.
 template <class T>
 void conv2d_forward(const T* padded, const T* w, const T* bias, const Conv2dGeometry& g, std::size_t N,
-                     std::size_t O, T* out) {
+                    std::size_t O, T* out) {
   const std::size_t K = g.patch_size(), L = g.out_size(), Op = padded_channels<T>(O);
   const std::size_t image = g.padded_image_size(), positions = N * L;
   std::vector<T> wt(K * Op, T(0)), b(Op, T(0));
@@ -52,7 +52,7 @@ void conv2d_forward(const T* padded, const T* w, const T* bias, const Conv2dGeom
 // summed over every image and position. dYt (N·L, Op) is dY transposed.
 template <class T>
 void conv2d_weight_grad(const T* padded, const T* dy, const Conv2dGeometry& g, std::size_t N, std::size_t O, T* dw,
-                 bool fresh) {
+                        bool fresh) {
   const std::size_t K = g.patch_size(), L = g.out_size(), Op = padded_channels<T>(O);
   const std::size_t image = g.padded_image_size();
   const std::unique_ptr<T[]> dyt(new T[N * L * Op]);
@@ -89,7 +89,8 @@ void conv2d_weight_grad(const T* padded, const T* dy, const Conv2dGeometry& g, s
 // dpad (N, Hp, Wp, Cp) where the tap reads; their interiors are then added into dX (N, C, H, W).
 // Wx (taps, O, Cp) holds W[o][c][tap] at [tap][o][c].
 template <class T>
-void conv2d_input_grad(const T* dy, const T* w, const Conv2dGeometry& g, std::size_t N, std::size_t O, T* dx, bool fresh) {
+void conv2d_input_grad(const T* dy, const T* w, const Conv2dGeometry& g, std::size_t N, std::size_t O, T* dx,
+                       bool fresh) {
   const std::size_t C = g.channels, L = g.out_size(), taps = g.kernel_h * g.kernel_w;
   const std::size_t Cp = padded_channels<T>(C), Wp = g.padded_width(), positions = N * L;
   const std::size_t image_cl = g.padded_height() * Wp * Cp;

@@ -1,22 +1,23 @@
 #include <tapegrad/ops/loss.hpp>
 
 #include <tapegrad/core/tape.hpp>
-#include <tapegrad/ops/detail/index_check.hpp>
 #include <tapegrad/kernels/row_softmax.hpp>
+#include <tapegrad/kernels/sums.hpp>
+#include <tapegrad/ops/detail/index_check.hpp>
 
 namespace tg {
 namespace {
 
 // The op's output from its per-sample (or per-element) losses: themselves for None, their mean or
-// sum as a 0-d scalar otherwise. Summed in double: a float sum over a large batch drifts.
+// sum as a 0-d scalar otherwise.
 template <class T>
 Array<T> reduce_losses(Array<T>&& losses, Reduction reduction) {
   if (reduction == Reduction::None) return std::move(losses);
-  double total = 0;
-  for (std::size_t k = 0; k < losses.size(); ++k) total += losses.data()[k];
-  if (reduction == Reduction::Mean) total /= static_cast<double>(losses.size());
+  T total = kernels::row_sum(losses.data(), losses.size());
+  // The mean of no losses is 0 / 0 = NaN, as in torch.
+  if (reduction == Reduction::Mean) total /= static_cast<T>(losses.size());
   Array<T> out = Array<T>::from_shape(Shape{});
-  out.data()[0] = static_cast<T>(total);
+  out.data()[0] = total;
   return out;
 }
 
