@@ -238,25 +238,30 @@ void deep_activations(const V& x, const Config& c) {
     r.last.assign(h.value().begin(), h.value().end());
   }
   if (c.histogram.empty()) return;
-  // Shared bins over both runs, zeros (half of every ReLU's output) left out so the shape shows.
+  // Shared log-spaced bins over both runs (their scales differ by orders of magnitude); the zeros,
+  // half of every ReLU's output, are left out so the shape shows.
   float top = 0;
   for (const Run& r : runs)
     for (float v : r.last) top = std::max(top, v);
-  const std::size_t bins = 60;
+  const std::size_t bins = 80;
+  const double lo = std::log10(double(top)) - 6, step = 6.0 / bins;
   std::vector<std::vector<double>> rows(bins, std::vector<double>(runs.size() + 1, 0.0));
-  for (std::size_t b = 0; b < bins; ++b) rows[b][0] = (b + 0.5) * top / bins;
+  for (std::size_t b = 0; b < bins; ++b) rows[b][0] = std::pow(10.0, lo + (b + 0.5) * step);
   for (std::size_t k = 0; k < runs.size(); ++k) {
     for (float v : runs[k].last)
-      if (v > 0) rows[std::min(bins - 1, std::size_t(v / top * bins))][k + 1] += 1;
+      if (v > 0) {
+        const double b = (std::log10(double(v)) - lo) / step;
+        rows[std::size_t(std::clamp(b, 0.0, double(bins - 1)))][k + 1] += 1;
+      }
     for (auto& r : rows) r[k + 1] /= double(runs[k].last.size());
   }
   examples::Gnuplot plot(c.histogram, 900, 600);
   plot.data("hist", rows);
-  plot << "set style fill transparent solid 0.5 noborder\nset xlabel 'activation (zeros left out)'\n"
-          "set ylabel 'fraction of activations'\nset key top right\nset logscale x\nset format x '%g'\n"
+  plot << "set xlabel 'activation (log scale; zeros left out)'\nset ylabel 'fraction of activations per bin'\n"
+          "set key top left\nset logscale x\nset format x '%g'\n"
           "set title 'Activations after 11 Linear-ReLU layers on MNIST validation images'\n"
-          "plot $hist using 1:2 with boxes title '"
-       << runs[0].name << "', '' using 1:3 with boxes title '" << runs[1].name << "'\n";
+          "plot $hist using 1:2 with fillsteps fs transparent solid 0.5 title '"
+       << runs[0].name << "', '' using 1:3 with fillsteps fs transparent solid 0.5 title '" << runs[1].name << "'\n";
   plot.draw();
   std::printf("  histogram drawn to %s\n", c.histogram.c_str());
 }

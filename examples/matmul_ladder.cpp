@@ -187,7 +187,7 @@ void plot_rungs(const std::string& png, std::size_t rows, const std::vector<doub
   examples::Gnuplot plot(png, 900, 600);
   plot.data("times", data);
   plot << "set style data histograms\nset style histogram clustered gap 1\nset style fill solid 0.8 border -1\n"
-          "set logscale y\nset ylabel 'time per call (us, log scale)'\nset key top right\nset xtics (";
+          "set logscale y\nset yrange [1:*]\nset ylabel 'time per call (us, log scale)'\nset key top right\nset xtics (";
   for (std::size_t i = 0; i < rungs().size(); ++i)
     plot << (i ? ", " : "") << "'" << rungs()[i].id << "' " << i;
   plot << ")\nset xlabel 'rung: 1 triple loop, 2 row . column, 3 broadcast, 4 einsum, 5a tg::matmul, 5b xt::linalg::dot'\n"
