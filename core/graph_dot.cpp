@@ -144,8 +144,11 @@ std::string to_dot(const Variable<T>& output, const DotOptions<T>& options) {
   std::size_t k = 0;
   for (const auto& [path, lines] : clusters) {
     const bool top = path.empty();
+    std::string label = path;
+    for (const auto& [p, l] : options.cluster_labels)
+      if (p == path) label = l;
     if (!top)
-      dot << "  subgraph cluster_" << k++ << " {\n    label=\"" << escape(path)
+      dot << "  subgraph cluster_" << k++ << " {\n    label=\"" << escape(label)
           << "\"; style=\"rounded,dashed\"; color=\"#888888\";\n";
     for (const auto& l : lines) dot << (top ? "  " : "    ") << l << "\n";
     if (!top) dot << "  }\n";

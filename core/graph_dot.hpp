@@ -26,6 +26,8 @@ struct DotOptions {
   std::vector<std::pair<std::string, Variable<T>>> names;
   // Adds mean and std to the named leaves' and the output's labels (their values are at hand).
   bool values = false;
+  // A cluster's label by module path, e.g. {"0", "0: Conv2d"}; unlisted clusters show their path.
+  std::vector<std::pair<std::string, std::string>> cluster_labels;
 };
 
 template <class T>
