@@ -25,6 +25,7 @@
 
 #include "cli.hpp"
 #include "gnuplot.hpp"
+#include "progress.hpp"
 
 namespace po = boost::program_options;
 using tg::Array;
@@ -238,13 +239,16 @@ int run(const Config& c) {
   std::printf("%-4s %-44s %12s %10s %16s  %s\n", "rung", "how", "ours", "speed-up", vs_small.c_str(),
               "max |diff| vs BLAS");
   std::vector<double> large_time;
+  examples::Progress progress;
   for (std::size_t i = 0; i < rungs().size(); ++i) {
     const Rung& r = rungs()[i];
+    progress.show("timing rung %s on %zu rows ...", r.id, r.row_loop && subset < large_rows ? subset : large_rows);
     const bool scaled = r.row_loop && subset < large_rows;
     const Operands& in = scaled ? part : large;
     const double t = median_seconds(r.run, in, c.repeat);
     large_time.push_back(scaled ? t * static_cast<double>(large_rows) / static_cast<double>(subset) : t);
     const double diff = max_abs_diff(r.run(in).value(), large_reference);
+    progress.clear();
     std::printf("%-4s %-44s %12s %10s %16s  %.3g", r.id, r.how, format_time(large_time.back()).c_str(),
                 format_ratio(large_time.front() / large_time.back()).c_str(),
                 format_ratio(large_time.back() / small_time[i]).c_str(), diff);

@@ -1,8 +1,6 @@
 // Trains an MLP or a CNN on MNIST or Fashion-MNIST with SGD, printing per epoch the training loss,
 // validation accuracy, time and throughput, and at the end the test accuracy.
 //   build/examples/train_mnist --model cnn --epochs 3
-#include <unistd.h>
-
 #include <boost/program_options.hpp>
 
 #include <algorithm>
@@ -17,6 +15,7 @@
 
 #include "cli.hpp"
 #include "gnuplot.hpp"
+#include "progress.hpp"
 
 namespace po = boost::program_options;
 
@@ -100,14 +99,6 @@ void draw_curves(const Curves& curves, const std::string& png, const std::string
   plot.draw();
 }
 
-// A one-line progress bar, redrawn in place; only on a terminal.
-void draw_progress(int epoch, std::size_t done, std::size_t total, double loss) {
-  const int width = 30, filled = static_cast<int>(width * done / total);
-  std::printf("\repoch %d [%.*s%*s] %3zu%% loss %.4f", epoch, filled, "==============================",
-              width - filled, "", 100 * done / total, loss);
-  std::fflush(stdout);
-}
-
 int run(const Config& c) {
   tg::set_num_threads(c.threads);
   tg::manual_seed(c.seed);
@@ -152,7 +143,7 @@ int run(const Config& c) {
   Curves curves;
   const std::size_t steps_per_point = std::max<std::size_t>(1, loader.size() / 50);
   double run_loss = 0;
-  const bool terminal = isatty(STDOUT_FILENO);
+  examples::Progress progress;
   for (int epoch = 1; epoch <= c.epochs; ++epoch) {
     const auto t0 = std::chrono::steady_clock::now();
     const double loss = mnist::train_epoch(*model, loader, optimizer, [&](std::size_t i, double batch_loss) {
@@ -164,13 +155,15 @@ int run(const Config& c) {
         run_loss = 0;
       }
       if (schedule) schedule->step();
-      if (terminal && (i % 20 == 0 || i + 1 == loader.size())) draw_progress(epoch, i + 1, loader.size(), batch_loss);
+      if (i % 20 == 0 || i + 1 == loader.size())
+        progress.show("epoch %d %s %3zu%% loss %.4f", epoch, examples::Progress::bar(i + 1, loader.size()).c_str(),
+                      100 * (i + 1) / loader.size(), batch_loss);
     });
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     const mnist::Evaluation v = mnist::evaluate(*model, valid, flat);
     const double acc = v.accuracy;
     const double rate = static_cast<double>(train.size()) / seconds;
-    if (terminal) std::printf("\r%*s\r", 70, "");
+    progress.clear();
     std::printf("epoch %d  train loss %.4f  validation loss %.4f  accuracy %.2f%%  %.2f s  %.0f samples/s\n", epoch,
                 loss, v.loss, 100 * acc, seconds, rate);
     curves.epochs.push_back({double(epoch), loss, v.loss, 100 * acc, rate});
