@@ -24,7 +24,9 @@ TEST_CASE("to_dot draws each op once, each leaf once, and an edge per input") {
   Variable<double> a(Array<double>{{1, 2}, {3, 4}}, true), b(Array<double>{{5, 6}, {7, 8}}, true);
   const Variable<double> x(Array<double>{{1, 1}, {1, 1}});  // requires no grad: a const input
   auto loss = tg::sum(a * b + x * a);
-  const std::string dot = tg::to_dot(loss, {{{"a", a}, {"b", b}}});
+  tg::DotOptions<double> options;
+  options.names = {{"a", a}, {"b", b}};
+  const std::string dot = tg::to_dot(loss, options);
   CHECK(dot.rfind("digraph tapegrad {", 0) == 0);
   CHECK(count(dot, "label=\"mul\\n(2, 2)\"") == 2);
   CHECK(count(dot, "label=\"add\\n(2, 2)\"") == 1);
@@ -36,7 +38,7 @@ TEST_CASE("to_dot draws each op once, each leaf once, and an edge per input") {
   CHECK(count(dot, "penwidth=2.5") == 1);  // the output
   CHECK(count(dot, "#b7e1a1") == 0);       // no backward yet
   loss.backward(/*retain_graph=*/true);
-  const std::string after = tg::to_dot(loss, {{{"a", a}, {"b", b}}});
+  const std::string after = tg::to_dot(loss, options);
   CHECK(count(after, "#b7e1a1") == 4);  // every op's backward ran
   CHECK(count(after, "requires_grad, has grad") == 2);
   loss.backward();  // frees the graph
@@ -64,7 +66,9 @@ TEST_CASE("to_dot groups a model's ops in clusters named by module path, with va
   net.push_back(std::make_shared<tg::nn::Linear>(3, 2));
   const Variable<float> x(tg::randn<float>({5, 4}));
   auto loss = tg::sum(net.forward(x));
-  tg::DotOptions<float> options{net.named_parameters(), /*values=*/true};
+  tg::DotOptions<float> options;
+  options.names = net.named_parameters();
+  options.values = true;
   const std::string dot = tg::to_dot(loss, options);
   CHECK(count(dot, "subgraph cluster_") == 2);
   CHECK(count(dot, "label=\"0\"") == 1);
