@@ -8,9 +8,9 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -46,6 +46,8 @@ std::optional<Config> parse(int argc, char** argv) {
     ("data-dir", po::value(&c.data_dir), "folder holding the MNIST IDX files (default: $TAPEGRAD_DATA_DIR/mnist)");
   if (!examples::parse_options(opts, argc, argv)) return std::nullopt;
   if (c.layers == 0) throw po::error("--layers must be >= 1");
+  examples::check_output("--csv", c.csv);
+  examples::check_output("--plot", c.plot);
   if (c.data_dir.empty()) c.data_dir = tg::data::mnist_dir();
   return c;
 }
@@ -179,8 +181,7 @@ std::vector<Chain> chained_products(std::size_t layers) {
 
 // The std per layer as CSV, and a log-scale plot of it when gnuplot is installed.
 void write_layers(const std::vector<Chain>& chains, const Config& c) {
-  std::ofstream csv(c.csv);
-  if (!csv) throw tg::Error("init_stats: cannot write " + c.csv);
+  std::ostringstream csv;
   csv << "layer,std_randn,std_randn_over_sqrt512,std_kaiming\n";
   for (std::size_t layer = 0; layer < chains[0].std_per_layer.size(); ++layer) {
     csv << layer + 1;
@@ -191,7 +192,9 @@ void write_layers(const std::vector<Chain>& chains, const Config& c) {
     }
     csv << "\n";
   }
-  csv.close();
+  examples::OutputFile file("--csv", c.csv);
+  file.write(csv.str());
+  file.close();
   std::printf("  std per layer written to %s\n", c.csv.c_str());
 
   if (std::system("command -v gnuplot > /dev/null 2>&1") != 0) {
@@ -199,7 +202,7 @@ void write_layers(const std::vector<Chain>& chains, const Config& c) {
     return;
   }
   FILE* gp = popen("gnuplot", "w");
-  if (!gp) throw tg::Error("init_stats: cannot start gnuplot");
+  if (!gp) throw tg::Error("cannot start gnuplot");
   std::fprintf(gp,
                "set terminal png size 900,600 noenhanced\nset output '%s'\nset datafile separator ','\nset logscale y\n"
                "set xlabel 'layer'\nset ylabel 'std of x'\nset key top left\n"
@@ -208,7 +211,7 @@ void write_layers(const std::vector<Chain>& chains, const Config& c) {
                "'' using 1:3 with lines title 'a = randn / sqrt(512)', "
                "'' using 1:4 with lines title 'a = randn * sqrt(2/512)'\n",
                c.plot.c_str(), c.csv.c_str());
-  if (pclose(gp) != 0) throw tg::Error("init_stats: gnuplot failed to draw " + c.plot);
+  if (pclose(gp) != 0) throw tg::Error("gnuplot failed to draw " + c.plot);
   std::printf("  plot drawn to %s\n", c.plot.c_str());
 }
 

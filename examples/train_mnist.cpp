@@ -1,13 +1,15 @@
 // Trains an MLP or a CNN on MNIST or Fashion-MNIST with SGD, printing per epoch the training loss,
 // validation accuracy, time and throughput, and at the end the test accuracy.
 //   build/examples/train_mnist --model cnn --epochs 3
+// Exit codes: 0 done, 1 failed (unreadable data or --load file, failed write), 2 usage error (bad
+// option or output path, found before any work), 3 the training loss became NaN or infinite.
 #include <unistd.h>
 
 #include <boost/program_options.hpp>
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <iostream>
 #include <optional>
 
@@ -31,7 +33,10 @@ struct Config {
 // po::error (a usage error) for bad values.
 std::optional<Config> parse(int argc, char** argv) {
   Config c;
-  po::options_description opts("train_mnist: train an MLP or CNN on MNIST with tapegrad\n\nOptions");
+  po::options_description opts(
+      "train_mnist: train an MLP or CNN on MNIST with tapegrad\n\n"
+      "Exit codes: 0 done; 1 failed (unreadable data or --load file, failed write); 2 usage error (bad option\n"
+      "or output path, found before any work); 3 the training loss became NaN or infinite (lower --lr).\n\nOptions");
   opts.add_options()
     ("help,h", "print this help and exit")
     ("model", po::value(&c.model)->default_value("mlp"), "mlp (784-50-10) or cnn (three stride-2 convs)")
@@ -63,6 +68,8 @@ std::optional<Config> parse(int argc, char** argv) {
   if (c.threads < 1) bad("--threads must be >= 1");
   if (c.schedule != "cosine" && c.schedule != "constant")
     bad("--schedule must be cosine or constant, got '" + c.schedule + "'");
+  examples::check_output("--save", c.save);
+  examples::check_output("--metrics-csv", c.metrics_csv);
   if (c.data_dir.empty())
     c.data_dir = c.dataset == "mnist" ? tg::data::mnist_dir() : tg::data::fashion_mnist_dir();
   return c;
@@ -74,6 +81,17 @@ void draw_progress(int epoch, std::size_t done, std::size_t total, double loss) 
   std::printf("\repoch %d [%.*s%*s] %3zu%% loss %.4f", epoch, filled, "==============================",
               width - filled, "", 100 * done / total, loss);
   std::fflush(stdout);
+}
+
+// A NaN or infinite loss poisons every parameter at the next step: stop there, with exit code 3.
+void stop_unless_finite(double loss, int epoch, std::size_t batch, std::size_t batches) {
+  if (std::isfinite(loss)) return;
+  const std::size_t step = static_cast<std::size_t>(epoch - 1) * batches + batch + 1;
+  throw examples::ExitError(3, std::string("the training loss is ") +
+                                   (std::isnan(loss) ? "NaN" : loss > 0 ? "inf" : "-inf") + " at step " +
+                                   std::to_string(step) + " (epoch " + std::to_string(epoch) + ", batch " +
+                                   std::to_string(batch + 1) + " of " + std::to_string(batches) +
+                                   "): training diverged; try a lower --lr");
 }
 
 int run(const Config& c) {
@@ -106,16 +124,16 @@ int run(const Config& c) {
   if (c.schedule == "cosine" && c.epochs > 0)
     schedule.emplace(optimizer, static_cast<std::size_t>(c.epochs) * loader.size());
 
-  std::ofstream csv;
+  std::optional<examples::OutputFile> csv;
   if (!c.metrics_csv.empty()) {
-    csv.open(c.metrics_csv);
-    if (!csv) throw tg::Error("train_mnist: cannot write " + c.metrics_csv);
-    csv << "epoch,train_loss,valid_accuracy,seconds,samples_per_second\n";
+    csv.emplace("--metrics-csv", c.metrics_csv);
+    csv->write("epoch,train_loss,valid_accuracy,seconds,samples_per_second\n");
   }
   const bool terminal = isatty(STDOUT_FILENO);
   for (int epoch = 1; epoch <= c.epochs; ++epoch) {
     const auto t0 = std::chrono::steady_clock::now();
     const double loss = mnist::train_epoch(*model, loader, optimizer, [&](std::size_t i, double batch_loss) {
+      stop_unless_finite(batch_loss, epoch, i, loader.size());
       if (schedule) schedule->step();
       if (terminal && (i % 20 == 0 || i + 1 == loader.size())) draw_progress(epoch, i + 1, loader.size(), batch_loss);
     });
@@ -126,8 +144,13 @@ int run(const Config& c) {
     std::printf("epoch %d  train loss %.4f  validation accuracy %.2f%%  %.2f s  %.0f samples/s\n", epoch, loss,
                 100 * acc, seconds, rate);
     std::fflush(stdout);
-    if (csv) csv << epoch << "," << loss << "," << acc << "," << seconds << "," << rate << "\n";
+    if (csv) {
+      char row[160];
+      std::snprintf(row, sizeof row, "%d,%.6g,%.6g,%.6g,%.6g\n", epoch, loss, acc, seconds, rate);
+      csv->write(row);
+    }
   }
+  if (csv) csv->close();
   if (!c.save.empty()) {
     tg::nn::save(*model, c.save);
     std::printf("saved the parameters to %s\n", c.save.c_str());
