@@ -21,6 +21,13 @@ double* cycled_momentum(OptimizerOptions& options) {
   return nullptr;
 }
 
+// x * y - c with the product rounded first, as Python computes it: a fused multiply-add (which the
+// compiler may emit) would not round it, and a phase PyTorch ends exactly at a step would end beside it.
+double product_minus(double x, double y, double c) {
+  volatile double product = x * y;
+  return product - c;
+}
+
 double anneal(AnnealStrategy strategy, double start, double end, double pct) {
   if (strategy == AnnealStrategy::cos) return end + (start - end) / 2.0 * (std::cos(M_PI * pct) + 1);
   return (end - start) * pct + start;
@@ -57,9 +64,9 @@ OneCycleLR::OneCycleLR(Optimizer& optimizer, const OneCycleLROptions& options)
   // from/to indices (0 max, 1 base).
   const double total = static_cast<double>(options.total_steps()), pct = options.pct_start();
   if (options.three_phase())
-    phases_ = {{pct * total - 1, 0, 1}, {2 * pct * total - 2, 1, 0}, {total - 1, 0, 2}};
+    phases_ = {{product_minus(pct, total, 1), 0, 1}, {product_minus(2 * pct, total, 2), 1, 0}, {total - 1, 0, 2}};
   else
-    phases_ = {{pct * total - 1, 0, 1}, {total - 1, 1, 2}};
+    phases_ = {{product_minus(pct, total, 1), 0, 1}, {total - 1, 1, 2}};
   const std::vector<double> lrs = at(0);
   for (std::size_t g = 0; g < groups; ++g) optimizer.param_groups()[g].options().set_lr(lrs[g]);
 }
