@@ -70,8 +70,14 @@ void Optimizer::zero_grad() {
     for (auto& p : group.params()) p.zero_grad();
 }
 
-const std::vector<Variable<float>>& Optimizer::parameters() const noexcept { return param_groups_.at(0).params(); }
-std::vector<Variable<float>>& Optimizer::parameters() noexcept { return param_groups_.at(0).params(); }
+const std::vector<Variable<float>>& Optimizer::parameters() const {
+  if (param_groups_.empty()) throw Error(name() + ": parameters(): the optimizer has no parameter groups");
+  return param_groups_.front().params();
+}
+
+std::vector<Variable<float>>& Optimizer::parameters() {
+  return const_cast<std::vector<Variable<float>>&>(static_cast<const Optimizer&>(*this).parameters());
+}
 
 std::size_t Optimizer::size() const noexcept {
   std::size_t n = 0;

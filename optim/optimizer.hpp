@@ -128,9 +128,9 @@ class Optimizer {
   // Frees every parameter's gradient (LibTorch's set_to_none): the next backward writes it afresh.
   void zero_grad();
 
-  // The first group's parameters.
-  const std::vector<Variable<float>>& parameters() const noexcept;
-  std::vector<Variable<float>>& parameters() noexcept;
+  // The first group's parameters (throws when there is no group).
+  const std::vector<Variable<float>>& parameters() const;
+  std::vector<Variable<float>>& parameters();
   // The number of parameters in all groups.
   std::size_t size() const noexcept;
 

@@ -4,6 +4,8 @@
 #include "check.hpp"
 #include "fixtures.hpp"
 
+#include <xtensor/xio.hpp>
+
 #include <tapegrad/optim/detail/update_rules.hpp>
 
 namespace optim = tg::optim;

@@ -49,6 +49,9 @@ TEST_CASE("Optimizer: add_parameters extends the first group; a parameter given 
   CHECK_THROWS_WITH_AS(optim::Adam({Variable<float>()}), doctest::Contains("optimizer: parameter 0 is undefined"),
                        tg::Error);
   CHECK(opt.size() == 2);
+  optim::SGD empty(std::vector<optim::OptimizerParamGroup>{}, optim::SGDOptions(0.1));
+  CHECK_THROWS_WITH_AS(empty.parameters(), doctest::Contains("SGD: parameters(): the optimizer has no parameter groups"),
+                       tg::Error);
 }
 
 TEST_CASE("Optimizer: a group's options must be the optimizer's kind and valid") {
