@@ -76,8 +76,7 @@ Array<T> sum_to_shape(Array<T>&& g, const Shape& shape, const char* op) {
   if (axes.empty()) return std::move(g);
   // Summing the leading rows (a bias's gradient) as contiguous row adds is the common, hot case.
   if (axes.size() == lead && lead > 0) {
-    std::size_t inner = 1;
-    for (auto s : shape) inner *= s;
+    const std::size_t inner = checked_numel(shape, op);
     Array<T> r = Array<T>::from_shape(shape);
     detail::sum_rows(g.data(), g.size() / std::max<std::size_t>(inner, 1), inner, r.data(), /*fresh=*/true);
     return r;

@@ -35,6 +35,7 @@ class Variable {
   explicit Variable(std::shared_ptr<Array<T>> value, bool requires_grad = false)
       : value_(std::move(value)), meta_(std::make_shared<GradMeta<T>>()) {
     meta_->shape = to_shape(value_->shape());
+    checked_numel(meta_->shape, "Variable");  // xtensor wraps an overflowing size around silently
     meta_->requires_grad = requires_grad;
   }
 
