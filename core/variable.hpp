@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 
 #include <tapegrad/core/array.hpp>
 
@@ -21,6 +22,9 @@ struct GradMeta {
   bool is_leaf = true;    // false for the output of a recorded op
   std::uint64_t tape_id = 0;  // for non-leaves: the tape generation that recorded the producing op
   const char* op = nullptr;   // for non-leaves: the op that produced it, for error messages
+  // For leaves: guards grad and has_grad while a backward writes them, since backward passes on
+  // several threads may reach the same parameters (the rule is in core/tape.hpp, at Grads).
+  std::mutex grad_mutex;
 };
 
 template <class T = float>
