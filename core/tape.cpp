@@ -227,6 +227,7 @@ void Tape<T>::sweep(bool retain_graph) {
       grads.start(*it);
       it->backward(out.grad, grads);
       grads.finish();
+      it->swept = true;
       // A non-leaf's gradient is spent once it has reached the inputs (LibTorch keeps none either).
       out.grad = Array<T>();
       out.has_grad = false;

@@ -42,6 +42,7 @@ struct TapeEntry {
   std::vector<std::shared_ptr<GradMeta<T>>> inputs;  // null where an input does not require grad
   BackwardFn<T> backward;
   const char* op;
+  bool swept = false;  // its backward has run (to_dot shows it); stays set under retain_graph
   std::vector<Shape> input_shapes;  // recorded in anomaly mode only, for its messages
 };
 
@@ -114,6 +115,8 @@ class Tape {
 
   void push(TapeEntry<T>&& entry) { entries_.push_back(std::move(entry)); }
   std::size_t size() const { return entries_.size(); }
+  // The recorded ops, oldest first (to_dot reads them).
+  const std::vector<TapeEntry<T>>& entries() const { return entries_; }
   std::uint64_t id() const { return id_; }
 
   // One reverse sweep; then, unless retain_graph, frees every entry and starts a new generation.
@@ -166,7 +169,7 @@ Variable<T> record(const char* op, std::shared_ptr<Array<T>> value,
   meta.is_leaf = false;
   meta.op = op;
   meta.tape_id = tape.id();
-  TapeEntry<T> entry{out.meta(), {}, BackwardFn<T>(std::forward<F>(backward)), op, {}};
+  TapeEntry<T> entry{out.meta(), {}, BackwardFn<T>(std::forward<F>(backward)), op, false, {}};
   entry.inputs.reserve(inputs.size());
   for (const Variable<T>& in : inputs) {
     entry.inputs.push_back(in.requires_grad() ? in.meta() : nullptr);
