@@ -8,7 +8,7 @@ build=$repo/build-asan
 export TAPEGRAD_DATA_DIR=${TAPEGRAD_DATA_DIR:-$repo/.cache/data}
 bash "$repo/scripts/setup.sh"
 cmake -S "$repo" -B "$build" -DCMAKE_CXX_COMPILER=g++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -g1 -D_GLIBCXX_ASSERTIONS" \
+  "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1 -D_GLIBCXX_ASSERTIONS" \
   -DTAPEGRAD_SANITIZE=address,undefined -DTAPEGRAD_BUILD_BENCHMARKS=OFF >/dev/null
 cmake --build "$build" -j"$(nproc)"
 bash "$repo/scripts/check_packages.sh" "$build"
