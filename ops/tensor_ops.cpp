@@ -282,6 +282,7 @@ TG_COMPARE(ge, xt::greater_equal)
 // ---- elementwise math and activations ----
 
 Tensor pow(const Tensor& x, const Scalar& e) {
+  check_floating(x, "pow");
   return floating_with_scalar(x, e, "pow", [](const auto& v, auto c) { return tg::pow(v, c); });
 }
 
@@ -307,8 +308,9 @@ Tensor clamp(const Tensor& x, const std::optional<Scalar>& min, const std::optio
 Tensor clamp_min(const Tensor& x, const Scalar& min) { return clamp(x, min, std::nullopt); }
 Tensor clamp_max(const Tensor& x, const Scalar& max) { return clamp(x, std::nullopt, max); }
 
-Tensor leaky_relu(const Tensor& x, double slope) {
-  return dispatch_floating(x, "leaky_relu", [slope](const auto& v) { return tg::leaky_relu(v, slope); });
+Tensor leaky_relu(const Tensor& x, const Scalar& slope) {
+  check_floating(x, "leaky_relu");
+  return floating_with_scalar(x, slope, "leaky_relu", [](const auto& v, auto c) { return tg::leaky_relu(v, c); });
 }
 
 // ---- layers ----
