@@ -6,6 +6,7 @@
 #include <tapegrad/core/device.hpp>
 #include <tapegrad/core/dispatch.hpp>
 #include <tapegrad/core/factories.hpp>
+#include <tapegrad/core/files.hpp>
 #include <tapegrad/core/grad_mode.hpp>
 #include <tapegrad/core/gradcheck.hpp>
 #include <tapegrad/core/graph_dot.hpp>
@@ -39,6 +40,7 @@
 
 #include <tapegrad/modules/activation.hpp>
 #include <tapegrad/modules/checkpoint.hpp>
+#include <tapegrad/modules/clip_grad.hpp>
 #include <tapegrad/modules/conv2d.hpp>
 #include <tapegrad/modules/flatten.hpp>
 #include <tapegrad/modules/init.hpp>
@@ -46,12 +48,24 @@
 #include <tapegrad/modules/loss.hpp>
 #include <tapegrad/modules/max_pool2d.hpp>
 #include <tapegrad/modules/module.hpp>
+#include <tapegrad/modules/npz.hpp>
 #include <tapegrad/modules/sequential.hpp>
 #include <tapegrad/modules/size2.hpp>
 
+#include <tapegrad/optim/adagrad.hpp>
+#include <tapegrad/optim/adam.hpp>
+#include <tapegrad/optim/adamw.hpp>
+#include <tapegrad/optim/cosine_annealing_lr.hpp>
+#include <tapegrad/optim/exponential_lr.hpp>
 #include <tapegrad/optim/lr_scheduler.hpp>
+#include <tapegrad/optim/multi_step_lr.hpp>
+#include <tapegrad/optim/one_cycle_lr.hpp>
 #include <tapegrad/optim/optimizer.hpp>
+#include <tapegrad/optim/reduce_lr_on_plateau.hpp>
+#include <tapegrad/optim/rmsprop.hpp>
+#include <tapegrad/optim/serialize.hpp>
 #include <tapegrad/optim/sgd.hpp>
+#include <tapegrad/optim/step_lr.hpp>
 
 #include <tapegrad/data/dataloader.hpp>
 #include <tapegrad/data/dataset.hpp>

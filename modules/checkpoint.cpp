@@ -1,4 +1,7 @@
 #include <tapegrad/modules/checkpoint.hpp>
+#include <tapegrad/modules/npz.hpp>
+
+#include <tapegrad/core/files.hpp>
 
 #include <zlib.h>
 
@@ -6,8 +9,6 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <limits>
 #include <map>
 #include <set>
@@ -119,6 +120,9 @@ std::string parse_npy_dict(const std::string& text, NpyArray& out) {
     if (!eat(',') && (skip_space(), i >= text.size() || text[i] != '}')) return "expected ',' or '}'";
   }
   if (!seen_descr || !seen_order || !seen_shape) return "expected the keys 'descr', 'fortran_order' and 'shape'";
+  // NumPy pads the dict with spaces and ends the header with '\n': anything else there is not NumPy's.
+  if (text.empty() || text.back() != '\n') return "the header does not end with a newline";
+  if (text.find_first_not_of(' ', i) != text.size() - 1) return "text after the dict";
   return "";
 }
 
@@ -127,12 +131,7 @@ std::string parse_npy_dict(const std::string& text, NpyArray& out) {
 // The file's bytes and the errors that name it.
 class Archive {
  public:
-  explicit Archive(const std::string& path) : path_(path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error("load: cannot open '" + path + "' for reading");
-    bytes_.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    if (in.bad()) fail("read error");
-  }
+  explicit Archive(const std::string& path) : path_(path), bytes_(read_regular_file(path, "load: '" + path + "': ")) {}
 
   [[noreturn]] void fail(const std::string& problem) const { throw Error("load: '" + path_ + "': " + problem); }
 
@@ -164,7 +163,7 @@ class Archive {
              "); expected an uncompressed .npz (np.savez, not np.savez_compressed)");
       if (packed == kZipLimit || local == kZipLimit) fail(entry + " needs zip64, which is not supported");
       if (packed != size) fail(entry + " is corrupt (stored sizes differ)");
-      if (get32(at(local, 30)) != 0x04034b50) fail(entry + ": corrupt local header");
+      check_local_header(local, name, flags, method, crc, packed, size);
       const std::size_t start = local + 30 + get16(at(local + 26, 2)) + get16(at(local + 28, 2));
       if (std::uint64_t(start) + size > dir_offset)
         fail(entry + " runs past the end of the file (truncated or corrupt)");
@@ -182,6 +181,28 @@ class Archive {
   }
 
  private:
+  // The local header at `local` must repeat what the central directory says of its entry (as
+  // Python's zipfile requires): a reader that trusts either one alone can be shown two archives.
+  void check_local_header(std::uint64_t local, const std::string& name, std::uint32_t flags, std::uint32_t method,
+                          std::uint32_t crc, std::uint32_t packed, std::uint32_t size) const {
+    const std::string entry = "entry '" + name + "'";
+    const char* header = at(local, 30);
+    if (get32(header) != 0x04034b50) fail(entry + ": corrupt local header");
+    const std::size_t name_len = get16(header + 26);
+    const std::string local_name(at(local + 30, name_len), name_len);
+    auto differs = [&](const std::string& field) {
+      fail(entry + ": the local header " + field + " differs from the central directory's");
+    };
+    if (local_name != name) differs("name '" + local_name + "'");
+    if (get16(header + 6) != flags) differs("flags");
+    if (get16(header + 8) != method) differs("compression method");
+    // With a data descriptor after the data (flag bit 3), the local CRC and sizes may be zero.
+    auto disagrees = [&](std::uint32_t value, std::uint32_t central) { return value != central && !((flags & 8) && value == 0); };
+    if (disagrees(get32(header + 14), crc)) differs("CRC-32");
+    if (disagrees(get32(header + 18), packed)) differs("compressed size");
+    if (disagrees(get32(header + 22), size)) differs("size");
+  }
+
   // A bounds-checked pointer to bytes [pos, pos + n).
   const char* at(std::uint64_t pos, std::uint64_t n) const {
     if (pos + n > bytes_.size())
@@ -270,6 +291,8 @@ std::string common_fields(const OutEntry& e) {
   return s;
 }
 
+void write_archive(std::vector<OutEntry>& entries, const std::string& path);
+
 }  // namespace
 
 void save(const Module& module, const std::string& path) {
@@ -284,7 +307,13 @@ void save(const Module& module, const std::string& path) {
       entries.push_back({name + ".npy", npy_header(v.shape(), "<f4"), reinterpret_cast<const char*>(v.value().data()),
                          v.numel() * sizeof(float)});
     }
+  write_archive(entries, path);
+}
 
+namespace {
+
+// Writes `entries` as an uncompressed zip beside `path`, then renames it over `path`.
+void write_archive(std::vector<OutEntry>& entries, const std::string& path) {
   // Lay out the file first, so that a model too large for a plain zip fails before anything is written.
   std::uint64_t offset = 0;
   for (auto& e : entries) {
@@ -319,29 +348,20 @@ void save(const Module& module, const std::string& path) {
   put32(end, static_cast<std::uint32_t>(offset));
   put16(end, 0);  // comment length
 
-  const std::string partial = path + ".partial";
-  {
-    std::ofstream out(partial, std::ios::binary | std::ios::trunc);
-    if (!out) throw Error("save: cannot open '" + partial + "' for writing");
-    for (const auto& e : entries) {
-      std::string local;
-      put32(local, 0x04034b50);  // local file header
-      local += common_fields(e) + e.name + e.header;
-      out.write(local.data(), static_cast<std::streamsize>(local.size()));
-      out.write(e.data, static_cast<std::streamsize>(e.nbytes));
-    }
-    out << directory << end;
-    out.close();
-    if (!out) {
-      std::remove(partial.c_str());
-      throw Error("save: writing '" + partial + "' failed (disk full?)");
-    }
+  AtomicFileWriter out(path, "save: '" + path + "': ");
+  for (const auto& e : entries) {
+    std::string local;
+    put32(local, 0x04034b50);  // local file header
+    local += common_fields(e) + e.name + e.header;
+    out.write(local.data(), local.size());
+    out.write(e.data, e.nbytes);
   }
-  if (std::rename(partial.c_str(), path.c_str()) != 0) {
-    std::remove(partial.c_str());
-    throw Error("save: cannot rename '" + partial + "' to '" + path + "'");
-  }
+  out.write(directory.data(), directory.size());
+  out.write(end.data(), end.size());
+  out.commit();
 }
+
+}  // namespace
 
 void load(Module& module, const std::string& path) {
   Archive archive(path);
@@ -388,3 +408,37 @@ void load(Module& module, const std::string& path) {
 }
 
 }  // namespace tg::nn
+
+namespace tg::npz {
+
+void write(const std::string& path, const std::vector<std::pair<std::string, NpyArray>>& arrays) {
+  std::vector<nn::OutEntry> entries;
+  std::set<std::string> names;
+  for (const auto& [name, a] : arrays) {
+    if (!names.insert(name).second) throw Error("save: '" + path + "': entry '" + name + "' appears twice");
+    entries.push_back({name + ".npy", nn::npy_header(a.shape, a.descr), a.bytes.data(), a.bytes.size()});
+  }
+  nn::write_archive(entries, path);
+}
+
+std::map<std::string, NpyArray> read(const std::string& path) {
+  nn::Archive archive(path);
+  std::map<std::string, NpyArray> out;
+  for (const auto& [name, a] : archive.entries()) {
+    if (a.fortran_order) archive.fail("entry '" + name + ".npy' is in Fortran order, expected C order");
+    // Fixed-size dtypes ('<f4', '|b1', '|S7', '<U3', ...) must fill the shape exactly.
+    const auto digits = a.descr.find_first_of("0123456789");
+    if (a.descr.size() >= 3 && digits == 2 && a.descr.find_first_not_of("0123456789", 2) == std::string::npos) {
+      std::size_t count = 0, item = std::stoul(a.descr.substr(2)) * (a.descr[1] == 'U' ? 4 : 1);
+      if (!nn::element_count(a.shape, count) || (item != 0 && count > std::numeric_limits<std::size_t>::max() / item) ||
+          a.nbytes != count * item)
+        archive.fail("entry '" + name + ".npy' holds " + std::to_string(a.nbytes) + " bytes of data, expected " +
+                     std::to_string(count * item) + " for dtype '" + a.descr + "' and shape " + shape_str(a.shape) +
+                     " (corrupt)");
+    }
+    out.emplace(name, NpyArray{a.descr, a.shape, std::string(a.data, a.nbytes)});
+  }
+  return out;
+}
+
+}  // namespace tg::npz
