@@ -15,6 +15,7 @@
 #include <tapegrad/ops/avg_pool.hpp>
 #include <tapegrad/ops/batch_norm.hpp>
 #include <tapegrad/ops/conv2d.hpp>
+#include <tapegrad/ops/conv_transpose2d.hpp>
 #include <tapegrad/ops/dropout.hpp>
 #include <tapegrad/ops/einsum.hpp>
 #include <tapegrad/ops/embedding.hpp>
@@ -37,6 +38,7 @@
 #include <tapegrad/modules/batch_norm.hpp>
 #include <tapegrad/modules/checkpoint.hpp>
 #include <tapegrad/modules/conv2d.hpp>
+#include <tapegrad/modules/conv_transpose2d.hpp>
 #include <tapegrad/modules/dropout.hpp>
 #include <tapegrad/modules/embedding.hpp>
 #include <tapegrad/modules/flatten.hpp>

@@ -7,6 +7,7 @@
 #include <tapegrad/ops/avg_pool.hpp>
 #include <tapegrad/ops/batch_norm.hpp>
 #include <tapegrad/ops/conv2d.hpp>
+#include <tapegrad/ops/conv_transpose2d.hpp>
 #include <tapegrad/ops/dropout.hpp>
 #include <tapegrad/ops/embedding.hpp>
 #include <tapegrad/ops/gelu.hpp>
@@ -23,6 +24,7 @@ using tg::adaptive_avg_pool2d;
 using tg::avg_pool2d;
 using tg::batch_norm;
 using tg::conv2d;
+using tg::conv_transpose2d;
 using tg::cross_entropy;
 using tg::dropout;
 using tg::dropout2d;

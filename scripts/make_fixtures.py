@@ -199,6 +199,29 @@ def linear(fx):
     fx.add("x1", x1)
     forward_backward(fx, "vector", lambda x, w, b: F.linear(x, w, b), {"x": x1, "w": w, "b": b}, 6)
 
+
+@group
+def conv_transpose2d(fx):
+    cases = {
+        "plain": ((2, 3, 4, 5), (3, 2, 3, 3), dict()),
+        "s2p1op1": ((2, 3, 4, 5), (3, 4, 3, 3), dict(stride=2, padding=1, output_padding=1)),
+        "s21p10_k23": ((1, 2, 3, 3), (2, 3, 2, 3), dict(stride=(2, 1), padding=(1, 0))),
+        "wide": ((2, 9, 3, 3), (9, 17, 3, 3), dict(stride=2)),
+    }
+    for seed, (name, (xs, ws, kw)) in enumerate(cases.items()):
+        x, w, b = randn(xs, 10 * seed), randn(ws, 10 * seed + 1), randn((ws[1],), 10 * seed + 2)
+        fx.add(f"{name}.x", x)
+        fx.add(f"{name}.weight", w)
+        fx.add(f"{name}.bias", b)
+        forward_backward(fx, name, lambda x, w, b: F.conv_transpose2d(x, w, b, **kw), {"x": x, "w": w, "b": b}, 100 + seed)
+    torch.manual_seed(0)
+    up = torch.nn.ConvTranspose2d(4, 2, 3, stride=2, padding=1, output_padding=1)
+    x = randn((2, 4, 3, 3), 50, torch.float32, False)
+    fx.add("module.weight", up.weight)
+    fx.add("module.bias", up.bias)
+    fx.add("module.x", x)
+    fx.add("module.y", up(x))
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("groups", nargs="*", help="groups to write (default: all): " + " ".join(GROUPS))
