@@ -24,9 +24,16 @@
 
 #include <tapegrad/ops/activations.hpp>
 #include <tapegrad/ops/arithmetic.hpp>
+#include <tapegrad/ops/avg_pool.hpp>
+#include <tapegrad/ops/batch_norm.hpp>
 #include <tapegrad/ops/conv2d.hpp>
+#include <tapegrad/ops/conv_transpose2d.hpp>
+#include <tapegrad/ops/dropout.hpp>
 #include <tapegrad/ops/einsum.hpp>
+#include <tapegrad/ops/embedding.hpp>
 #include <tapegrad/ops/functional.hpp>
+#include <tapegrad/ops/gelu.hpp>
+#include <tapegrad/ops/layer_norm.hpp>
 #include <tapegrad/ops/linear.hpp>
 #include <tapegrad/ops/loss.hpp>
 #include <tapegrad/ops/matmul.hpp>
@@ -38,16 +45,23 @@
 #include <tapegrad/ops/unary.hpp>
 
 #include <tapegrad/modules/activation.hpp>
+#include <tapegrad/modules/avg_pool2d.hpp>
+#include <tapegrad/modules/batch_norm.hpp>
 #include <tapegrad/modules/checkpoint.hpp>
 #include <tapegrad/modules/clip_grad.hpp>
 #include <tapegrad/modules/conv2d.hpp>
+#include <tapegrad/modules/conv_transpose2d.hpp>
+#include <tapegrad/modules/dropout.hpp>
+#include <tapegrad/modules/embedding.hpp>
 #include <tapegrad/modules/flatten.hpp>
 #include <tapegrad/modules/init.hpp>
+#include <tapegrad/modules/layer_norm.hpp>
 #include <tapegrad/modules/linear.hpp>
 #include <tapegrad/modules/loss.hpp>
 #include <tapegrad/modules/max_pool2d.hpp>
 #include <tapegrad/modules/module.hpp>
 #include <tapegrad/modules/npz.hpp>
+#include <tapegrad/modules/module_list.hpp>
 #include <tapegrad/modules/sequential.hpp>
 #include <tapegrad/modules/size2.hpp>
 

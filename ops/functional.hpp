@@ -5,7 +5,14 @@
 #pragma once
 
 #include <tapegrad/ops/activations.hpp>
+#include <tapegrad/ops/avg_pool.hpp>
+#include <tapegrad/ops/batch_norm.hpp>
 #include <tapegrad/ops/conv2d.hpp>
+#include <tapegrad/ops/conv_transpose2d.hpp>
+#include <tapegrad/ops/dropout.hpp>
+#include <tapegrad/ops/embedding.hpp>
+#include <tapegrad/ops/gelu.hpp>
+#include <tapegrad/ops/layer_norm.hpp>
 #include <tapegrad/ops/linear.hpp>
 #include <tapegrad/ops/loss.hpp>
 #include <tapegrad/ops/pool.hpp>
@@ -15,9 +22,18 @@
 
 namespace tg::nn::functional {
 
+using tg::adaptive_avg_pool2d;
+using tg::avg_pool2d;
+using tg::batch_norm;
 using tg::conv2d;
+using tg::conv_transpose2d;
 using tg::cross_entropy;
+using tg::dropout;
+using tg::dropout2d;
+using tg::embedding;
 using tg::flatten;
+using tg::gelu;
+using tg::layer_norm;
 using tg::leaky_relu;
 using tg::linear;
 using tg::log_softmax;
