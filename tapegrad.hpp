@@ -11,7 +11,9 @@
 #include <tapegrad/core/variable.hpp>
 
 #include <tapegrad/ops/activations.hpp>
+#include <tapegrad/ops/allclose.hpp>
 #include <tapegrad/ops/arithmetic.hpp>
+#include <tapegrad/ops/concat.hpp>
 #include <tapegrad/ops/conv2d.hpp>
 #include <tapegrad/ops/einsum.hpp>
 #include <tapegrad/ops/functional.hpp>
@@ -20,11 +22,13 @@
 #include <tapegrad/ops/loss.hpp>
 #include <tapegrad/ops/manual_backward.hpp>
 #include <tapegrad/ops/matmul.hpp>
+#include <tapegrad/ops/one_hot.hpp>
 #include <tapegrad/ops/pool.hpp>
 #include <tapegrad/ops/reduce.hpp>
 #include <tapegrad/ops/shape.hpp>
 #include <tapegrad/ops/softmax.hpp>
 #include <tapegrad/ops/unary.hpp>
+#include <tapegrad/ops/where.hpp>
 
 #include <tapegrad/modules/activation.hpp>
 #include <tapegrad/modules/checkpoint.hpp>
