@@ -7,15 +7,21 @@
 #include <tapegrad/ops/conv2d.hpp>
 #include <tapegrad/ops/linear.hpp>
 #include <tapegrad/ops/loss.hpp>
+#include <tapegrad/ops/loss_options.hpp>
+#include <tapegrad/ops/one_hot.hpp>
 #include <tapegrad/ops/pool.hpp>
 #include <tapegrad/ops/shape.hpp>
 #include <tapegrad/ops/softmax.hpp>
 
 namespace tg::nn::functional {
 
+using tg::binary_cross_entropy;
+using tg::binary_cross_entropy_with_logits;
 using tg::conv2d;
 using tg::cross_entropy;
 using tg::flatten;
+using tg::huber_loss;
+using tg::l1_loss;
 using tg::leaky_relu;
 using tg::linear;
 using tg::log_softmax;
@@ -23,8 +29,10 @@ using tg::logsumexp;
 using tg::max_pool2d;
 using tg::mse_loss;
 using tg::nll_loss;
+using tg::one_hot;
 using tg::relu;
 using tg::sigmoid;
+using tg::smooth_l1_loss;
 using tg::softmax;
 using tg::tanh;
 using tg::Reduction;
