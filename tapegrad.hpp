@@ -4,6 +4,7 @@
 #include <tapegrad/core/allocator.hpp>
 #include <tapegrad/core/grad_mode.hpp>
 #include <tapegrad/core/gradcheck.hpp>
+#include <tapegrad/core/graph_dot.hpp>
 #include <tapegrad/core/random.hpp>
 #include <tapegrad/core/tape.hpp>
 #include <tapegrad/core/array.hpp>

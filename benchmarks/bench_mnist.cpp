@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "mnist_models.hpp"
+#include "progress.hpp"
 #ifdef TAPEGRAD_WITH_LIBTORCH
 #include "libtorch_peer.hpp"
 #endif
@@ -77,7 +78,9 @@ int main(int argc, char** argv) {
     // Alternate the two frameworks so that machine noise hits both alike; keep each one's best.
     double tg_best = 1e30, tg_acc = 0;
     double lt_best = 1e30, lt_acc = 0;
+    examples::Progress progress;
     for (int r = 0; r < repeat; ++r) {
+      progress.show("%s: run %d of %d ...", name.c_str(), r + 1, repeat);
       auto [s, acc] = tapegrad_epoch(name, data, 1 + r);
       if (s < tg_best) tg_best = s, tg_acc = acc;
 #ifdef TAPEGRAD_WITH_LIBTORCH
@@ -85,6 +88,7 @@ int main(int argc, char** argv) {
       if (p.seconds < lt_best) lt_best = p.seconds, lt_acc = p.valid_accuracy;
 #endif
     }
+    progress.clear();
     std::printf("%s  tapegrad: %.3f s, %.0f samples/s, validation %.2f%%", name.c_str(), tg_best,
                 train.size() / tg_best, 100 * tg_acc);
 #ifdef TAPEGRAD_WITH_LIBTORCH

@@ -130,6 +130,7 @@ void Tape<T>::sweep(bool retain_graph) {
       if (!out.has_grad) continue;
       Grads<T> grads(*it);
       it->backward(out.grad, grads);
+      it->swept = true;
       // A non-leaf's gradient is spent once it has reached the inputs (LibTorch keeps none either).
       out.grad = Array<T>();
       out.has_grad = false;

@@ -38,6 +38,7 @@ struct TapeEntry {
   std::vector<std::shared_ptr<GradMeta<T>>> inputs;  // null where an input does not require grad
   BackwardFn<T> backward;
   const char* op;
+  bool swept = false;  // its backward has run (to_dot shows it); stays set under retain_graph
 };
 
 // What a backward function writes its inputs' gradients into. Every gradient goes through
@@ -73,6 +74,8 @@ class Tape {
 
   void push(TapeEntry<T>&& entry) { entries_.push_back(std::move(entry)); }
   std::size_t size() const { return entries_.size(); }
+  // The recorded ops, oldest first (to_dot reads them).
+  const std::vector<TapeEntry<T>>& entries() const { return entries_; }
   std::uint64_t id() const { return id_; }
 
   // One reverse sweep; then, unless retain_graph, frees every entry and starts a new generation.

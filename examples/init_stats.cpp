@@ -5,6 +5,7 @@
 //   build/examples/init_stats --csv init_stats_layers.csv
 #include <boost/program_options.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -17,6 +18,7 @@
 #include <tapegrad/tapegrad.hpp>
 
 #include "cli.hpp"
+#include "gnuplot.hpp"
 
 namespace po = boost::program_options;
 using V = tg::Variable<float>;
@@ -25,7 +27,7 @@ using Array = tg::Array<float>;
 namespace {
 
 struct Config {
-  std::string csv, plot, data_dir;
+  std::string csv, plot, histogram, data_dir;
   std::size_t layers;
   std::uint64_t seed;
 };
@@ -39,8 +41,9 @@ std::optional<Config> parse(int argc, char** argv) {
     ("help,h", "print this help and exit")
     ("csv", po::value(&c.csv)->default_value("init_stats_layers.csv"),
      "where to write the std per layer of the chained products")
-    ("plot", po::value(&c.plot)->default_value("init_stats_layers.png"),
-     "where to draw them (log-scale y), when gnuplot is installed")
+    ("plot", po::value(&c.plot), "draw them (log-scale y) to this PNG (needs gnuplot)")
+    ("histogram", po::value(&c.histogram),
+     "draw the activations of a 10-layer ReLU network, with and without Kaiming init, to this PNG (needs gnuplot)")
     ("layers", po::value(&c.layers)->default_value(100), "chained products x = x @ a")
     ("seed", po::value(&c.seed)->default_value(1), "seed of every random draw")
     ("data-dir", po::value(&c.data_dir), "folder holding the MNIST IDX files (default: $TAPEGRAD_DATA_DIR/mnist)");
@@ -194,22 +197,73 @@ void write_layers(const std::vector<Chain>& chains, const Config& c) {
   csv.close();
   std::printf("  std per layer written to %s\n", c.csv.c_str());
 
-  if (std::system("command -v gnuplot > /dev/null 2>&1") != 0) {
-    std::printf("  gnuplot is not installed: no plot (plot the CSV's three std columns against layer, log-scale y)\n");
-    return;
-  }
-  FILE* gp = popen("gnuplot", "w");
-  if (!gp) throw tg::Error("init_stats: cannot start gnuplot");
-  std::fprintf(gp,
-               "set terminal png size 900,600 noenhanced\nset output '%s'\nset datafile separator ','\nset logscale y\n"
-               "set xlabel 'layer'\nset ylabel 'std of x'\nset key top left\n"
-               "set title 'x = x @ a, 512 wide: std per layer (missing points are not finite)'\n"
-               "plot '%s' using 1:2 with lines title 'a = randn', "
-               "'' using 1:3 with lines title 'a = randn / sqrt(512)', "
-               "'' using 1:4 with lines title 'a = randn * sqrt(2/512)'\n",
-               c.plot.c_str(), c.csv.c_str());
-  if (pclose(gp) != 0) throw tg::Error("init_stats: gnuplot failed to draw " + c.plot);
+  if (c.plot.empty()) return;
+  examples::Gnuplot plot(c.plot, 900, 600);
+  std::vector<std::vector<double>> rows;
+  for (std::size_t layer = 0; layer < chains[0].std_per_layer.size(); ++layer)
+    rows.push_back({double(layer + 1), chains[0].std_per_layer[layer], chains[1].std_per_layer[layer],
+                    chains[2].std_per_layer[layer]});
+  plot.data("std", rows);
+  plot << "set logscale y\nset xlabel 'layer'\nset ylabel 'std of x'\nset key top left\n"
+          "set title 'x = x @ a, 512 wide: std per layer (missing points are not finite)'\n"
+          "plot $std using 1:2 with lines lw 2 title 'a = randn', "
+          "'' using 1:3 with lines lw 2 title 'a = randn / sqrt(512)', "
+          "'' using 1:4 with lines lw 2 title 'a = randn * sqrt(2/512)'\n";
+  plot.draw();
   std::printf("  plot drawn to %s\n", c.plot.c_str());
+}
+
+// ---- 3b. activations deep in a ReLU network, with and without Kaiming ----
+
+// Ten Linear(50, 50)-ReLU layers after a first Linear(784, 50)-ReLU, on the validation images: the
+// activations of the last layer under w = randn / sqrt(fan_in) shrink layer after layer (each ReLU
+// halves the variance), while Kaiming's sqrt(2 / fan_in) keeps them at the input's scale.
+void deep_activations(const V& x, const Config& c) {
+  const std::size_t depth = 10, width = 50;
+  struct Run {
+    const char* name;
+    double gain;
+    std::vector<float> last;
+  };
+  std::vector<Run> runs{{"w = randn / sqrt(fan_in)", 1.0, {}}, {"w = randn * sqrt(2 / fan_in) (Kaiming)", std::sqrt(2.0), {}}};
+  header("3b. The activations after " + std::to_string(depth + 1) + " Linear-ReLU layers (784 -> 50, then 50 -> 50)");
+  for (Run& r : runs) {
+    V h = x;
+    for (std::size_t layer = 0; layer <= depth; ++layer) {
+      const std::size_t fan_in = h.shape()[1];
+      const V w(Array(tg::randn<float>({fan_in, width}) * float(r.gain / std::sqrt(double(fan_in)))));
+      h = tg::relu(tg::matmul(h, w));
+    }
+    row(std::string("layer ") + std::to_string(depth + 1) + ", " + r.name, stats(h));
+    r.last.assign(h.value().begin(), h.value().end());
+  }
+  if (c.histogram.empty()) return;
+  // Shared log-spaced bins over both runs (their scales differ by orders of magnitude); the zeros,
+  // half of every ReLU's output, are left out so the shape shows.
+  float top = 0;
+  for (const Run& r : runs)
+    for (float v : r.last) top = std::max(top, v);
+  const std::size_t bins = 80;
+  const double lo = std::log10(double(top)) - 6, step = 6.0 / bins;
+  std::vector<std::vector<double>> rows(bins, std::vector<double>(runs.size() + 1, 0.0));
+  for (std::size_t b = 0; b < bins; ++b) rows[b][0] = std::pow(10.0, lo + (b + 0.5) * step);
+  for (std::size_t k = 0; k < runs.size(); ++k) {
+    for (float v : runs[k].last)
+      if (v > 0) {
+        const double b = (std::log10(double(v)) - lo) / step;
+        rows[std::size_t(std::clamp(b, 0.0, double(bins - 1)))][k + 1] += 1;
+      }
+    for (auto& r : rows) r[k + 1] /= double(runs[k].last.size());
+  }
+  examples::Gnuplot plot(c.histogram, 900, 600);
+  plot.data("hist", rows);
+  plot << "set xlabel 'activation (log scale; zeros left out)'\nset ylabel 'fraction of activations per bin'\n"
+          "set key top left\nset logscale x\nset format x '%g'\n"
+          "set title 'Activations after 11 Linear-ReLU layers on MNIST validation images'\n"
+          "plot $hist using 1:2 with fillsteps fs transparent solid 0.5 title '"
+       << runs[0].name << "', '' using 1:3 with fillsteps fs transparent solid 0.5 title '" << runs[1].name << "'\n";
+  plot.draw();
+  std::printf("  histogram drawn to %s\n", c.histogram.c_str());
 }
 
 // ---- 4. Conv2d(1, 32, 5) under each init ----
@@ -282,6 +336,7 @@ int run(const Config& c) {
   inputs(train, valid);
   one_layer(first_images(valid, valid.size(), /*flatten=*/true));
   write_layers(chained_products(c.layers), c);
+  deep_activations(first_images(valid, valid.size(), /*flatten=*/true), c);
   conv_inits(first_images(valid, 100, /*flatten=*/false));
   return 0;
 }

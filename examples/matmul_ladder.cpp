@@ -24,6 +24,8 @@
 #include <tapegrad/tapegrad.hpp>
 
 #include "cli.hpp"
+#include "gnuplot.hpp"
+#include "progress.hpp"
 
 namespace po = boost::program_options;
 using tg::Array;
@@ -35,6 +37,7 @@ struct Config {
   std::size_t rows, large_rows, subset_rows;
   int repeat, threads;
   std::uint64_t seed;
+  std::string plot;
 };
 
 std::optional<Config> parse(int argc, char** argv) {
@@ -50,7 +53,8 @@ std::optional<Config> parse(int argc, char** argv) {
      "row ratio, an estimate (0: time them on all rows)")
     ("repeat", po::value(&c.repeat)->default_value(10), "timed calls per rung (the median is printed), after a warm-up")
     ("threads", po::value(&c.threads)->default_value(1), "OpenBLAS threads")
-    ("seed", po::value(&c.seed)->default_value(1), "seed of the random weight");
+    ("seed", po::value(&c.seed)->default_value(1), "seed of the random weight")
+    ("plot", po::value(&c.plot), "draw the times per rung as a bar chart to this PNG (needs gnuplot)");
   if (!examples::parse_options(opts, argc, argv)) return std::nullopt;
   if (c.rows == 0 || c.large_rows == 0) throw po::error("--rows and --large-rows must be >= 1");
   if (c.repeat < 1) throw po::error("--repeat must be >= 1");
@@ -176,6 +180,24 @@ std::shared_ptr<Array<float>> valid_rows(const tg::data::Dataset& valid, std::si
   return loader.batch(0).x.value_ptr();
 }
 
+// Both cases' times per rung as grouped bars, log-scale: the ladder at a glance.
+void plot_rungs(const std::string& png, std::size_t rows, const std::vector<double>& small_time,
+                std::size_t large_rows, const std::vector<double>& large_time) {
+  std::vector<std::vector<double>> data;
+  for (std::size_t i = 0; i < rungs().size(); ++i) data.push_back({double(i), small_time[i] * 1e6, large_time[i] * 1e6});
+  examples::Gnuplot plot(png, 900, 600);
+  plot.data("times", data);
+  plot << "set style data histograms\nset style histogram clustered gap 1\nset style fill solid 0.8 border -1\n"
+          "set logscale y\nset yrange [1:*]\nset ylabel 'time per call (us, log scale)'\nset key top right\nset xtics (";
+  for (std::size_t i = 0; i < rungs().size(); ++i)
+    plot << (i ? ", " : "") << "'" << rungs()[i].id << "' " << i;
+  plot << ")\nset xlabel 'rung: 1 triple loop, 2 row . column, 3 broadcast, 4 einsum, 5a tg::matmul, 5b xt::linalg::dot'\n"
+       << "set title 'Matmul five ways: (rows x 784) @ (784 x 10), float32, 1 thread'\n"
+       << "plot $times using 2 title '" << rows << " rows', '' using 3 title '" << large_rows << " rows'\n";
+  plot.draw();
+  std::printf("bar chart drawn to %s\n", png.c_str());
+}
+
 int run(const Config& c) {
   tg::set_num_threads(c.threads);
   tg::manual_seed(c.seed);
@@ -217,19 +239,23 @@ int run(const Config& c) {
   std::printf("%-4s %-44s %12s %10s %16s  %s\n", "rung", "how", "ours", "speed-up", vs_small.c_str(),
               "max |diff| vs BLAS");
   std::vector<double> large_time;
+  examples::Progress progress;
   for (std::size_t i = 0; i < rungs().size(); ++i) {
     const Rung& r = rungs()[i];
+    progress.show("timing rung %s on %zu rows ...", r.id, r.row_loop && subset < large_rows ? subset : large_rows);
     const bool scaled = r.row_loop && subset < large_rows;
     const Operands& in = scaled ? part : large;
     const double t = median_seconds(r.run, in, c.repeat);
     large_time.push_back(scaled ? t * static_cast<double>(large_rows) / static_cast<double>(subset) : t);
     const double diff = max_abs_diff(r.run(in).value(), large_reference);
+    progress.clear();
     std::printf("%-4s %-44s %12s %10s %16s  %.3g", r.id, r.how, format_time(large_time.back()).c_str(),
                 format_ratio(large_time.front() / large_time.back()).c_str(),
                 format_ratio(large_time.back() / small_time[i]).c_str(), diff);
     if (scaled) std::printf("  (timed on %zu rows, scaled x%.0f)", subset, static_cast<double>(large_rows) / subset);
     std::printf("\n");
   }
+  if (!c.plot.empty()) plot_rungs(c.plot, rows, small_time, large_rows, large_time);
   return 0;
 }
 

@@ -41,7 +41,7 @@ double train_epoch(tg::nn::Module& model, tg::data::DataLoader& loader, tg::opti
   return i ? loss_sum / static_cast<double>(i) : 0.0;
 }
 
-double accuracy(tg::nn::Module& model, const tg::data::Dataset& data, bool flat_images) {
+Evaluation evaluate(tg::nn::Module& model, const tg::data::Dataset& data, bool flat_images) {
   tg::NoGradGuard no_grad;
   model.eval();
   tg::data::DataLoaderOptions options;
@@ -50,8 +50,10 @@ double accuracy(tg::nn::Module& model, const tg::data::Dataset& data, bool flat_
   options.flatten = flat_images;
   tg::data::DataLoader loader(data, options);
   std::size_t correct = 0;
+  double loss_sum = 0;
   for (const tg::data::Batch& batch : loader) {
     const tg::Variable<float> out = model.forward(batch.x);
+    loss_sum += tg::nn::functional::cross_entropy(out, batch.y, tg::Reduction::Sum).item();
     const auto& logits = out.value();
     const std::size_t n = logits.shape()[0], classes = logits.shape()[1];
     const float* row = logits.data();
@@ -61,7 +63,21 @@ double accuracy(tg::nn::Module& model, const tg::data::Dataset& data, bool flat_
     }
   }
   model.train();
-  return data.size() ? static_cast<double>(correct) / static_cast<double>(data.size()) : 0.0;
+  if (data.size() == 0) return {0.0, 0.0};
+  const double n = static_cast<double>(data.size());
+  return {loss_sum / n, static_cast<double>(correct) / n};
+}
+
+void write_step_graph(tg::nn::Module& model, const tg::data::DataLoader& loader, const std::string& path) {
+  const tg::data::Batch batch = loader.batch(0);
+  auto loss = tg::nn::functional::cross_entropy(model.forward(batch.x), batch.y);
+  loss.backward(/*retain_graph=*/true);
+  tg::DotOptions<float> options;
+  options.names = model.named_parameters();
+  for (const auto& [name, child] : model.named_children()) options.cluster_labels.push_back({name, name + ": " + child->name()});
+  tg::write_dot(path, loss, options);
+  tg::Tape<float>::current().clear();
+  model.zero_grad();
 }
 
 }  // namespace mnist

