@@ -1,17 +1,13 @@
 #include <tapegrad/core/graph_dot.hpp>
 
-#include <cerrno>
 #include <cmath>
 #include <cstdio>
-#include <cstring>
-#include <fstream>
 #include <map>
 #include <sstream>
 #include <unordered_map>
 #include <unordered_set>
 
-#include <sys/stat.h>
-
+#include <tapegrad/core/files.hpp>
 #include <tapegrad/core/tape.hpp>
 
 namespace tg {
@@ -161,22 +157,9 @@ std::string to_dot(const Variable<T>& output, const DotOptions<T>& options) {
 template <class T>
 void write_dot(const std::string& path, const Variable<T>& output, const DotOptions<T>& options) {
   const std::string text = to_dot(output, options);
-  struct stat st;
-  if (::lstat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
-    throw Error("write_dot: " + path + " exists and is not a regular file; refusing to replace it");
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) throw Error("write_dot: cannot write " + tmp + ": " + std::strerror(errno));
-    f << text;
-    f.close();
-    if (!f) throw Error("write_dot: writing " + tmp + " failed: " + std::strerror(errno));
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    const int err = errno;
-    std::remove(tmp.c_str());
-    throw Error("write_dot: cannot move " + tmp + " to " + path + ": " + std::strerror(err));
-  }
+  AtomicFileWriter out(path, "write_dot: " + path + ": ");
+  out.write(text.data(), text.size());
+  out.commit();
 }
 
 #define TG_INSTANTIATE(T)                                                       \

@@ -33,8 +33,8 @@ struct DotOptions {
 template <class T>
 std::string to_dot(const Variable<T>& output, const DotOptions<T>& options = {});
 
-// Writes to_dot to `path` (through a temporary file in the same folder, renamed into place); throws
-// tg::Error naming the file and the reason when it cannot.
+// Writes to_dot to `path` whole or not at all (tg::AtomicFileWriter: never over anything but a
+// regular file); throws tg::Error naming the file and the reason when it cannot.
 template <class T>
 void write_dot(const std::string& path, const Variable<T>& output, const DotOptions<T>& options = {});
 

@@ -10,6 +10,7 @@
 #include <zlib.h>
 
 #include <tapegrad/core/array.hpp>
+#include <tapegrad/core/files.hpp>
 
 namespace tg::data {
 namespace {
@@ -35,63 +36,96 @@ std::string hex(std::uint8_t b) {
   return s;
 }
 
-// A byte stream from a raw or a gzip file. read() returns fewer bytes than asked only at the end of
-// the data, and throws on a read error or corrupt compressed data.
+// Deflate's best ratio: 258-byte matches coded in 2 bits each, about 1032:1 (zlib's FAQ). No gzip
+// file inflates to more than 1032 times its size, so a header declaring more is refused unread.
+constexpr std::uint64_t kMaxDeflateRatio = 1032;
+
+// A byte stream from a raw or a gzip file (a regular file only). read() returns fewer bytes than
+// asked only at the end of the data, and throws on a read error, corrupt compressed data, or data
+// after the last gzip member. A file of several gzip members reads as their concatenation, as gzip -d.
 class ByteSource {
  public:
   explicit ByteSource(const std::string& path) : path_(path) {
-    file_.reset(std::fopen(path.c_str(), "rb"));
-    if (!file_) fail(std::string("cannot open: ") + std::strerror(errno));
+    file_ = open_regular_file(path, "read_idx: " + path + ": ", file_size_);
     unsigned char magic[2] = {0, 0};
     const std::size_t n = std::fread(magic, 1, 2, file_.get());
+    std::rewind(file_.get());
     if (n == 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
-      file_.reset();
-      gz_.reset(gzopen(path.c_str(), "rb"));
-      if (!gz_) fail(std::string("cannot open: ") + std::strerror(errno));
-      gzbuffer(gz_.get(), 1 << 17);
-    } else {
-      std::rewind(file_.get());
+      gzip_ = true;
+      if (inflateInit2(&zs_, 16 + MAX_WBITS) != Z_OK) fail("zlib: cannot start inflating");  // 16: gzip only
     }
   }
-
-  std::size_t read(std::uint8_t* dst, std::size_t n) {
-    if (file_) {
-      const std::size_t got = std::fread(dst, 1, n, file_.get());
-      if (got < n && std::ferror(file_.get())) fail(std::string("read error: ") + std::strerror(errno));
-      return got;
-    }
-    std::size_t got = 0;
-    while (got < n) {  // gzread takes an unsigned int count
-      const unsigned chunk = static_cast<unsigned>(std::min<std::size_t>(n - got, 1u << 30));
-      const int r = gzread(gz_.get(), dst + got, chunk);
-      check_gz();
-      if (r <= 0) break;
-      got += static_cast<std::size_t>(r);
-    }
-    return got;
+  ~ByteSource() {
+    if (gzip_) inflateEnd(&zs_);
   }
+  ByteSource(const ByteSource&) = delete;
+  ByteSource& operator=(const ByteSource&) = delete;
 
-  bool gzip() const { return gz_ != nullptr; }
+  std::size_t read(std::uint8_t* dst, std::size_t n) { return gzip_ ? inflate_into(dst, n) : read_raw(dst, n); }
+
+  bool gzip() const { return gzip_; }
+  std::uint64_t file_size() const { return file_size_; }
 
   [[noreturn]] void fail(const std::string& problem) const { throw Error("read_idx: " + path_ + ": " + problem); }
 
  private:
-  // zlib reports a stream cut short (Z_BUF_ERROR) without failing the read, so check after each one.
-  void check_gz() const {
-    int errnum = Z_OK;
-    const char* msg = gzerror(gz_.get(), &errnum);
-    if (errnum == Z_ERRNO) fail(std::string("read error: ") + std::strerror(errno));
-    if (errnum == Z_OK) return;
-    std::string why = msg;  // zlib prefixes its message with the path, which fail() adds already
-    if (why.rfind(path_ + ": ", 0) == 0) why.erase(0, path_.size() + 2);
-    fail("corrupt or truncated gzip data (zlib: " + why + ")");
+  std::size_t read_raw(std::uint8_t* dst, std::size_t n) {
+    const std::size_t got = std::fread(dst, 1, n, file_.get());
+    if (got < n && std::ferror(file_.get())) fail(std::string("read error: ") + std::strerror(errno));
+    return got;
   }
 
-  struct FileCloser { void operator()(std::FILE* f) const { std::fclose(f); } };
-  struct GzCloser { void operator()(gzFile f) const { gzclose(f); } };
+  // Inflates up to n bytes into dst, refilling the input from the file as needed.
+  std::size_t inflate_into(std::uint8_t* dst, std::size_t n) {
+    std::size_t got = 0;
+    while (got < n && !done_) {
+      if (zs_.avail_in == 0) {
+        zs_.avail_in = static_cast<uInt>(read_raw(in_, sizeof in_));
+        zs_.next_in = in_;
+        if (zs_.avail_in == 0) {
+          if (next_member_ && zs_.total_out == 0) fail(kTrailing);
+          if (!member_ended_) fail("corrupt or truncated gzip data (zlib: unexpected end of file)");
+          done_ = true;
+          break;
+        }
+        if (member_ended_) {  // more bytes after a whole member: another member, or garbage
+          if (inflateReset(&zs_) != Z_OK) fail("zlib: cannot restart inflating");
+          member_ended_ = false;
+          next_member_ = true;
+        }
+      }
+      zs_.next_out = dst + got;
+      zs_.avail_out = static_cast<uInt>(std::min<std::size_t>(n - got, 1u << 30));
+      const uInt before = zs_.avail_out;
+      const int r = inflate(&zs_, Z_NO_FLUSH);
+      got += before - zs_.avail_out;
+      if (r == Z_STREAM_END) {
+        member_ended_ = true;
+        next_member_ = false;
+        if (zs_.avail_in > 0) {  // the rest of this buffer starts the next member, or is garbage
+          if (inflateReset(&zs_) != Z_OK) fail("zlib: cannot restart inflating");
+          member_ended_ = false;
+          next_member_ = true;
+        }
+      } else if (r == Z_DATA_ERROR && next_member_ && zs_.total_out == 0) {
+        fail(kTrailing);
+      } else if (r != Z_OK && r != Z_BUF_ERROR) {
+        fail(std::string("corrupt or truncated gzip data (zlib: ") + (zs_.msg ? zs_.msg : "error " + std::to_string(r)) + ")");
+      }
+    }
+    return got;
+  }
+
+  static constexpr const char* kTrailing = "trailing data after the gzip stream (neither another gzip member nor the end)";
   std::string path_;
-  std::unique_ptr<std::FILE, FileCloser> file_;
-  std::unique_ptr<gzFile_s, GzCloser> gz_;
+  FilePtr file_;
+  std::uint64_t file_size_ = 0;
+  bool gzip_ = false;
+  z_stream zs_{};
+  unsigned char in_[1 << 16];
+  bool member_ended_ = false;  // the last member inflated to its end
+  bool next_member_ = false;   // inflating what follows a member: a gzip header, or garbage
+  bool done_ = false;
 };
 
 std::size_t element_count(const std::vector<std::size_t>& dims) {
@@ -105,7 +139,7 @@ std::size_t element_count(const std::vector<std::size_t>& dims) {
 
 }  // namespace
 
-IdxArray read_idx(const std::string& path) {
+IdxArray read_idx(const std::string& path, std::size_t max_bytes) {
   ByteSource src(path);
   const std::string in = src.gzip() ? " (after gunzip)" : "";
 
@@ -134,9 +168,27 @@ IdxArray read_idx(const std::string& path) {
   const std::size_t expected = element_count(array.dims);
   if (expected == 0) src.fail("dims " + shape_str(array.dims) + " hold more elements than memory can address");
 
-  // Read in chunks, so a header claiming gigabytes fails on the short data, not on the allocation.
+  // Cap the declared size before allocating anything: a raw file holds exactly the bytes after its
+  // header, a gzip file inflates to at most kMaxDeflateRatio times its size, and neither may exceed
+  // max_bytes.
+  const std::string declared = "dims " + shape_str(array.dims) + " declare " + std::to_string(expected) + " bytes of data";
+  if (!src.gzip()) {
+    const std::uint64_t header_bytes = 4 + 4 * rank;
+    const std::uint64_t held = src.file_size() > header_bytes ? src.file_size() - header_bytes : 0;
+    if (held != expected)
+      src.fail((held < expected ? "truncated" : "trailing bytes") + std::string(": expected ") + std::to_string(expected) +
+               " bytes of data, got " + std::to_string(held) + " (dims " + shape_str(array.dims) + ")");
+  } else if (src.file_size() < std::numeric_limits<std::uint64_t>::max() / kMaxDeflateRatio &&
+             expected > src.file_size() * kMaxDeflateRatio) {
+    src.fail(declared + ", more than a gzip file of " + std::to_string(src.file_size()) +
+             " bytes can hold (deflate inflates at most " + std::to_string(kMaxDeflateRatio) + ":1)");
+  }
+  if (expected > max_bytes)
+    src.fail(declared + ", over the limit of " + std::to_string(max_bytes) + " bytes (read_idx's max_bytes)");
+
+  // Read in chunks, so that data shorter than declared (a truncated gzip stream, a file cut while
+  // being read) fails after at most one chunk beyond it is allocated.
   constexpr std::size_t kChunk = std::size_t{1} << 24;
-  array.data.reserve(std::min(expected, 4 * kChunk));
   std::size_t got = 0;
   while (got < expected) {
     const std::size_t want = std::min(kChunk, expected - got);
@@ -149,12 +201,11 @@ IdxArray read_idx(const std::string& path) {
     src.fail("truncated: expected " + std::to_string(expected) + " bytes of data, got " + std::to_string(got) +
              " (dims " + shape_str(array.dims) + ")" + in);
 
-  std::uint8_t scratch[4096];
-  std::size_t trailing = 0;
-  for (std::size_t n; (n = src.read(scratch, sizeof scratch)) > 0;) trailing += n;
-  if (trailing > 0)
-    src.fail("trailing bytes: expected " + std::to_string(expected) + " bytes of data, got " +
-             std::to_string(expected + trailing) + " (dims " + shape_str(array.dims) + ")" + in);
+  // One byte more is enough to refuse the file: never inflate the rest of an oversized stream.
+  std::uint8_t extra;
+  if (src.read(&extra, 1) > 0)
+    src.fail("trailing bytes: expected " + std::to_string(expected) + " bytes of data, got more (dims " +
+             shape_str(array.dims) + ")" + in);
   return array;
 }
 
@@ -172,11 +223,10 @@ void write_idx(const std::string& path, const IdxArray& array) {
   std::vector<std::uint8_t> header{0, 0, kUnsignedByte, static_cast<std::uint8_t>(rank)};
   for (std::size_t d : array.dims)
     for (int shift = 24; shift >= 0; shift -= 8) header.push_back(static_cast<std::uint8_t>(d >> shift));
-  std::FILE* f = std::fopen(path.c_str(), "wb");
-  if (!f) throw Error("write_idx: " + path + ": cannot open for writing: " + std::strerror(errno));
-  const bool ok = std::fwrite(header.data(), 1, header.size(), f) == header.size() &&
-                  std::fwrite(array.data.data(), 1, array.data.size(), f) == array.data.size();
-  if (std::fclose(f) != 0 || !ok) throw Error("write_idx: " + path + ": write failed: " + std::strerror(errno));
+  AtomicFileWriter out(path, "write_idx: " + path + ": ");
+  out.write(header.data(), header.size());
+  out.write(array.data.data(), array.data.size());
+  out.commit();
 }
 
 }  // namespace tg::data

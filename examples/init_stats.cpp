@@ -9,9 +9,9 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -49,6 +49,8 @@ std::optional<Config> parse(int argc, char** argv) {
     ("data-dir", po::value(&c.data_dir), "folder holding the MNIST IDX files (default: $TAPEGRAD_DATA_DIR/mnist)");
   if (!examples::parse_options(opts, argc, argv)) return std::nullopt;
   if (c.layers == 0) throw po::error("--layers must be >= 1");
+  examples::check_output("--csv", c.csv);
+  examples::check_output("--plot", c.plot);
   if (c.data_dir.empty()) c.data_dir = tg::data::mnist_dir();
   return c;
 }
@@ -182,8 +184,7 @@ std::vector<Chain> chained_products(std::size_t layers) {
 
 // The std per layer as CSV, and a log-scale plot of it when gnuplot is installed.
 void write_layers(const std::vector<Chain>& chains, const Config& c) {
-  std::ofstream csv(c.csv);
-  if (!csv) throw tg::Error("init_stats: cannot write " + c.csv);
+  std::ostringstream csv;
   csv << "layer,std_randn,std_randn_over_sqrt512,std_kaiming\n";
   for (std::size_t layer = 0; layer < chains[0].std_per_layer.size(); ++layer) {
     csv << layer + 1;
@@ -194,7 +195,9 @@ void write_layers(const std::vector<Chain>& chains, const Config& c) {
     }
     csv << "\n";
   }
-  csv.close();
+  examples::OutputFile file("--csv", c.csv);
+  file.write(csv.str());
+  file.close();
   std::printf("  std per layer written to %s\n", c.csv.c_str());
 
   if (c.plot.empty()) return;

@@ -1,12 +1,14 @@
 // Trains an MLP or a CNN on MNIST or Fashion-MNIST with SGD, printing per epoch the training loss,
 // validation accuracy, time and throughput, and at the end the test accuracy.
 //   build/examples/train_mnist --model cnn --epochs 3
+// Exit codes: 0 done, 1 failed (unreadable data or --load file, failed write), 2 usage error (bad
+// option or output path, found before any work), 3 the training loss became NaN or infinite.
 #include <boost/program_options.hpp>
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <iostream>
 #include <optional>
 #include <vector>
@@ -33,7 +35,10 @@ struct Config {
 // po::error (a usage error) for bad values.
 std::optional<Config> parse(int argc, char** argv) {
   Config c;
-  po::options_description opts("train_mnist: train an MLP or CNN on MNIST with tapegrad\n\nOptions");
+  po::options_description opts(
+      "train_mnist: train an MLP or CNN on MNIST with tapegrad\n\n"
+      "Exit codes: 0 done; 1 failed (unreadable data or --load file, failed write); 2 usage error (bad option\n"
+      "or output path, found before any work); 3 the training loss became NaN or infinite (lower --lr).\n\nOptions");
   opts.add_options()
     ("help,h", "print this help and exit")
     ("model", po::value(&c.model)->default_value("mlp"), "mlp (784-50-10) or cnn (three stride-2 convs)")
@@ -67,6 +72,10 @@ std::optional<Config> parse(int argc, char** argv) {
   if (c.threads < 1) bad("--threads must be >= 1");
   if (c.schedule != "cosine" && c.schedule != "constant")
     bad("--schedule must be cosine or constant, got '" + c.schedule + "'");
+  examples::check_output("--save", c.save);
+  examples::check_output("--metrics-csv", c.metrics_csv);
+  examples::check_output("--graph", c.graph);
+  examples::check_output("--plot", c.plot);
   if (c.data_dir.empty())
     c.data_dir = c.dataset == "mnist" ? tg::data::mnist_dir() : tg::data::fashion_mnist_dir();
   return c;
@@ -99,6 +108,17 @@ void draw_curves(const Curves& curves, const std::string& png, const std::string
   plot.draw();
 }
 
+// A NaN or infinite loss poisons every parameter at the next step: stop there, with exit code 3.
+void stop_unless_finite(double loss, int epoch, std::size_t batch, std::size_t batches) {
+  if (std::isfinite(loss)) return;
+  const std::size_t step = static_cast<std::size_t>(epoch - 1) * batches + batch + 1;
+  throw examples::ExitError(3, std::string("the training loss is ") +
+                                   (std::isnan(loss) ? "NaN" : loss > 0 ? "inf" : "-inf") + " at step " +
+                                   std::to_string(step) + " (epoch " + std::to_string(epoch) + ", batch " +
+                                   std::to_string(batch + 1) + " of " + std::to_string(batches) +
+                                   "): training diverged; try a lower --lr");
+}
+
 int run(const Config& c) {
   tg::set_num_threads(c.threads);
   tg::manual_seed(c.seed);
@@ -129,11 +149,10 @@ int run(const Config& c) {
   if (c.schedule == "cosine" && c.epochs > 0)
     schedule.emplace(optimizer, static_cast<std::size_t>(c.epochs) * loader.size());
 
-  std::ofstream csv;
+  std::optional<examples::OutputFile> csv;
   if (!c.metrics_csv.empty()) {
-    csv.open(c.metrics_csv);
-    if (!csv) throw tg::Error("train_mnist: cannot write " + c.metrics_csv);
-    csv << "epoch,train_loss,valid_loss,valid_accuracy,lr,seconds,samples_per_second\n";
+    csv.emplace("--metrics-csv", c.metrics_csv);
+    csv->write("epoch,train_loss,valid_loss,valid_accuracy,lr,seconds,samples_per_second\n");
   }
   if (!c.graph.empty()) {
     mnist::write_step_graph(*model, loader, c.graph);
@@ -147,6 +166,7 @@ int run(const Config& c) {
   for (int epoch = 1; epoch <= c.epochs; ++epoch) {
     const auto t0 = std::chrono::steady_clock::now();
     const double loss = mnist::train_epoch(*model, loader, optimizer, [&](std::size_t i, double batch_loss) {
+      stop_unless_finite(batch_loss, epoch, i, loader.size());
       run_loss += batch_loss;
       if ((i + 1) % steps_per_point == 0 || i + 1 == loader.size()) {
         const std::size_t in_run = i % steps_per_point + 1;
@@ -168,10 +188,14 @@ int run(const Config& c) {
                 loss, v.loss, 100 * acc, seconds, rate);
     curves.epochs.push_back({double(epoch), loss, v.loss, 100 * acc, rate});
     std::fflush(stdout);
-    if (csv)
-      csv << epoch << "," << loss << "," << v.loss << "," << acc << "," << optimizer.lr() << "," << seconds << ","
-          << rate << "\n";
+    if (csv) {
+      char row[200];
+      std::snprintf(row, sizeof row, "%d,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g\n", epoch, loss, v.loss, acc, optimizer.lr(),
+                    seconds, rate);
+      csv->write(row);
+    }
   }
+  if (csv) csv->close();
   if (!c.plot.empty()) {
     char title[160];
     std::snprintf(title, sizeof title, "%s on %s: SGD lr %g, momentum %g, %s schedule, batch %zu", c.model.c_str(),

@@ -1,13 +1,13 @@
 #include <tapegrad/modules/checkpoint.hpp>
 
+#include <tapegrad/core/files.hpp>
+
 #include <zlib.h>
 
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <limits>
 #include <map>
 #include <set>
@@ -119,6 +119,9 @@ std::string parse_npy_dict(const std::string& text, NpyArray& out) {
     if (!eat(',') && (skip_space(), i >= text.size() || text[i] != '}')) return "expected ',' or '}'";
   }
   if (!seen_descr || !seen_order || !seen_shape) return "expected the keys 'descr', 'fortran_order' and 'shape'";
+  // NumPy pads the dict with spaces and ends the header with '\n': anything else there is not NumPy's.
+  if (text.empty() || text.back() != '\n') return "the header does not end with a newline";
+  if (text.find_first_not_of(' ', i) != text.size() - 1) return "text after the dict";
   return "";
 }
 
@@ -127,12 +130,7 @@ std::string parse_npy_dict(const std::string& text, NpyArray& out) {
 // The file's bytes and the errors that name it.
 class Archive {
  public:
-  explicit Archive(const std::string& path) : path_(path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error("load: cannot open '" + path + "' for reading");
-    bytes_.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    if (in.bad()) fail("read error");
-  }
+  explicit Archive(const std::string& path) : path_(path), bytes_(read_regular_file(path, "load: '" + path + "': ")) {}
 
   [[noreturn]] void fail(const std::string& problem) const { throw Error("load: '" + path_ + "': " + problem); }
 
@@ -164,7 +162,7 @@ class Archive {
              "); expected an uncompressed .npz (np.savez, not np.savez_compressed)");
       if (packed == kZipLimit || local == kZipLimit) fail(entry + " needs zip64, which is not supported");
       if (packed != size) fail(entry + " is corrupt (stored sizes differ)");
-      if (get32(at(local, 30)) != 0x04034b50) fail(entry + ": corrupt local header");
+      check_local_header(local, name, flags, method, crc, packed, size);
       const std::size_t start = local + 30 + get16(at(local + 26, 2)) + get16(at(local + 28, 2));
       if (std::uint64_t(start) + size > dir_offset)
         fail(entry + " runs past the end of the file (truncated or corrupt)");
@@ -182,6 +180,28 @@ class Archive {
   }
 
  private:
+  // The local header at `local` must repeat what the central directory says of its entry (as
+  // Python's zipfile requires): a reader that trusts either one alone can be shown two archives.
+  void check_local_header(std::uint64_t local, const std::string& name, std::uint32_t flags, std::uint32_t method,
+                          std::uint32_t crc, std::uint32_t packed, std::uint32_t size) const {
+    const std::string entry = "entry '" + name + "'";
+    const char* header = at(local, 30);
+    if (get32(header) != 0x04034b50) fail(entry + ": corrupt local header");
+    const std::size_t name_len = get16(header + 26);
+    const std::string local_name(at(local + 30, name_len), name_len);
+    auto differs = [&](const std::string& field) {
+      fail(entry + ": the local header " + field + " differs from the central directory's");
+    };
+    if (local_name != name) differs("name '" + local_name + "'");
+    if (get16(header + 6) != flags) differs("flags");
+    if (get16(header + 8) != method) differs("compression method");
+    // With a data descriptor after the data (flag bit 3), the local CRC and sizes may be zero.
+    auto disagrees = [&](std::uint32_t value, std::uint32_t central) { return value != central && !((flags & 8) && value == 0); };
+    if (disagrees(get32(header + 14), crc)) differs("CRC-32");
+    if (disagrees(get32(header + 18), packed)) differs("compressed size");
+    if (disagrees(get32(header + 22), size)) differs("size");
+  }
+
   // A bounds-checked pointer to bytes [pos, pos + n).
   const char* at(std::uint64_t pos, std::uint64_t n) const {
     if (pos + n > bytes_.size())
@@ -319,28 +339,17 @@ void save(const Module& module, const std::string& path) {
   put32(end, static_cast<std::uint32_t>(offset));
   put16(end, 0);  // comment length
 
-  const std::string partial = path + ".partial";
-  {
-    std::ofstream out(partial, std::ios::binary | std::ios::trunc);
-    if (!out) throw Error("save: cannot open '" + partial + "' for writing");
-    for (const auto& e : entries) {
-      std::string local;
-      put32(local, 0x04034b50);  // local file header
-      local += common_fields(e) + e.name + e.header;
-      out.write(local.data(), static_cast<std::streamsize>(local.size()));
-      out.write(e.data, static_cast<std::streamsize>(e.nbytes));
-    }
-    out << directory << end;
-    out.close();
-    if (!out) {
-      std::remove(partial.c_str());
-      throw Error("save: writing '" + partial + "' failed (disk full?)");
-    }
+  AtomicFileWriter out(path, "save: '" + path + "': ");
+  for (const auto& e : entries) {
+    std::string local;
+    put32(local, 0x04034b50);  // local file header
+    local += common_fields(e) + e.name + e.header;
+    out.write(local.data(), local.size());
+    out.write(e.data, e.nbytes);
   }
-  if (std::rename(partial.c_str(), path.c_str()) != 0) {
-    std::remove(partial.c_str());
-    throw Error("save: cannot rename '" + partial + "' to '" + path + "'");
-  }
+  out.write(directory.data(), directory.size());
+  out.write(end.data(), end.size());
+  out.commit();
 }
 
 void load(Module& module, const std::string& path) {

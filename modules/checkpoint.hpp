@@ -25,12 +25,15 @@ namespace tg::nn {
 
 // Writes every named parameter and buffer of `module` (recursively). The file is written beside
 // `path` and renamed over it at the end, so a failed save leaves an existing checkpoint intact.
+// `path` must be absent or a regular file: a symbolic link, folder or device there is refused
+// (tg::check_output_file), and a failed write names the reason ("write failed: No space left on device").
 void save(const Module& module, const std::string& path);
 
-// Reads the whole file and checks it first: every parameter and buffer of `module` must have an
+// Reads the whole file (a regular file only, never more than its size) and checks it first: every parameter and buffer of `module` must have an
 // entry of the same shape and dtype float32, and the file no other entry. Only then are values
 // copied in. Any problem — a missing, extra or mis-shaped entry, a truncated, corrupt or non-zip
-// file — throws a tg::Error naming the file and the problem, with `module` left unchanged.
+// file, a local zip header that disagrees with the central directory, text after an .npy header's
+// dict — throws a tg::Error naming the file and the problem, with `module` left unchanged.
 void load(Module& module, const std::string& path);
 
 }  // namespace tg::nn

@@ -3,10 +3,24 @@
 
 #include <doctest/doctest.h>
 
+#include <filesystem>
+#include <string>
+
 #include <tapegrad/tapegrad.hpp>
 #include <xtensor/xrandom.hpp>
 
 namespace tgtest {
+
+// The folder of a dataset that scripts/setup.sh provides (MNIST under $TAPEGRAD_DATA_DIR, Debian's
+// Fashion-MNIST). The README's test command runs setup first, so a missing dataset fails the test
+// that needs it, saying how to get it; none passes by skipping.
+inline std::string require_dataset(const std::string& name, const std::string& dir) {
+  if (!std::filesystem::is_directory(dir)) {
+    const std::string message = name + " not found in " + dir + ": run scripts/setup.sh, which installs it there";
+    FAIL(message);
+  }
+  return dir;
+}
 
 // Asserts gradcheck passes, printing its report when it does not.
 #define CHECK_GRADCHECK(...)                                \

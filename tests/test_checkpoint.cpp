@@ -1,5 +1,8 @@
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -7,6 +10,7 @@
 #include <iterator>
 
 #include "check.hpp"
+#include "data_fixtures.hpp"
 
 using doctest::Contains;
 using tg::Array;
@@ -83,6 +87,29 @@ void fix_crcs(std::string& zip) {
     p += 46 + name_len;
   }
 }
+
+// Caps the size of files this process writes, with SIGXFSZ ignored so that a write past it fails
+// with EFBIG, as on a full disk; both restored at scope end.
+class FileSizeLimit {
+ public:
+  explicit FileSizeLimit(rlim_t bytes) {
+    getrlimit(RLIMIT_FSIZE, &saved_);
+    old_handler_ = std::signal(SIGXFSZ, SIG_IGN);
+    rlimit capped = saved_;
+    capped.rlim_cur = bytes;
+    setrlimit(RLIMIT_FSIZE, &capped);
+  }
+  ~FileSizeLimit() {
+    setrlimit(RLIMIT_FSIZE, &saved_);
+    std::signal(SIGXFSZ, old_handler_);
+  }
+  FileSizeLimit(const FileSizeLimit&) = delete;
+  FileSizeLimit& operator=(const FileSizeLimit&) = delete;
+
+ private:
+  rlimit saved_{};
+  void (*old_handler_)(int) = nullptr;
+};
 
 }  // namespace
 
@@ -193,11 +220,110 @@ TEST_CASE("checkpoint: load rejects truncated, corrupt and non-zip files and cha
   fix_crcs(wrong_version);
   check_rejected(wrong_version, "unsupported format version 2 (this build reads version 1)");
 
-  CHECK_THROWS_WITH_AS(tg::nn::load(net, file.path + ".absent"), Contains("load: cannot open"), tg::Error);
+  CHECK_THROWS_WITH_AS(tg::nn::load(net, file.path + ".absent"), Contains(("load: '" + file.path + ".absent': cannot open: No such file or directory").c_str()), tg::Error);
   CHECK(values_of(net) == before);
 }
 
-TEST_CASE("checkpoint: save reports a path it cannot write") {
+TEST_CASE("checkpoint: a local header must agree with the central directory") {
+  TempFile file("local");
+  tg::manual_seed(3);
+  Net net;
+  tg::nn::save(net, file.path);
+  const std::string good = read_bytes(file.path);
+  const auto before = values_of(net);
+  // The local header of head.weight.npy: the name's first occurrence follows it.
+  const std::size_t local = good.find("head.weight.npy") - 30;
+  REQUIRE(le32(good, local) == 0x04034b50u);
+
+  auto check_rejected = [&](std::size_t offset, const std::string& bytes, const std::string& problem) {
+    std::string bad = good;
+    bad.replace(local + offset, bytes.size(), bytes);
+    write_bytes(file.path, bad);
+    CAPTURE(problem);
+    CHECK_THROWS_WITH_AS(tg::nn::load(net, file.path),
+                         Contains(("entry 'head.weight.npy': the local header " + problem +
+                                   " differs from the central directory's").c_str()),
+                         tg::Error);
+    CHECK(values_of(net) == before);
+  };
+  check_rejected(30 + 11, "X", "name 'head.weightXnpy'");
+  check_rejected(6, std::string("\x02\x00", 2), "flags");
+  check_rejected(8, std::string("\x08\x00", 2), "compression method");
+  check_rejected(14, "CRC!", "CRC-32");
+  check_rejected(18, std::string("\x01\x00\x00\x00", 4), "compressed size");
+  check_rejected(22, std::string("\x01\x00\x00\x00", 4), "size");
+}
+
+TEST_CASE("checkpoint: an .npy header is the dict, space padding and a newline, nothing else") {
+  TempFile file("npy_tail");
+  tg::manual_seed(3);
+  Net net;
+  tg::nn::save(net, file.path);
+  std::string bad = read_bytes(file.path);
+  const auto before = values_of(net);
+  const std::size_t dict_end = bad.find(", }", bad.find("head.weight.npy")) + 3;
+  bad.replace(dict_end + 1, 5, "extra");  // inside the padding: "{...}  extra   \n"
+  fix_crcs(bad);
+  write_bytes(file.path, bad);
+  CHECK_THROWS_WITH_AS(tg::nn::load(net, file.path),
+                       Contains("entry 'head.weight.npy': malformed .npy header (text after the dict)"), tg::Error);
+  CHECK(values_of(net) == before);
+}
+
+TEST_CASE("checkpoint: load names the file and refuses what is not a regular file, reading nothing unbounded") {
+  Linear layer(2, 2);
+  const std::string dir = std::filesystem::temp_directory_path().string();
+  CHECK_THROWS_WITH_AS(tg::nn::load(layer, dir), Contains(("load: '" + dir + "': is a directory").c_str()), tg::Error);
+  CHECK_THROWS_WITH_AS(tg::nn::load(layer, "/dev/zero"), Contains("load: '/dev/zero': not a regular file"), tg::Error);
+  CHECK_THROWS_WITH_AS(tg::nn::load(layer, dir + "/tapegrad-absent.npz"),
+                       Contains(("load: '" + dir + "/tapegrad-absent.npz': cannot open: No such file or directory").c_str()),
+                       tg::Error);
+}
+
+TEST_CASE("checkpoint: save reports a path it cannot write, with the reason") {
   CHECK_THROWS_WITH_AS(tg::nn::save(Linear(2, 2), "/nonexistent-folder/model.npz"),
-                       Contains("save: cannot open '/nonexistent-folder/model.npz.partial' for writing"), tg::Error);
+                       Contains("save: '/nonexistent-folder/model.npz': folder '/nonexistent-folder': No such file or directory"),
+                       tg::Error);
+}
+
+TEST_CASE("checkpoint: save replaces only a regular file, never a link, a folder or a device") {
+  tgtest::TempDir dir;
+  Linear layer(2, 2);
+  // A symbolic link to a checkpoint: refused, the link and its target unchanged.
+  tg::nn::save(layer, dir / "target.npz");
+  const std::string target = read_bytes(dir / "target.npz");
+  std::filesystem::create_symlink(dir / "target.npz", dir / "link.npz");
+  CHECK_THROWS_WITH_AS(tg::nn::save(Linear(2, 2), dir / "link.npz"),
+                       Contains(("save: '" + (dir / "link.npz") + "': is a symbolic link").c_str()), tg::Error);
+  CHECK(std::filesystem::is_symlink(dir / "link.npz"));
+  CHECK(read_bytes(dir / "target.npz") == target);
+  // A named pipe stands for a device node: refused and left in place.
+  REQUIRE(mkfifo((dir / "pipe").c_str(), 0600) == 0);
+  CHECK_THROWS_WITH_AS(tg::nn::save(layer, dir / "pipe"),
+                       Contains(("save: '" + (dir / "pipe") + "': not a regular file").c_str()), tg::Error);
+  CHECK(std::filesystem::is_fifo(dir / "pipe"));
+  std::filesystem::create_directory(dir / "folder.npz");
+  CHECK_THROWS_WITH_AS(tg::nn::save(layer, dir / "folder.npz"), Contains("is a directory"), tg::Error);
+  // Nothing was left behind beside them.
+  std::size_t files = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir.str())) ++files;
+  CHECK(files == 4);
+}
+
+TEST_CASE("checkpoint: a failed save keeps the old checkpoint and leaves no temporary file") {
+  tgtest::TempDir dir;
+  tg::manual_seed(1);
+  Linear old_layer(2, 2);
+  tg::nn::save(old_layer, dir / "m.npz");
+  const std::string old_bytes = read_bytes(dir / "m.npz");
+  {
+    // A full disk, as this process sees it: files may not grow past 1000 bytes (EFBIG, not SIGXFSZ).
+    FileSizeLimit limit(1000);
+    CHECK_THROWS_WITH_AS(tg::nn::save(Linear(30, 30), dir / "m.npz"),
+                         Contains(("save: '" + (dir / "m.npz") + "': write failed: File too large").c_str()), tg::Error);
+  }
+  CHECK(read_bytes(dir / "m.npz") == old_bytes);
+  std::size_t files = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir.str())) ++files;
+  CHECK(files == 1);
 }

@@ -15,6 +15,12 @@ void check_rejected(const std::string& path, const std::string& problem) {
   CHECK_THROWS_WITH_AS(read_idx(path), doctest::Contains(expected.c_str()), tg::Error);
 }
 
+void check_rejected_with_limit(const std::string& path, std::size_t max_bytes, const std::string& problem) {
+  CAPTURE(problem);
+  const std::string expected = "read_idx: " + path + ": " + problem;
+  CHECK_THROWS_WITH_AS(read_idx(path, max_bytes), doctest::Contains(expected.c_str()), tg::Error);
+}
+
 }  // namespace
 
 TEST_CASE("read_idx: raw files of rank 1 to 4 read back what write_idx wrote") {
@@ -86,7 +92,7 @@ TEST_CASE("read_idx: malformed or corrupt gzip files are rejected, naming the fi
   tgtest::write_gz(dir / "truncated.gz", idx_bytes({4}, {1, 2}));
   check_rejected(dir / "truncated.gz", "truncated: expected 4 bytes of data, got 2 (dims (4,)) (after gunzip)");
   tgtest::write_gz(dir / "oversize.gz", idx_bytes({1}, {1, 2}));
-  check_rejected(dir / "oversize.gz", "trailing bytes: expected 1 bytes of data, got 2");
+  check_rejected(dir / "oversize.gz", "trailing bytes: expected 1 bytes of data, got more (dims (1,)) (after gunzip)");
   tgtest::write_gz(dir / "empty.gz", {});
   check_rejected(dir / "empty.gz", "empty file (after gunzip)");
 
@@ -107,6 +113,50 @@ TEST_CASE("read_idx: malformed or corrupt gzip files are rejected, naming the fi
   check_rejected(dir / "magic-only.gz", "corrupt or truncated gzip data");
 }
 
+TEST_CASE("read_idx: data after the gzip stream is rejected; concatenated gzip members are one stream") {
+  tgtest::TempDir dir;
+  const Bytes file = idx_bytes({3}, {1, 2, 3});
+  tgtest::write_gz(dir / "a.gz", file);
+  Bytes gz = tgtest::read_bytes(dir / "a.gz");
+  for (const Bytes& tail : {Bytes{'x'}, Bytes{0, 0, 0, 0}, Bytes{0x1f}}) {
+    Bytes bad = gz;
+    bad.insert(bad.end(), tail.begin(), tail.end());
+    tgtest::write_bytes(dir / "trailing.gz", bad);
+    check_rejected(dir / "trailing.gz", "trailing data after the gzip stream");
+  }
+  // gzip(1) reads a file of several members as their concatenation; so does read_idx.
+  tgtest::write_gz(dir / "head.gz", Bytes(file.begin(), file.begin() + 5));
+  tgtest::write_gz(dir / "tail.gz", Bytes(file.begin() + 5, file.end()));
+  Bytes two = tgtest::read_bytes(dir / "head.gz");
+  const Bytes tail = tgtest::read_bytes(dir / "tail.gz");
+  two.insert(two.end(), tail.begin(), tail.end());
+  tgtest::write_bytes(dir / "two.gz", two);
+  CHECK(read_idx(dir / "two.gz").data == Bytes{1, 2, 3});
+}
+
+TEST_CASE("read_idx: a declared size is capped before anything is allocated") {
+  tgtest::TempDir dir;
+  // 60000 x 28 x 28 declared, one byte present: the file size says so before any data is read.
+  const Bytes raw{0, 0, 8, 3, 0, 0, 0xEA, 0x60, 0, 0, 0, 28, 0, 0, 0, 28, 7};
+  tgtest::write_bytes(dir / "raw", raw);
+  check_rejected(dir / "raw", "truncated: expected 47040000 bytes of data, got 1 (dims (60000, 28, 28))");
+  // Deflate inflates at most 1032:1, so a gzip file of a few dozen bytes cannot hold 47 MB.
+  tgtest::write_gz(dir / "small.gz", raw);
+  const std::string size = std::to_string(tgtest::read_bytes(dir / "small.gz").size());
+  check_rejected(dir / "small.gz", "dims (60000, 28, 28) declare 47040000 bytes of data, more than a gzip file of " +
+                                       size + " bytes can hold (deflate inflates at most 1032:1)");
+  // An explicit limit, below the data's size.
+  tgtest::write_bytes(dir / "twelve", idx_bytes({3, 4}, Bytes(12, 1)));
+  CHECK(read_idx(dir / "twelve", 12).data.size() == 12);
+  check_rejected_with_limit(dir / "twelve", 11, "dims (3, 4) declare 12 bytes of data, over the limit of 11 bytes");
+}
+
+TEST_CASE("read_idx: a directory or a device is refused by name") {
+  tgtest::TempDir dir;
+  check_rejected(dir.str(), "is a directory");
+  check_rejected("/dev/zero", "not a regular file");
+}
+
 TEST_CASE("write_idx: invalid arrays throw naming write_idx") {
   tgtest::TempDir dir;
   CHECK_THROWS_WITH_AS(tg::data::write_idx(dir / "a", IdxArray{{2, 2}, {1, 2, 3}}),
@@ -115,5 +165,5 @@ TEST_CASE("write_idx: invalid arrays throw naming write_idx") {
   CHECK_THROWS_WITH_AS(tg::data::write_idx(dir / "a", IdxArray{{0}, {}}), doctest::Contains("every dim must be in"),
                        tg::Error);
   CHECK_THROWS_WITH_AS(tg::data::write_idx(dir / "no-such-dir/a", IdxArray{{1}, {1}}),
-                       doctest::Contains("cannot open for writing"), tg::Error);
+                       doctest::Contains(("write_idx: " + dir / "no-such-dir/a" + ": folder '" + dir / "no-such-dir" + "': No such file or directory").c_str()), tg::Error);
 }

@@ -4,9 +4,6 @@
 //
 // "Relative" difference throughout: max|tape - manual| / max|manual| over a gradient's elements
 // (tg::manual::difference). Bounds: 1e-10 in float64, 1e-5 in float32.
-#include <cstdlib>
-#include <filesystem>
-#include <memory>
 #include <type_traits>
 
 #include <xtensor/xmath.hpp>
@@ -124,22 +121,13 @@ void check_conv(const Array<T>& x_value, std::size_t out_channels, std::size_t k
   check_agrees("input", x.grad(), manual.input);
 }
 
-// ---- real MNIST, when the data is there ----
+// ---- real MNIST ----
 
-// The dataset when $TAPEGRAD_DATA_DIR/mnist exists, else null (the caller reports the skip).
-const tg::data::MNIST* mnist() {
-  static const std::unique_ptr<tg::data::MNIST> data = []() -> std::unique_ptr<tg::data::MNIST> {
-    if (!std::getenv("TAPEGRAD_DATA_DIR") || !std::filesystem::is_directory(tg::data::mnist_dir())) return nullptr;
-    return std::make_unique<tg::data::MNIST>(tg::data::mnist_dir());
-  }();
-  return data.get();
+// The dataset, read once; a test using it fails when it is missing (tgtest::require_dataset).
+const tg::data::MNIST& mnist() {
+  static const tg::data::MNIST data(tgtest::require_dataset("MNIST", tg::data::mnist_dir()));
+  return data;
 }
-
-#define SKIP_WITHOUT_MNIST()                                                        \
-  if (!mnist()) {                                                                   \
-    MESSAGE("skipped: set TAPEGRAD_DATA_DIR to a folder holding mnist/");           \
-    return;                                                                         \
-  }
 
 // The first `rows` images of a split, normalised with the training mean/std, in dataset order.
 tg::data::Batch first_rows(tg::data::Split split, std::size_t rows, bool flatten) {
@@ -147,7 +135,7 @@ tg::data::Batch first_rows(tg::data::Split split, std::size_t rows, bool flatten
   options.batch_size = rows;
   options.shuffle = false;
   options.flatten = flatten;
-  return tg::data::DataLoader(mnist()->split(split), options).batch(0);
+  return tg::data::DataLoader(mnist().split(split), options).batch(0);
 }
 
 template <class T>
@@ -288,14 +276,12 @@ TEST_CASE_TEMPLATE("tape = manual: conv2d on random tensors, channel counts on a
 
 TEST_CASE_TEMPLATE("tape = manual on MNIST: the walkthrough's 784-50-1, ReLU, MSE against the digit", T, double,
                    float) {
-  SKIP_WITHOUT_MNIST();
   tg::manual_seed(4);
   const tg::data::Batch batch = first_rows(tg::data::Split::Train, 1000, /*flatten=*/true);
   check_walkthrough_net<T>(as<T>(batch.x.value()), labels_as<T>(batch.y), kaiming_mlp<T>(784, 50, 1));
 }
 
 TEST_CASE_TEMPLATE("tape = manual on MNIST: cross-entropy on 784-50-10", T, double, float) {
-  SKIP_WITHOUT_MNIST();
   tg::manual_seed(5);
   const tg::data::Batch batch = first_rows(tg::data::Split::Train, 500, /*flatten=*/true);
   check_cross_entropy_net<T>(as<T>(batch.x.value()), batch.y, 50, 10);
@@ -303,7 +289,6 @@ TEST_CASE_TEMPLATE("tape = manual on MNIST: cross-entropy on 784-50-10", T, doub
 
 TEST_CASE_TEMPLATE("tape = manual on MNIST: conv2d 1->8, kernel 5, stride 2, padding 2 on 28x28 images", T, double,
                    float) {
-  SKIP_WITHOUT_MNIST();
   tg::manual_seed(6);
   const tg::data::Batch batch = first_rows(tg::data::Split::Valid, 64, /*flatten=*/false);
   check_conv<T>(as<T>(batch.x.value()), 8, 5, 2, 2);

@@ -166,19 +166,10 @@ void check_real(const std::string& dir, double mean, double std, std::vector<std
 
 }  // namespace
 
-TEST_CASE("MNIST: the real dataset, when $TAPEGRAD_DATA_DIR/mnist exists") {
-  const char* env = std::getenv("TAPEGRAD_DATA_DIR");
-  if (!env || !std::filesystem::is_directory(std::string(env) + "/mnist")) {
-    MESSAGE("skipped: set TAPEGRAD_DATA_DIR to a folder holding mnist/");
-    return;
-  }
-  check_real(tg::data::mnist_dir(), 33.395129, 78.666197, {5, 3, 7});
+TEST_CASE("MNIST: the real dataset ($TAPEGRAD_DATA_DIR/mnist)") {
+  check_real(tgtest::require_dataset("MNIST", tg::data::mnist_dir()), 33.395129, 78.666197, {5, 3, 7});
 }
 
-TEST_CASE("MNIST: the real Fashion-MNIST, when Debian's fashion-mnist package is installed") {
-  if (!std::filesystem::is_directory(tg::data::fashion_mnist_dir())) {
-    MESSAGE("skipped: no ", tg::data::fashion_mnist_dir());
-    return;
-  }
-  check_real(tg::data::fashion_mnist_dir(), 72.802222, 89.960030, {9, 9, 9});
+TEST_CASE("MNIST: the real Fashion-MNIST (Debian's dataset-fashion-mnist)") {
+  check_real(tgtest::require_dataset("Fashion-MNIST", tg::data::fashion_mnist_dir()), 72.802222, 89.960030, {9, 9, 9});
 }

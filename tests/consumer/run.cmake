@@ -1,6 +1,6 @@
 # ctest driver: install the built tapegrad into a scratch prefix, then configure, build and run the
-# consumer project against it with find_package; and the README's example, built the same way, when
-# MNIST is at $TAPEGRAD_DATA_DIR.
+# consumer project against it with find_package; and the README's example, built the same way and
+# run on MNIST at $TAPEGRAD_DATA_DIR.
 file(REMOVE_RECURSE ${WORK_DIR})
 execute_process(COMMAND ${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${WORK_DIR}/prefix
                 RESULT_VARIABLE rc)
@@ -22,8 +22,8 @@ if(rc)
   message(FATAL_ERROR "the consumer ran but did not learn w = 2")
 endif()
 if(NOT EXISTS "$ENV{TAPEGRAD_DATA_DIR}/mnist")
-  message(STATUS "README example built, not run: set TAPEGRAD_DATA_DIR to a folder holding mnist/")
-  return()
+  message(FATAL_ERROR "MNIST not found in $ENV{TAPEGRAD_DATA_DIR}/mnist: run scripts/setup.sh "
+                      "(or set TAPEGRAD_DATA_DIR to the folder holding mnist/); the README example needs it")
 endif()
 # It trains the MLP for 5 epochs on MNIST and saves net.npz in its working folder.
 execute_process(COMMAND ${WORK_DIR}/build/readme_example WORKING_DIRECTORY ${WORK_DIR} RESULT_VARIABLE rc
