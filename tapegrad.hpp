@@ -23,9 +23,11 @@
 #include <tapegrad/core/variable.hpp>
 
 #include <tapegrad/ops/activations.hpp>
+#include <tapegrad/ops/allclose.hpp>
 #include <tapegrad/ops/arithmetic.hpp>
 #include <tapegrad/ops/avg_pool.hpp>
 #include <tapegrad/ops/batch_norm.hpp>
+#include <tapegrad/ops/concat.hpp>
 #include <tapegrad/ops/conv2d.hpp>
 #include <tapegrad/ops/conv_transpose2d.hpp>
 #include <tapegrad/ops/dropout.hpp>
@@ -37,12 +39,14 @@
 #include <tapegrad/ops/linear.hpp>
 #include <tapegrad/ops/loss.hpp>
 #include <tapegrad/ops/matmul.hpp>
+#include <tapegrad/ops/one_hot.hpp>
 #include <tapegrad/ops/pool.hpp>
 #include <tapegrad/ops/reduce.hpp>
 #include <tapegrad/ops/shape.hpp>
 #include <tapegrad/ops/softmax.hpp>
 #include <tapegrad/ops/tensor_ops.hpp>
 #include <tapegrad/ops/unary.hpp>
+#include <tapegrad/ops/where.hpp>
 
 #include <tapegrad/modules/activation.hpp>
 #include <tapegrad/modules/avg_pool2d.hpp>
