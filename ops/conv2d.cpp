@@ -5,6 +5,7 @@
 
 #include <tapegrad/core/tape.hpp>
 #include <tapegrad/kernels/conv2d.hpp>
+#include <tapegrad/kernels/conv2d_tiles.hpp>
 
 namespace tg {
 
@@ -25,7 +26,7 @@ Variable<T> conv2d(const Variable<T>& x, const Variable<T>& weight, const Variab
   const kernels::Conv2dGeometry g = kernels::conv2d_geometry("conv2d", xs[1], xs[2], xs[3], {ws[2], ws[3]}, stride, padding);
   const std::size_t N = xs[0], O = ws[0];
   // Bounds every buffer below: padded images, channels-last copies and outputs, channels vector-padded.
-  checked_numel({N, detail::padded_channels<T>(std::max(xs[1], O)), g.padded_height(), g.padded_width()}, "conv2d");
+  checked_numel(Shape{N, kernels::padded_channels<T>(std::max(xs[1], O)), g.padded_height(), g.padded_width()}, "conv2d");
 
   // The zero-padded images: read by the forward, and kept for dW when W needs a gradient (smaller
   // than their patch matrix, which dW also reads in place).
@@ -92,12 +93,12 @@ Variable<T> conv_transpose2d(const Variable<T>& x, const Variable<T>& weight, co
     out_size[a] = full - 2 * padding[a];
   }
   const std::size_t N = xs[0], Cin = xs[1], Cout = ws[1];
-  const Conv2dGeometry g = conv2d_geometry("conv_transpose2d", Cout, out_size[0], out_size[1], {ws[2], ws[3]}, stride,
+  const kernels::Conv2dGeometry g = kernels::conv2d_geometry("conv_transpose2d", Cout, out_size[0], out_size[1], {ws[2], ws[3]}, stride,
                                            padding);
   const std::size_t L = g.height * g.width;
 
   Array<T> y = Array<T>::from_shape({N, Cout, g.height, g.width});
-  input_grad(x.value().data(), weight.value().data(), g, N, Cin, y.data(), /*fresh=*/true);
+  kernels::conv2d_input_grad(x.value().data(), weight.value().data(), g, N, Cin, y.data(), /*fresh=*/true);
   if (has_bias)
     for (std::size_t n = 0; n < N; ++n)
       for (std::size_t c = 0; c < Cout; ++c) {
@@ -110,27 +111,27 @@ Variable<T> conv_transpose2d(const Variable<T>& x, const Variable<T>& weight, co
                    L, has_bias](Array<T>& gy, Grads<T>& grads) {
     std::unique_ptr<T[]> padded;
     if (grads.needs(0) || grads.needs(1)) {
-      padded.reset(new T[N * detail::padded_image_size(g)]);
-      detail::pad_images(gy.data(), g, N, padded.get());
+      padded.reset(new T[N * g.padded_image_size()]);
+      kernels::pad_images(gy.data(), g, N, padded.get());
     }
     bool fresh = false;
     if (grads.needs(0)) {  // dx = conv2d(gy, W)
       T* dx = grads.buffer(0, fresh);
       if (fresh) {
-        forward_product(padded.get(), wv->data(), static_cast<const T*>(nullptr), g, N, Cin, dx);
+        kernels::conv2d_forward(padded.get(), wv->data(), static_cast<const T*>(nullptr), g, N, Cin, dx);
       } else {
         Array<T> d = Array<T>::from_shape({N, Cin, g.out_h, g.out_w});
-        forward_product(padded.get(), wv->data(), static_cast<const T*>(nullptr), g, N, Cin, d.data());
+        kernels::conv2d_forward(padded.get(), wv->data(), static_cast<const T*>(nullptr), g, N, Cin, d.data());
         grads.add(0, std::move(d));
       }
     }
     if (grads.needs(1)) {  // dW = conv2d's weight gradient with dY = x
       T* dw = grads.buffer(1, fresh);
-      weight_grad(padded.get(), xv->data(), g, N, Cin, dw, fresh);
+      kernels::conv2d_weight_grad(padded.get(), xv->data(), g, N, Cin, dw, fresh);
     }
     if (has_bias && grads.needs(2)) {
       T* db = grads.buffer(2, fresh);
-      bias_grad(gy.data(), N, Cout, L, db, fresh);
+      kernels::conv2d_bias_grad(gy.data(), N, Cout, L, db, fresh);
     }
   };
   return has_bias ? record<T>("conv_transpose2d", std::move(y), {x, weight, bias}, std::move(backward))
