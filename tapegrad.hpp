@@ -3,12 +3,21 @@
 
 #include <tapegrad/core/allocator.hpp>
 #include <tapegrad/core/anomaly_mode.hpp>
+#include <tapegrad/core/checked_cast.hpp>
+#include <tapegrad/core/device.hpp>
+#include <tapegrad/core/dispatch.hpp>
+#include <tapegrad/core/factories.hpp>
 #include <tapegrad/core/files.hpp>
 #include <tapegrad/core/grad_mode.hpp>
 #include <tapegrad/core/gradcheck.hpp>
 #include <tapegrad/core/graph_dot.hpp>
+#include <tapegrad/core/int_array_ref.hpp>
 #include <tapegrad/core/random.hpp>
+#include <tapegrad/core/scalar.hpp>
+#include <tapegrad/core/scalar_type.hpp>
 #include <tapegrad/core/tape.hpp>
+#include <tapegrad/core/tensor.hpp>
+#include <tapegrad/core/tensor_options.hpp>
 #include <tapegrad/core/array.hpp>
 #include <tapegrad/core/threads.hpp>
 #include <tapegrad/core/variable.hpp>
@@ -18,15 +27,14 @@
 #include <tapegrad/ops/conv2d.hpp>
 #include <tapegrad/ops/einsum.hpp>
 #include <tapegrad/ops/functional.hpp>
-#include <tapegrad/ops/im2col.hpp>
 #include <tapegrad/ops/linear.hpp>
 #include <tapegrad/ops/loss.hpp>
-#include <tapegrad/ops/manual_backward.hpp>
 #include <tapegrad/ops/matmul.hpp>
 #include <tapegrad/ops/pool.hpp>
 #include <tapegrad/ops/reduce.hpp>
 #include <tapegrad/ops/shape.hpp>
 #include <tapegrad/ops/softmax.hpp>
+#include <tapegrad/ops/tensor_ops.hpp>
 #include <tapegrad/ops/unary.hpp>
 
 #include <tapegrad/modules/activation.hpp>
