@@ -8,7 +8,8 @@
 #include <xtensor/xadapt.hpp>
 
 #include <tapegrad/core/tape.hpp>
-#include <tapegrad/ops/detail/normalization_kernels.hpp>
+#include <tapegrad/kernels/normalization.hpp>
+#include <tapegrad/kernels/sums.hpp>
 
 namespace tg {
 
@@ -46,11 +47,11 @@ void channel_sums(const Layout& l, const T* x, const T* g, std::vector<T>& sum, 
     for (std::size_t c = 0; c < l.C; ++c) {
       const std::size_t at = (n * l.C + c) * l.S;
       if (g) {
-        const auto [s, d] = detail::row_sum_and_dot(g + at, x + at, l.S);
+        const auto [s, d] = kernels::row_sum_and_dot(g + at, x + at, l.S);
         sum[c] += s;
         dot[c] += d;
       } else {
-        sum[c] += detail::row_sum(x + at, l.S);
+        sum[c] += kernels::row_sum(x + at, l.S);
       }
     }
 }
@@ -65,7 +66,7 @@ std::vector<T> channel_centered_sumsq(const Layout& l, const T* x, const std::ve
       if (l.by_rows())
         for (std::size_t s = 0; s < l.S; ++s) sq[c] += (x[at + s] - mean[c]) * (x[at + s] - mean[c]);
       else
-        sq[c] += detail::row_centered_sumsq(x + at, l.S, mean[c]);
+        sq[c] += kernels::row_centered_sumsq(x + at, l.S, mean[c]);
     }
   return sq;
 }
@@ -81,11 +82,11 @@ void channel_affine(const Layout& l, const T* g, const T* x, const std::vector<T
         if (l.by_rows())
           for (std::size_t s = 0; s < l.S; ++s) y[at + s] = a[c] * g[at + s] + c0[c];
         else
-          detail::row_affine(g + at, l.S, a[c], c0[c], y + at);
+          kernels::row_affine(g + at, l.S, a[c], c0[c], y + at);
       } else if (l.by_rows()) {
         for (std::size_t s = 0; s < l.S; ++s) y[at + s] = a[c] * g[at + s] + (b[c] * x[at + s] + c0[c]);
       } else {
-        detail::row_affine2(g + at, x + at, l.S, a[c], b[c], c0[c], y + at);
+        kernels::row_affine2(g + at, x + at, l.S, a[c], b[c], c0[c], y + at);
       }
     }
 }

@@ -6,7 +6,8 @@
 #include <vector>
 
 #include <tapegrad/core/tape.hpp>
-#include <tapegrad/ops/detail/normalization_kernels.hpp>
+#include <tapegrad/kernels/normalization.hpp>
+#include <tapegrad/kernels/sums.hpp>
 
 namespace tg {
 
@@ -36,13 +37,13 @@ Variable<T> layer_norm(const Variable<T>& x, const Shape& normalized_shape, cons
   Array<T> y = Array<T>::from_shape(xs);
   for (std::size_t r = 0; r < R; ++r) {
     const T* row = xv + r * K;
-    const T m = detail::row_sum(row, K) / T(K);
-    const T s = T(1) / std::sqrt(detail::row_centered_sumsq(row, K, m) / T(K) + T(eps));
+    const T m = kernels::row_sum(row, K) / T(K);
+    const T s = T(1) / std::sqrt(kernels::row_centered_sumsq(row, K, m) / T(K) + T(eps));
     (*mean)[r] = m;
     (*rstd)[r] = s;
     T* out = y.data() + r * K;
     if (!w && !b) {
-      detail::row_affine(row, K, s, -m * s, out);
+      kernels::row_affine(row, K, s, -m * s, out);
     } else {
       for (std::size_t k = 0; k < K; ++k) out[k] = (row[k] - m) * s * (w ? w[k] : T(1)) + (b ? b[k] : T(0));
     }
@@ -78,11 +79,11 @@ Variable<T> layer_norm(const Variable<T>& x, const Shape& normalized_shape, cons
             for (std::size_t k = 0; k < K; ++k) gw[k] = gr[k] * wk->data()[k];
             gwr = gw.data();
           }
-          const auto [sum, dot] = detail::row_sum_and_dot(gwr, xr, K);
+          const auto [sum, dot] = kernels::row_sum_and_dot(gwr, xr, K);
           const T dot_hat = s * (dot - m * sum);
           const T B = -s * s * dot_hat / T(K);
           const T C0 = -s * sum / T(K) - B * m;
-          detail::row_affine2(gwr, xr, K, s, B, C0, dx.data() + r * K);
+          kernels::row_affine2(gwr, xr, K, s, B, C0, dx.data() + r * K);
         }
         if (grads.needs(0)) grads.add(0, std::move(dx));
       });
