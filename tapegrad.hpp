@@ -3,6 +3,7 @@
 
 #include <tapegrad/core/allocator.hpp>
 #include <tapegrad/core/files.hpp>
+#include <tapegrad/core/anomaly_mode.hpp>
 #include <tapegrad/core/grad_mode.hpp>
 #include <tapegrad/core/gradcheck.hpp>
 #include <tapegrad/core/graph_dot.hpp>

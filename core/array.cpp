@@ -4,6 +4,18 @@
 
 namespace tg {
 
+namespace detail {
+void throw_numel_overflow(const Shape& shape, const char* op) {
+  throw Error(std::string(op) + ": shape " + shape_str(shape) +
+              " has more elements than a 64-bit count holds (expected the product of its nonzero dims to be at most "
+              "2^63 - 1)");
+}
+}  // namespace detail
+
+std::size_t checked_numel(std::initializer_list<std::size_t> shape, const char* op) {
+  return checked_numel(shape.begin(), shape.end(), op);
+}
+
 Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op) {
   const std::size_t n = std::max(a.size(), b.size());
   Shape out(n);
@@ -15,6 +27,7 @@ Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op) {
                   " do not broadcast (expected equal dims or 1 at each trailing position)");
     out[k] = std::max(da, db);
   }
+  checked_numel(out, op);
   return out;
 }
 

@@ -4,6 +4,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
+#include <iterator>
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -38,10 +41,44 @@ Shape to_shape(const S& shape) {
   return Shape(shape.begin(), shape.end());
 }
 
+// The element count of a tensor of this shape, or an Error naming `op` and the shape when the count
+// does not fit a signed 64-bit integer (LibTorch's limit). Dims of size 0 are left out of the test, so
+// an empty tensor cannot carry a shape such as (0, 2^40, 2^40) either: every product of some of a
+// checked shape's dims fits, and kernels may multiply a tensor's dims freely. Every shape tapegrad forms
+// (reshape targets, broadcasts, op outputs, factories, file headers) goes through it before anything
+// is allocated, and every Variable's shape has passed it.
+template <class It>
+std::size_t checked_numel(It first, It last, const char* op);
+template <class S>
+std::size_t checked_numel(const S& shape, const char* op) {
+  return checked_numel(std::begin(shape), std::end(shape), op);
+}
+std::size_t checked_numel(std::initializer_list<std::size_t> shape, const char* op);
+
 // NumPy's broadcast of two shapes, or an Error naming `op` and both shapes.
 Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op);
 
 // Resolves a possibly negative dim (-1 = last) against `rank`, or throws naming `op`.
 std::size_t normalize_dim(std::ptrdiff_t dim, std::size_t rank, const char* op);
+
+namespace detail {
+[[noreturn]] void throw_numel_overflow(const Shape& shape, const char* op);
+}
+
+template <class It>
+std::size_t checked_numel(It first, It last, const char* op) {
+  constexpr std::size_t kMax = static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max());
+  std::size_t nonzero = 1;
+  bool empty = false;
+  for (It it = first; it != last; ++it) {
+    const auto d = static_cast<std::size_t>(*it);
+    if (d == 0) {
+      empty = true;
+    } else if (__builtin_mul_overflow(nonzero, d, &nonzero) || nonzero > kMax) {
+      detail::throw_numel_overflow(Shape(first, last), op);
+    }
+  }
+  return empty ? 0 : nonzero;
+}
 
 }  // namespace tg

@@ -11,6 +11,7 @@ std::mt19937_64& generator() { return engine; }
 template <class T>
 Array<T> randn(const Shape& shape, T mean, T std) {
   if (!(std >= T(0))) throw Error("randn: expected std >= 0, got " + std::to_string(std));
+  checked_numel(shape, "randn");
   Array<T> t = Array<T>::from_shape(shape);
   std::normal_distribution<T> dist(mean, std);
   for (auto& v : t) v = dist(engine);
@@ -21,6 +22,7 @@ template <class T>
 Array<T> rand_uniform(const Shape& shape, T low, T high) {
   if (!(low <= high))
     throw Error("rand_uniform: expected low <= high, got " + std::to_string(low) + " > " + std::to_string(high));
+  checked_numel(shape, "rand_uniform");
   Array<T> t = Array<T>::from_shape(shape);
   std::uniform_real_distribution<T> dist(low, high);
   for (auto& v : t) v = dist(engine);

@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
+#include <mutex>
+#include <string>
 
 #include <xtensor/xmath.hpp>
 
@@ -37,20 +40,39 @@ void check_live(const GradMeta<T>& m, const char* op) {
                 "tape); pass retain_graph=true to the first backward, or detach() the tensor");
 }
 
+// grad (+)= g, both of one shape.
 template <class T>
-void accumulate(GradMeta<T>& m, Array<T>&& g, const char* op) {
-  check_live(m, op);
-  if (!std::equal(g.shape().begin(), g.shape().end(), m.shape.begin(), m.shape.end()))
-    g = sum_to_shape(std::move(g), m.shape, op);
-  if (!m.has_grad) {
-    m.grad = std::move(g);
-    m.has_grad = true;
+void add_into(Array<T>& grad, bool& has_grad, Array<T>&& g) {
+  if (!has_grad) {
+    grad = std::move(g);
+    has_grad = true;
     return;
   }
-  T* dst = m.grad.data();
+  T* dst = grad.data();
   const T* src = g.data();
-  const std::size_t n = m.grad.size();
+  const std::size_t n = grad.size();
   for (std::size_t k = 0; k < n; ++k) dst[k] += src[k];
+}
+
+// The offset of the first NaN or infinity in a, or a.size() when every element is finite.
+template <class T>
+std::size_t first_nonfinite(const Array<T>& a) {
+  const T* p = a.data();
+  const std::size_t n = a.size();
+  for (std::size_t k = 0; k < n; ++k)
+    if (!std::isfinite(p[k])) return k;
+  return n;
+}
+
+template <class T>
+std::string value_str(T v) {
+  return std::isnan(v) ? "nan" : v > 0 ? "inf" : "-inf";
+}
+
+std::string shapes_str(const std::vector<Shape>& shapes) {
+  std::string s;
+  for (const Shape& shape : shapes) s += (s.empty() ? "" : ", ") + shape_str(shape);
+  return s;
 }
 
 }  // namespace
@@ -76,8 +98,7 @@ Array<T> sum_to_shape(Array<T>&& g, const Shape& shape, const char* op) {
   if (axes.empty()) return std::move(g);
   // Summing the leading rows (a bias's gradient) as contiguous row adds is the common, hot case.
   if (axes.size() == lead && lead > 0) {
-    std::size_t inner = 1;
-    for (auto s : shape) inner *= s;
+    const std::size_t inner = checked_numel(shape, op);
     Array<T> r = Array<T>::from_shape(shape);
     detail::sum_rows(g.data(), g.size() / std::max<std::size_t>(inner, 1), inner, r.data(), /*fresh=*/true);
     return r;
@@ -87,29 +108,103 @@ Array<T> sum_to_shape(Array<T>&& g, const Shape& shape, const char* op) {
   return r;
 }
 
+namespace detail {
 template <class T>
-void Grads<T>::add(std::size_t i, Array<T>&& g) const {
-  if (entry_.inputs[i]) accumulate(*entry_.inputs[i], std::move(g), entry_.op);
+void check_forward(const char* op, const Array<T>& out,
+                   std::initializer_list<std::reference_wrapper<const Variable<T>>> inputs) {
+  const std::size_t at = first_nonfinite(out);
+  if (at == out.size()) return;
+  std::vector<Shape> shapes;
+  for (const Variable<T>& in : inputs) shapes.push_back(in.shape());
+  throw Error(std::string("detect_anomaly: forward of '") + op + "' produced " + value_str(out.data()[at]) +
+              " at element " + std::to_string(at) + " of its output of shape " + shape_str(out.shape()) +
+              " (inputs of shapes " + shapes_str(shapes) + ")");
+}
+}  // namespace detail
+
+template <class T>
+void Grads<T>::throw_anomaly(std::size_t i, const Array<T>& g, std::size_t at) const {
+  std::vector<Shape> shapes = entry_->input_shapes;
+  if (shapes.empty())  // recorded before anomaly mode was turned on: the shapes of those with a gradient
+    for (const auto& m : entry_->inputs) shapes.push_back(m ? m->shape : Shape{});
+  throw Error(std::string("detect_anomaly: backward of '") + entry_->op + "' produced " + value_str(g.data()[at]) +
+              " at element " + std::to_string(at) + " of the gradient of its input " + std::to_string(i) +
+              " (inputs of shapes " + shapes_str(shapes) + ", output of shape " + shape_str(entry_->output->shape) +
+              ")");
 }
 
 template <class T>
-T* Grads<T>::buffer(std::size_t i, bool& fresh) const {
-  GradMeta<T>& m = *entry_.inputs[i];
-  check_live(m, entry_.op);
-  fresh = !m.has_grad;
-  if (fresh) {
-    m.grad = Array<T>::from_shape(m.shape);
-    m.has_grad = true;
+typename Grads<T>::Target Grads<T>::target(GradMeta<T>& m) {
+  if (!m.is_leaf || std::find(held_.begin(), held_.end(), &m) != held_.end()) return {m.grad, m.has_grad};
+  for (Deferred& d : deferred_)
+    if (d.leaf == &m) return {d.grad, d.has_grad};
+  if (m.grad_mutex.try_lock()) {
+    held_.push_back(&m);
+    return {m.grad, m.has_grad};
   }
-  return m.grad.data();
+  deferred_.push_back({&m, Array<T>(), false});
+  return {deferred_.back().grad, deferred_.back().has_grad};
 }
 
 template <class T>
-T* Grads<T>::zeroed_buffer(std::size_t i) const {
+void Grads<T>::add(std::size_t i, Array<T>&& g) {
+  if (!entry_->inputs[i]) return;
+  GradMeta<T>& m = *entry_->inputs[i];
+  check_live(m, entry_->op);
+  if (!std::equal(g.shape().begin(), g.shape().end(), m.shape.begin(), m.shape.end()))
+    g = sum_to_shape(std::move(g), m.shape, entry_->op);
+  if (anomaly_)
+    if (const std::size_t at = first_nonfinite(g); at != g.size()) throw_anomaly(i, g, at);
+  const Target t = target(m);
+  add_into(t.grad, t.has_grad, std::move(g));
+}
+
+template <class T>
+Array<T>& Grads<T>::grad_buffer(std::size_t i, bool& fresh) {
+  GradMeta<T>& m = *entry_->inputs[i];
+  check_live(m, entry_->op);
+  if (anomaly_) handed_out_.push_back(i);
+  const Target t = target(m);
+  fresh = !t.has_grad;
+  if (fresh) {
+    t.grad = Array<T>::from_shape(m.shape);
+    t.has_grad = true;
+  }
+  return t.grad;
+}
+
+template <class T>
+T* Grads<T>::buffer(std::size_t i, bool& fresh) {
+  return grad_buffer(i, fresh).data();
+}
+
+template <class T>
+T* Grads<T>::zeroed_buffer(std::size_t i) {
   bool fresh = false;
-  T* g = buffer(i, fresh);
-  if (fresh) std::fill_n(g, entry_.inputs[i]->grad.size(), T(0));
-  return g;
+  Array<T>& g = grad_buffer(i, fresh);
+  if (fresh) std::fill_n(g.data(), g.size(), T(0));
+  return g.data();
+}
+
+template <class T>
+void Grads<T>::finish() {
+  for (const std::size_t i : handed_out_) {
+    const Target t = target(*entry_->inputs[i]);
+    if (const std::size_t at = first_nonfinite(t.grad); at != t.grad.size()) throw_anomaly(i, t.grad, at);
+  }
+  handed_out_.clear();
+  release();
+  for (Deferred& d : deferred_) {
+    const std::lock_guard<std::mutex> lock(d.leaf->grad_mutex);
+    add_into(d.leaf->grad, d.leaf->has_grad, std::move(d.grad));
+  }
+  deferred_.clear();
+}
+
+template <class T>
+void Grads<T>::release() {
+  for (GradMeta<T>* m : held_) m->grad_mutex.unlock();
+  held_.clear();
 }
 
 template <class T>
@@ -124,18 +219,21 @@ Tape<T>& Tape<T>::current() {
 
 template <class T>
 void Tape<T>::sweep(bool retain_graph) {
+  Grads<T> grads(autograd::AnomalyMode::is_enabled());  // one for the sweep: its lists keep their capacity
   try {
     for (auto it = entries_.rbegin(); it != entries_.rend(); ++it) {
       GradMeta<T>& out = *it->output;
       if (!out.has_grad) continue;
-      Grads<T> grads(*it);
+      grads.start(*it);
       it->backward(out.grad, grads);
+      grads.finish();
       it->swept = true;
       // A non-leaf's gradient is spent once it has reached the inputs (LibTorch keeps none either).
       out.grad = Array<T>();
       out.has_grad = false;
     }
   } catch (...) {
+    grads.release();
     // A half-swept graph would feed stale gradients to the next backward: drop it whole.
     for (auto& e : entries_) {
       e.output->grad = Array<T>();
@@ -219,7 +317,11 @@ void Variable<T>::backward(const Array<T>& gradient, bool retain_graph) const {
   if (!meta_->is_leaf && meta_->tape_id != Tape<T>::current().id())
     throw Error("backward: the graph of this tensor was already freed by an earlier backward(); pass "
                 "retain_graph=true to the first call to run backward twice");
-  accumulate(*meta_, Array<T>(gradient), "backward");
+  {
+    std::unique_lock<std::mutex> lock(meta_->grad_mutex, std::defer_lock);
+    if (meta_->is_leaf) lock.lock();  // backward from a leaf: the seed is its gradient
+    add_into(meta_->grad, meta_->has_grad, Array<T>(gradient));
+  }
   Tape<T>::current().sweep(retain_graph);
 }
 
@@ -237,7 +339,9 @@ Variable<T> Variable<T>::detach() const {
   template class Grads<T>;                                                   \
   template class Tape<T>;                                                    \
   template class TapeScope<T>;                                               \
-  template Array<T> sum_to_shape<T>(Array<T>&&, const Shape&, const char*);
+  template Array<T> sum_to_shape<T>(Array<T>&&, const Shape&, const char*); \
+  template void detail::check_forward<T>(const char*, const Array<T>&,       \
+                                         std::initializer_list<std::reference_wrapper<const Variable<T>>>);
 TG_INSTANTIATE(float)
 TG_INSTANTIATE(double)
 #undef TG_INSTANTIATE

@@ -16,11 +16,13 @@
 //   }
 #pragma once
 
+#include <deque>
 #include <functional>
 #include <initializer_list>
 #include <memory>
 #include <vector>
 
+#include <tapegrad/core/anomaly_mode.hpp>
 #include <tapegrad/core/grad_mode.hpp>
 #include <tapegrad/core/variable.hpp>
 
@@ -28,6 +30,8 @@ namespace tg {
 
 template <class T>
 class Grads;
+template <class T>
+class Tape;
 
 template <class T>
 using BackwardFn = std::function<void(Array<T>& grad_output, Grads<T>& grads)>;
@@ -39,31 +43,68 @@ struct TapeEntry {
   BackwardFn<T> backward;
   const char* op;
   bool swept = false;  // its backward has run (to_dot shows it); stays set under retain_graph
+  std::vector<Shape> input_shapes;  // recorded in anomaly mode only, for its messages
 };
 
-// What a backward function writes its inputs' gradients into. Every gradient goes through
-// `accumulate`, the one place that sums a broadcast gradient back to its input's shape.
+// What a backward function writes its inputs' gradients into. `add` is the one place that sums a
+// broadcast gradient back to its input's shape.
+//
+// Threads: the tape, and so every non-leaf, belongs to one thread, but backward passes on several
+// threads may reach the same leaves (a model's parameters). A leaf's gradient is written only under
+// its GradMeta::grad_mutex. A backward function takes a leaf's lock without waiting (try_lock) and
+// holds it until the function returns; if another thread holds it, that input's gradient goes to a
+// private buffer, added into the leaf under its lock after the function has returned and released
+// every lock it held. A thread never waits while it holds a lock, so backward passes cannot deadlock,
+// and the leaf gradients are the sum of every pass's, in some order.
 template <class T>
 class Grads {
  public:
-  explicit Grads(const TapeEntry<T>& entry) : entry_(entry) {}
-
   // Whether input i requires grad (skip computing its gradient otherwise).
-  bool needs(std::size_t i) const { return entry_.inputs[i] != nullptr; }
-  const Shape& shape(std::size_t i) const { return entry_.inputs[i]->shape; }
+  bool needs(std::size_t i) const { return entry_->inputs[i] != nullptr; }
+  const Shape& shape(std::size_t i) const { return entry_->inputs[i]->shape; }
 
   // Adds g (of input i's shape, or broadcast-compatible with it) into input i's gradient.
-  void add(std::size_t i, Array<T>&& g) const;
-  void add(std::size_t i, const Array<T>& g) const { add(i, Array<T>(g)); }
+  void add(std::size_t i, Array<T>&& g);
+  void add(std::size_t i, const Array<T>& g) { add(i, Array<T>(g)); }
 
   // For kernels that accumulate in place (BLAS with beta=1): input i's gradient buffer, allocated
-  // when absent. `fresh` says it holds garbage and must be overwritten, not added to.
-  T* buffer(std::size_t i, bool& fresh) const;
+  // when absent. `fresh` says it holds garbage and must be overwritten, not added to. It stays
+  // valid until the backward function returns.
+  T* buffer(std::size_t i, bool& fresh);
   // The same, zeroed when new: for backwards that scatter-add (index ops, pooling, col2im).
-  T* zeroed_buffer(std::size_t i) const;
+  T* zeroed_buffer(std::size_t i);
+
+  Grads(const Grads&) = delete;
+  Grads& operator=(const Grads&) = delete;
+  ~Grads() { release(); }
 
  private:
-  const TapeEntry<T>& entry_;
+  friend class Tape<T>;
+  struct Deferred {  // a leaf's gradient from this function, while another thread holds the leaf
+    GradMeta<T>* leaf;
+    Array<T> grad;
+    bool has_grad;
+  };
+  struct Target {
+    Array<T>& grad;
+    bool& has_grad;
+  };
+
+  explicit Grads(bool anomaly) : anomaly_(anomaly) {}
+  void start(const TapeEntry<T>& entry) { entry_ = &entry; }
+  // After the backward function: checks its buffers (anomaly mode), unlocks, adds deferred gradients.
+  void finish();
+  void release();
+  // Where input i's gradient goes: its own, or a private one while another thread holds the leaf.
+  Target target(GradMeta<T>& m);
+  Array<T>& grad_buffer(std::size_t i, bool& fresh);
+  [[noreturn]] void throw_anomaly(std::size_t i, const Array<T>& g, std::size_t at) const;
+
+  const TapeEntry<T>* entry_ = nullptr;
+  bool anomaly_;
+  std::vector<GradMeta<T>*> held_;       // leaves whose lock this function holds
+  std::deque<Deferred> deferred_;        // a deque: buffer() pointers survive a push_back
+  std::vector<std::size_t> handed_out_;  // inputs whose buffer() was handed out, in anomaly mode
 };
 
 template <class T>
@@ -104,10 +145,19 @@ class TapeScope {
 // Records an op: `value` is its forward result, `inputs` the Variables it was computed from.
 // Nothing is recorded (and `backward` is dropped) under NoGradGuard or when no input requires grad.
 // Pass the value as a shared_ptr when the backward captures it too (exp, relu keep their output).
+namespace detail {
+// Anomaly mode's forward check: throws naming op and the shapes if out holds a NaN or an infinity.
+template <class T>
+void check_forward(const char* op, const Array<T>& out,
+                   std::initializer_list<std::reference_wrapper<const Variable<T>>> inputs);
+}  // namespace detail
+
 template <class T, class F>
 Variable<T> record(const char* op, std::shared_ptr<Array<T>> value,
                    std::initializer_list<std::reference_wrapper<const Variable<T>>> inputs, F&& backward) {
   Variable<T> out(std::move(value));
+  const bool anomaly = autograd::AnomalyMode::is_enabled();
+  if (anomaly) detail::check_forward(op, out.value(), inputs);
   if (!GradMode::is_enabled()) return out;
   bool any = false;
   for (const Variable<T>& in : inputs) any = any || in.requires_grad();
@@ -119,9 +169,12 @@ Variable<T> record(const char* op, std::shared_ptr<Array<T>> value,
   meta.is_leaf = false;
   meta.op = op;
   meta.tape_id = tape.id();
-  TapeEntry<T> entry{out.meta(), {}, BackwardFn<T>(std::forward<F>(backward)), op};
+  TapeEntry<T> entry{out.meta(), {}, BackwardFn<T>(std::forward<F>(backward)), op, false, {}};
   entry.inputs.reserve(inputs.size());
-  for (const Variable<T>& in : inputs) entry.inputs.push_back(in.requires_grad() ? in.meta() : nullptr);
+  for (const Variable<T>& in : inputs) {
+    entry.inputs.push_back(in.requires_grad() ? in.meta() : nullptr);
+    if (anomaly) entry.input_shapes.push_back(in.shape());
+  }
   tape.push(std::move(entry));
   return out;
 }

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 
 #include <tapegrad/core/array.hpp>
 
@@ -21,6 +22,9 @@ struct GradMeta {
   bool is_leaf = true;    // false for the output of a recorded op
   std::uint64_t tape_id = 0;  // for non-leaves: the tape generation that recorded the producing op
   const char* op = nullptr;   // for non-leaves: the op that produced it, for error messages
+  // For leaves: guards grad and has_grad while a backward writes them, since backward passes on
+  // several threads may reach the same parameters (the rule is in core/tape.hpp, at Grads).
+  std::mutex grad_mutex;
 };
 
 template <class T = float>
@@ -35,6 +39,7 @@ class Variable {
   explicit Variable(std::shared_ptr<Array<T>> value, bool requires_grad = false)
       : value_(std::move(value)), meta_(std::make_shared<GradMeta<T>>()) {
     meta_->shape = to_shape(value_->shape());
+    checked_numel(meta_->shape, "Variable");  // xtensor wraps an overflowing size around silently
     meta_->requires_grad = requires_grad;
   }
 

@@ -17,7 +17,7 @@ DataLoader::DataLoader(const Dataset& data, DataLoaderOptions options)
       shift_(static_cast<float>(-data.mean / data.std)) {
   if (options_.batch_size == 0) throw Error("DataLoader: expected batch_size >= 1, got 0");
   if (!(data.std > 0.0)) throw Error("DataLoader: expected a dataset std > 0, got " + std::to_string(data.std));
-  if (data.images.size() != data.size() * data.pixels())
+  if (data.images.size() != checked_numel({data.size(), data.rows, data.cols}, "DataLoader"))
     throw Error("DataLoader: expected " + std::to_string(data.size()) + " images of " + std::to_string(data.rows) +
                 "x" + std::to_string(data.cols) + " = " + std::to_string(data.size() * data.pixels()) +
                 " pixels (one per label), got " + std::to_string(data.images.size()));

@@ -128,15 +128,6 @@ class ByteSource {
   bool done_ = false;
 };
 
-std::size_t element_count(const std::vector<std::size_t>& dims) {
-  std::size_t count = 1;
-  for (std::size_t d : dims) {
-    if (d != 0 && count > std::numeric_limits<std::size_t>::max() / d) return 0;
-    count *= d;
-  }
-  return count;
-}
-
 }  // namespace
 
 IdxArray read_idx(const std::string& path, std::size_t max_bytes) {
@@ -165,8 +156,7 @@ IdxArray read_idx(const std::string& path, std::size_t max_bytes) {
     array.dims.push_back(std::size_t{b[0]} << 24 | std::size_t{b[1]} << 16 | std::size_t{b[2]} << 8 | b[3]);
     if (array.dims.back() == 0) src.fail("dimension " + std::to_string(i) + " is 0 in dims " + shape_str(array.dims));
   }
-  const std::size_t expected = element_count(array.dims);
-  if (expected == 0) src.fail("dims " + shape_str(array.dims) + " hold more elements than memory can address");
+  const std::size_t expected = checked_numel(array.dims, ("read_idx: " + path).c_str());
 
   // Cap the declared size before allocating anything: a raw file holds exactly the bytes after its
   // header, a gzip file inflates to at most kMaxDeflateRatio times its size, and neither may exceed
@@ -216,9 +206,10 @@ void write_idx(const std::string& path, const IdxArray& array) {
   for (std::size_t d : array.dims)
     if (d == 0 || d > 0xFFFFFFFFu)
       throw Error("write_idx: " + path + ": every dim must be in 1..2^32-1, got " + shape_str(array.dims));
-  if (element_count(array.dims) != array.data.size())
-    throw Error("write_idx: " + path + ": dims " + shape_str(array.dims) + " need " +
-                std::to_string(element_count(array.dims)) + " bytes, got " + std::to_string(array.data.size()));
+  const std::size_t count = checked_numel(array.dims, ("write_idx: " + path).c_str());
+  if (count != array.data.size())
+    throw Error("write_idx: " + path + ": dims " + shape_str(array.dims) + " need " + std::to_string(count) +
+                " bytes, got " + std::to_string(array.data.size()));
 
   std::vector<std::uint8_t> header{0, 0, kUnsignedByte, static_cast<std::uint8_t>(rank)};
   for (std::size_t d : array.dims)

@@ -239,23 +239,13 @@ class Archive {
   std::string bytes_;
 };
 
-// The number of elements of `shape` into `count`; false when it overflows (a corrupt header).
-bool element_count(const Shape& shape, std::size_t& count) {
-  count = 1;
-  for (std::size_t d : shape) {
-    if (d != 0 && count > std::numeric_limits<std::size_t>::max() / d) return false;
-    count *= d;
-  }
-  return true;
-}
-
 // What is wrong with `array` as the value of a float32 tensor of `shape`, or "" when nothing is.
 std::string mismatch(const NpyArray& array, const Shape& shape) {
   if (array.descr != "<f4") return "has dtype '" + array.descr + "', expected '<f4' (float32)";
   if (array.fortran_order) return "is in Fortran order, expected C order";
   if (array.shape != shape) return "has shape " + shape_str(array.shape) + ", expected " + shape_str(shape);
-  std::size_t count = 0;
-  if (!element_count(shape, count) || array.nbytes != count * sizeof(float))
+  const std::size_t count = checked_numel(shape, "load");  // the module's own shape: it fits
+  if (array.nbytes != count * sizeof(float))
     return "holds " + std::to_string(array.nbytes) + " bytes of data, expected " +
            std::to_string(count * sizeof(float)) + " for shape " + shape_str(shape) + " (corrupt)";
   return "";

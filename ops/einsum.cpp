@@ -81,12 +81,6 @@ Equation parse(const std::string& equation, const std::vector<Variable<T>>& oper
   return eq;
 }
 
-std::size_t product(const Equation& eq, const std::string& letters) {
-  std::size_t n = 1;
-  for (const char c : letters) n *= eq.size[c - 'a'];
-  return n;
-}
-
 // x (subscripts `term`) with the dims whose letters are not in `keep` summed out; `term` is updated.
 template <class T>
 Variable<T> sum_unused(Variable<T> x, std::string& term, const std::string& keep) {
@@ -125,6 +119,8 @@ Shape sizes(const Equation& eq, const std::string& letters) {
   return s;
 }
 
+std::size_t product(const Equation& eq, const std::string& letters) { return checked_numel(sizes(eq, letters), "einsum"); }
+
 template <class T>
 Variable<T> contract_pair(const Equation& eq, Variable<T> a, Variable<T> b) {
   std::string ta = eq.terms[0], tb = eq.terms[1];
@@ -138,6 +134,7 @@ Variable<T> contract_pair(const Equation& eq, Variable<T> a, Variable<T> b) {
   }
   for (const char c : ta)
     if (has(tb, c) && !has(eq.out, c)) contracted += c;
+  product(eq, batch + free_a + free_b + contracted);  // the batched product's (Bt, M, N, K) intermediate
   const std::size_t m = product(eq, free_a), n = product(eq, free_b), k = product(eq, contracted);
 
   Variable<T> product_ab;  // (Bt?, M, N)

@@ -22,6 +22,7 @@ Variable<T> linear(const Variable<T>& x, const Variable<T>& weight, const Variab
                 ", got " + shape_str(bias.shape()));
 
   // y = x·Wᵀ: the transpose is a GEMM flag. The bias is preloaded into y so the GEMM adds onto it.
+  checked_numel({n, out}, "linear");
   Array<T> y = Array<T>::from_shape({n, out});
   if (has_bias)
     for (std::size_t i = 0; i < n; ++i) std::copy_n(bias.value().data(), out, y.data() + i * out);

@@ -10,6 +10,7 @@ Variable<T> matmul(const Variable<T>& a, const Variable<T>& b) {
   if (a.dim() != 2 || b.dim() != 2 || a.shape()[1] != b.shape()[0])
     throw Error("matmul: expected (M,K) @ (K,N), got " + shape_str(a.shape()) + " @ " + shape_str(b.shape()));
   const std::size_t m = a.shape()[0], k = a.shape()[1], n = b.shape()[1];
+  checked_numel({m, n}, "matmul");
   Array<T> out = Array<T>::from_shape({m, n});
   blas::gemm<T>(false, false, m, n, k, T(1), a.value().data(), k, b.value().data(), n, T(0), out.data(), n);
   // dA = G·Bᵀ and dB = Aᵀ·G with transpose flags; beta=1 adds straight into an existing gradient.

@@ -47,6 +47,8 @@ template <class T>
 Variable<T> max_pool2d(const Variable<T>& x, std::array<std::size_t, 2> kernel, std::array<std::size_t, 2> stride,
                        std::array<std::size_t, 2> padding) {
   if (x.dim() != 4) throw Error("max_pool2d: expected input (N, C, H, W), got " + shape_str(x.shape()));
+  if (x.shape()[2] == 0 || x.shape()[3] == 0)  // a window would then lie wholly in the padding
+    throw Error("max_pool2d: expected input (N, C, H, W) with H, W >= 1, got " + shape_str(x.shape()));
   if (2 * padding[0] > kernel[0] || 2 * padding[1] > kernel[1])
     throw Error("max_pool2d: padding " + shape_str(padding) + " must be at most half the kernel " + shape_str(kernel));
   const Shape& xs = x.shape();
@@ -55,6 +57,7 @@ Variable<T> max_pool2d(const Variable<T>& x, std::array<std::size_t, 2> kernel, 
   if (plane > std::size_t(std::numeric_limits<std::int32_t>::max()))
     throw Error("max_pool2d: input plane " + shape_str(xs) + " has more than 2^31 elements");
 
+  checked_numel({xs[0], xs[1], g.out_h, g.out_w}, "max_pool2d");
   Array<T> out = Array<T>::from_shape({xs[0], xs[1], g.out_h, g.out_w});
   // Where each maximum came from, as an index into its (H, W) plane: all the backward needs. Without
   // a backward to come, one plane's worth of scratch.

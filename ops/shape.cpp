@@ -1,7 +1,6 @@
 #include <tapegrad/ops/shape.hpp>
 
 #include <algorithm>
-#include <functional>
 #include <numeric>
 
 #include <tapegrad/core/tape.hpp>
@@ -10,26 +9,23 @@
 namespace tg {
 namespace {
 
-std::size_t product(Shape::const_iterator first, Shape::const_iterator last) {
-  return std::accumulate(first, last, std::size_t{1}, std::multiplies<>());
-}
-
 // A tensor seen around one dim as (outer, size, inner): narrow and index_select move contiguous runs
 // of `inner` elements, so this is all the index arithmetic they need.
 struct Slabs {
   std::size_t outer, size, inner;
 };
 
-Slabs slabs(const Shape& shape, std::size_t dim) {
-  return {product(shape.begin(), shape.begin() + dim), shape[dim], product(shape.begin() + dim + 1, shape.end())};
+Slabs slabs(const Shape& shape, std::size_t dim, const char* op) {
+  return {checked_numel(shape.begin(), shape.begin() + dim, op), shape[dim],
+          checked_numel(shape.begin() + dim + 1, shape.end(), op)};
 }
 
 // ---- reshape ----
 
 Shape resolve_shape(const Shape& from, const std::vector<std::ptrdiff_t>& to, const char* op) {
-  const std::size_t numel = product(from.begin(), from.end());
+  const std::size_t numel = checked_numel(from, op);
   Shape out(to.size());
-  std::size_t known = 1, inferred = to.size();
+  std::size_t inferred = to.size();
   auto fail = [&](const std::string& why) {
     return Error(std::string(op) + ": cannot reshape a tensor of shape " + shape_str(from) + " (" +
                  std::to_string(numel) + " elements) into " + shape_str(to) + ": " + why);
@@ -42,9 +38,10 @@ Shape resolve_shape(const Shape& from, const std::vector<std::ptrdiff_t>& to, co
       throw fail("expected dims >= 0, or -1 for one inferred dim");
     } else {
       out[k] = static_cast<std::size_t>(to[k]);
-      known *= out[k];
     }
   }
+  if (inferred != to.size()) out[inferred] = 1;  // while the known dims are counted
+  const std::size_t known = checked_numel(out, op);
   if (inferred != to.size()) {
     if (known == 0 || numel % known != 0) throw fail("the -1 dim cannot be inferred (no whole size fits)");
     out[inferred] = numel / known;
@@ -173,7 +170,7 @@ Variable<T> flatten(const Variable<T>& x, std::ptrdiff_t start_dim, std::ptrdiff
     throw Error("flatten: start_dim " + std::to_string(start_dim) + " comes after end_dim " + std::to_string(end_dim) +
                 " for a tensor of shape " + shape_str(s) + " (expected start_dim <= end_dim)");
   Shape out(s.begin(), s.begin() + start);
-  out.push_back(product(s.begin() + start, s.begin() + end + 1));
+  out.push_back(checked_numel(s.begin() + start, s.begin() + end + 1, "flatten"));
   out.insert(out.end(), s.begin() + end + 1, s.end());
   return record_reshape(x, std::move(out), "flatten");
 }
@@ -215,7 +212,7 @@ Variable<T> narrow(const Variable<T>& x, std::ptrdiff_t dim, std::ptrdiff_t star
     throw Error("narrow: start " + std::to_string(start) + " and length " + std::to_string(length) +
                 " do not fit dim " + std::to_string(dim) + " of size " + std::to_string(size) + " in shape " +
                 shape_str(x.shape()) + " (expected -size <= start <= size, length >= 0, start + length <= size)");
-  const Slabs in = slabs(x.shape(), d);
+  const Slabs in = slabs(x.shape(), d, "narrow");
   const std::size_t offset = static_cast<std::size_t>(first) * in.inner;
   const std::size_t block = static_cast<std::size_t>(length) * in.inner;  // what one outer slab keeps
   Shape out_shape = x.shape();
@@ -241,10 +238,11 @@ Variable<T> index_select(const Variable<T>& x, std::ptrdiff_t dim, const Labels&
     throw Error("index_select: expected a 1-D index, got shape " + shape_str(index.shape()));
   detail::check_in_range("index_select", "index", index, x.shape()[d],
                          "dim " + std::to_string(dim) + " of size " + std::to_string(x.shape()[d]));
-  const Slabs in = slabs(x.shape(), d);
+  const Slabs in = slabs(x.shape(), d, "index_select");
   std::vector<std::size_t> picks(index.begin(), index.end());
   Shape out_shape = x.shape();
   out_shape[d] = picks.size();
+  checked_numel(out_shape, "index_select");
   Array<T> out = Array<T>::from_shape(out_shape);
   const T* s = x.value().data();
   T* dst = out.data();
@@ -274,6 +272,7 @@ Variable<T> gather(const Variable<T>& x, std::ptrdiff_t dim, const Labels& index
                 "for every k != dim)");
   detail::check_in_range("gather", "index", index, s[d],
                          "dim " + std::to_string(dim) + " of size " + std::to_string(s[d]));
+  checked_numel(index.shape(), "gather");
   Array<T> out = Array<T>::from_shape(index.shape());
   const T* xv = x.value().data();
   T* ov = out.data();
