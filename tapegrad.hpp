@@ -10,6 +10,7 @@
 #include <tapegrad/core/random.hpp>
 #include <tapegrad/core/tape.hpp>
 #include <tapegrad/core/array.hpp>
+#include <tapegrad/core/thread_pool.hpp>
 #include <tapegrad/core/threads.hpp>
 #include <tapegrad/core/variable.hpp>
 
@@ -32,6 +33,7 @@
 #include <tapegrad/modules/activation.hpp>
 #include <tapegrad/modules/checkpoint.hpp>
 #include <tapegrad/modules/conv2d.hpp>
+#include <tapegrad/modules/data_parallel.hpp>
 #include <tapegrad/modules/flatten.hpp>
 #include <tapegrad/modules/init.hpp>
 #include <tapegrad/modules/linear.hpp>

@@ -24,6 +24,10 @@ std::shared_ptr<tg::nn::Sequential> make_model(const std::string& name) {
 
 bool takes_flat_images(const std::string& name) { return name == "mlp"; }
 
+tg::Variable<float> cross_entropy_loss(const tg::Variable<float>& output, const tg::Labels& target) {
+  return tg::nn::functional::cross_entropy(output, target);
+}
+
 double train_epoch(tg::nn::Module& model, tg::data::DataLoader& loader, tg::optim::Optimizer& optimizer,
                    const std::function<void(std::size_t, double)>& on_batch) {
   model.train();
@@ -31,11 +35,10 @@ double train_epoch(tg::nn::Module& model, tg::data::DataLoader& loader, tg::opti
   std::size_t i = 0;
   for (const tg::data::Batch& batch : loader) {
     optimizer.zero_grad();
-    auto loss = tg::nn::functional::cross_entropy(model.forward(batch.x), batch.y);
-    loss.backward();
+    const double loss = tg::nn::data_parallel_backward(model, batch.x, batch.y, cross_entropy_loss);
     optimizer.step();
-    loss_sum += loss.item();
-    if (on_batch) on_batch(i, loss.item());
+    loss_sum += loss;
+    if (on_batch) on_batch(i, loss);
     ++i;
   }
   return i ? loss_sum / static_cast<double>(i) : 0.0;

@@ -17,7 +17,11 @@ namespace mnist {
 std::shared_ptr<tg::nn::Sequential> make_model(const std::string& name);
 bool takes_flat_images(const std::string& name);
 
-// One pass over the loader: zero_grad, forward, cross-entropy, backward, step, for every batch.
+// The trainers' loss: mean cross-entropy (a tg::nn::SliceLoss).
+tg::Variable<float> cross_entropy_loss(const tg::Variable<float>& output, const tg::Labels& target);
+
+// One pass over the loader: zero_grad, forward, cross-entropy, backward, step, for every batch; the
+// batch is split over tg's thread pool (tg::nn::data_parallel_backward, tg::set_num_threads).
 // `on_batch(i, loss)` runs after each step (progress display). Returns the mean batch loss.
 double train_epoch(tg::nn::Module& model, tg::data::DataLoader& loader, tg::optim::Optimizer& optimizer,
                    const std::function<void(std::size_t, double)>& on_batch = {});
