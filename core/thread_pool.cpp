@@ -47,23 +47,23 @@ bool spin_until(Done done) {
 
 }  // namespace
 
-struct ThreadPool::State {
-  std::vector<std::thread> workers;
-  std::mutex mutex;
-  std::condition_variable wake, done;
-  std::atomic<std::uint64_t> generation{0};
-  std::atomic<int> busy{0};  // workers still in the current job
-  bool stop = false;         // under mutex
-  // The current job.
-  const std::function<void(std::size_t)>* fn = nullptr;
-  std::size_t n = 0;
-  std::atomic<std::size_t> next{0};
-  std::exception_ptr error;  // under mutex
+// One parallel_for call. Workers that wake late hold on to it and find every task claimed, so the
+// caller waits for the tasks only, never for a worker the OS has not scheduled yet (on a busy
+// machine the caller runs the late worker's share itself).
+struct Job {
+  const std::function<void(std::size_t)>* fn;
+  std::size_t n;
+  std::atomic<std::size_t> next{0}, done{0};
   std::mutex error_mutex;
+  std::exception_ptr error;
 
-  void run_tasks() {
+  Job(const std::function<void(std::size_t)>& f, std::size_t count) : fn(&f), n(count) {}
+
+  // Runs tasks until none is left; returns whether it finished the last one.
+  bool run() {
     RegionFlag region;
-    for (std::size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < n;) {
+    std::size_t finished = 0;
+    for (std::size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < n; ++finished) {
       try {
         (*fn)(i);
       } catch (...) {
@@ -71,21 +71,37 @@ struct ThreadPool::State {
         if (!error) error = std::current_exception();
       }
     }
+    return finished > 0 && done.fetch_add(finished, std::memory_order_acq_rel) + finished == n;
   }
+  bool finished() const { return done.load(std::memory_order_acquire) == n; }
+};
+
+struct ThreadPool::State {
+  std::vector<std::thread> workers;
+  std::mutex mutex;
+  std::condition_variable wake, done;
+  std::atomic<std::uint64_t> generation{0};
+  bool stop = false;         // under mutex
+  std::shared_ptr<Job> job;  // the latest job, under mutex
 
   void worker_loop() {
     std::uint64_t seen = 0;
     for (;;) {
+      std::shared_ptr<Job> current;
       if (!spin_until([&] { return generation.load(std::memory_order_acquire) != seen; })) {
         std::unique_lock<std::mutex> lock(mutex);
         wake.wait(lock, [&] { return stop || generation.load(std::memory_order_acquire) != seen; });
         if (stop) return;
       }
-      seen = generation.load(std::memory_order_acquire);
-      run_tasks();
-      if (busy.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (stop) return;
+        seen = generation.load(std::memory_order_acquire);
+        current = job;
+      }
+      if (current->run()) {
         std::lock_guard<std::mutex> lock(mutex);  // pairs with the caller's wait
-        done.notify_one();
+        done.notify_all();
       }
     }
   }
@@ -120,22 +136,19 @@ void ThreadPool::parallel_for(std::size_t n, const std::function<void(std::size_
     return;
   }
   detail::before_parallel_region();
-  s.fn = &fn;
-  s.n = n;
-  s.next.store(0, std::memory_order_relaxed);
-  s.error = nullptr;
-  s.busy.store(static_cast<int>(s.workers.size()), std::memory_order_relaxed);
+  auto job = std::make_shared<Job>(fn, n);
   {
     std::lock_guard<std::mutex> lock(s.mutex);
+    s.job = job;
     s.generation.fetch_add(1, std::memory_order_release);
   }
   s.wake.notify_all();
-  s.run_tasks();
-  if (!spin_until([&] { return s.busy.load(std::memory_order_acquire) == 0; })) {
+  job->run();
+  if (!spin_until([&] { return job->finished(); })) {
     std::unique_lock<std::mutex> lock(s.mutex);
-    s.done.wait(lock, [&] { return s.busy.load(std::memory_order_acquire) == 0; });
+    s.done.wait(lock, [&] { return job->finished(); });
   }
-  if (s.error) std::rethrow_exception(s.error);
+  if (job->error) std::rethrow_exception(job->error);
 }
 
 bool in_parallel_region() { return t_in_region; }

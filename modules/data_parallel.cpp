@@ -25,7 +25,8 @@ A rows(const A& a, std::size_t begin, std::size_t end) {
 
 }  // namespace
 
-double data_parallel_backward(Module& model, const Variable<float>& x, const Labels& y, const SliceLoss& loss) {
+double data_parallel_backward(Module& model, const Variable<float>& x, const Labels& y, const SliceLoss& loss,
+                              float scale) {
   if (x.dim() == 0 || y.dimension() != 1 || x.shape()[0] != y.shape()[0])
     throw Error("data_parallel_backward: expected x of shape (B, ...) and y of shape (B,), got x " +
                 shape_str(x.shape()) + " and y " + shape_str(y.shape()));
@@ -33,7 +34,8 @@ double data_parallel_backward(Module& model, const Variable<float>& x, const Lab
   const std::size_t slices = std::min<std::size_t>(static_cast<std::size_t>(get_pool_threads()), batch);
   if (slices <= 1) {
     Variable<float> l = loss(model.forward(x), y);
-    l.backward();
+    if (scale == 1.0f) l.backward();
+    else l.backward(Array<float>(xt::xarray<float>(scale)));
     return l.item();
   }
   std::vector<double> losses(slices);
@@ -45,7 +47,7 @@ double data_parallel_backward(Module& model, const Variable<float>& x, const Lab
       throw Error("data_parallel_backward: the loss must be a scalar (a mean over the slice), got shape " +
                   shape_str(l.shape()));
     const float weight = static_cast<float>(end - begin) / static_cast<float>(batch);
-    l.backward(Array<float>(xt::xarray<float>(weight)));
+    l.backward(Array<float>(xt::xarray<float>(weight * scale)));
     losses[i] = double(l.item()) * weight;
   });
   double total = 0;

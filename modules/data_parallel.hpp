@@ -28,6 +28,9 @@ using SliceLoss = std::function<Variable<float>(const Variable<float>& output, c
 // Forward, loss and backward of the batch (x, y), split into min(pool threads, rows) slices run in
 // parallel; gradients accumulate into the model's parameters as loss.backward() would. Returns the
 // batch's loss (the weighted sum of the slices'). With one thread it is the plain serial step.
-double data_parallel_backward(Module& model, const Variable<float>& x, const Labels& y, const SliceLoss& loss);
+// `scale` multiplies the gradients (not the returned loss): a rank of a distributed job whose share
+// of the global batch is uneven weights its gradient by it.
+double data_parallel_backward(Module& model, const Variable<float>& x, const Labels& y, const SliceLoss& loss,
+                              float scale = 1.0f);
 
 }  // namespace tg::nn
