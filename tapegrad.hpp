@@ -49,6 +49,11 @@
 
 #include <tapegrad/data/dataloader.hpp>
 #include <tapegrad/data/dataset.hpp>
+#include <tapegrad/data/distributed_sampler.hpp>
 #include <tapegrad/data/idx.hpp>
 #include <tapegrad/data/mnist.hpp>
 
+#ifdef TAPEGRAD_HAS_DISTRIBUTED  // built when CMake found MPI
+#include <tapegrad/distributed/distributed_data_parallel.hpp>
+#include <tapegrad/distributed/process_group.hpp>
+#endif

@@ -36,6 +36,19 @@ inline double accuracy(tg::nn::Module& model, const tg::data::Dataset& data, boo
   return evaluate(model, data, flat_images).accuracy;
 }
 
+#ifdef TAPEGRAD_HAS_DISTRIBUTED
+// One epoch of a data-parallel job: this rank's rows of each step (sampler, already set to the
+// epoch), forward+backward (split over this rank's threads too), the gradients averaged over the
+// ranks, then the step. Returns the epoch's mean batch loss over every rank (a collective).
+double train_epoch_distributed(tg::nn::Module& model, tg::distributed::DistributedDataParallel& ddp,
+                               const tg::data::DistributedSampler& sampler, const tg::data::DataLoader& loader,
+                               tg::optim::Optimizer& optimizer,
+                               const std::function<void(std::size_t, double)>& on_batch = {});
+// evaluate() over every rank, each taking an even share of `data` (a collective).
+Evaluation evaluate_distributed(tg::nn::Module& model, const tg::data::Dataset& data, bool flat_images,
+                                tg::distributed::ProcessGroupMPI& group);
+#endif
+
 // The graph of one training step on the loader's first batch (forward, loss, backward), as DOT with
 // the model's parameter names (tg::write_dot). The parameters' gradients are freed afterwards and
 // nothing is updated, so training goes on as if it had not run.
