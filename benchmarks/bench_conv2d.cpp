@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include <tapegrad/ops/detail/conv2d_kernels.hpp>
+#include <tapegrad/kernels/conv2d_tiles.hpp>
 #include <tapegrad/tapegrad.hpp>
 #ifdef TAPEGRAD_WITH_LIBTORCH
 #include "libtorch_peer.hpp"
@@ -57,7 +57,7 @@ Times tapegrad_us(const Layer& l, int repeat) {
   return {median(fwd), median(bwd)};
 }
 
-using Vec = tg::detail::Vec<float>;
+using Vec = tg::kernels::Vec<float>;
 using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
@@ -81,17 +81,17 @@ double fma_peak() {
 // The same for tile_product with R rows by V vectors, over K steps reading scattered pixels.
 template <std::size_t R, std::size_t V>
 double tile_product_rate(std::size_t K) {
-  const std::vector<float> pixels(4096, 1.f), w(K * V * tg::detail::kLanes<float>, 0.5f);
+  const std::vector<float> pixels(4096, 1.f), w(K * V * tg::kernels::kLanes<float>, 0.5f);
   std::vector<std::size_t> offset(K);
   for (std::size_t k = 0; k < K; ++k) offset[k] = k * 37 % 3000;
   const float* src[R];
   for (std::size_t r = 0; r < R; ++r) src[r] = pixels.data() + 2 * r;
   Vec acc[R][V];
-  tg::detail::zero(acc);
+  tg::kernels::zero(acc);
   const long calls = 20'000'000 / static_cast<long>(K);
   const auto t0 = Clock::now();
   for (long i = 0; i < calls; ++i) {
-    tg::detail::tile_product(src, offset.data(), K, w.data(), V * tg::detail::kLanes<float>, acc);
+    tg::kernels::tile_product(src, offset.data(), K, w.data(), V * tg::kernels::kLanes<float>, acc);
     asm volatile("" ::: "memory");  // a call is a call: nothing is carried over or merged between them
   }
   const double t = seconds_since(t0);
@@ -144,6 +144,6 @@ int main(int argc, char** argv) {
 #endif
   std::printf("\n");
   std::printf("vector FMAs (%zu floats) per ns: core peak %.2f; tile_product 12x1 (8 channels) %.2f, 6x2 (16) %.2f\n",
-              tg::detail::kLanes<float>, fma_peak(), tile_product_rate<12, 1>(72), tile_product_rate<6, 2>(72));
+              tg::kernels::kLanes<float>, fma_peak(), tile_product_rate<12, 1>(72), tile_product_rate<6, 2>(72));
   return 0;
 }

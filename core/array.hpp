@@ -20,8 +20,10 @@ using Array = xt::xarray<T, xt::layout_type::row_major>;
 
 using Shape = std::vector<std::size_t>;
 
-// Integer class targets (nll_loss, cross_entropy, index_select) and dataset labels.
-using Labels = xt::xarray<std::int64_t, xt::layout_type::row_major>;
+// Integer positions: index_select's and gather's index, max's indices.
+using Indices = xt::xarray<std::int64_t, xt::layout_type::row_major>;
+// Integer class targets (nll_loss, cross_entropy) and dataset labels: the same type, named for its use.
+using Labels = Indices;
 
 // Every error tapegrad raises for bad input: its message names the op, the shapes and what was expected.
 class Error : public std::runtime_error {

@@ -2,11 +2,9 @@
 
 #include <cblas.h>
 
-namespace tg {
-namespace detail {
-void use_threads_for_gemm(double multiply_adds);  // core/threads.cpp
-}
+#include <tapegrad/core/detail/gemm_threads.hpp>
 
+namespace tg {
 namespace blas {
 
 template <>

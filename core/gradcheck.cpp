@@ -129,4 +129,17 @@ GradcheckResult gradcheck(const GradcheckFn& fn, const std::vector<Variable<doub
   }
 }
 
+namespace autograd {
+
+GradcheckResult gradcheck(const TensorGradcheckFn& fn, const std::vector<Tensor>& inputs,
+                          const GradcheckOptions& options) {
+  std::vector<Variable<double>> vars;
+  for (const Tensor& t : inputs) vars.push_back(t.variable<double>());
+  return tg::gradcheck(
+      [&fn](const std::vector<Variable<double>>& in) { return fn(std::vector<Tensor>(in.begin(), in.end())).variable<double>(); },
+      vars, options);
+}
+
+}  // namespace autograd
+
 }  // namespace tg

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include <tapegrad/core/tensor.hpp>
 #include <tapegrad/core/variable.hpp>
 
 namespace tg {
@@ -34,5 +35,16 @@ using GradcheckFn = std::function<Variable<double>(const std::vector<Variable<do
 // Runs on a nested tape: the caller's pending graph is untouched.
 GradcheckResult gradcheck(const GradcheckFn& fn, const std::vector<Variable<double>>& inputs,
                           const GradcheckOptions& options = {});
+
+namespace autograd {
+
+using TensorGradcheckFn = std::function<Tensor(const std::vector<Tensor>&)>;
+
+// gradcheck through Tensor-level code: the inputs (and fn's output) must be Double tensors. A name of
+// its own namespace, so that a generic lambda passed to tg::gradcheck is never tried with Tensors.
+GradcheckResult gradcheck(const TensorGradcheckFn& fn, const std::vector<Tensor>& inputs,
+                          const GradcheckOptions& options = {});
+
+}  // namespace autograd
 
 }  // namespace tg

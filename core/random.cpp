@@ -9,7 +9,7 @@ void manual_seed(std::uint64_t seed) { engine.seed(seed); }
 std::mt19937_64& generator() { return engine; }
 
 template <class T>
-Array<T> randn(const Shape& shape, T mean, T std) {
+Array<T> randn(const Shape& shape, Element<T> mean, Element<T> std) {
   if (!(std >= T(0))) throw Error("randn: expected std >= 0, got " + std::to_string(std));
   checked_numel(shape, "randn");
   Array<T> t = Array<T>::from_shape(shape);
@@ -19,7 +19,7 @@ Array<T> randn(const Shape& shape, T mean, T std) {
 }
 
 template <class T>
-Array<T> rand_uniform(const Shape& shape, T low, T high) {
+Array<T> rand_uniform(const Shape& shape, Element<T> low, Element<T> high) {
   if (!(low <= high))
     throw Error("rand_uniform: expected low <= high, got " + std::to_string(low) + " > " + std::to_string(high));
   checked_numel(shape, "rand_uniform");

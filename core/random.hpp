@@ -14,7 +14,10 @@ void manual_seed(std::uint64_t seed);
 // This thread's engine (default seed 0 until manual_seed).
 std::mt19937_64& generator();
 
-template <class T> Array<T> randn(const Shape& shape, T mean = T(0), T std = T(1));     // normal
-template <class T> Array<T> rand_uniform(const Shape& shape, T low = T(0), T high = T(1));  // U[low, high)
+// T is named, never deduced (tg::randn<float>(shape)), so that tg::randn({2, 3}, tg::kDouble) is the
+// Tensor factory (core/factories.hpp).
+template <class T> using Element = typename Array<T>::value_type;
+template <class T> Array<T> randn(const Shape& shape, Element<T> mean = T(0), Element<T> std = T(1));     // normal
+template <class T> Array<T> rand_uniform(const Shape& shape, Element<T> low = T(0), Element<T> high = T(1));  // U[low, high)
 
 }  // namespace tg

@@ -1,6 +1,6 @@
 #include <tapegrad/core/tape.hpp>
 
-#include <tapegrad/core/detail/sum_rows.hpp>
+#include <tapegrad/kernels/sums.hpp>
 
 #include <algorithm>
 #include <atomic>
@@ -100,7 +100,7 @@ Array<T> sum_to_shape(Array<T>&& g, const Shape& shape, const char* op) {
   if (axes.size() == lead && lead > 0) {
     const std::size_t inner = checked_numel(shape, op);
     Array<T> r = Array<T>::from_shape(shape);
-    detail::sum_rows(g.data(), g.size() / std::max<std::size_t>(inner, 1), inner, r.data(), /*fresh=*/true);
+    kernels::column_sums(g.data(), g.size() / std::max<std::size_t>(inner, 1), inner, r.data(), /*fresh=*/true);
     return r;
   }
   Array<T> r = xt::sum(g, axes, xt::evaluation_strategy::immediate);

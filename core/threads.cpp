@@ -11,6 +11,7 @@
 
 #include <tapegrad/core/array.hpp>
 #include <tapegrad/core/thread_pool.hpp>
+#include <tapegrad/core/detail/gemm_threads.hpp>
 
 namespace tg {
 namespace {
@@ -55,8 +56,8 @@ ThreadPool& thread_pool() {
 namespace detail {
 
 // A GEMM smaller than this many multiply-adds runs on one thread: waking the second thread costs
-// more than it saves. Measured with build-torch/benchmarks/bench_mnist --threads 2: the MLP's
-// 64x784x50 products made an epoch 30% slower on two threads (0.165 s against 0.127 s).
+// more than it saves: on two threads the MLP's 64x784x50 products made an epoch about 30% slower
+// (build-torch/benchmarks/bench_mnist --threads 2).
 constexpr double kParallelGemmWork = 1 << 25;
 
 void before_parallel_region() {

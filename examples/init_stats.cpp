@@ -1,4 +1,4 @@
-// The walkthrough's initialisation statistics (shared/walkthrough.md, steps 2-3 and 4b), recomputed
+// The walkthrough's initialisation statistics (docs/walkthrough.md, steps 2-3 and 4b), recomputed
 // on MNIST: mean and std of the inputs, of one layer's output under each weight scaling, of 100
 // chained products, and of a Conv2d's output under each init. Every figure is computed in this run;
 // where the walkthrough states one, it is printed beside ours, labelled "walkthrough".

@@ -1,4 +1,4 @@
-// The walkthrough's forward_and_backward (shared/walkthrough.md, step 4) on the MNIST training set,
+// The walkthrough's forward_and_backward (docs/walkthrough.md, step 4) on the MNIST training set,
 // twice: once with the gradients derived by hand (tg::manual), once with the tape. Prints how far
 // apart every gradient is and how long each path takes.
 //   build/examples/manual_backward --rows 50000 --repeat 5
@@ -21,6 +21,7 @@
 
 #include <xtensor/xmath.hpp>
 
+#include <tapegrad/reference/manual_backward.hpp>
 #include <tapegrad/tapegrad.hpp>
 
 #include "cli.hpp"

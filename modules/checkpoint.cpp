@@ -1,4 +1,5 @@
 #include <tapegrad/modules/checkpoint.hpp>
+#include <tapegrad/modules/npz.hpp>
 
 #include <tapegrad/core/files.hpp>
 
@@ -280,6 +281,8 @@ std::string common_fields(const OutEntry& e) {
   return s;
 }
 
+void write_archive(std::vector<OutEntry>& entries, const std::string& path);
+
 }  // namespace
 
 void save(const Module& module, const std::string& path) {
@@ -294,7 +297,13 @@ void save(const Module& module, const std::string& path) {
       entries.push_back({name + ".npy", npy_header(v.shape(), "<f4"), reinterpret_cast<const char*>(v.value().data()),
                          v.numel() * sizeof(float)});
     }
+  write_archive(entries, path);
+}
 
+namespace {
+
+// Writes `entries` as an uncompressed zip beside `path`, then renames it over `path`.
+void write_archive(std::vector<OutEntry>& entries, const std::string& path) {
   // Lay out the file first, so that a model too large for a plain zip fails before anything is written.
   std::uint64_t offset = 0;
   for (auto& e : entries) {
@@ -342,6 +351,8 @@ void save(const Module& module, const std::string& path) {
   out.commit();
 }
 
+}  // namespace
+
 void load(Module& module, const std::string& path) {
   Archive archive(path);
   auto entries = archive.entries();
@@ -387,3 +398,37 @@ void load(Module& module, const std::string& path) {
 }
 
 }  // namespace tg::nn
+
+namespace tg::npz {
+
+void write(const std::string& path, const std::vector<std::pair<std::string, NpyArray>>& arrays) {
+  std::vector<nn::OutEntry> entries;
+  std::set<std::string> names;
+  for (const auto& [name, a] : arrays) {
+    if (!names.insert(name).second) throw Error("save: '" + path + "': entry '" + name + "' appears twice");
+    entries.push_back({name + ".npy", nn::npy_header(a.shape, a.descr), a.bytes.data(), a.bytes.size()});
+  }
+  nn::write_archive(entries, path);
+}
+
+std::map<std::string, NpyArray> read(const std::string& path) {
+  nn::Archive archive(path);
+  std::map<std::string, NpyArray> out;
+  for (const auto& [name, a] : archive.entries()) {
+    if (a.fortran_order) archive.fail("entry '" + name + ".npy' is in Fortran order, expected C order");
+    // Fixed-size dtypes ('<f4', '|b1', '|S7', '<U3', ...) must fill the shape exactly.
+    const auto digits = a.descr.find_first_of("0123456789");
+    if (a.descr.size() >= 3 && digits == 2 && a.descr.find_first_not_of("0123456789", 2) == std::string::npos) {
+      std::size_t count = 0, item = std::stoul(a.descr.substr(2)) * (a.descr[1] == 'U' ? 4 : 1);
+      if (!nn::element_count(a.shape, count) || (item != 0 && count > std::numeric_limits<std::size_t>::max() / item) ||
+          a.nbytes != count * item)
+        archive.fail("entry '" + name + ".npy' holds " + std::to_string(a.nbytes) + " bytes of data, expected " +
+                     std::to_string(count * item) + " for dtype '" + a.descr + "' and shape " + shape_str(a.shape) +
+                     " (corrupt)");
+    }
+    out.emplace(name, NpyArray{a.descr, a.shape, std::string(a.data, a.nbytes)});
+  }
+  return out;
+}
+
+}  // namespace tg::npz

@@ -1,5 +1,5 @@
 // conv2d: 2-D convolution (cross-correlation, as in LibTorch) of a batch: its three products are GEMMs
-// over an implicit im2col, run by register-tiled kernels (ops/detail/conv2d_kernels.hpp).
+// over an implicit im2col, run by register-tiled kernels (kernels/conv2d.hpp).
 #pragma once
 
 #include <array>

@@ -1,6 +1,7 @@
 // tg::nn::functional: the neural-network ops under the names LibTorch users reach for
 // (namespace F = tg::nn::functional; F::relu(x), F::cross_entropy(logits, y)). They are the same
-// functions as tg::relu, tg::cross_entropy, ...: one implementation, two spellings.
+// functions as tg::relu, tg::cross_entropy, ...: one implementation, two spellings, each for
+// Variable<T> and for Tensor.
 #pragma once
 
 #include <tapegrad/ops/activations.hpp>
@@ -10,6 +11,7 @@
 #include <tapegrad/ops/pool.hpp>
 #include <tapegrad/ops/shape.hpp>
 #include <tapegrad/ops/softmax.hpp>
+#include <tapegrad/ops/tensor_ops.hpp>
 
 namespace tg::nn::functional {
 

@@ -4,7 +4,7 @@
 
 #include <tapegrad/core/blas.hpp>
 #include <tapegrad/core/tape.hpp>
-#include <tapegrad/core/detail/sum_rows.hpp>
+#include <tapegrad/kernels/sums.hpp>
 
 namespace tg {
 
@@ -42,7 +42,7 @@ Variable<T> linear(const Variable<T>& x, const Variable<T>& weight, const Variab
     }
     if (has_bias && grads.needs(2)) {  // db = column sums of G
       T* db = grads.buffer(2, fresh);
-      detail::sum_rows(g.data(), n, out, db, fresh);
+      kernels::column_sums(g.data(), n, out, db, fresh);
     }
   };
   return has_bias ? record<T>("linear", std::move(y), {x, weight, bias}, std::move(backward))

@@ -1,22 +1,23 @@
 #include <tapegrad/ops/loss.hpp>
 
 #include <tapegrad/core/tape.hpp>
+#include <tapegrad/kernels/row_softmax.hpp>
+#include <tapegrad/kernels/sums.hpp>
 #include <tapegrad/ops/detail/index_check.hpp>
-#include <tapegrad/ops/detail/row_softmax.hpp>
 
 namespace tg {
 namespace {
 
 // The op's output from its per-sample (or per-element) losses: themselves for None, their mean or
-// sum as a 0-d scalar otherwise. Summed in double: a float sum over a large batch drifts.
+// sum as a 0-d scalar otherwise.
 template <class T>
 Array<T> reduce_losses(Array<T>&& losses, Reduction reduction) {
   if (reduction == Reduction::None) return std::move(losses);
-  double total = 0;
-  for (std::size_t k = 0; k < losses.size(); ++k) total += losses.data()[k];
-  if (reduction == Reduction::Mean) total /= static_cast<double>(losses.size());
+  T total = kernels::row_sum(losses.data(), losses.size());
+  // The mean of no losses is 0 / 0 = NaN, as in torch.
+  if (reduction == Reduction::Mean) total /= static_cast<T>(losses.size());
   Array<T> out = Array<T>::from_shape(Shape{});
-  out.data()[0] = static_cast<T>(total);
+  out.data()[0] = total;
   return out;
 }
 
@@ -71,10 +72,10 @@ Variable<T> cross_entropy(const Variable<T>& logits, const Labels& target, Reduc
   const std::size_t n = t.size(), c = logits.shape()[1];
   const T* x = logits.value().data();
   // All the backward keeps besides the logits: each row's logsumexp, to rebuild the softmax from.
-  std::vector<detail::RowLse<T>> lse(n);
+  std::vector<kernels::RowLse<T>> lse(n);
   Array<T> losses = Array<T>::from_shape({n});
   for (std::size_t i = 0; i < n; ++i) {
-    lse[i] = detail::row_logsumexp(x + i * c, c);
+    lse[i] = kernels::row_logsumexp(x + i * c, c);
     losses.data()[i] = (lse[i].max - x[i * c + t[i]]) + lse[i].log_sum;  // exact at logits of ±1000
   }
   // dlogits_i = (softmax(logits_i) - onehot(t_i)) * dloss_i, with softmax = exp(logits - lse).
@@ -86,7 +87,7 @@ Variable<T> cross_entropy(const Variable<T>& logits, const Labels& target, Reduc
                      const LossGrad<T> dloss(g, reduction, t.size());
                      for (std::size_t i = 0; i < t.size(); ++i) {
                        const T s = dloss[i];
-                       detail::row_scaled_exp(xv->data() + i * c, lse[i], s, dx + i * c, c, !fresh);
+                       kernels::row_scaled_exp(xv->data() + i * c, lse[i], s, dx + i * c, c, !fresh);
                        dx[i * c + t[i]] -= s;
                      }
                    });

@@ -7,7 +7,7 @@
 
 #include <tapegrad/core/grad_mode.hpp>
 #include <tapegrad/core/tape.hpp>
-#include <tapegrad/ops/im2col.hpp>
+#include <tapegrad/kernels/conv2d_geometry.hpp>
 
 namespace tg {
 
@@ -15,7 +15,7 @@ namespace {
 
 // One (H, W) plane -> out (OH, OW) and, per output, the plane index of its maximum.
 template <class T>
-void max_pool_plane(const T* src, const Conv2dGeometry& g, T* out, std::int32_t* argmax) {
+void max_pool_plane(const T* src, const kernels::Conv2dGeometry& g, T* out, std::int32_t* argmax) {
   const std::size_t W = g.width;
   for (std::size_t oh = 0; oh < g.out_h; ++oh) {
     // The window clipped to the input: padding is -infinity, so it never wins.
@@ -52,7 +52,7 @@ Variable<T> max_pool2d(const Variable<T>& x, std::array<std::size_t, 2> kernel, 
   if (2 * padding[0] > kernel[0] || 2 * padding[1] > kernel[1])
     throw Error("max_pool2d: padding " + shape_str(padding) + " must be at most half the kernel " + shape_str(kernel));
   const Shape& xs = x.shape();
-  const Conv2dGeometry g = conv2d_geometry("max_pool2d", xs[1], xs[2], xs[3], kernel, stride, padding);
+  const kernels::Conv2dGeometry g = kernels::conv2d_geometry("max_pool2d", xs[1], xs[2], xs[3], kernel, stride, padding);
   const std::size_t plane = g.height * g.width, L = g.out_size(), planes = xs[0] * xs[1];
   if (plane > std::size_t(std::numeric_limits<std::int32_t>::max()))
     throw Error("max_pool2d: input plane " + shape_str(xs) + " has more than 2^31 elements");

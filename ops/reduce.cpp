@@ -6,8 +6,8 @@
 
 #include <xtensor/xnoalias.hpp>
 
-#include <tapegrad/core/detail/sum_rows.hpp>
 #include <tapegrad/core/tape.hpp>
+#include <tapegrad/kernels/sums.hpp>
 
 namespace tg {
 namespace {
@@ -40,7 +40,7 @@ void for_each_in_block(const Block& b, F f) {
 
 // What a reduction removes, as runs of consecutive reduced dims: each run is one Block, so a sum over
 // dims (0, 2) is two block sums and a sum over (1, 2) is one.
-struct Reduction {
+struct ReducedDims {
   Shape in_shape;
   Shape kept_shape;  // in_shape with each reduced dim set to 1: the keepdim shape
   Shape out_shape;   // kept_shape, or without the reduced dims unless keepdim
@@ -48,8 +48,8 @@ struct Reduction {
   std::size_t count = 1;                                  // input elements per output element
 };
 
-Reduction make_reduction(const Shape& in_shape, const std::vector<bool>& reduced, bool keepdim) {
-  Reduction r{in_shape, in_shape, {}, {}, 1};
+ReducedDims make_reduction(const Shape& in_shape, const std::vector<bool>& reduced, bool keepdim) {
+  ReducedDims r{in_shape, in_shape, {}, {}, 1};
   for (std::size_t d = 0; d < in_shape.size(); ++d) {
     if (!reduced[d]) {
       r.out_shape.push_back(in_shape[d]);
@@ -66,9 +66,9 @@ Reduction make_reduction(const Shape& in_shape, const std::vector<bool>& reduced
   return r;
 }
 
-Reduction reduce_all(const Shape& shape) { return make_reduction(shape, std::vector<bool>(shape.size(), true), false); }
+ReducedDims reduce_all(const Shape& shape) { return make_reduction(shape, std::vector<bool>(shape.size(), true), false); }
 
-Reduction reduce_dims(const Shape& shape, const std::vector<std::ptrdiff_t>& dims, bool keepdim, const char* op) {
+ReducedDims reduce_dims(const Shape& shape, const std::vector<std::ptrdiff_t>& dims, bool keepdim, const char* op) {
   if (dims.empty())
     throw Error(std::string(op) + ": expected at least one dim in dims, got none (" + op +
                 "(x) without dims reduces every element)");
@@ -83,30 +83,12 @@ Reduction reduce_dims(const Shape& shape, const std::vector<std::ptrdiff_t>& dim
   return make_reduction(shape, reduced, keepdim);
 }
 
-// Sum of n contiguous values. Eight partial sums let the compiler vectorise (one accumulator is a
-// serial chain of adds, about 10x slower on a 64x784 row sum) and round a little less.
-template <class T>
-T sum_contiguous(const T* s, std::size_t n) {
-  T part[8] = {};
-  std::size_t k = 0;
-  for (; k + 8 <= n; k += 8)
-    for (std::size_t l = 0; l < 8; ++l) part[l] += s[k + l];
-  T total = ((part[0] + part[1]) + (part[2] + part[3])) + ((part[4] + part[5]) + (part[6] + part[7]));
-  for (; k < n; ++k) total += s[k];
-  return total;
-}
-
-// dst(o, i) = sum over j of src(o, j, i). With inner > 1 this adds whole rows (sum over dim 0 of
-// (N, M) is N contiguous row adds); xtensor's lazy xt::sum over axis 0 is about 10x slower.
+// dst(o, i) = sum over j of src(o, j, i): the (n, inner) block of each o summed down its columns
+// (xtensor's lazy xt::sum over axis 0 is about 10x slower).
 template <class T>
 void sum_block(const T* src, const Block& b, T* dst) {
-  for (std::size_t o = 0; o < b.outer; ++o, src += b.n * b.inner, dst += b.inner) {
-    if (b.inner == 1) {
-      *dst = sum_contiguous(src, b.n);
-      continue;
-    }
-    detail::sum_rows(src, b.n, b.inner, dst, /*fresh=*/true);
-  }
+  for (std::size_t o = 0; o < b.outer; ++o, src += b.n * b.inner, dst += b.inner)
+    kernels::column_sums(src, b.n, b.inner, dst, /*fresh=*/true);
 }
 
 // dst(o, j, i) = scale * src(o, i): the reverse of sum_block.
@@ -126,7 +108,7 @@ void expand_block(const T* src, const Block& b, T scale, T* dst) {
 
 // x summed over the reduction's dims, one run at a time, shaped as the reduction's output.
 template <class T>
-Array<T> sum_over(const Array<T>& x, const Reduction& r) {
+Array<T> sum_over(const Array<T>& x, const ReducedDims& r) {
   Array<T> partial;
   const T* src = x.data();
   Shape shape = r.in_shape;
@@ -145,7 +127,7 @@ Array<T> sum_over(const Array<T>& x, const Reduction& r) {
 // The gradient of a reduction's input: g (of the output's shape) copied along every reduced dim, times
 // scale. The one place sum, mean and amax broadcast their gradient back.
 template <class T>
-Array<T> expand_reduced(const Array<T>& g, const Reduction& r, T scale) {
+Array<T> expand_reduced(const Array<T>& g, const ReducedDims& r, T scale) {
   Array<T> expanded;
   const T* src = g.data();
   Shape shape = r.kept_shape;
@@ -161,7 +143,7 @@ Array<T> expand_reduced(const Array<T>& g, const Reduction& r, T scale) {
 }
 
 template <class T>
-Variable<T> sum_or_mean(const Variable<T>& x, Reduction r, bool average, const char* op) {
+Variable<T> sum_or_mean(const Variable<T>& x, ReducedDims r, bool average, const char* op) {
   Array<T> out = sum_over(x.value(), r);
   // mean of no elements is 0 / 0 = NaN, as in torch.
   if (average) xt::noalias(out) /= T(r.count);
@@ -213,25 +195,25 @@ void max_block(const T* src, const Block& b, T* values, std::int64_t* indices) {
   }
 }
 
-// The max over one dim, with the Reduction and Block that describe it; throws for a dim of size 0.
+// The max over one dim, with the ReducedDims and Block that describe it; throws for a dim of size 0.
 template <class T>
 struct MaxAlongDim {
-  Reduction r;
+  ReducedDims r;
   Block b;
   std::shared_ptr<Array<T>> values;
-  Labels indices;
+  Indices indices;
 };
 
 template <class T>
 MaxAlongDim<T> max_along_dim(const Variable<T>& x, std::ptrdiff_t dim, bool keepdim, const char* op) {
-  Reduction r = reduce_dims(x.shape(), {dim}, keepdim, op);
+  ReducedDims r = reduce_dims(x.shape(), {dim}, keepdim, op);
   const std::size_t d = r.runs.front().first;
   if (x.shape()[d] == 0)
     throw Error(std::string(op) + ": cannot take the max over dim " + std::to_string(d) + " of size 0 (input shape " +
                 shape_str(x.shape()) + ", expected a non-empty dim)");
   const Block b = block_of(x.shape(), d, d + 1);
   auto values = std::make_shared<Array<T>>(Array<T>::from_shape(r.out_shape));
-  Labels indices = Labels::from_shape(r.out_shape);
+  Indices indices = Indices::from_shape(r.out_shape);
   max_block(x.value().data(), b, values->data(), indices.data());
   return {std::move(r), b, std::move(values), std::move(indices)};
 }
@@ -279,7 +261,7 @@ Variable<T> amax(const Variable<T>& x, std::ptrdiff_t dim, bool keepdim) {
 template <class T>
 MaxResult<T> max(const Variable<T>& x, std::ptrdiff_t dim, bool keepdim) {
   MaxAlongDim<T> m = max_along_dim(x, dim, keepdim, "max");
-  auto indices = std::make_shared<const Labels>(std::move(m.indices));
+  auto indices = std::make_shared<const Indices>(std::move(m.indices));
   Variable<T> values = record<T>("max", m.values, {x}, [indices, b = m.b](Array<T>& g, Grads<T>& grads) {
     T* dx = grads.zeroed_buffer(0);
     const std::int64_t* idx = indices->data();

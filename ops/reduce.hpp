@@ -24,7 +24,7 @@ template <class T> Variable<T> amax(const Variable<T>& x, std::ptrdiff_t dim, bo
 template <class T>
 struct MaxResult {
   Variable<T> values;
-  Labels indices;  // the position along dim of each value; values' shape
+  Indices indices;  // the position along dim of each value; values' shape
 };
 
 // torch.max(x, dim): the largest value along `dim` and its position. The gradient goes to that one

@@ -121,7 +121,7 @@ Variable<T> record_permute(const Variable<T>& x, std::vector<std::size_t> perm, 
 // Calls f(p, offset) for each element p of `index` (row-major): offset is the flat position in a
 // tensor of `shape` that gather reads for it (index's coordinates, with the value at `dim`).
 template <class F>
-void for_each_gathered(const Shape& shape, std::size_t dim, const Labels& index, F&& f) {
+void for_each_gathered(const Shape& shape, std::size_t dim, const Indices& index, F&& f) {
   const std::size_t rank = shape.size();
   Shape stride(rank);
   for (std::size_t k = rank, s = 1; k-- > 0; s *= shape[k]) stride[k] = s;
@@ -232,7 +232,7 @@ Variable<T> narrow(const Variable<T>& x, std::ptrdiff_t dim, std::ptrdiff_t star
 }
 
 template <class T>
-Variable<T> index_select(const Variable<T>& x, std::ptrdiff_t dim, const Labels& index) {
+Variable<T> index_select(const Variable<T>& x, std::ptrdiff_t dim, const Indices& index) {
   const std::size_t d = normalize_dim(dim, x.dim(), "index_select");
   if (index.dimension() != 1)
     throw Error("index_select: expected a 1-D index, got shape " + shape_str(index.shape()));
@@ -261,7 +261,7 @@ Variable<T> index_select(const Variable<T>& x, std::ptrdiff_t dim, const Labels&
 }
 
 template <class T>
-Variable<T> gather(const Variable<T>& x, std::ptrdiff_t dim, const Labels& index) {
+Variable<T> gather(const Variable<T>& x, std::ptrdiff_t dim, const Indices& index) {
   const std::size_t d = normalize_dim(dim, x.dim(), "gather");
   const Shape& s = x.shape();
   bool fits = index.dimension() == s.size();
@@ -277,7 +277,7 @@ Variable<T> gather(const Variable<T>& x, std::ptrdiff_t dim, const Labels& index
   const T* xv = x.value().data();
   T* ov = out.data();
   for_each_gathered(s, d, index, [&](std::size_t p, std::size_t offset) { ov[p] = xv[offset]; });
-  return record<T>("gather", std::move(out), {x}, [s, d, index = Labels(index)](Array<T>& g, Grads<T>& grads) {
+  return record<T>("gather", std::move(out), {x}, [s, d, index = Indices(index)](Array<T>& g, Grads<T>& grads) {
     T* dx = grads.zeroed_buffer(0);
     const T* gv = g.data();
     for_each_gathered(s, d, index, [&](std::size_t p, std::size_t offset) { dx[offset] += gv[p]; });
@@ -291,8 +291,8 @@ Variable<T> gather(const Variable<T>& x, std::ptrdiff_t dim, const Labels& index
   template Variable<T> permute(const Variable<T>&, const std::vector<std::ptrdiff_t>&);               \
   template Variable<T> transpose(const Variable<T>&, std::ptrdiff_t, std::ptrdiff_t);                 \
   template Variable<T> narrow(const Variable<T>&, std::ptrdiff_t, std::ptrdiff_t, std::ptrdiff_t);    \
-  template Variable<T> index_select(const Variable<T>&, std::ptrdiff_t, const Labels&);              \
-  template Variable<T> gather(const Variable<T>&, std::ptrdiff_t, const Labels&);
+  template Variable<T> index_select(const Variable<T>&, std::ptrdiff_t, const Indices&);              \
+  template Variable<T> gather(const Variable<T>&, std::ptrdiff_t, const Indices&);
 TG_INSTANTIATE(float)
 TG_INSTANTIATE(double)
 #undef TG_INSTANTIATE

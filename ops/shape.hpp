@@ -40,11 +40,11 @@ Variable<T> narrow(const Variable<T>& x, std::ptrdiff_t dim, std::ptrdiff_t star
 // The slices of x along dim picked by the 1-D `index` (repeats allowed): torch.index_select.
 // index_select(embedding, 0, ids) is an embedding lookup.
 template <class T>
-Variable<T> index_select(const Variable<T>& x, std::ptrdiff_t dim, const Labels& index);
+Variable<T> index_select(const Variable<T>& x, std::ptrdiff_t dim, const Indices& index);
 
 // out[i][j][k] = x[i][index[i][j][k]][k] for dim 1 (likewise for any dim): torch.gather. `index`
 // has x's rank and no dim larger than x's except along `dim`; the result has index's shape.
 template <class T>
-Variable<T> gather(const Variable<T>& x, std::ptrdiff_t dim, const Labels& index);
+Variable<T> gather(const Variable<T>& x, std::ptrdiff_t dim, const Indices& index);
 
 }  // namespace tg

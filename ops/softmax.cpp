@@ -1,7 +1,8 @@
 #include <tapegrad/ops/softmax.hpp>
 
 #include <tapegrad/core/tape.hpp>
-#include <tapegrad/ops/detail/row_softmax.hpp>
+#include <tapegrad/kernels/row_softmax.hpp>
+#include <tapegrad/kernels/sums.hpp>
 #include <tapegrad/ops/shape.hpp>
 
 namespace tg {
@@ -27,9 +28,9 @@ Variable<T> logsumexp_last(const Variable<T>& x, bool keepdim) {
   else
     out_shape.pop_back();
   Array<T> out = Array<T>::from_shape(out_shape);
-  std::vector<detail::RowLse<T>> lse(r.count);  // in parts, for an exact softmax in the backward
+  std::vector<kernels::RowLse<T>> lse(r.count);  // in parts, for an exact softmax in the backward
   for (std::size_t i = 0; i < r.count; ++i) {
-    lse[i] = detail::row_logsumexp(x.value().data() + i * r.n, r.n);
+    lse[i] = kernels::row_logsumexp(x.value().data() + i * r.n, r.n);
     out.data()[i] = lse[i].value();
   }
   // d lse_i / d x_ij = softmax(x_i)_j, scaled by g_i straight into the gradient buffer.
@@ -38,7 +39,7 @@ Variable<T> logsumexp_last(const Variable<T>& x, bool keepdim) {
                      bool fresh = false;
                      T* dx = grads.buffer(0, fresh);
                      for (std::size_t i = 0; i < r.count; ++i)
-                       detail::row_scaled_exp(xv->data() + i * r.n, lse[i], g.data()[i], dx + i * r.n, r.n, !fresh);
+                       kernels::row_scaled_exp(xv->data() + i * r.n, lse[i], g.data()[i], dx + i * r.n, r.n, !fresh);
                    });
 }
 
@@ -49,14 +50,14 @@ Variable<T> log_softmax_last(const Variable<T>& x) {
   for (std::size_t i = 0; i < r.count; ++i) {
     const T* xi = x.value().data() + i * r.n;
     T* yi = out->data() + i * r.n;
-    const detail::RowLse<T> lse = detail::row_logsumexp(xi, r.n);
+    const kernels::RowLse<T> lse = kernels::row_logsumexp(xi, r.n);
     for (std::size_t k = 0; k < r.n; ++k) yi[k] = (xi[k] - lse.max) - lse.log_sum;
   }
   // dx = g - softmax * sum(g) per row, with softmax = exp(y); computed in place in g.
   return record<T>("log_softmax", out, {x}, [out, r](Array<T>& g, Grads<T>& grads) {
     for (std::size_t i = 0; i < r.count; ++i) {
       T* gi = g.data() + i * r.n;
-      detail::row_scaled_exp(out->data() + i * r.n, detail::RowLse<T>{0, 0}, -detail::row_sum(gi, r.n), gi, r.n,
+      kernels::row_scaled_exp(out->data() + i * r.n, kernels::RowLse<T>{0, 0}, -kernels::row_sum(gi, r.n), gi, r.n,
                              /*accumulate=*/true);
     }
     grads.add(0, std::move(g));
@@ -69,14 +70,14 @@ Variable<T> softmax_last(const Variable<T>& x) {
   auto out = std::make_shared<Array<T>>(Array<T>::from_shape(x.shape()));
   for (std::size_t i = 0; i < r.count; ++i) {
     const T* xi = x.value().data() + i * r.n;
-    detail::row_scaled_exp(xi, detail::row_logsumexp(xi, r.n), T(1), out->data() + i * r.n, r.n);
+    kernels::row_scaled_exp(xi, kernels::row_logsumexp(xi, r.n), T(1), out->data() + i * r.n, r.n);
   }
   // dx = y * (g - <g, y>) per row; computed in place in g.
   return record<T>("softmax", out, {x}, [out, r](Array<T>& g, Grads<T>& grads) {
     for (std::size_t i = 0; i < r.count; ++i) {
       T* gi = g.data() + i * r.n;
       const T* yi = out->data() + i * r.n;
-      const T dot = detail::row_dot(gi, yi, r.n);
+      const T dot = kernels::row_dot(gi, yi, r.n);
       for (std::size_t k = 0; k < r.n; ++k) gi[k] = yi[k] * (gi[k] - dot);
     }
     grads.add(0, std::move(g));

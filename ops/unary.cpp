@@ -1,5 +1,8 @@
 #include <tapegrad/ops/unary.hpp>
 
+#include <algorithm>
+#include <limits>
+
 #include <xtensor/xmath.hpp>
 #include <xtensor/xnoalias.hpp>
 
@@ -65,11 +68,40 @@ Variable<T> pow(const Variable<T>& x, typename Variable<T>::value_type exponent)
                    });
 }
 
+template <class T>
+Variable<T> abs(const Variable<T>& x) {
+  return record<T>("abs", Array<T>(xt::abs(x.value())), {x}, [xv = x.value_ptr()](Array<T>& g, Grads<T>& grads) {
+    T* d = g.data();
+    const T* s = xv->data();
+    for (std::size_t k = 0; k < g.size(); ++k) d[k] *= T(s[k] > T(0)) - T(s[k] < T(0));
+    grads.add(0, std::move(g));
+  });
+}
+
+template <class T>
+Variable<T> clamp(const Variable<T>& x, std::optional<typename Variable<T>::value_type> min,
+                  std::optional<typename Variable<T>::value_type> max) {
+  if (!min && !max) throw Error("clamp: expected a min or a max bound (or both), got neither");
+  const T lo = min.value_or(-std::numeric_limits<T>::infinity());
+  const T hi = max.value_or(std::numeric_limits<T>::infinity());
+  Array<T> out = Array<T>::from_shape(x.shape());
+  const T* src = x.value().data();
+  for (std::size_t k = 0; k < out.size(); ++k) out.data()[k] = std::min(std::max(src[k], lo), hi);  // NaN stays
+  return record<T>("clamp", std::move(out), {x}, [xv = x.value_ptr(), lo, hi](Array<T>& g, Grads<T>& grads) {
+    T* d = g.data();
+    const T* s = xv->data();
+    for (std::size_t k = 0; k < g.size(); ++k) d[k] *= T(s[k] >= lo && s[k] <= hi);
+    grads.add(0, std::move(g));
+  });
+}
+
 #define TG_INSTANTIATE(T)                              \
   template Variable<T> exp(const Variable<T>&);        \
   template Variable<T> log(const Variable<T>&);        \
   template Variable<T> sqrt(const Variable<T>&);       \
-  template Variable<T> pow(const Variable<T>&, T);
+  template Variable<T> pow(const Variable<T>&, T);    \
+  template Variable<T> abs(const Variable<T>&);        \
+  template Variable<T> clamp(const Variable<T>&, std::optional<T>, std::optional<T>);
 TG_INSTANTIATE(float)
 TG_INSTANTIATE(double)
 #undef TG_INSTANTIATE

@@ -1,9 +1,11 @@
-// Elementwise math: exp, log, sqrt, pow with a scalar exponent. Outside the domain (log or sqrt of a
+// Elementwise math: exp, log, sqrt, pow with a scalar exponent, abs, clamp. Outside the domain (log or sqrt of a
 // negative, a fractional power of a negative) the result is NaN, as in torch, not an error.
 //
 // These are tg::exp etc. on Variables; call them qualified. Inside namespace tg they hide the C
 // functions of the same name for unqualified calls: write std::exp(double), xt::exp(tensor).
 #pragma once
+
+#include <optional>
 
 #include <tapegrad/core/variable.hpp>
 
@@ -14,5 +16,12 @@ template <class T> Variable<T> log(const Variable<T>& x);
 template <class T> Variable<T> sqrt(const Variable<T>& x);
 // x ** exponent. The exponent's type is not deduced: pow(x, 2) works for a float x.
 template <class T> Variable<T> pow(const Variable<T>& x, typename Variable<T>::value_type exponent);
+// |x|; its gradient is sign(x), 0 at x = 0 (as torch).
+template <class T> Variable<T> abs(const Variable<T>& x);
+// min(max(x, min), max), either bound optional (not both). The gradient passes where min <= x <= max
+// (bounds included, as torch); NaN stays NaN and gets no gradient.
+template <class T>
+Variable<T> clamp(const Variable<T>& x, std::optional<typename Variable<T>::value_type> min,
+                  std::optional<typename Variable<T>::value_type> max);
 
 }  // namespace tg

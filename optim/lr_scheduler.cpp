@@ -1,23 +1,26 @@
 #include <tapegrad/optim/lr_scheduler.hpp>
 
-#include <algorithm>
-#include <cmath>
 #include <string>
-
-#include <tapegrad/core/array.hpp>
 
 namespace tg::optim {
 
-CosineAnnealingLR::CosineAnnealingLR(Optimizer& optimizer, std::size_t t_max, double eta_min)
-    : optimizer_(optimizer), t_max_(t_max), base_lr_(optimizer.lr()), eta_min_(eta_min) {
-  if (t_max == 0) throw Error("CosineAnnealingLR: expected t_max >= 1, got 0");
-  if (!(eta_min >= 0)) throw Error("CosineAnnealingLR: expected eta_min >= 0, got " + std::to_string(eta_min));
+void LRScheduler::step() {
+  set_optimizer_lrs(get_lrs());
+  ++step_count_;
 }
 
-void CosineAnnealingLR::step() {
-  ++t_;
-  const double progress = static_cast<double>(std::min(t_, t_max_)) / static_cast<double>(t_max_);
-  optimizer_.set_lr(eta_min_ + (base_lr_ - eta_min_) * (1 + std::cos(M_PI * progress)) / 2);
+std::vector<double> LRScheduler::get_current_lrs() const {
+  std::vector<double> lrs;
+  for (const auto& group : optimizer_.param_groups()) lrs.push_back(group.options().get_lr());
+  return lrs;
+}
+
+void LRScheduler::set_optimizer_lrs(const std::vector<double>& learning_rates) {
+  auto& groups = optimizer_.param_groups();
+  if (learning_rates.size() != groups.size())
+    throw Error("LRScheduler: " + std::to_string(learning_rates.size()) + " learning rates for " +
+                std::to_string(groups.size()) + " parameter groups (was a group added after the scheduler was made?)");
+  for (std::size_t i = 0; i < groups.size(); ++i) groups[i].options().set_lr(learning_rates[i]);
 }
 
 }  // namespace tg::optim

@@ -1,30 +1,45 @@
-// Learning-rate schedules: a scheduler sets its optimizer's lr each time step() is called.
+// tg::optim::LRScheduler: the base of the learning-rate schedules, as LibTorch 1.13's
+// torch::optim::LRScheduler. Each step() sets every parameter group's lr to what the schedule gives
+// for the next step, then counts the step:
 //
-//   tg::optim::CosineAnnealingLR schedule(opt, /*t_max=*/epochs * loader.size());
-//   for (...) { ...; opt.step(); schedule.step(); }
+//   tg::optim::StepLR schedule(opt, /*step_size=*/30, /*gamma=*/0.1);
+//   for (int epoch = 0; epoch < 90; ++epoch) { train(...); schedule.step(); }
+//
+// LibTorch 1.13's C++ frontend has only StepLR; the others (MultiStepLR, ExponentialLR,
+// CosineAnnealingLR, OneCycleLR, ReduceLROnPlateau) follow PyTorch 1.13's Python classes of the same
+// names: after the k-th step() the lr is the schedule's value at epoch k (Python's last_epoch).
 #pragma once
 
 #include <cstddef>
+#include <vector>
 
 #include <tapegrad/optim/optimizer.hpp>
 
 namespace tg::optim {
 
-// PyTorch's CosineAnnealingLR without restarts: after t of t_max steps,
-//   lr = eta_min + (base_lr - eta_min) * (1 + cos(pi * t / t_max)) / 2,
-// where base_lr is the optimizer's lr when the scheduler is made; lr stays at eta_min past t_max.
-class CosineAnnealingLR {
+class LRScheduler {
  public:
-  // Throws when t_max is 0 or eta_min is negative.
-  CosineAnnealingLR(Optimizer& optimizer, std::size_t t_max, double eta_min = 0.0);
+  // The scheduler keeps a reference: `optimizer` must outlive it.
+  explicit LRScheduler(Optimizer& optimizer) : optimizer_(optimizer) {}
+  virtual ~LRScheduler() = default;
 
   void step();
-  std::size_t steps_taken() const { return t_; }
+
+  // How many times step() was called.
+  std::size_t steps_taken() const { return step_count_; }
+  // Every group's lr now (PyTorch's get_last_lr()).
+  std::vector<double> get_last_lr() const { return get_current_lrs(); }
+
+ protected:
+  // The lr of each parameter group for the next step; step_count_ is the number of steps before it.
+  virtual std::vector<double> get_lrs() = 0;
+  std::vector<double> get_current_lrs() const;
+
+  std::size_t step_count_ = 0;
+  Optimizer& optimizer_;
 
  private:
-  Optimizer& optimizer_;
-  std::size_t t_max_, t_ = 0;
-  double base_lr_, eta_min_;
+  void set_optimizer_lrs(const std::vector<double>& learning_rates);
 };
 
 }  // namespace tg::optim

@@ -1,35 +1,106 @@
 #include <tapegrad/optim/optimizer.hpp>
 
 #include <string>
+#include <unordered_set>
+
+#include <tapegrad/core/grad_mode.hpp>
 
 namespace tg::optim {
-namespace {
 
-void check_lr(double lr) {
-  if (!(lr >= 0.0)) throw Error("optimizer: invalid learning rate " + std::to_string(lr) + " (expected lr >= 0)");
+OptimizerOptions& OptimizerParamGroup::options() {
+  if (!options_) throw Error("optimizer: this parameter group has no options");
+  return *options_;
 }
 
-}  // namespace
+const OptimizerOptions& OptimizerParamGroup::options() const {
+  if (!options_) throw Error("optimizer: this parameter group has no options");
+  return *options_;
+}
 
-Optimizer::Optimizer(std::vector<Variable<float>> parameters, double lr)
-    : parameters_(std::move(parameters)), lr_(lr) {
-  check_lr(lr);
-  for (std::size_t i = 0; i < parameters_.size(); ++i) {
-    const Variable<float>& p = parameters_[i];
-    if (!p.defined()) throw Error("optimizer: parameter " + std::to_string(i) + " is undefined");
+Optimizer::Optimizer(std::vector<OptimizerParamGroup> param_groups, std::unique_ptr<OptimizerOptions> defaults)
+    : defaults_(std::move(defaults)) {
+  if (!defaults_) throw Error("optimizer: default options are null");
+  for (const auto& group : param_groups) add_param_group(group);
+}
+
+void Optimizer::add_param_group(const OptimizerParamGroup& param_group) {
+  OptimizerParamGroup group(param_group.params(),
+                            param_group.has_options() ? param_group.options().clone() : defaults_->clone());
+  check_options(group.options());
+  check_new_parameters(group.params());
+  param_groups_.push_back(std::move(group));
+}
+
+void Optimizer::add_parameters(const std::vector<Variable<float>>& parameters) {
+  if (param_groups_.empty()) return add_param_group(OptimizerParamGroup(parameters));
+  check_new_parameters(parameters);
+  auto& first = param_groups_.front().params();
+  first.insert(first.end(), parameters.begin(), parameters.end());
+}
+
+void Optimizer::check_new_parameters(const std::vector<Variable<float>>& parameters) const {
+  std::unordered_set<const void*> seen;
+  for (const auto& g : param_groups_)
+    for (const auto& p : g.params()) seen.insert(state_key(p));
+  std::size_t index = size();
+  for (const auto& p : parameters) {
+    const std::string which = "optimizer: parameter " + std::to_string(index++);
+    if (!p.defined()) throw Error(which + " is undefined");
     if (!p.is_leaf())
-      throw Error("optimizer: parameter " + std::to_string(i) + " of shape " + shape_str(p.shape()) +
-                  " is not a leaf (it is the output of '" + p.meta()->op + "'); pass the tensors the model owns");
+      throw Error(which + " of shape " + shape_str(p.shape()) + " is not a leaf (it is the output of '" + p.meta()->op +
+                  "'); pass the tensors the model owns");
+    if (!seen.insert(state_key(p)).second)
+      throw Error(which + " of shape " + shape_str(p.shape()) +
+                  " appears more than once (some parameters appear in more than one parameter group)");
   }
 }
 
+Variable<float> Optimizer::evaluate(const LossClosure& closure) {
+  if (!closure) return {};
+  struct EnableGrad {
+    bool previous = GradMode::is_enabled();
+    EnableGrad() { GradMode::set_enabled(true); }
+    ~EnableGrad() { GradMode::set_enabled(previous); }
+  } enable_grad;
+  return closure();
+}
+
 void Optimizer::zero_grad() {
-  for (auto& p : parameters_) p.zero_grad();
+  for (auto& group : param_groups_)
+    for (auto& p : group.params()) p.zero_grad();
+}
+
+const std::vector<Variable<float>>& Optimizer::parameters() const {
+  if (param_groups_.empty()) throw Error(name() + ": parameters(): the optimizer has no parameter groups");
+  return param_groups_.front().params();
+}
+
+std::vector<Variable<float>>& Optimizer::parameters() {
+  return const_cast<std::vector<Variable<float>>&>(static_cast<const Optimizer&>(*this).parameters());
+}
+
+std::size_t Optimizer::size() const noexcept {
+  std::size_t n = 0;
+  for (const auto& group : param_groups_) n += group.params().size();
+  return n;
+}
+
+double Optimizer::lr() const {
+  if (param_groups_.empty()) throw Error(name() + ": lr(): the optimizer has no parameter groups");
+  return param_groups_.front().options().get_lr();
 }
 
 void Optimizer::set_lr(double lr) {
-  check_lr(lr);
-  lr_ = lr;
+  if (!(lr >= 0.0)) throw Error(name() + ": invalid learning rate " + std::to_string(lr) + " (expected lr >= 0)");
+  for (auto& group : param_groups_) group.options().set_lr(lr);
+}
+
+void Optimizer::check_options(const OptimizerOptions&) const {}
+
+void check_state_size(const char* who, const Variable<float>& parameter, const Array<float>& buffer) {
+  if (buffer.size() != parameter.numel())
+    throw Error(std::string(who) + ": a parameter of shape " + shape_str(parameter.shape()) + " has state of shape " +
+                shape_str(buffer.shape()) + "; was its value replaced by one of another shape after its first step?");
 }
 
 }  // namespace tg::optim

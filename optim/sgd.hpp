@@ -1,5 +1,5 @@
 // Stochastic gradient descent with momentum, dampening, Nesterov momentum and weight decay: LibTorch
-// 1.13's torch::optim::SGD, option for option and update for update.
+// 1.13's torch::optim::SGD, option for option and update for update (optim/detail/update_rules.hpp).
 #pragma once
 
 #include <vector>
@@ -9,49 +9,39 @@
 namespace tg::optim {
 
 // Builder-style options, as in LibTorch: SGDOptions(0.1).momentum(0.9).nesterov(true).
-class SGDOptions {
+struct SGDOptions : public OptimizerCloneableOptions<SGDOptions> {
+  SGDOptions(double lr) : lr_(lr) {}
+  TG_ARG(double, lr);
+  TG_ARG(double, momentum) = 0;
+  TG_ARG(double, dampening) = 0;
+  TG_ARG(double, weight_decay) = 0;
+  TG_ARG(bool, nesterov) = false;
+
  public:
-  explicit SGDOptions(double lr) : lr_(lr) {}
+  void serialize(OptimizerArchive& archive) override;
+};
 
-  SGDOptions& lr(double v) { lr_ = v; return *this; }
-  SGDOptions& momentum(double v) { momentum_ = v; return *this; }
-  SGDOptions& dampening(double v) { dampening_ = v; return *this; }
-  SGDOptions& nesterov(bool v) { nesterov_ = v; return *this; }
-  SGDOptions& weight_decay(double v) { weight_decay_ = v; return *this; }
+// Present once the parameter has stepped with momentum.
+struct SGDParamState : public OptimizerCloneableParamState<SGDParamState> {
+  TG_ARG(Array<float>, momentum_buffer);
 
-  double lr() const { return lr_; }
-  double momentum() const { return momentum_; }
-  double dampening() const { return dampening_; }
-  bool nesterov() const { return nesterov_; }
-  double weight_decay() const { return weight_decay_; }
-
- private:
-  double lr_;
-  double momentum_ = 0.0;
-  double dampening_ = 0.0;
-  bool nesterov_ = false;
-  double weight_decay_ = 0.0;
+ public:
+  void serialize(OptimizerArchive& archive) override;
 };
 
 class SGD : public Optimizer {
  public:
   // Throws (as LibTorch does) unless lr >= 0, momentum >= 0, weight_decay >= 0, and, with nesterov,
-  // momentum > 0 and dampening == 0.
-  SGD(std::vector<Variable<float>> parameters, const SGDOptions& options);
+  // momentum > 0 and dampening == 0 — for the defaults and every group's options.
+  SGD(std::vector<OptimizerParamGroup> param_groups, SGDOptions defaults);
+  SGD(std::vector<Variable<float>> params, SGDOptions defaults)
+      : SGD(std::vector<OptimizerParamGroup>{OptimizerParamGroup(std::move(params))}, std::move(defaults)) {}
 
-  // For each parameter p with gradient g:
-  //   d = g + weight_decay * p
-  //   with momentum: buf = d on p's first step, else momentum * buf + (1 - dampening) * d;
-  //                  d = nesterov ? d + momentum * buf : buf
-  //   p -= lr * d
-  void step() override;
+  Variable<float> step(LossClosure closure = nullptr) override;
 
-  // The options in force (lr as last set by set_lr).
-  SGDOptions options() const;
-
- private:
-  SGDOptions options_;
-  std::vector<std::vector<float>> momentum_buffers_;  // per parameter; empty until its first step
+  std::string name() const override { return "SGD"; }
+  void check_options(const OptimizerOptions& options) const override;
+  std::unique_ptr<OptimizerParamState> make_param_state() const override { return std::make_unique<SGDParamState>(); }
 };
 
 }  // namespace tg::optim

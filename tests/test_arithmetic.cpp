@@ -21,8 +21,11 @@ TEST_CASE("add, sub, mul, div: values by hand") {
 TEST_CASE("arithmetic gradchecks, with broadcasting") {
   using V = std::vector<Variable<double>>;
   const tg::Shape nm{3, 4};
-  for (auto [sa, sb] : std::vector<std::pair<tg::Shape, tg::Shape>>{
+  for (const auto& shapes : std::vector<std::pair<tg::Shape, tg::Shape>>{
            {nm, nm}, {nm, {4}}, {{3, 1}, nm}, {nm, {1, 4}}, {{1}, nm}, {{2, 1, 4}, {3, 1}}}) {
+    // Plain references, not a structured binding: C++17 lambdas (CAPTURE's) cannot name one under clang.
+    const tg::Shape& sa = shapes.first;
+    const tg::Shape& sb = shapes.second;
     CAPTURE(tg::shape_str(sa));
     CAPTURE(tg::shape_str(sb));
     auto a = rand_var(sa, 1), b = rand_var(sb, 2, 0.5, 2.0);

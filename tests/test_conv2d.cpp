@@ -1,3 +1,5 @@
+#include <tapegrad/reference/im2col.hpp>
+
 #include "check.hpp"
 
 using tg::Array;
@@ -18,18 +20,18 @@ Variable<float> kernel2x2(bool requires_grad = false) {
 }  // namespace
 
 TEST_CASE("im2col: the patches of a 3x3 image under a 2x2 kernel, and col2im adds them back") {
-  const tg::Conv2dGeometry g = tg::conv2d_geometry("test", 1, 3, 3, {2, 2}, {1, 1}, {0, 0});
+  const tg::kernels::Conv2dGeometry g = tg::kernels::conv2d_geometry("test", 1, 3, 3, {2, 2}, {1, 1}, {0, 0});
   CHECK(g.out_h == 2);
   CHECK(g.out_w == 2);
   const float image[9] = {1, 2, 3, 4, 5, 6, 7, 8, 9};
   float cols[16];
-  tg::im2col(image, g, cols);
+  tg::manual::im2col(image, g, cols);
   // One row per kernel tap (0,0), (0,1), (1,0), (1,1); one column per output position.
   const float expected[16] = {1, 2, 4, 5, 2, 3, 5, 6, 4, 5, 7, 8, 5, 6, 8, 9};
   for (int k = 0; k < 16; ++k) CHECK(cols[k] == expected[k]);
   // Each pixel is added once per window it lies in: the centre is in all four.
   float back[9] = {100, 0, 0, 0, 0, 0, 0, 0, 0};
-  tg::col2im(cols, g, back);
+  tg::manual::col2im(cols, g, back);
   const float counts[9] = {1, 2, 1, 2, 4, 2, 1, 2, 1};
   CHECK(back[0] == 100 + 1);
   for (int k = 1; k < 9; ++k) CHECK(back[k] == image[k] * counts[k]);
@@ -38,13 +40,13 @@ TEST_CASE("im2col: the patches of a 3x3 image under a 2x2 kernel, and col2im add
 TEST_CASE("col2im is the transpose of im2col: <im2col(x), c> = <x, col2im(c)>, with stride and padding") {
   for (auto [kernel, stride, padding] : std::vector<std::array<std::array<std::size_t, 2>, 3>>{
            {{{3, 3}, {1, 1}, {1, 1}}}, {{{2, 3}, {2, 1}, {0, 2}}}, {{{5, 5}, {2, 2}, {2, 2}}}, {{{1, 1}, {3, 2}, {3, 0}}}}) {
-    const tg::Conv2dGeometry g = tg::conv2d_geometry("test", 2, 6, 5, kernel, stride, padding);
+    const tg::kernels::Conv2dGeometry g = tg::kernels::conv2d_geometry("test", 2, 6, 5, kernel, stride, padding);
     const Array<double> x = rand_var({g.image_size()}, 1).value();
     const Array<double> c = rand_var({g.patch_size() * g.out_size()}, 2).value();
     Array<double> cols = xt::zeros<double>({g.patch_size() * g.out_size()});
     Array<double> back = xt::zeros<double>({g.image_size()});
-    tg::im2col(x.data(), g, cols.data());
-    tg::col2im(c.data(), g, back.data());
+    tg::manual::im2col(x.data(), g, cols.data());
+    tg::manual::col2im(c.data(), g, back.data());
     CHECK(xt::sum(cols * c)() == doctest::Approx(xt::sum(x * back)()).epsilon(1e-12));
   }
 }

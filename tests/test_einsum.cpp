@@ -86,7 +86,10 @@ TEST_CASE("einsum gradchecks, every supported pattern") {
       {"ij->ij", {{3, 4}}},
   };
   unsigned seed = 1;
-  for (const auto& [equation, shapes] : cases) {
+  for (const auto& c : cases) {
+    // Plain references, not a structured binding: C++17 lambdas (CAPTURE's) cannot name one under clang.
+    const std::string& equation = c.first;
+    const std::vector<tg::Shape>& shapes = c.second;
     CAPTURE(equation);
     V inputs;
     for (const auto& shape : shapes) inputs.push_back(rand_var(shape, seed++));

@@ -8,6 +8,8 @@
 
 #include <xtensor/xmath.hpp>
 
+#include <tapegrad/reference/manual_backward.hpp>
+
 #include "check.hpp"
 
 using tg::Labels;

@@ -108,7 +108,7 @@ TEST_CASE("SGD: set_lr takes effect on the next step") {
   SGD opt({p}, SGDOptions(0.1));
   opt.set_lr(0.5);
   CHECK(opt.lr() == 0.5);
-  CHECK(opt.options().lr() == 0.5);
+  CHECK(static_cast<const SGDOptions&>(opt.param_groups()[0].options()).lr() == 0.5);
   step_with(opt, {{p, {1.f}}});
   check_value(p, {0.5f});
   CHECK_THROWS_WITH_AS(opt.set_lr(-1.0), doctest::Contains("invalid learning rate"), tg::Error);

@@ -107,10 +107,12 @@ TEST_CASE("transpose and permute: values by hand") {
 
 TEST_CASE("transpose and permute: gradchecks for every pair and order") {
   auto y = rand_var({2, 3, 4}, 2);
-  for (auto [a, b] : std::vector<std::pair<int, int>>{{0, 1}, {0, 2}, {1, 2}, {-1, 0}, {-2, -1}, {1, 1}}) {
+  for (const auto& dims : std::vector<std::pair<int, int>>{{0, 1}, {0, 2}, {1, 2}, {-1, 0}, {-2, -1}, {1, 1}}) {
+    // Plain ints, not a structured binding: C++17 lambdas (CAPTURE's) cannot name one under clang.
+    const int a = dims.first, b = dims.second;
     CAPTURE(a);
     CAPTURE(b);
-    CHECK_GRADCHECK([a = a, b = b](const V& in) { return tg::transpose(in[0], a, b); }, {y});
+    CHECK_GRADCHECK([a, b](const V& in) { return tg::transpose(in[0], a, b); }, {y});
   }
   using Dims = std::vector<std::ptrdiff_t>;
   for (Dims dims : std::vector<Dims>{{0, 1, 2}, {0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}, {-1, 0, 1}}) {

@@ -11,7 +11,7 @@ namespace tg::detail {
 
 // Throws unless every value is in [0, bound): "<op>: <what> 7 at position 2 is out of range for
 // <range>, expected 0 <= <what> < 4". The position is a plain number for a 1-D tensor.
-inline void check_in_range(const char* op, const char* what, const Labels& values, std::size_t bound,
+inline void check_in_range(const char* op, const char* what, const Indices& values, std::size_t bound,
                            const std::string& range) {
   const std::int64_t* v = values.data();
   for (std::size_t p = 0; p < values.size(); ++p) {

@@ -7,6 +7,12 @@ execute_process(COMMAND ${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${WORK_
 if(rc)
   message(FATAL_ERROR "cmake --install failed")
 endif()
+# The kernels and the reference paths are internal: compiled in (kernels) or linked by tests, never installed.
+foreach(internal kernels reference)
+  if(EXISTS ${WORK_DIR}/prefix/include/tapegrad/${internal})
+    message(FATAL_ERROR "cmake --install installed the internal ${internal}/ headers")
+  endif()
+endforeach()
 execute_process(COMMAND ${CMAKE_COMMAND} -S ${SOURCE_DIR}/tests/consumer -B ${WORK_DIR}/build
                         -DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix -DCMAKE_BUILD_TYPE=Release
                         -DREADME=${SOURCE_DIR}/README.md RESULT_VARIABLE rc)

@@ -1,7 +1,6 @@
 // The row kernels of the softmax family: logsumexp, log_softmax, softmax and cross_entropy all run
 // one contiguous row at a time through these. Raw rows, not xtensor's N×1 broadcasts (16x slower,
-// and exp loses SIMD: shared/xtensor-notes.md); exp and the reductions use xsimd batches directly.
-// Internal: included by op .cpp files only, never installed.
+// and exp loses SIMD: docs/xtensor-notes.md); exp and the reductions use xsimd vectors directly.
 #pragma once
 
 #include <algorithm>
@@ -9,12 +8,9 @@
 #include <cstddef>
 #include <limits>
 
-#include <xsimd/xsimd.hpp>
+#include <tapegrad/kernels/simd.hpp>
 
-namespace tg::detail {
-
-template <class T>
-using Batch = xsimd::batch<T>;
+namespace tg::kernels {
 
 // A row's logsumexp kept in its two parts, max + log(sum(exp(x - max))). Shifting x by the parts in
 // turn, (x - max) - log_sum, stays exact where x - logsumexp would round: at |x| = 1000 a float's
@@ -29,12 +25,12 @@ struct RowLse {
 // -inf, a row holding +inf gives +inf, a NaN anywhere gives NaN (torch's answers).
 template <class T>
 RowLse<T> row_logsumexp(const T* x, std::size_t n) {
-  constexpr std::size_t W = Batch<T>::size;
+  constexpr std::size_t W = kLanes<T>;
   T m = -std::numeric_limits<T>::infinity();
   std::size_t k = 0;
   if (n >= W) {
-    Batch<T> vm = Batch<T>::load_unaligned(x);
-    for (k = W; k + W <= n; k += W) vm = xsimd::max(vm, Batch<T>::load_unaligned(x + k));
+    Vec<T> vm = Vec<T>::load_unaligned(x);
+    for (k = W; k + W <= n; k += W) vm = xsimd::max(vm, Vec<T>::load_unaligned(x + k));
     T lanes[W];
     vm.store_unaligned(lanes);
     m = *std::max_element(lanes, lanes + W);
@@ -42,9 +38,9 @@ RowLse<T> row_logsumexp(const T* x, std::size_t n) {
   for (; k < n; ++k) m = std::max(m, x[k]);
   // An infinite max would make x - max NaN; shifting by 0 instead gives the ±inf.
   if (std::isinf(m)) m = 0;
-  Batch<T> vs(T(0));
-  const Batch<T> vm(m);
-  for (k = 0; k + W <= n; k += W) vs += xsimd::exp(Batch<T>::load_unaligned(x + k) - vm);
+  Vec<T> vs(T(0));
+  const Vec<T> vm(m);
+  for (k = 0; k + W <= n; k += W) vs += xsimd::exp(Vec<T>::load_unaligned(x + k) - vm);
   T s = xsimd::hadd(vs);
   for (; k < n; ++k) s += std::exp(x[k] - m);
   return {m, std::log(s)};
@@ -54,13 +50,13 @@ RowLse<T> row_logsumexp(const T* x, std::size_t n) {
 // Shifted by the row's logsumexp this is its softmax: every backward of the family is one call.
 template <class T>
 void row_scaled_exp(const T* x, RowLse<T> shift, T scale, T* y, std::size_t n, bool accumulate = false) {
-  constexpr std::size_t W = Batch<T>::size;
-  const Batch<T> vmax(shift.max), vlog_sum(shift.log_sum), vscale(scale);
-  auto batch_exp = [&](std::size_t k) { return xsimd::exp((Batch<T>::load_unaligned(x + k) - vmax) - vlog_sum); };
+  constexpr std::size_t W = kLanes<T>;
+  const Vec<T> vmax(shift.max), vlog_sum(shift.log_sum), vscale(scale);
+  auto batch_exp = [&](std::size_t k) { return xsimd::exp((Vec<T>::load_unaligned(x + k) - vmax) - vlog_sum); };
   auto scalar_exp = [&](std::size_t k) { return std::exp((x[k] - shift.max) - shift.log_sum); };
   std::size_t k = 0;
   if (accumulate) {
-    for (; k + W <= n; k += W) xsimd::fma(vscale, batch_exp(k), Batch<T>::load_unaligned(y + k)).store_unaligned(y + k);
+    for (; k + W <= n; k += W) xsimd::fma(vscale, batch_exp(k), Vec<T>::load_unaligned(y + k)).store_unaligned(y + k);
     for (; k < n; ++k) y[k] += scale * scalar_exp(k);
   } else {
     for (; k + W <= n; k += W) (vscale * batch_exp(k)).store_unaligned(y + k);
@@ -71,25 +67,13 @@ void row_scaled_exp(const T* x, RowLse<T> shift, T scale, T* y, std::size_t n, b
 // sum(a * b) over a row (softmax's backward needs <g, y> per row).
 template <class T>
 T row_dot(const T* a, const T* b, std::size_t n) {
-  constexpr std::size_t W = Batch<T>::size;
-  Batch<T> vs(T(0));
+  constexpr std::size_t W = kLanes<T>;
+  Vec<T> vs(T(0));
   std::size_t k = 0;
-  for (; k + W <= n; k += W) vs = xsimd::fma(Batch<T>::load_unaligned(a + k), Batch<T>::load_unaligned(b + k), vs);
+  for (; k + W <= n; k += W) vs = xsimd::fma(Vec<T>::load_unaligned(a + k), Vec<T>::load_unaligned(b + k), vs);
   T s = xsimd::hadd(vs);
   for (; k < n; ++k) s += a[k] * b[k];
   return s;
 }
 
-// sum(x) over a row (log_softmax's backward needs it per row).
-template <class T>
-T row_sum(const T* x, std::size_t n) {
-  constexpr std::size_t W = Batch<T>::size;
-  Batch<T> vs(T(0));
-  std::size_t k = 0;
-  for (; k + W <= n; k += W) vs += Batch<T>::load_unaligned(x + k);
-  T s = xsimd::hadd(vs);
-  for (; k < n; ++k) s += x[k];
-  return s;
-}
-
-}  // namespace tg::detail
+}  // namespace tg::kernels

@@ -1,4 +1,4 @@
-#include <tapegrad/ops/manual_backward.hpp>
+#include <tapegrad/reference/manual_backward.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -6,9 +6,9 @@
 #include <vector>
 
 #include <tapegrad/core/blas.hpp>
+#include <tapegrad/kernels/sums.hpp>
 #include <tapegrad/ops/detail/index_check.hpp>
-#include <tapegrad/core/detail/sum_rows.hpp>
-#include <tapegrad/ops/im2col.hpp>
+#include <tapegrad/reference/im2col.hpp>
 
 namespace tg::manual {
 namespace {
@@ -69,7 +69,7 @@ LinearGrads<T> lin_grad(const Array<T>& inp, const Array<T>& out_grad, const Arr
     blas::gemm<T>(false, true, n, in, out, T(1), g, out, w.data(), out, T(0), r.inp.data(), in);  // d out @ wᵀ
   }
   blas::gemm<T>(true, false, in, out, n, T(1), inp.data(), in, g, out, T(0), r.w.data(), out);  // inpᵀ @ d out
-  detail::sum_rows(g, n, out, r.b.data(), /*fresh=*/true);  // Σ_i d out[i, :]
+  kernels::column_sums(g, n, out, r.b.data(), /*fresh=*/true);  // Σ_i d out[i, :]
   return r;
 }
 
@@ -84,7 +84,7 @@ LinearGrads<T> linear_grad(const Array<T>& inp, const Array<T>& out_grad, const 
     blas::gemm<T>(false, false, n, in, out, T(1), g, out, w.data(), in, T(0), r.inp.data(), in);  // d out @ w
   }
   blas::gemm<T>(true, false, out, in, n, T(1), g, out, inp.data(), in, T(0), r.w.data(), in);  // d outᵀ @ inp
-  detail::sum_rows(g, n, out, r.b.data(), /*fresh=*/true);  // Σ_i d out[i, :]
+  kernels::column_sums(g, n, out, r.b.data(), /*fresh=*/true);  // Σ_i d out[i, :]
   return r;
 }
 
@@ -117,7 +117,7 @@ Conv2dGrads<T> conv2d_grad(const Array<T>& input, const Array<T>& out_grad, cons
                 shape_str(input.shape()) + " and " + shape_str(weight.shape()));
   const auto& xs = input.shape();
   const auto& ws = weight.shape();
-  const Conv2dGeometry g = conv2d_geometry("conv2d_grad", xs[1], xs[2], xs[3], {ws[2], ws[3]}, stride, padding);
+  const Conv2dGeometry g = kernels::conv2d_geometry("conv2d_grad", xs[1], xs[2], xs[3], {ws[2], ws[3]}, stride, padding);
   const std::size_t N = xs[0], O = ws[0], K = g.patch_size(), L = g.out_size(), NL = N * L;
   const Shape expected{N, O, g.out_h, g.out_w};
   if (to_shape(out_grad.shape()) != expected)

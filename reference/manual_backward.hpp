@@ -1,6 +1,6 @@
 // tg::manual: gradients derived by hand, on plain tensors, with no Variable and no tape. They are the
 // reference the tape is held to (tests/test_manual_backward.cpp, examples/manual_backward.cpp), and
-// they follow the walkthrough tapegrad grows from (shared/walkthrough.md, step 4):
+// they follow the walkthrough tapegrad grows from (docs/walkthrough.md, step 4):
 //
 //   forward:  l1 = inp @ w1 + b1;  l2 = relu(l1);  out = l2 @ w2 + b2;  loss = mse(out, targ)
 //   backward: d_out = mse_grad(out, targ)
@@ -65,7 +65,7 @@ struct Conv2dGrads {
 // and d out laid out channel-major as D (O, N·OH·OW):
 //   d weight = D @ colsᵀ      d cols = weightᵀ @ D → col2im per image = d input      d bias = Σ D[o, :]
 // Each is one OpenBLAS product over the whole batch (the tape's conv2d computes the same products
-// with its own kernels, never writing cols out: ops/detail/conv2d_kernels.hpp).
+// with its own kernels, never writing cols out: kernels/conv2d.hpp).
 template <class T>
 Conv2dGrads<T> conv2d_grad(const Array<T>& input, const Array<T>& out_grad, const Array<T>& weight,
                            std::array<std::size_t, 2> stride = {1, 1}, std::array<std::size_t, 2> padding = {0, 0});

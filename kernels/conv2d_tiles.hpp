@@ -1,72 +1,25 @@
-// The three products under conv2d, as register-blocked GEMM micro-kernels over an implicit im2col.
-// Internal: included by ops/conv2d.cpp only.
+// The register-tiled micro-kernel under conv2d's three products (kernels/conv2d.hpp), and how the
+// products split their work into tiles.
 //
-// In im2col form (ops/im2col.hpp) a convolution is out = W · cols, dW = dY · colsᵀ and
-// dX = col2im(Wᵀ · dY), with cols[k][q] = xpad[tap[k] + position[q]]: tap k = (c, i, j) of the kernel
-// and output position q = (oh, ow) are offsets into the zero-padded image. These kernels read cols in
-// place through those two offset tables instead of writing it out, and keep a tile of the product in
-// registers: vectors run along the channels (out channels for out and dW, in channels for dX), and
-// each broadcast pixel feeds every vector of the tile.
-// (im2col + OpenBLAS sgemm spent more time copying patches and packing them than multiplying: the
-// MNIST CNN's three layers run forward and backward in about half the time this way, bench_conv2d.)
-//
-// Channel counts are padded up to whole vectors (the padding holds zeros), and a tile past the end of
-// the positions or taps recomputes the last one and is not stored.
+// A tile is R rows (broadcast pixels or dY values) by V vectors of channels, held in registers:
+// vectors run along the channels, and each broadcast value feeds every vector of the tile. Channel
+// counts are padded up to whole vectors (the padding holds zeros), and a tile past the end of the
+// positions or taps recomputes the last one and is not stored.
 #pragma once
 
 #include <algorithm>
 #include <cstddef>
 #include <type_traits>
 #include <utility>
-#include <vector>
 
-#include <xsimd/xsimd.hpp>
+#include <tapegrad/kernels/simd.hpp>
 
-#include <tapegrad/ops/im2col.hpp>
-
-namespace tg::detail {
-
-template <class T>
-using Vec = xsimd::batch<T>;
-
-template <class T>
-constexpr std::size_t kLanes = Vec<T>::size;
+namespace tg::kernels {
 
 // Channels rounded up to whole vectors.
 template <class T>
 std::size_t padded_channels(std::size_t channels) {
   return (channels + kLanes<T> - 1) / kLanes<T> * kLanes<T>;
-}
-
-// The offset tables of the implicit cols, in elements of a zero-padded (C, Hp, Wp) image, times
-// `scale` (the channel count of a channels-last image, 1 for a channels-first one).
-struct ConvOffsets {
-  std::vector<std::size_t> tap;       // (c, i, j) -> (c*Hp + i)*Wp + j; for `scale` > 1, c is left out
-  std::vector<std::size_t> position;  // (oh, ow) -> oh*stride_h*Wp + ow*stride_w
-};
-
-inline std::size_t padded_image_size(const Conv2dGeometry& g) { return g.channels * g.padded_height() * g.padded_width(); }
-
-inline ConvOffsets conv_offsets(const Conv2dGeometry& g, std::size_t channels, std::size_t scale) {
-  ConvOffsets t;
-  const std::size_t Hp = g.padded_height(), Wp = g.padded_width();
-  for (std::size_t c = 0; c < channels; ++c)
-    for (std::size_t i = 0; i < g.kernel_h; ++i)
-      for (std::size_t j = 0; j < g.kernel_w; ++j) t.tap.push_back(((c * Hp + i) * Wp + j) * scale);
-  for (std::size_t oh = 0; oh < g.out_h; ++oh)
-    for (std::size_t ow = 0; ow < g.out_w; ++ow) t.position.push_back((oh * g.stride_h * Wp + ow * g.stride_w) * scale);
-  return t;
-}
-
-// images (N, C, H, W) -> (N, C, Hp, Wp) with the zero border written out.
-template <class T>
-void pad_images(const T* x, const Conv2dGeometry& g, std::size_t images, T* padded) {
-  // One memset, then the rows: writing only the border took many tiny fills, and was slower.
-  const std::size_t Hp = g.padded_height(), Wp = g.padded_width();
-  std::fill(padded, padded + images * padded_image_size(g), T(0));
-  for (std::size_t plane = 0; plane < images * g.channels; ++plane)
-    for (std::size_t h = 0; h < g.height; ++h)
-      std::copy_n(x + (plane * g.height + h) * g.width, g.width, padded + (plane * Hp + h + g.pad_h) * Wp + g.pad_w);
 }
 
 // Tiles: R rows (broadcast pixels or dY values) by V vectors of channels, at most 12 accumulators
@@ -137,4 +90,4 @@ void zero(Vec<T> (&acc)[R][V]) {
     for (std::size_t v = 0; v < V; ++v) acc[r][v] = Vec<T>(T(0));
 }
 
-}  // namespace tg::detail
+}  // namespace tg::kernels

@@ -1,0 +1,274 @@
+#include <tapegrad/core/tensor.hpp>
+
+#include <algorithm>
+
+#include <tapegrad/core/checked_cast.hpp>
+#include <tapegrad/core/dispatch.hpp>
+#include <tapegrad/core/grad_mode.hpp>
+
+namespace tg {
+
+Tensor::Tensor(Variable<float> v) : data_(std::move(v)) {}
+Tensor::Tensor(Variable<double> v) : data_(std::move(v)) {}
+Tensor::Tensor(Array<float> values, bool requires_grad) : data_(Variable<float>(std::move(values), requires_grad)) {}
+Tensor::Tensor(Array<double> values, bool requires_grad) : data_(Variable<double>(std::move(values), requires_grad)) {}
+Tensor::Tensor(Array<std::int64_t> values) : data_(std::make_shared<Array<std::int64_t>>(std::move(values))) {}
+Tensor::Tensor(Array<bool> values) : data_(std::make_shared<Array<bool>>(std::move(values))) {}
+
+void Tensor::check_defined(const char* op) const {
+  if (!defined()) throw Error(std::string(op) + ": the tensor is undefined (default-constructed)");
+}
+
+ScalarType Tensor::scalar_type() const {
+  check_defined("scalar_type");
+  static constexpr ScalarType by_index[] = {kFloat, kFloat, kDouble, kLong, kBool};
+  return by_index[data_.index()];
+}
+
+TensorOptions Tensor::options() const { return TensorOptions().dtype(scalar_type()).requires_grad(requires_grad()); }
+
+Shape Tensor::shape() const {
+  check_defined("shape");
+  return visit_values(*this, [](const auto& a) { return to_shape(a.shape()); });
+}
+
+std::int64_t Tensor::size(std::int64_t dim) const {
+  const Shape s = shape();
+  return static_cast<std::int64_t>(s[normalize_dim(dim, s.size(), "size")]);
+}
+
+std::int64_t Tensor::numel() const {
+  check_defined("numel");
+  return visit_values(*this, [](const auto& a) { return static_cast<std::int64_t>(a.size()); });
+}
+
+template <class T>
+const Variable<T>& Tensor::variable() const {
+  static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>, "variable<T>: T is float or double");
+  if (const auto* v = std::get_if<Variable<T>>(&data_)) return *v;
+  check_defined("variable");
+  throw Error(std::string("variable<") + (std::is_same_v<T, float> ? "float" : "double") + ">: the tensor is " +
+              to_string(scalar_type()) + ", expected " + to_string(scalar_type_v<T>) + " (convert with .to(tg::k" +
+              to_string(scalar_type_v<T>) + "))");
+}
+
+template <class T>
+Variable<T>& Tensor::variable() {
+  return const_cast<Variable<T>&>(static_cast<const Tensor&>(*this).variable<T>());
+}
+
+template <class T>
+const Array<T>& Tensor::value() const {
+  if constexpr (std::is_floating_point_v<T>) {
+    return variable<T>().value();
+  } else {
+    if (const auto* p = std::get_if<std::shared_ptr<Array<T>>>(&data_)) return **p;
+    check_defined("value");
+    throw Error(std::string("value<") + (std::is_same_v<T, bool> ? "bool" : "int64_t") + ">: the tensor is " +
+                to_string(scalar_type()) + ", expected " + to_string(scalar_type_v<T>));
+  }
+}
+
+template <class T>
+Array<T>& Tensor::value() {
+  return const_cast<Array<T>&>(static_cast<const Tensor&>(*this).value<T>());
+}
+
+template <class T>
+T* Tensor::data_ptr() const {
+  return const_cast<T*>(value<T>().data());
+}
+
+Scalar Tensor::item() const {
+  if (numel() != 1)
+    throw Error("item: expected a tensor with one element, got shape " + shape_str(shape()));
+  return visit_values(*this, [](const auto& a) { return Scalar(*a.data()); });
+}
+
+// ---- autograd ----
+
+bool Tensor::requires_grad() const {
+  check_defined("requires_grad");
+  if (scalar_type() == kFloat) return variable<float>().requires_grad();
+  if (scalar_type() == kDouble) return variable<double>().requires_grad();
+  return false;
+}
+
+const Tensor& Tensor::requires_grad_(bool on) const {
+  check_defined("requires_grad_");
+  if (!is_floating_point()) {
+    if (on)
+      throw Error(std::string("requires_grad_: only tensors of a floating dtype can require gradients, got ") +
+                  to_string(scalar_type()));
+    return *this;
+  }
+  // A Variable copy shares the autograd record, so setting the flag on it sets ours.
+  if (scalar_type() == kFloat) Variable<float>(variable<float>()).requires_grad_(on);
+  else Variable<double>(variable<double>()).requires_grad_(on);
+  return *this;
+}
+
+bool Tensor::is_leaf() const {
+  check_defined("is_leaf");
+  if (scalar_type() == kFloat) return variable<float>().is_leaf();
+  if (scalar_type() == kDouble) return variable<double>().is_leaf();
+  return true;
+}
+
+namespace {
+
+// A Variable whose value IS v's gradient buffer (an aliasing pointer that keeps v's record alive).
+template <class T>
+Tensor grad_alias(const Variable<T>& v) {
+  if (!v.has_grad()) return Tensor();
+  return Tensor(Variable<T>(std::shared_ptr<Array<T>>(v.meta(), &v.meta()->grad)));
+}
+
+}  // namespace
+
+Tensor Tensor::grad() const {
+  check_defined("grad");
+  if (scalar_type() == kFloat) return grad_alias(variable<float>());
+  if (scalar_type() == kDouble) return grad_alias(variable<double>());
+  return Tensor();
+}
+
+void Tensor::backward(const Tensor& gradient, bool retain_graph) const {
+  check_floating(*this, "backward");
+  auto run = [&](const auto& v) {
+    using T = typename std::decay_t<decltype(v)>::value_type;
+    if (!gradient.defined()) return v.backward(retain_graph);
+    NoGradGuard no_grad;
+    v.backward(promote_to(gradient, scalar_type_v<T>, "backward").template value<T>(), retain_graph);
+  };
+  if (scalar_type() == kFloat) run(variable<float>());
+  else run(variable<double>());
+}
+
+Tensor Tensor::detach() const {
+  check_defined("detach");
+  if (scalar_type() == kFloat) return variable<float>().detach();
+  if (scalar_type() == kDouble) return variable<double>().detach();
+  return *this;
+}
+
+// ---- conversion ----
+
+namespace {
+
+template <class To>
+Tensor converted(const Tensor& x, const char* op) {
+  return visit_values(x, [op](const auto& a) { return Tensor(detail::cast_array<To>(a, op)); });
+}
+
+}  // namespace
+
+Tensor Tensor::to(ScalarType dtype) const { return promote_to(*this, dtype, "to"); }
+
+Tensor Tensor::to(const TensorOptions& options) const {
+  check_defined("to");
+  check_cpu(options.device(), "to");
+  if (options.has_requires_grad() && options.requires_grad())
+    throw Error("to: TensorOptions with requires_grad(true) are not accepted by to() (as in LibTorch); call "
+                "requires_grad_() on the result");
+  return options.has_dtype() ? to(options.dtype()) : *this;
+}
+
+Tensor Tensor::to(Device device, ScalarType dtype) const { return to(TensorOptions(device).dtype(dtype)); }
+
+Tensor promote_to(const Tensor& x, ScalarType dtype, const char* op) {
+  if (!x.defined()) throw Error(std::string(op) + ": the tensor is undefined (default-constructed)");
+  if (x.scalar_type() == dtype) return x;
+  if (x.requires_grad() && GradMode::is_enabled())
+    throw Error(std::string(op) + ": converting a " + to_string(x.scalar_type()) + " tensor that requires grad to " +
+                to_string(dtype) +
+                " cannot be recorded (the float and double tapes are separate); convert the leaves "
+                "under tg::NoGradGuard, or detach() first");
+  switch (dtype) {
+    case kFloat: return converted<float>(x, op);
+    case kDouble: return converted<double>(x, op);
+    case kLong: return converted<std::int64_t>(x, op);
+    case kBool: break;
+  }
+  return converted<bool>(x, op);
+}
+
+void check_floating(const Tensor& x, const char* op) {
+  if (!x.defined()) throw Error(std::string(op) + ": the tensor is undefined (default-constructed)");
+  if (!x.is_floating_point())
+    throw Error(std::string(op) + ": expected a floating tensor (Float or Double), got " + to_string(x.scalar_type()) +
+                "; convert with .to(tg::kFloat)");
+}
+
+// ---- in place ----
+
+void Tensor::check_inplace(const char* op) const {
+  check_defined(op);
+  if (!requires_grad()) return;
+  if (!is_leaf())
+    throw Error(std::string(op) + ": in-place op on a tensor that requires grad and is the output of an op; "
+                                  "tapegrad does not record in-place ops (use the out-of-place op)");
+  if (GradMode::is_enabled())
+    throw Error(std::string(op) + ": in-place op on a leaf that requires grad; wrap the update in "
+                                  "tg::NoGradGuard (as optimizers do)");
+}
+
+Tensor& Tensor::assign_inplace(const Tensor& result, const char* op) {
+  const Shape mine = shape(), theirs = result.shape();
+  if (mine != theirs)
+    throw Error(std::string(op) + ": the result's shape " + shape_str(theirs) + " differs from this tensor's " +
+                shape_str(mine) + " (an in-place op cannot change the shape)");
+  if (result.scalar_type() != scalar_type())
+    throw Error(std::string(op) + ": result type " + to_string(result.scalar_type()) +
+                " can't be cast to the desired output type " + to_string(scalar_type()));
+  visit_values(result, [&](const auto& src) {
+    using T = typename std::decay_t<decltype(src)>::value_type;
+    std::copy(src.begin(), src.end(), value<T>().data());
+  });
+  return *this;
+}
+
+Tensor& Tensor::fill_(const Scalar& v) {
+  check_inplace("fill_");
+  visit_values(*this, [&](const auto& a) {
+    using T = typename std::decay_t<decltype(a)>::value_type;
+    const T x = v.isFloatingPoint() ? detail::checked_cast<T>(v.toDouble(), "fill_")
+                                    : detail::checked_cast<T>(v.toLong(), "fill_");
+    std::fill_n(value<T>().data(), a.size(), x);
+  });
+  return *this;
+}
+
+Tensor& Tensor::zero_() { return fill_(0); }
+
+Tensor& Tensor::copy_(const Tensor& src) {
+  check_inplace("copy_");
+  const Shape mine = shape();
+  if (broadcast_shapes(src.shape(), mine, "copy_") != mine)
+    throw Error("copy_: source of shape " + shape_str(src.shape()) + " does not broadcast to this tensor's shape " +
+                shape_str(mine));
+  NoGradGuard no_grad;
+  const Tensor s = src.detach().to(scalar_type());
+  visit_values(s, [&](const auto& a) {
+    using T = typename std::decay_t<decltype(a)>::value_type;
+    Array<T> b = xt::broadcast(a, mine);
+    std::copy(b.begin(), b.end(), value<T>().data());
+  });
+  return *this;
+}
+
+#define TG_INSTANTIATE(T)                        \
+  template const Array<T>& Tensor::value<T>() const; \
+  template Array<T>& Tensor::value<T>();         \
+  template T* Tensor::data_ptr<T>() const;
+TG_INSTANTIATE(float)
+TG_INSTANTIATE(double)
+TG_INSTANTIATE(std::int64_t)
+TG_INSTANTIATE(bool)
+#undef TG_INSTANTIATE
+template const Variable<float>& Tensor::variable<float>() const;
+template const Variable<double>& Tensor::variable<double>() const;
+template Variable<float>& Tensor::variable<float>();
+template Variable<double>& Tensor::variable<double>();
+
+}  // namespace tg

@@ -1,0 +1,211 @@
+// tg::Tensor: LibTorch's autograd handle, with a dtype chosen at run time.
+//
+// A Float or Double tensor wraps a Variable<float> or Variable<double>, so every typed op and the
+// tape work on it unchanged: a Tensor op unwraps its inputs, calls the typed op and wraps the result
+// (core/dispatch.hpp makes that one line). A Long or Bool tensor holds a plain array: labels, indices,
+// comparison results; it never requires grad. Copies share the data, as LibTorch's handles do.
+//
+//   tg::Tensor x = tg::randn({64, 784}), w = tg::randn({10, 784}, tg::requires_grad());
+//   auto loss = tg::nll_loss(tg::log_softmax(tg::linear(x, w), 1), labels);   // labels: kLong
+//   loss.backward();                                  // w.grad() is a (10, 784) Float tensor
+//   auto correct = logits.argmax(1).eq(labels).sum().item<int64_t>();
+//
+// Where tapegrad differs from LibTorch (README, "Coming from LibTorch"): view() and the other shape
+// methods return copies, never aliases; a differentiable dtype conversion (float <-> double while
+// requires_grad) throws instead of recording; in-place ops on a tensor that requires grad are allowed
+// only on leaves under NoGradGuard.
+#pragma once
+
+#include <cstdint>
+#include <iosfwd>
+#include <memory>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <variant>
+
+#include <tapegrad/core/array.hpp>
+#include <tapegrad/core/checked_cast.hpp>
+#include <tapegrad/core/device.hpp>
+#include <tapegrad/core/int_array_ref.hpp>
+#include <tapegrad/core/scalar.hpp>
+#include <tapegrad/core/scalar_type.hpp>
+#include <tapegrad/core/tensor_options.hpp>
+#include <tapegrad/core/variable.hpp>
+
+namespace tg {
+
+class Tensor {
+ public:
+  Tensor() = default;  // undefined: defined() is false
+  Tensor(Variable<float> v);   // implicit: typed results flow into Tensor code
+  Tensor(Variable<double> v);
+  explicit Tensor(Array<float> values, bool requires_grad = false);
+  explicit Tensor(Array<double> values, bool requires_grad = false);
+  explicit Tensor(Array<std::int64_t> values);  // Long (Labels is this array type)
+  explicit Tensor(Array<bool> values);          // Bool
+
+  bool defined() const { return data_.index() != 0; }
+  ScalarType scalar_type() const;
+  ScalarType dtype() const { return scalar_type(); }
+  bool is_floating_point() const { return defined() && tg::is_floating_point(scalar_type()); }
+  Device device() const { return kCPU; }
+  bool is_cpu() const { return true; }
+  bool is_cuda() const { return false; }
+  TensorOptions options() const;
+
+  // ---- shape ----
+  Shape shape() const;
+  IntArrayRef sizes() const { return IntArrayRef(shape()); }
+  std::int64_t size(std::int64_t dim) const;  // negative counts from the end
+  std::int64_t dim() const { return static_cast<std::int64_t>(shape().size()); }
+  std::int64_t ndimension() const { return dim(); }
+  std::int64_t numel() const;
+
+  // ---- typed access, for library code ----
+  // The wrapped Variable; throws tg::Error naming both dtypes when this tensor is not of T's dtype.
+  template <class T> const Variable<T>& variable() const;
+  template <class T> Variable<T>& variable();
+  // The values of a tensor of T's dtype (float, double, int64_t, bool). The mutable one writes in
+  // place, as optimizers and initialisers do: keep the shape.
+  template <class T> const Array<T>& value() const;
+  template <class T> Array<T>& value();
+  template <class T> T* data_ptr() const;  // T must be this tensor's element type
+  // The single element, converted to T (as LibTorch's item<T>()); throws unless numel() == 1.
+  template <class T> T item() const;
+  Scalar item() const;  // a Double, Long or Bool Scalar
+
+  // ---- autograd ----
+  bool requires_grad() const;
+  // Leaves of a floating dtype only, as in LibTorch.
+  const Tensor& requires_grad_(bool on = true) const;
+  bool is_leaf() const;
+  // The accumulated gradient (aliasing it: writes go to the gradient), or an undefined tensor.
+  Tensor grad() const;
+  // Backward from this scalar (or with `gradient` of this shape for a non-scalar output).
+  void backward(const Tensor& gradient = {}, bool retain_graph = false) const;
+  Tensor detach() const;
+
+  // ---- conversion ----
+  Tensor to(ScalarType dtype) const;  // the same handle when the dtype already matches
+  Tensor to(const TensorOptions& options) const;  // to(device), to(kCPU), to(tg::dtype(kDouble))
+  Tensor to(Device device, ScalarType dtype) const;
+  Tensor to(const Tensor& other) const { return to(other.scalar_type()); }
+  Tensor clone() const;             // a copy; differentiable
+  Tensor contiguous() const { return *this; }  // every tensor is contiguous
+  bool is_contiguous() const { return true; }
+
+  // ---- in place (a leaf that requires grad: only under NoGradGuard) ----
+  Tensor& zero_();
+  Tensor& fill_(const Scalar& value);
+  Tensor& copy_(const Tensor& src);  // src broadcast to this shape, converted to this dtype
+  Tensor& operator+=(const Tensor& other);
+  Tensor& operator-=(const Tensor& other);
+  Tensor& operator*=(const Tensor& other);
+  Tensor& operator/=(const Tensor& other);
+  Tensor& operator+=(const Scalar& other);
+  Tensor& operator-=(const Scalar& other);
+  Tensor& operator*=(const Scalar& other);
+  Tensor& operator/=(const Scalar& other);
+  Tensor& add_(const Tensor& other) { return *this += other; }
+  Tensor& sub_(const Tensor& other) { return *this -= other; }
+  Tensor& mul_(const Tensor& other) { return *this *= other; }
+  Tensor& div_(const Tensor& other) { return *this /= other; }
+  Tensor& add_(const Scalar& other) { return *this += other; }
+  Tensor& sub_(const Scalar& other) { return *this -= other; }
+  Tensor& mul_(const Scalar& other) { return *this *= other; }
+  Tensor& div_(const Scalar& other) { return *this /= other; }
+
+  // ---- the ops as methods (defined in ops/tensor_methods.cpp; each is the free function tg::name) ----
+  Tensor view(IntArrayRef shape) const;
+  Tensor reshape(IntArrayRef shape) const;
+  Tensor view_as(const Tensor& other) const { return view(other.sizes()); }
+  Tensor reshape_as(const Tensor& other) const { return reshape(other.sizes()); }
+  Tensor flatten(std::int64_t start_dim = 0, std::int64_t end_dim = -1) const;
+  Tensor squeeze() const;
+  Tensor squeeze(std::int64_t dim) const;
+  Tensor unsqueeze(std::int64_t dim) const;
+  Tensor transpose(std::int64_t dim0, std::int64_t dim1) const;
+  Tensor t() const;  // transpose of a 2-D tensor (a 0-d or 1-D one is returned as is)
+  Tensor permute(IntArrayRef dims) const;
+  Tensor narrow(std::int64_t dim, std::int64_t start, std::int64_t length) const;
+  Tensor index_select(std::int64_t dim, const Tensor& index) const;
+  Tensor gather(std::int64_t dim, const Tensor& index) const;
+
+  Tensor sum() const;
+  Tensor sum(IntArrayRef dims, bool keepdim = false) const;
+  Tensor mean() const;
+  Tensor mean(IntArrayRef dims, bool keepdim = false) const;
+  Tensor max() const;
+  std::tuple<Tensor, Tensor> max(std::int64_t dim, bool keepdim = false) const;  // values, indices
+  Tensor min() const;
+  std::tuple<Tensor, Tensor> min(std::int64_t dim, bool keepdim = false) const;
+  Tensor amax(std::int64_t dim, bool keepdim = false) const;
+  Tensor argmax() const;
+  Tensor argmax(std::int64_t dim, bool keepdim = false) const;
+  Tensor argmin() const;
+  Tensor argmin(std::int64_t dim, bool keepdim = false) const;
+  Tensor logsumexp(std::int64_t dim, bool keepdim = false) const;
+  Tensor softmax(std::int64_t dim) const;
+  Tensor log_softmax(std::int64_t dim) const;
+
+  Tensor eq(const Tensor& other) const;
+  Tensor ne(const Tensor& other) const;
+  Tensor lt(const Tensor& other) const;
+  Tensor le(const Tensor& other) const;
+  Tensor gt(const Tensor& other) const;
+  Tensor ge(const Tensor& other) const;
+  Tensor eq(const Scalar& other) const;
+  Tensor ne(const Scalar& other) const;
+  Tensor lt(const Scalar& other) const;
+  Tensor le(const Scalar& other) const;
+  Tensor gt(const Scalar& other) const;
+  Tensor ge(const Scalar& other) const;
+
+  Tensor add(const Tensor& other) const;
+  Tensor sub(const Tensor& other) const;
+  Tensor mul(const Tensor& other) const;
+  Tensor div(const Tensor& other) const;
+  Tensor add(const Scalar& other) const;
+  Tensor sub(const Scalar& other) const;
+  Tensor mul(const Scalar& other) const;
+  Tensor div(const Scalar& other) const;
+  Tensor neg() const;
+  Tensor matmul(const Tensor& other) const;
+  Tensor pow(const Scalar& exponent) const;
+  Tensor exp() const;
+  Tensor log() const;
+  Tensor sqrt() const;
+  Tensor abs() const;
+  Tensor clamp(const std::optional<Scalar>& min, const std::optional<Scalar>& max = std::nullopt) const;
+  Tensor clamp_min(const Scalar& min) const;
+  Tensor clamp_max(const Scalar& max) const;
+  Tensor tanh() const;
+  Tensor sigmoid() const;
+  Tensor relu() const;
+
+ private:
+  void check_defined(const char* op) const;
+  // Throws naming `op` unless this tensor's values may be written in place now.
+  void check_inplace(const char* op) const;
+  // Writes `result` (this shape, broadcast-checked by the caller) into this tensor's buffer.
+  Tensor& assign_inplace(const Tensor& result, const char* op);
+
+  std::variant<std::monostate, Variable<float>, Variable<double>, std::shared_ptr<Array<std::int64_t>>,
+               std::shared_ptr<Array<bool>>>
+      data_;
+};
+
+template <class T>
+T Tensor::item() const {
+  const Scalar s = item();
+  return s.isFloatingPoint() ? detail::checked_cast<T>(s.toDouble(), "item") : detail::checked_cast<T>(s.toLong(), "item");
+}
+
+// Values then "[ CPUFloatType{2,3} ]", as LibTorch prints a tensor.
+std::ostream& operator<<(std::ostream& out, const Tensor& t);
+
+// LibTorch's name for the type string in that last line: "CPUFloatType".
+std::string type_string(ScalarType type);
+
+}  // namespace tg

@@ -1,0 +1,168 @@
+#include <tapegrad/kernels/conv2d.hpp>
+
+#include <algorithm>
+#include <memory>
+#include <vector>
+
+#include <tapegrad/kernels/conv2d_tiles.hpp>
+#include <tapegrad/kernels/sums.hpp>
+#include <tapegrad/kernels/transpose.hpp>
+
+namespace tg::kernels {
+
+// out (N, O, L) = W · cols + bias, from the zero-padded images. As its transpose: tiles of R output
+// positions (of any images) by up to 2 vectors of output channels, written channels-last into outt
+// (N·L, Op) as whole vectors, then transposed into out. Wt (K, Op) is W transposed and b the bias,
+// both zero in the padding channels.
+template <class T>
+void conv2d_forward(const T* padded, const T* w, const T* bias, const Conv2dGeometry& g, std::size_t N,
+                    std::size_t O, T* out) {
+  const std::size_t K = g.patch_size(), L = g.out_size(), Op = padded_channels<T>(O);
+  const std::size_t image = g.padded_image_size(), positions = N * L;
+  std::vector<T> wt(K * Op, T(0)), b(Op, T(0));
+  for (std::size_t o = 0; o < O; ++o)
+    for (std::size_t k = 0; k < K; ++k) wt[k * Op + o] = w[o * K + k];
+  if (bias) std::copy_n(bias, O, b.begin());
+  const ConvOffsets offsets = conv_offsets(g, g.channels, 1);
+  std::vector<std::size_t> source(positions);  // where each output position of the batch reads
+  for (std::size_t n = 0; n < N; ++n)
+    for (std::size_t q = 0; q < L; ++q) source[n * L + q] = n * image + offsets.position[q];
+  const std::unique_ptr<T[]> outt(new T[positions * Op]);  // every element is written by a tile
+  for_each_channel_block<T>(Op, [&](std::size_t o0, auto vectors) {
+    constexpr std::size_t V = decltype(vectors)::value;
+    for_each_tile<V>(positions, [&](std::size_t p0, auto rows, std::size_t rows_in) {
+      constexpr std::size_t R = decltype(rows)::value;
+      const T* src[R];
+      tile_sources(padded, source.data(), p0, positions, src);
+      Vec<T> acc[R][V];  // starting from the bias
+      for (std::size_t r = 0; r < R; ++r)
+        for (std::size_t v = 0; v < V; ++v) acc[r][v] = Vec<T>::load_unaligned(b.data() + o0 + v * kLanes<T>);
+      tile_product(src, offsets.tap.data(), K, wt.data() + o0, Op, acc);
+      // (A loop over all R rows, not to a run-time bound: acc then stays in registers.)
+      T* const dst = outt.get() + p0 * Op + o0;
+      for (std::size_t r = 0; r < R; ++r)
+        if (r < rows_in)
+          for (std::size_t v = 0; v < V; ++v) acc[r][v].store_unaligned(dst + r * Op + v * kLanes<T>);
+    });
+  });
+  for (std::size_t n = 0; n < N; ++n) transpose(outt.get() + n * L * Op, L, O, Op, out + n * O * L, L);
+}
+
+// dW (O, K) (+)= dY (O, N·L) · colsᵀ, as dWᵀ: tiles of R taps by up to 2 vectors of output channels,
+// summed over every image and position. dYt (N·L, Op) is dY transposed.
+template <class T>
+void conv2d_weight_grad(const T* padded, const T* dy, const Conv2dGeometry& g, std::size_t N, std::size_t O, T* dw,
+                        bool fresh) {
+  const std::size_t K = g.patch_size(), L = g.out_size(), Op = padded_channels<T>(O);
+  const std::size_t image = g.padded_image_size();
+  const std::unique_ptr<T[]> dyt(new T[N * L * Op]);
+  for (std::size_t n = 0; n < N; ++n) transpose(dy + n * O * L, O, L, L, &dyt[n * L * Op], Op);
+  if (Op > O)  // the padding channels: their dW is dropped, but keep them finite
+    for (std::size_t p = 0; p < N * L; ++p) std::fill(&dyt[p * Op + O], &dyt[(p + 1) * Op], T(0));
+  const ConvOffsets offsets = conv_offsets(g, g.channels, 1);
+  for_each_channel_block<T>(Op, [&](std::size_t o0, auto vectors) {
+    constexpr std::size_t V = decltype(vectors)::value;
+    const std::size_t o_end = std::min(O, o0 + V * kLanes<T>);
+    for_each_tile<V>(K, [&](std::size_t k0, auto rows, std::size_t rows_in) {
+      constexpr std::size_t R = decltype(rows)::value;
+      Vec<T> acc[R][V];
+      zero(acc);
+      for (std::size_t n = 0; n < N; ++n) {
+        const T* src[R];
+        tile_sources(padded + n * image, offsets.tap.data(), k0, K, src);
+        tile_product(src, offsets.position.data(), L, dyt.get() + n * L * Op + o0, Op, acc);
+      }
+      T tile[R * V * kLanes<T>];
+      for (std::size_t r = 0; r < R; ++r)
+        for (std::size_t v = 0; v < V; ++v) acc[r][v].store_unaligned(tile + (r * V + v) * kLanes<T>);
+      for (std::size_t r = 0; r < rows_in; ++r)
+        for (std::size_t o = o0; o < o_end; ++o) {
+          const T d = tile[r * V * kLanes<T> + o - o0];
+          dw[o * K + k0 + r] = fresh ? d : dw[o * K + k0 + r] + d;
+        }
+    });
+  });
+}
+
+// dX (+)= col2im(Wᵀ · dY): for each tile of R output positions (of any images) and each kernel tap,
+// Wᵀ · dY over up to 2 vectors of input channels, added straight into channels-last padded images
+// dpad (N, Hp, Wp, Cp) where the tap reads; their interiors are then added into dX (N, C, H, W).
+// Wx (taps, O, Cp) holds W[o][c][tap] at [tap][o][c].
+template <class T>
+void conv2d_input_grad(const T* dy, const T* w, const Conv2dGeometry& g, std::size_t N, std::size_t O, T* dx,
+                       bool fresh) {
+  const std::size_t C = g.channels, L = g.out_size(), taps = g.kernel_h * g.kernel_w;
+  const std::size_t Cp = padded_channels<T>(C), Wp = g.padded_width(), positions = N * L;
+  const std::size_t image_cl = g.padded_height() * Wp * Cp;
+  std::vector<T> wx(taps * O * Cp, T(0));
+  for (std::size_t o = 0; o < O; ++o)
+    for (std::size_t c = 0; c < C; ++c)
+      for (std::size_t t = 0; t < taps; ++t) wx[(t * O + o) * Cp + c] = w[(o * C + c) * taps + t];
+  const ConvOffsets at = conv_offsets(g, 1, Cp);  // channels-last: taps (i, j) only
+  std::vector<std::size_t> channel_rows(O);                     // where dY's channel o starts, in an image's dY
+  for (std::size_t o = 0; o < O; ++o) channel_rows[o] = o * L;
+  std::vector<std::size_t> source(positions), target(positions);  // each position's dY and dpad
+  for (std::size_t n = 0; n < N; ++n)
+    for (std::size_t q = 0; q < L; ++q) {
+      source[n * L + q] = n * O * L + q;
+      target[n * L + q] = n * image_cl + at.position[q];
+    }
+  std::vector<T> dpad(N * image_cl, T(0));
+  for_each_channel_block<T>(Cp, [&](std::size_t c0, auto vectors) {
+    constexpr std::size_t V = decltype(vectors)::value;
+    for_each_tile<V>(positions, [&](std::size_t p0, auto rows, std::size_t rows_in) {
+      constexpr std::size_t R = decltype(rows)::value;
+      const T* src[R];
+      tile_sources(dy, source.data(), p0, positions, src);
+      const std::size_t* const to = target.data() + p0;
+      for (std::size_t t = 0; t < taps; ++t) {
+        Vec<T> acc[R][V];
+        zero(acc);
+        tile_product(src, channel_rows.data(), O, wx.data() + t * O * Cp + c0, Cp, acc);
+        T* const base = dpad.data() + at.tap[t] + c0;
+        for (std::size_t r = 0; r < R; ++r)
+          if (r < rows_in)
+            for (std::size_t v = 0; v < V; ++v) {
+              T* d = base + to[r] + v * kLanes<T>;
+              (Vec<T>::load_unaligned(d) + acc[r][v]).store_unaligned(d);
+            }
+      }
+    });
+  });
+  // Each image channels-first again (C, Hp, Wp), then its interior into dX: whole planes transpose in
+  // 8x8 blocks, where a row of 7 or 14 pixels at a time would go element by element.
+  const std::size_t plane = g.padded_height() * Wp;
+  std::vector<T> channels_first(C * plane);
+  for (std::size_t n = 0; n < N; ++n) {
+    transpose(dpad.data() + n * image_cl, plane, C, Cp, channels_first.data(), plane);
+    for (std::size_t c = 0; c < C; ++c)
+      for (std::size_t h = 0; h < g.height; ++h) {
+        const T* src = channels_first.data() + c * plane + (h + g.pad_h) * Wp + g.pad_w;
+        T* dst = dx + ((n * C + c) * g.height + h) * g.width;
+        for (std::size_t w = 0; w < g.width; ++w) dst[w] = fresh ? src[w] : dst[w] + src[w];
+      }
+  }
+}
+
+// db[o] (+)= sum of dY[:, o, :]: over images first, as whole rows.
+template <class T>
+void conv2d_bias_grad(const T* dy, std::size_t N, std::size_t O, std::size_t L, T* db, bool fresh) {
+  std::vector<T> per_position(O * L);
+  column_sums(dy, N, O * L, per_position.data(), /*fresh=*/true);
+  for (std::size_t o = 0; o < O; ++o) {
+    const T* row = per_position.data() + o * L;
+    const T s = row_sum(row, L);
+    db[o] = fresh ? s : db[o] + s;
+  }
+}
+
+#define TG_INSTANTIATE(T)                                                                                        \
+  template void conv2d_forward(const T*, const T*, const T*, const Conv2dGeometry&, std::size_t, std::size_t, T*); \
+  template void conv2d_weight_grad(const T*, const T*, const Conv2dGeometry&, std::size_t, std::size_t, T*, bool); \
+  template void conv2d_input_grad(const T*, const T*, const Conv2dGeometry&, std::size_t, std::size_t, T*, bool);  \
+  template void conv2d_bias_grad(const T*, std::size_t, std::size_t, std::size_t, T*, bool);
+TG_INSTANTIATE(float)
+TG_INSTANTIATE(double)
+#undef TG_INSTANTIATE
+
+}  // namespace tg::kernels

@@ -1,0 +1,100 @@
+// Tensor's op methods: each is the free function of the same name (ops/tensor_ops.hpp).
+#include <tapegrad/core/grad_mode.hpp>
+#include <tapegrad/core/tensor.hpp>
+#include <tapegrad/ops/tensor_ops.hpp>
+
+namespace tg {
+
+Tensor Tensor::view(IntArrayRef shape) const { return tg::view(*this, shape); }
+Tensor Tensor::reshape(IntArrayRef shape) const { return tg::reshape(*this, shape); }
+Tensor Tensor::flatten(std::int64_t start_dim, std::int64_t end_dim) const { return tg::flatten(*this, start_dim, end_dim); }
+Tensor Tensor::squeeze() const { return tg::squeeze(*this); }
+Tensor Tensor::squeeze(std::int64_t dim) const { return tg::squeeze(*this, dim); }
+Tensor Tensor::unsqueeze(std::int64_t dim) const { return tg::unsqueeze(*this, dim); }
+Tensor Tensor::transpose(std::int64_t dim0, std::int64_t dim1) const { return tg::transpose(*this, dim0, dim1); }
+Tensor Tensor::t() const {
+  if (dim() > 2) throw Error("t: expected a tensor of at most 2 dims, got shape " + shape_str(shape()));
+  return dim() < 2 ? *this : tg::transpose(*this, 0, 1);
+}
+Tensor Tensor::permute(IntArrayRef dims) const { return tg::permute(*this, dims); }
+Tensor Tensor::narrow(std::int64_t dim, std::int64_t start, std::int64_t length) const {
+  return tg::narrow(*this, dim, start, length);
+}
+Tensor Tensor::index_select(std::int64_t dim, const Tensor& index) const { return tg::index_select(*this, dim, index); }
+Tensor Tensor::gather(std::int64_t dim, const Tensor& index) const { return tg::gather(*this, dim, index); }
+Tensor Tensor::clone() const {
+  check_defined("clone");
+  return tg::reshape(*this, sizes());  // every shape op returns a fresh buffer, with the gradient passed through
+}
+
+Tensor Tensor::sum() const { return tg::sum(*this); }
+Tensor Tensor::sum(IntArrayRef dims, bool keepdim) const { return tg::sum(*this, dims, keepdim); }
+Tensor Tensor::mean() const { return tg::mean(*this); }
+Tensor Tensor::mean(IntArrayRef dims, bool keepdim) const { return tg::mean(*this, dims, keepdim); }
+Tensor Tensor::max() const { return tg::max(*this); }
+std::tuple<Tensor, Tensor> Tensor::max(std::int64_t dim, bool keepdim) const { return tg::max(*this, dim, keepdim); }
+Tensor Tensor::min() const { return tg::min(*this); }
+std::tuple<Tensor, Tensor> Tensor::min(std::int64_t dim, bool keepdim) const { return tg::min(*this, dim, keepdim); }
+Tensor Tensor::amax(std::int64_t dim, bool keepdim) const { return tg::amax(*this, dim, keepdim); }
+Tensor Tensor::argmax() const { return tg::argmax(*this); }
+Tensor Tensor::argmax(std::int64_t dim, bool keepdim) const { return tg::argmax(*this, dim, keepdim); }
+Tensor Tensor::argmin() const { return tg::argmin(*this); }
+Tensor Tensor::argmin(std::int64_t dim, bool keepdim) const { return tg::argmin(*this, dim, keepdim); }
+Tensor Tensor::logsumexp(std::int64_t dim, bool keepdim) const { return tg::logsumexp(*this, dim, keepdim); }
+Tensor Tensor::softmax(std::int64_t dim) const { return tg::softmax(*this, dim); }
+Tensor Tensor::log_softmax(std::int64_t dim) const { return tg::log_softmax(*this, dim); }
+
+#define TG_METHOD2(name)                                                           \
+  Tensor Tensor::name(const Tensor& other) const { return tg::name(*this, other); } \
+  Tensor Tensor::name(const Scalar& other) const { return tg::name(*this, other); }
+TG_METHOD2(eq)
+TG_METHOD2(ne)
+TG_METHOD2(lt)
+TG_METHOD2(le)
+TG_METHOD2(gt)
+TG_METHOD2(ge)
+TG_METHOD2(add)
+TG_METHOD2(sub)
+TG_METHOD2(mul)
+TG_METHOD2(div)
+#undef TG_METHOD2
+
+Tensor Tensor::neg() const { return tg::neg(*this); }
+Tensor Tensor::matmul(const Tensor& other) const { return tg::matmul(*this, other); }
+Tensor Tensor::pow(const Scalar& exponent) const { return tg::pow(*this, exponent); }
+Tensor Tensor::exp() const { return tg::exp(*this); }
+Tensor Tensor::log() const { return tg::log(*this); }
+Tensor Tensor::sqrt() const { return tg::sqrt(*this); }
+Tensor Tensor::abs() const { return tg::abs(*this); }
+Tensor Tensor::clamp(const std::optional<Scalar>& min, const std::optional<Scalar>& max) const {
+  return tg::clamp(*this, min, max);
+}
+Tensor Tensor::clamp_min(const Scalar& min) const { return tg::clamp_min(*this, min); }
+Tensor Tensor::clamp_max(const Scalar& max) const { return tg::clamp_max(*this, max); }
+Tensor Tensor::tanh() const { return tg::tanh(*this); }
+Tensor Tensor::sigmoid() const { return tg::sigmoid(*this); }
+Tensor Tensor::relu() const { return tg::relu(*this); }
+
+// Compound assignment: the out-of-place op, computed without recording, written into this buffer.
+// Not recordable, so an operand that requires grad under grad mode is refused too.
+#define TG_COMPOUND(op_token, name, inplace_name)                                                  \
+  Tensor& Tensor::operator op_token(const Tensor& other) {                                        \
+    check_inplace(inplace_name);                                                                   \
+    if (other.defined() && other.requires_grad() && GradMode::is_enabled())                        \
+      throw Error(inplace_name ": the other operand requires grad; in-place ops are not recorded " \
+                               "(use the out-of-place op, or tg::NoGradGuard)");                    \
+    NoGradGuard no_grad;                                                                           \
+    return assign_inplace(tg::name(*this, other), inplace_name);                                   \
+  }                                                                                                \
+  Tensor& Tensor::operator op_token(const Scalar& other) {                                        \
+    check_inplace(inplace_name);                                                                   \
+    NoGradGuard no_grad;                                                                           \
+    return assign_inplace(tg::name(*this, other), inplace_name);                                   \
+  }
+TG_COMPOUND(+=, add, "add_")
+TG_COMPOUND(-=, sub, "sub_")
+TG_COMPOUND(*=, mul, "mul_")
+TG_COMPOUND(/=, div, "div_")
+#undef TG_COMPOUND
+
+}  // namespace tg

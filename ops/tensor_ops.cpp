@@ -1,0 +1,549 @@
+#include <tapegrad/ops/tensor_ops.hpp>
+
+#include <cmath>
+#include <limits>
+
+#include <xtensor/xoperation.hpp>
+#include <xtensor/xreducer.hpp>
+
+#include <tapegrad/core/dispatch.hpp>
+#include <tapegrad/core/grad_mode.hpp>
+#include <tapegrad/ops/activations.hpp>
+#include <tapegrad/ops/arithmetic.hpp>
+#include <tapegrad/ops/conv2d.hpp>
+#include <tapegrad/ops/einsum.hpp>
+#include <tapegrad/ops/linear.hpp>
+#include <tapegrad/ops/matmul.hpp>
+#include <tapegrad/ops/pool.hpp>
+#include <tapegrad/ops/reduce.hpp>
+#include <tapegrad/ops/shape.hpp>
+#include <tapegrad/ops/softmax.hpp>
+#include <tapegrad/ops/unary.hpp>
+
+namespace tg {
+namespace {
+
+std::vector<std::ptrdiff_t> dims_of(IntArrayRef a) { return {a.begin(), a.end()}; }
+
+void check_defined(const Tensor& x, const char* op) {
+  if (!x.defined()) throw Error(std::string(op) + ": the tensor is undefined (default-constructed)");
+}
+
+// x's values as Array<T>, converted without a gradient (comparisons, integer arithmetic).
+template <class T>
+Array<T> values_as(const Tensor& x, const char* op) {
+  NoGradGuard no_grad;
+  return promote_to(x.detach(), scalar_type_v<T>, op).template value<T>();
+}
+
+// An op on Long or Bool tensors, computed on an integer index tensor: the typed op moves the flat
+// positions 0..n-1 (exact in double) exactly as it would move values, and the result picks x's
+// values at those positions. So integer tensors get every shape op with the typed op's semantics
+// and errors, from one implementation.
+template <class F>
+Tensor by_positions(const Tensor& x, F&& f) {
+  NoGradGuard no_grad;
+  Array<double> positions = Array<double>::from_shape(x.shape());
+  for (std::size_t i = 0; i < positions.size(); ++i) positions.data()[i] = static_cast<double>(i);
+  const Variable<double> moved = f(Variable<double>(std::move(positions)));
+  return visit_values(x, [&](const auto& a) {
+    using T = typename std::decay_t<decltype(a)>::value_type;
+    Array<T> out = Array<T>::from_shape(moved.shape());
+    for (std::size_t i = 0; i < out.size(); ++i) out.data()[i] = a.data()[static_cast<std::size_t>(moved.value().data()[i])];
+    return Tensor(std::move(out));
+  });
+}
+
+// A shape op for any dtype: the typed op on a floating tensor, by_positions on the others.
+template <class F>
+Tensor any_dtype(const Tensor& x, const char* op, F&& f) {
+  check_defined(x, op);
+  if (x.is_floating_point()) return dispatch_floating(x, op, f);
+  return by_positions(x, f);
+}
+
+// a (op) b on Long (or Bool promoted to Long) values, broadcast: the integer arithmetic path.
+template <class F>
+Tensor integer_binary(const Tensor& a, const Tensor& b, const char* op, F&& f) {
+  if (a.scalar_type() == kBool && b.scalar_type() == kBool)
+    throw Error(std::string(op) + ": arithmetic on two Bool tensors is not supported; convert with .to(tg::kLong)");
+  broadcast_shapes(a.shape(), b.shape(), op);
+  return Tensor(Array<std::int64_t>(f(values_as<std::int64_t>(a, op), values_as<std::int64_t>(b, op))));
+}
+
+// The dtype a tensor-with-scalar op gives: the tensor's, unless a floating scalar meets an integer tensor.
+ScalarType scalar_result_type(const Tensor& a, const Scalar& s) {
+  if (a.is_floating_point()) return a.scalar_type();
+  return s.isFloatingPoint() ? kFloat : kLong;
+}
+
+Tensor scalar_tensor(const Scalar& s, ScalarType dtype) {
+  if (is_floating_point(dtype)) {
+    Array<double> v = xt::zeros<double>(Shape{});
+    v() = s.toDouble();
+    return promote_to(Tensor(std::move(v)), dtype, "scalar");
+  }
+  Array<std::int64_t> v = xt::zeros<std::int64_t>(Shape{});
+  v() = s.isFloatingPoint() ? detail::checked_cast<std::int64_t>(s.toDouble(), "scalar") : s.toLong();
+  return promote_to(Tensor(std::move(v)), dtype, "scalar");
+}
+
+// a (op) s for a floating result: `f` gets the typed variable and s converted to its element type.
+template <class F>
+Tensor floating_with_scalar(const Tensor& a, const Scalar& s, const char* op, F&& f) {
+  const Tensor x = promote_to(a, scalar_result_type(a, s), op);
+  return dispatch_floating(x, op, [&](const auto& v) {
+    using T = typename std::decay_t<decltype(v)>::value_type;
+    return f(v, static_cast<T>(s.toDouble()));
+  });
+}
+
+template <class F>
+Tensor compare(const Tensor& a, const Tensor& b, const char* op, F&& f) {
+  check_defined(a, op);
+  check_defined(b, op);
+  broadcast_shapes(a.shape(), b.shape(), op);
+  const ScalarType t = promote_types(a.scalar_type(), b.scalar_type());
+  switch (t) {
+    case kFloat: return Tensor(Array<bool>(f(values_as<float>(a, op), values_as<float>(b, op))));
+    case kDouble: return Tensor(Array<bool>(f(values_as<double>(a, op), values_as<double>(b, op))));
+    default: return Tensor(Array<bool>(f(values_as<std::int64_t>(a, op), values_as<std::int64_t>(b, op))));
+  }
+}
+
+// The position of the first best value along `dim` (NaN is best, as LibTorch's argmax and argmin).
+template <class T, class Better>
+Array<std::int64_t> arg_reduce(const Array<T>& a, std::size_t dim, bool keepdim, Better better) {
+  const Shape shape = to_shape(a.shape());
+  std::size_t outer = 1, inner = 1;
+  for (std::size_t d = 0; d < dim; ++d) outer *= shape[d];
+  for (std::size_t d = dim + 1; d < shape.size(); ++d) inner *= shape[d];
+  const std::size_t n = shape[dim];
+  Shape out_shape = shape;
+  if (keepdim) out_shape[dim] = 1;
+  else out_shape.erase(out_shape.begin() + static_cast<std::ptrdiff_t>(dim));
+  Array<std::int64_t> out = Array<std::int64_t>::from_shape(out_shape);
+  for (std::size_t o = 0; o < outer; ++o)
+    for (std::size_t i = 0; i < inner; ++i) {
+      const T* p = a.data() + o * n * inner + i;
+      std::size_t best = 0;
+      for (std::size_t j = 1; j < n; ++j) {
+        const T v = p[j * inner], b = p[best * inner];
+        if constexpr (std::is_floating_point_v<T>) {
+          if (std::isnan(b)) break;
+          if (std::isnan(v)) {
+            best = j;
+            break;
+          }
+        }
+        if (better(v, b)) best = j;
+      }
+      out.data()[o * inner + i] = static_cast<std::int64_t>(best);
+    }
+  return out;
+}
+
+Tensor arg_reduce(const Tensor& x, std::optional<std::int64_t> dim, bool keepdim, bool largest, const char* op) {
+  check_defined(x, op);
+  const Tensor src = dim ? x : reshape(x.detach(), {-1});
+  const std::size_t d = normalize_dim(dim.value_or(0), src.dim(), op);
+  if (src.size(static_cast<std::int64_t>(d)) == 0)
+    throw Error(std::string(op) + ": expected a non-empty dim, got shape " + shape_str(x.shape()));
+  return visit_values(src, [&](const auto& a) {
+    using T = typename std::decay_t<decltype(a)>::value_type;
+    auto more = [](T p, T q) { return p > q; };
+    auto less = [](T p, T q) { return p < q; };
+    return Tensor(largest ? arg_reduce(a, d, keepdim && dim, more) : arg_reduce(a, d, keepdim && dim, less));
+  });
+}
+
+const Labels& long_values(const Tensor& t, const char* op, const char* what) {
+  check_defined(t, op);
+  if (t.scalar_type() != kLong)
+    throw Error(std::string(op) + ": expected " + what + " of dtype Long, got " + to_string(t.scalar_type()));
+  return t.value<std::int64_t>();
+}
+
+std::array<std::size_t, 2> pair_of(IntArrayRef v, const char* op, const char* what) {
+  if (v.size() != 1 && v.size() != 2)
+    throw Error(std::string(op) + ": expected " + what + " as one number or two, got " + std::to_string(v.size()));
+  for (std::int64_t x : v)
+    if (x < 0) throw Error(std::string(op) + ": expected " + what + " >= 0, got " + std::to_string(x));
+  return {static_cast<std::size_t>(v[0]), static_cast<std::size_t>(v[v.size() - 1])};
+}
+
+// The common floating dtype of several tensors (undefined ones skipped), or an Error naming op.
+ScalarType common_floating(std::initializer_list<const Tensor*> ts, const char* op) {
+  ScalarType t = kBool;
+  for (const Tensor* x : ts)
+    if (x->defined()) t = promote_types(t, x->scalar_type());
+  if (!is_floating_point(t)) {
+    std::string got;
+    for (const Tensor* x : ts)
+      if (x->defined()) got += (got.empty() ? "" : ", ") + std::string(to_string(x->scalar_type()));
+    throw Error(std::string(op) + ": expected floating tensors (Float or Double), got " + got);
+  }
+  return t;
+}
+
+template <class T>
+Variable<T> typed(const Tensor& x, ScalarType t, const char* op) {
+  return x.defined() ? promote_to(x, t, op).template variable<T>() : Variable<T>();
+}
+
+}  // namespace
+
+// ---- arithmetic ----
+
+#define TG_BINARY(name, xt_op)                                                                       \
+  Tensor name(const Tensor& a, const Tensor& b) {                                                   \
+    check_defined(a, #name);                                                                         \
+    check_defined(b, #name);                                                                         \
+    if (!is_floating_point(promote_types(a.scalar_type(), b.scalar_type())))                         \
+      return integer_binary(a, b, #name, [](const auto& x, const auto& y) { return x xt_op y; });    \
+    return dispatch_floating(a, b, #name, [](const auto& x, const auto& y) { return tg::name(x, y); }); \
+  }
+TG_BINARY(add, +)
+TG_BINARY(sub, -)
+TG_BINARY(mul, *)
+#undef TG_BINARY
+
+Tensor div(const Tensor& a, const Tensor& b) {
+  check_defined(a, "div");
+  check_defined(b, "div");
+  // Integer division is true division, as in LibTorch: Long / Long is Float.
+  const ScalarType t = promote_types(promote_types(a.scalar_type(), b.scalar_type()), kFloat);
+  return dispatch_floating(promote_to(a, t, "div"), promote_to(b, t, "div"), "div",
+                           [](const auto& x, const auto& y) { return tg::div(x, y); });
+}
+
+Tensor add(const Tensor& a, const Scalar& s) {
+  check_defined(a, "add");
+  if (!is_floating_point(scalar_result_type(a, s))) return add(a, scalar_tensor(s, kLong));
+  return floating_with_scalar(a, s, "add", [](const auto& v, auto c) { return tg::add(v, c); });
+}
+
+Tensor sub(const Tensor& a, const Scalar& s) {
+  check_defined(a, "sub");
+  if (!is_floating_point(scalar_result_type(a, s))) return sub(a, scalar_tensor(s, kLong));
+  return floating_with_scalar(a, s, "sub", [](const auto& v, auto c) { return tg::add(v, -c); });
+}
+
+Tensor mul(const Tensor& a, const Scalar& s) {
+  check_defined(a, "mul");
+  if (!is_floating_point(scalar_result_type(a, s))) return mul(a, scalar_tensor(s, kLong));
+  return floating_with_scalar(a, s, "mul", [](const auto& v, auto c) { return tg::mul(v, c); });
+}
+
+Tensor div(const Tensor& a, const Scalar& s) {
+  check_defined(a, "div");
+  const Tensor x = a.is_floating_point() ? a : promote_to(a, kFloat, "div");
+  return floating_with_scalar(x, s, "div", [](const auto& v, auto c) { return v / c; });
+}
+
+Tensor rsub(const Tensor& a, const Scalar& s) {
+  check_defined(a, "rsub");
+  if (!is_floating_point(scalar_result_type(a, s))) return sub(scalar_tensor(s, kLong), a);
+  return floating_with_scalar(a, s, "rsub", [](const auto& v, auto c) { return tg::rsub(v, c); });
+}
+
+Tensor rdiv(const Tensor& a, const Scalar& s) {
+  check_defined(a, "rdiv");
+  const Tensor x = a.is_floating_point() ? a : promote_to(a, kFloat, "rdiv");
+  return floating_with_scalar(x, s, "rdiv", [](const auto& v, auto c) { return tg::rdiv(v, c); });
+}
+
+Tensor neg(const Tensor& a) {
+  check_defined(a, "neg");
+  if (a.scalar_type() == kBool) throw Error("neg: negation of a Bool tensor is not supported; use logical ops");
+  if (a.scalar_type() == kLong) return Tensor(Array<std::int64_t>(-a.value<std::int64_t>()));
+  return dispatch_floating(a, "neg", [](const auto& v) { return tg::neg(v); });
+}
+
+// ---- comparisons ----
+
+// A scalar is compared in the dtype a tensor-with-scalar op would give (Float x vs 0.1: in float).
+#define TG_COMPARE(name, xt_fn)                                                                   \
+  Tensor name(const Tensor& a, const Tensor& b) {                                                 \
+    return compare(a, b, #name, [](const auto& x, const auto& y) { return xt_fn(x, y); });        \
+  }                                                                                                \
+  Tensor name(const Tensor& a, const Scalar& b) {                                                 \
+    check_defined(a, #name);                                                                       \
+    return name(a, scalar_tensor(b, scalar_result_type(a, b)));                                   \
+  }
+TG_COMPARE(eq, xt::equal)
+TG_COMPARE(ne, xt::not_equal)
+TG_COMPARE(lt, xt::less)
+TG_COMPARE(le, xt::less_equal)
+TG_COMPARE(gt, xt::greater)
+TG_COMPARE(ge, xt::greater_equal)
+#undef TG_COMPARE
+
+// ---- elementwise math and activations ----
+
+Tensor pow(const Tensor& x, const Scalar& e) {
+  check_floating(x, "pow");
+  return floating_with_scalar(x, e, "pow", [](const auto& v, auto c) { return tg::pow(v, c); });
+}
+
+#define TG_UNARY(name) \
+  Tensor name(const Tensor& x) { return dispatch_floating(x, #name, [](const auto& v) { return tg::name(v); }); }
+TG_UNARY(exp)
+TG_UNARY(log)
+TG_UNARY(sqrt)
+TG_UNARY(abs)
+TG_UNARY(relu)
+TG_UNARY(sigmoid)
+TG_UNARY(tanh)
+#undef TG_UNARY
+
+Tensor clamp(const Tensor& x, const std::optional<Scalar>& min, const std::optional<Scalar>& max) {
+  return dispatch_floating(x, "clamp", [&](const auto& v) {
+    using T = typename std::decay_t<decltype(v)>::value_type;
+    auto bound = [](const std::optional<Scalar>& s) { return s ? std::optional<T>(s->toDouble()) : std::nullopt; };
+    return tg::clamp(v, bound(min), bound(max));
+  });
+}
+
+Tensor clamp_min(const Tensor& x, const Scalar& min) { return clamp(x, min, std::nullopt); }
+Tensor clamp_max(const Tensor& x, const Scalar& max) { return clamp(x, std::nullopt, max); }
+
+Tensor leaky_relu(const Tensor& x, const Scalar& slope) {
+  check_floating(x, "leaky_relu");
+  return floating_with_scalar(x, slope, "leaky_relu", [](const auto& v, auto c) { return tg::leaky_relu(v, c); });
+}
+
+// ---- layers ----
+
+Tensor matmul(const Tensor& a, const Tensor& b) {
+  return dispatch_floating(a, b, "matmul", [](const auto& x, const auto& y) { return tg::matmul(x, y); });
+}
+
+Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
+  check_defined(x, "linear");
+  check_defined(weight, "linear");
+  const ScalarType t = common_floating({&x, &weight, &bias}, "linear");
+  if (t == kFloat) return tg::linear(typed<float>(x, t, "linear"), typed<float>(weight, t, "linear"), typed<float>(bias, t, "linear"));
+  return tg::linear(typed<double>(x, t, "linear"), typed<double>(weight, t, "linear"), typed<double>(bias, t, "linear"));
+}
+
+Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, IntArrayRef stride, IntArrayRef padding) {
+  check_defined(x, "conv2d");
+  check_defined(weight, "conv2d");
+  const ScalarType t = common_floating({&x, &weight, &bias}, "conv2d");
+  const auto s = pair_of(stride, "conv2d", "stride"), p = pair_of(padding, "conv2d", "padding");
+  if (t == kFloat)
+    return tg::conv2d(typed<float>(x, t, "conv2d"), typed<float>(weight, t, "conv2d"), typed<float>(bias, t, "conv2d"), s, p);
+  return tg::conv2d(typed<double>(x, t, "conv2d"), typed<double>(weight, t, "conv2d"), typed<double>(bias, t, "conv2d"), s, p);
+}
+
+Tensor max_pool2d(const Tensor& x, IntArrayRef kernel_size, IntArrayRef stride, IntArrayRef padding) {
+  const auto k = pair_of(kernel_size, "max_pool2d", "kernel_size");
+  const auto s = stride.empty() ? k : pair_of(stride, "max_pool2d", "stride");
+  const auto p = pair_of(padding, "max_pool2d", "padding");
+  return dispatch_floating(x, "max_pool2d", [&](const auto& v) { return tg::max_pool2d(v, k, s, p); });
+}
+
+Tensor softmax(const Tensor& x, std::int64_t dim) {
+  return dispatch_floating(x, "softmax", [dim](const auto& v) { return tg::softmax(v, dim); });
+}
+
+Tensor log_softmax(const Tensor& x, std::int64_t dim) {
+  return dispatch_floating(x, "log_softmax", [dim](const auto& v) { return tg::log_softmax(v, dim); });
+}
+
+Tensor logsumexp(const Tensor& x, std::int64_t dim, bool keepdim) {
+  return dispatch_floating(x, "logsumexp", [=](const auto& v) { return tg::logsumexp(v, dim, keepdim); });
+}
+
+// ---- losses ----
+
+namespace {
+void check_no_weight(const Tensor& weight, const char* op) {
+  if (weight.defined())
+    throw Error(std::string(op) + ": per-class weights are not supported yet; pass {} (no weight)");
+}
+}  // namespace
+
+Tensor nll_loss(const Tensor& input, const Tensor& target, const Tensor& weight, Reduction reduction) {
+  check_no_weight(weight, "nll_loss");
+  const Labels& labels = long_values(target, "nll_loss", "target");
+  return dispatch_floating(input, "nll_loss", [&](const auto& v) { return tg::nll_loss(v, labels, reduction); });
+}
+
+Tensor cross_entropy(const Tensor& input, const Tensor& target, const Tensor& weight, Reduction reduction) {
+  check_no_weight(weight, "cross_entropy");
+  const Labels& labels = long_values(target, "cross_entropy", "target (class indices; probabilities are not supported)");
+  return dispatch_floating(input, "cross_entropy", [&](const auto& v) { return tg::cross_entropy(v, labels, reduction); });
+}
+
+Tensor mse_loss(const Tensor& input, const Tensor& target, Reduction reduction) {
+  return dispatch_floating(input, target, "mse_loss",
+                           [reduction](const auto& x, const auto& y) { return tg::mse_loss(x, y, reduction); });
+}
+
+// ---- reductions ----
+
+Tensor sum(const Tensor& x) {
+  check_defined(x, "sum");
+  if (x.is_floating_point()) return dispatch_floating(x, "sum", [](const auto& v) { return tg::sum(v); });
+  const Labels v = values_as<std::int64_t>(x, "sum");
+  Array<std::int64_t> out = xt::zeros<std::int64_t>(Shape{});
+  for (std::int64_t e : v) out() += e;
+  return Tensor(std::move(out));
+}
+
+Tensor sum(const Tensor& x, IntArrayRef dims, bool keepdim) {
+  check_defined(x, "sum");
+  if (x.is_floating_point())
+    return dispatch_floating(x, "sum", [&](const auto& v) { return tg::sum(v, dims_of(dims), keepdim); });
+  // The typed sum checks the dims; on the values as double it would round past 2^53, so it only
+  // gives the shape here, and the Long sums are formed exactly below.
+  const Tensor shaped = sum(x.to(kDouble), dims, keepdim);
+  std::vector<std::size_t> axes;
+  for (std::int64_t d : dims) axes.push_back(normalize_dim(d, x.shape().size(), "sum"));
+  Array<std::int64_t> out = xt::sum(values_as<std::int64_t>(x, "sum"), axes, xt::evaluation_strategy::immediate);
+  out.reshape(shaped.shape());
+  return Tensor(std::move(out));
+}
+
+Tensor mean(const Tensor& x) {
+  return dispatch_floating(x, "mean", [](const auto& v) { return tg::mean(v); });
+}
+
+Tensor mean(const Tensor& x, IntArrayRef dims, bool keepdim) {
+  return dispatch_floating(x, "mean", [&](const auto& v) { return tg::mean(v, dims_of(dims), keepdim); });
+}
+
+Tensor amax(const Tensor& x, std::int64_t dim, bool keepdim) {
+  check_defined(x, "amax");
+  if (x.is_floating_point())
+    return dispatch_floating(x, "amax", [=](const auto& v) { return tg::amax(v, dim, keepdim); });
+  return std::get<0>(max(x, dim, keepdim));
+}
+
+Tensor max(const Tensor& x) {
+  check_defined(x, "max");
+  if (x.numel() == 0) throw Error("max: expected a non-empty tensor (the max of nothing is undefined)");
+  return amax(reshape(x, {-1}), 0);
+}
+
+std::tuple<Tensor, Tensor> max(const Tensor& x, std::int64_t dim, bool keepdim) {
+  check_defined(x, "max");
+  if (x.is_floating_point()) {
+    Tensor indices;
+    Tensor values = dispatch_floating(x, "max", [&](const auto& v) {
+      auto r = tg::max(v, dim, keepdim);
+      indices = Tensor(std::move(r.indices));
+      return r.values;
+    });
+    return {values, indices};
+  }
+  const Tensor indices = argmax(x, dim, true);
+  const Tensor values = gather(x, dim, indices);
+  return {keepdim ? values : squeeze(values, dim), keepdim ? indices : squeeze(indices, dim)};
+}
+
+Tensor min(const Tensor& x) {
+  check_defined(x, "min");
+  if (!x.is_floating_point()) {
+    if (x.numel() == 0) throw Error("min: expected a non-empty tensor (the min of nothing is undefined)");
+    return std::get<0>(min(reshape(x, {-1}), 0));
+  }
+  return neg(max(neg(x)));
+}
+
+std::tuple<Tensor, Tensor> min(const Tensor& x, std::int64_t dim, bool keepdim) {
+  check_defined(x, "min");
+  if (!x.is_floating_point()) {
+    const Tensor indices = argmin(x, dim, true);
+    const Tensor values = gather(x, dim, indices);
+    return {keepdim ? values : squeeze(values, dim), keepdim ? indices : squeeze(indices, dim)};
+  }
+  auto [values, indices] = max(neg(x), dim, keepdim);
+  return {neg(values), indices};
+}
+
+Tensor argmax(const Tensor& x) { return arg_reduce(x, std::nullopt, false, true, "argmax"); }
+Tensor argmax(const Tensor& x, std::int64_t dim, bool keepdim) { return arg_reduce(x, dim, keepdim, true, "argmax"); }
+Tensor argmin(const Tensor& x) { return arg_reduce(x, std::nullopt, false, false, "argmin"); }
+Tensor argmin(const Tensor& x, std::int64_t dim, bool keepdim) { return arg_reduce(x, dim, keepdim, false, "argmin"); }
+
+// ---- shape ----
+
+Tensor reshape(const Tensor& x, IntArrayRef shape) {
+  return any_dtype(x, "reshape", [&](const auto& v) { return tg::reshape(v, dims_of(shape)); });
+}
+
+Tensor view(const Tensor& x, IntArrayRef shape) {
+  return any_dtype(x, "view", [&](const auto& v) { return tg::view(v, dims_of(shape)); });
+}
+
+Tensor flatten(const Tensor& x, std::int64_t start_dim, std::int64_t end_dim) {
+  return any_dtype(x, "flatten", [=](const auto& v) { return tg::flatten(v, start_dim, end_dim); });
+}
+
+Tensor squeeze(const Tensor& x) {
+  check_defined(x, "squeeze");
+  std::vector<std::int64_t> shape;
+  for (std::size_t s : x.shape())
+    if (s != 1) shape.push_back(static_cast<std::int64_t>(s));
+  return reshape(x, shape);
+}
+
+Tensor squeeze(const Tensor& x, std::int64_t dim) {
+  check_defined(x, "squeeze");
+  Shape s = x.shape();
+  if (s.empty()) return reshape(x, std::vector<std::int64_t>{});  // as LibTorch: dim 0 or -1 of a 0-d tensor
+  const std::size_t d = normalize_dim(dim, s.size(), "squeeze");
+  if (s[d] == 1) s.erase(s.begin() + static_cast<std::ptrdiff_t>(d));
+  return reshape(x, IntArrayRef(s));
+}
+
+Tensor unsqueeze(const Tensor& x, std::int64_t dim) {
+  check_defined(x, "unsqueeze");
+  Shape s = x.shape();
+  const std::size_t d = normalize_dim(dim, s.size() + 1, "unsqueeze");
+  s.insert(s.begin() + static_cast<std::ptrdiff_t>(d), 1);
+  return reshape(x, IntArrayRef(s));
+}
+
+Tensor transpose(const Tensor& x, std::int64_t dim0, std::int64_t dim1) {
+  return any_dtype(x, "transpose", [=](const auto& v) { return tg::transpose(v, dim0, dim1); });
+}
+
+Tensor permute(const Tensor& x, IntArrayRef dims) {
+  return any_dtype(x, "permute", [&](const auto& v) { return tg::permute(v, dims_of(dims)); });
+}
+
+Tensor narrow(const Tensor& x, std::int64_t dim, std::int64_t start, std::int64_t length) {
+  return any_dtype(x, "narrow", [=](const auto& v) { return tg::narrow(v, dim, start, length); });
+}
+
+Tensor index_select(const Tensor& x, std::int64_t dim, const Tensor& index) {
+  const Labels& idx = long_values(index, "index_select", "index");
+  return any_dtype(x, "index_select", [&](const auto& v) { return tg::index_select(v, dim, idx); });
+}
+
+Tensor gather(const Tensor& x, std::int64_t dim, const Tensor& index) {
+  const Labels& idx = long_values(index, "gather", "index");
+  return any_dtype(x, "gather", [&](const auto& v) { return tg::gather(v, dim, idx); });
+}
+
+Tensor einsum(const std::string& equation, const std::vector<Tensor>& operands) {
+  ScalarType t = kBool;
+  for (const Tensor& x : operands) {
+    check_defined(x, "einsum");
+    t = promote_types(t, x.scalar_type());
+  }
+  if (!is_floating_point(t)) throw Error("einsum: expected floating operands (Float or Double)");
+  auto run = [&](auto tag) {
+    using T = decltype(tag);
+    std::vector<Variable<T>> vs;
+    for (const Tensor& x : operands) vs.push_back(promote_to(x, t, "einsum").template variable<T>());
+    return Tensor(tg::einsum(equation, vs));
+  };
+  return t == kFloat ? run(float{}) : run(double{});
+}
+
+}  // namespace tg

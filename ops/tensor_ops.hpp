@@ -1,0 +1,144 @@
+// Every op at Tensor level, with LibTorch's names and dtype rules. Each unwraps its Tensors, calls the
+// typed op on Variable<float> or Variable<double> (ops/*.hpp), and wraps the result; the typed API
+// stays as it is, and a call with Variables still picks it (the Tensor overloads are not templates, so
+// they need a conversion and lose to an exact typed match; a call that mixes a Variable and a Tensor
+// goes to the Tensor overload).
+//
+// Dtype rules, as LibTorch's: two floating dtypes promote to Double; an integer operand takes the other's
+// floating dtype; a Python-style scalar keeps a tensor's dtype unless it is floating and the tensor
+// is not (long_tensor * 2.5 is Float); integer division is true division (Float). Comparisons give
+// Bool and are not differentiable; sum of Long or Bool gives Long; argmax, max(dim)'s indices,
+// index_select's and gather's indices, and the loss targets are Long.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include <tapegrad/core/tensor.hpp>
+#include <tapegrad/ops/loss.hpp>
+
+namespace tg {
+
+// ---- arithmetic (NumPy broadcasting) ----
+Tensor add(const Tensor& a, const Tensor& b);
+Tensor sub(const Tensor& a, const Tensor& b);
+Tensor mul(const Tensor& a, const Tensor& b);
+Tensor div(const Tensor& a, const Tensor& b);
+Tensor add(const Tensor& a, const Scalar& b);
+Tensor sub(const Tensor& a, const Scalar& b);
+Tensor mul(const Tensor& a, const Scalar& b);
+Tensor div(const Tensor& a, const Scalar& b);
+Tensor rsub(const Tensor& a, const Scalar& b);  // b - a
+Tensor rdiv(const Tensor& a, const Scalar& b);  // b / a
+Tensor neg(const Tensor& a);
+
+inline Tensor operator+(const Tensor& a, const Tensor& b) { return add(a, b); }
+inline Tensor operator-(const Tensor& a, const Tensor& b) { return sub(a, b); }
+inline Tensor operator*(const Tensor& a, const Tensor& b) { return mul(a, b); }
+inline Tensor operator/(const Tensor& a, const Tensor& b) { return div(a, b); }
+inline Tensor operator+(const Tensor& a, const Scalar& b) { return add(a, b); }
+inline Tensor operator-(const Tensor& a, const Scalar& b) { return sub(a, b); }
+inline Tensor operator*(const Tensor& a, const Scalar& b) { return mul(a, b); }
+inline Tensor operator/(const Tensor& a, const Scalar& b) { return div(a, b); }
+inline Tensor operator+(const Scalar& a, const Tensor& b) { return add(b, a); }
+inline Tensor operator-(const Scalar& a, const Tensor& b) { return rsub(b, a); }
+inline Tensor operator*(const Scalar& a, const Tensor& b) { return mul(b, a); }
+inline Tensor operator/(const Scalar& a, const Tensor& b) { return rdiv(b, a); }
+inline Tensor operator-(const Tensor& a) { return neg(a); }
+
+// ---- comparisons: Bool results, no gradient ----
+Tensor eq(const Tensor& a, const Tensor& b);
+Tensor ne(const Tensor& a, const Tensor& b);
+Tensor lt(const Tensor& a, const Tensor& b);
+Tensor le(const Tensor& a, const Tensor& b);
+Tensor gt(const Tensor& a, const Tensor& b);
+Tensor ge(const Tensor& a, const Tensor& b);
+Tensor eq(const Tensor& a, const Scalar& b);
+Tensor ne(const Tensor& a, const Scalar& b);
+Tensor lt(const Tensor& a, const Scalar& b);
+Tensor le(const Tensor& a, const Scalar& b);
+Tensor gt(const Tensor& a, const Scalar& b);
+Tensor ge(const Tensor& a, const Scalar& b);
+
+inline Tensor operator==(const Tensor& a, const Tensor& b) { return eq(a, b); }
+inline Tensor operator!=(const Tensor& a, const Tensor& b) { return ne(a, b); }
+inline Tensor operator<(const Tensor& a, const Tensor& b) { return lt(a, b); }
+inline Tensor operator<=(const Tensor& a, const Tensor& b) { return le(a, b); }
+inline Tensor operator>(const Tensor& a, const Tensor& b) { return gt(a, b); }
+inline Tensor operator>=(const Tensor& a, const Tensor& b) { return ge(a, b); }
+inline Tensor operator==(const Tensor& a, const Scalar& b) { return eq(a, b); }
+inline Tensor operator!=(const Tensor& a, const Scalar& b) { return ne(a, b); }
+inline Tensor operator<(const Tensor& a, const Scalar& b) { return lt(a, b); }
+inline Tensor operator<=(const Tensor& a, const Scalar& b) { return le(a, b); }
+inline Tensor operator>(const Tensor& a, const Scalar& b) { return gt(a, b); }
+inline Tensor operator>=(const Tensor& a, const Scalar& b) { return ge(a, b); }
+
+// ---- elementwise math and activations (floating tensors) ----
+Tensor pow(const Tensor& x, const Scalar& exponent);
+Tensor exp(const Tensor& x);
+Tensor log(const Tensor& x);
+Tensor sqrt(const Tensor& x);
+Tensor abs(const Tensor& x);
+Tensor clamp(const Tensor& x, const std::optional<Scalar>& min, const std::optional<Scalar>& max = std::nullopt);
+Tensor clamp_min(const Tensor& x, const Scalar& min);
+Tensor clamp_max(const Tensor& x, const Scalar& max);
+Tensor relu(const Tensor& x);
+Tensor leaky_relu(const Tensor& x, const Scalar& negative_slope = 0.01);
+Tensor sigmoid(const Tensor& x);
+Tensor tanh(const Tensor& x);
+
+// ---- layers ----
+Tensor matmul(const Tensor& a, const Tensor& b);
+Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias = {});  // bias: undefined for none
+// stride and padding: one number for both axes or two ({h, w}).
+Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias = {}, IntArrayRef stride = 1,
+              IntArrayRef padding = 0);
+// An empty stride means stride = kernel_size, as in LibTorch.
+Tensor max_pool2d(const Tensor& x, IntArrayRef kernel_size, IntArrayRef stride = {}, IntArrayRef padding = 0);
+
+Tensor softmax(const Tensor& x, std::int64_t dim);
+Tensor log_softmax(const Tensor& x, std::int64_t dim);
+Tensor logsumexp(const Tensor& x, std::int64_t dim, bool keepdim = false);
+
+// ---- losses: target is a Long tensor of class indices ----
+// `weight` (per-class weights) is not supported yet: pass {} (an undefined tensor), as LibTorch's default.
+Tensor nll_loss(const Tensor& input, const Tensor& target, const Tensor& weight = {},
+                Reduction reduction = Reduction::Mean);
+Tensor cross_entropy(const Tensor& input, const Tensor& target, const Tensor& weight = {},
+                     Reduction reduction = Reduction::Mean);
+Tensor mse_loss(const Tensor& input, const Tensor& target, Reduction reduction = Reduction::Mean);
+
+// ---- reductions ----
+Tensor sum(const Tensor& x);  // Long for Long and Bool tensors
+Tensor sum(const Tensor& x, IntArrayRef dims, bool keepdim = false);
+Tensor mean(const Tensor& x);
+Tensor mean(const Tensor& x, IntArrayRef dims, bool keepdim = false);
+Tensor amax(const Tensor& x, std::int64_t dim, bool keepdim = false);
+Tensor max(const Tensor& x);  // of every element; tied maxima share the gradient
+std::tuple<Tensor, Tensor> max(const Tensor& x, std::int64_t dim, bool keepdim = false);  // values, Long indices
+Tensor min(const Tensor& x);
+std::tuple<Tensor, Tensor> min(const Tensor& x, std::int64_t dim, bool keepdim = false);
+// Position of the first largest (smallest) value; NaN counts as largest (and smallest), as in LibTorch.
+Tensor argmax(const Tensor& x);  // into the flattened tensor: a 0-d Long tensor
+Tensor argmax(const Tensor& x, std::int64_t dim, bool keepdim = false);
+Tensor argmin(const Tensor& x);
+Tensor argmin(const Tensor& x, std::int64_t dim, bool keepdim = false);
+
+// ---- shape (any dtype; copies, as the typed ops) ----
+Tensor reshape(const Tensor& x, IntArrayRef shape);
+Tensor view(const Tensor& x, IntArrayRef shape);
+Tensor flatten(const Tensor& x, std::int64_t start_dim = 0, std::int64_t end_dim = -1);
+Tensor squeeze(const Tensor& x);                    // drops every size-1 dim
+Tensor squeeze(const Tensor& x, std::int64_t dim);  // drops dim if its size is 1
+Tensor unsqueeze(const Tensor& x, std::int64_t dim);
+Tensor transpose(const Tensor& x, std::int64_t dim0, std::int64_t dim1);
+Tensor permute(const Tensor& x, IntArrayRef dims);
+Tensor narrow(const Tensor& x, std::int64_t dim, std::int64_t start, std::int64_t length);
+Tensor index_select(const Tensor& x, std::int64_t dim, const Tensor& index);  // index: 1-D Long
+Tensor gather(const Tensor& x, std::int64_t dim, const Tensor& index);        // index: Long, x's rank
+Tensor einsum(const std::string& equation, const std::vector<Tensor>& operands);
+
+}  // namespace tg
