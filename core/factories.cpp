@@ -1,7 +1,6 @@
 #include <tapegrad/core/factories.hpp>
 
 #include <cmath>
-#include <limits>
 #include <random>
 
 #include <tapegrad/core/dispatch.hpp>
@@ -13,15 +12,11 @@ namespace {
 // Sizes as a Shape: each >= 0, and the element count must not overflow.
 Shape to_sizes(IntArrayRef size, const char* op) {
   Shape shape;
-  std::size_t count = 1;
   for (std::int64_t s : size) {
     if (s < 0) throw Error(std::string(op) + ": expected sizes >= 0, got " + shape_str(size.vec()));
-    const auto u = static_cast<std::size_t>(s);
-    if (u != 0 && count > std::numeric_limits<std::size_t>::max() / u)
-      throw Error(std::string(op) + ": sizes " + shape_str(size.vec()) + " have too many elements");
-    count *= u;
-    shape.push_back(u);
+    shape.push_back(static_cast<std::size_t>(s));
   }
+  checked_numel(shape, op);
   return shape;
 }
 

@@ -110,12 +110,9 @@ Array<T> sum_to_shape(Array<T>&& g, const Shape& shape, const char* op) {
 
 namespace detail {
 template <class T>
-void check_forward(const char* op, const Array<T>& out,
-                   std::initializer_list<std::reference_wrapper<const Variable<T>>> inputs) {
+void check_forward(const char* op, const Array<T>& out, const std::vector<Shape>& shapes) {
   const std::size_t at = first_nonfinite(out);
   if (at == out.size()) return;
-  std::vector<Shape> shapes;
-  for (const Variable<T>& in : inputs) shapes.push_back(in.shape());
   throw Error(std::string("detect_anomaly: forward of '") + op + "' produced " + value_str(out.data()[at]) +
               " at element " + std::to_string(at) + " of its output of shape " + shape_str(out.shape()) +
               " (inputs of shapes " + shapes_str(shapes) + ")");
@@ -340,8 +337,7 @@ Variable<T> Variable<T>::detach() const {
   template class Tape<T>;                                                    \
   template class TapeScope<T>;                                               \
   template Array<T> sum_to_shape<T>(Array<T>&&, const Shape&, const char*); \
-  template void detail::check_forward<T>(const char*, const Array<T>&,       \
-                                         std::initializer_list<std::reference_wrapper<const Variable<T>>>);
+  template void detail::check_forward<T>(const char*, const Array<T>&, const std::vector<Shape>&);
 TG_INSTANTIATE(float)
 TG_INSTANTIATE(double)
 #undef TG_INSTANTIATE

@@ -142,22 +142,23 @@ class TapeScope {
   TapeScope& operator=(const TapeScope&) = delete;
 };
 
-// Records an op: `value` is its forward result, `inputs` the Variables it was computed from.
-// Nothing is recorded (and `backward` is dropped) under NoGradGuard or when no input requires grad.
-// Pass the value as a shared_ptr when the backward captures it too (exp, relu keep their output).
 namespace detail {
+
 // Anomaly mode's forward check: throws naming op and the shapes if out holds a NaN or an infinity.
 template <class T>
-void check_forward(const char* op, const Array<T>& out,
-                   std::initializer_list<std::reference_wrapper<const Variable<T>>> inputs);
-}  // namespace detail
+void check_forward(const char* op, const Array<T>& out, const std::vector<Shape>& input_shapes);
 
-template <class T, class F>
-Variable<T> record(const char* op, std::shared_ptr<Array<T>> value,
-                   std::initializer_list<std::reference_wrapper<const Variable<T>>> inputs, F&& backward) {
+// The body of every `record` overload, for any range of `const Variable<T>&` (an initializer list of
+// references, or a vector).
+template <class T, class Inputs, class F>
+Variable<T> record_inputs(const char* op, std::shared_ptr<Array<T>> value, const Inputs& inputs, F&& backward) {
   Variable<T> out(std::move(value));
   const bool anomaly = autograd::AnomalyMode::is_enabled();
-  if (anomaly) detail::check_forward(op, out.value(), inputs);
+  if (anomaly) {
+    std::vector<Shape> shapes;
+    for (const Variable<T>& in : inputs) shapes.push_back(in.shape());
+    check_forward(op, out.value(), shapes);
+  }
   if (!GradMode::is_enabled()) return out;
   bool any = false;
   for (const Variable<T>& in : inputs) any = any || in.requires_grad();
@@ -179,10 +180,29 @@ Variable<T> record(const char* op, std::shared_ptr<Array<T>> value,
   return out;
 }
 
+}  // namespace detail
+
+// Records an op: `value` is its forward result, `inputs` the Variables it was computed from.
+// Nothing is recorded (and `backward` is dropped) under NoGradGuard or when no input requires grad.
+// Pass the value as a shared_ptr when the backward captures it too (exp, relu keep their output).
+template <class T, class F>
+Variable<T> record(const char* op, std::shared_ptr<Array<T>> value,
+                   std::initializer_list<std::reference_wrapper<const Variable<T>>> inputs, F&& backward) {
+  return detail::record_inputs<T>(op, std::move(value), inputs, std::forward<F>(backward));
+}
+
 template <class T, class F>
 Variable<T> record(const char* op, Array<T>&& value,
                    std::initializer_list<std::reference_wrapper<const Variable<T>>> inputs, F&& backward) {
   return record<T>(op, std::make_shared<Array<T>>(std::move(value)), inputs, std::forward<F>(backward));
+}
+
+// The same for an op with a variable number of inputs (cat, stack): grads.add(i, ..) addresses
+// inputs[i].
+template <class T, class F>
+Variable<T> record(const char* op, Array<T>&& value, const std::vector<Variable<T>>& inputs, F&& backward) {
+  return detail::record_inputs<T>(op, std::make_shared<Array<T>>(std::move(value)), inputs,
+                                  std::forward<F>(backward));
 }
 
 // What a backward captures of an input's value: the shared buffer when a gradient will need it,

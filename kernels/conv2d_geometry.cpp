@@ -19,7 +19,15 @@ Conv2dGeometry conv2d_geometry(const char* op, std::size_t channels, std::size_t
     throw Error(std::string(op) + ": kernel size " + pair_str(kernel[0], kernel[1]) + " must be positive");
   if (stride[0] == 0 || stride[1] == 0)
     throw Error(std::string(op) + ": stride " + pair_str(stride[0], stride[1]) + " must be positive");
-  const std::size_t padded_h = height + 2 * padding[0], padded_w = width + 2 * padding[1];
+  const auto padded = [&](std::size_t size, std::size_t pad) {
+    std::size_t n = 0;
+    if (__builtin_mul_overflow(pad, 2, &n) || __builtin_add_overflow(n, size, &n))
+      throw Error(std::string(op) + ": padding " + pair_str(padding[0], padding[1]) + " of the input " +
+                  pair_str(height, width) + " overflows a 64-bit size");
+    return n;
+  };
+  const std::size_t padded_h = padded(height, padding[0]), padded_w = padded(width, padding[1]);
+  checked_numel({channels, padded_h, padded_w}, op);  // one padded image; the output plane is smaller
   if (kernel[0] > padded_h || kernel[1] > padded_w)
     throw Error(std::string(op) + ": kernel " + pair_str(kernel[0], kernel[1]) + " is larger than the padded input " +
                 pair_str(padded_h, padded_w) + " (input " + pair_str(height, width) + ", padding " +

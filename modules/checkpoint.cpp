@@ -419,9 +419,9 @@ std::map<std::string, NpyArray> read(const std::string& path) {
     // Fixed-size dtypes ('<f4', '|b1', '|S7', '<U3', ...) must fill the shape exactly.
     const auto digits = a.descr.find_first_of("0123456789");
     if (a.descr.size() >= 3 && digits == 2 && a.descr.find_first_not_of("0123456789", 2) == std::string::npos) {
-      std::size_t count = 0, item = std::stoul(a.descr.substr(2)) * (a.descr[1] == 'U' ? 4 : 1);
-      if (!nn::element_count(a.shape, count) || (item != 0 && count > std::numeric_limits<std::size_t>::max() / item) ||
-          a.nbytes != count * item)
+      const std::size_t item = std::stoul(a.descr.substr(2)) * (a.descr[1] == 'U' ? 4 : 1);
+      const std::size_t count = checked_numel(a.shape, ("load: '" + path + "': entry '" + name + ".npy'").c_str());
+      if ((item != 0 && count > std::numeric_limits<std::size_t>::max() / item) || a.nbytes != count * item)
         archive.fail("entry '" + name + ".npy' holds " + std::to_string(a.nbytes) + " bytes of data, expected " +
                      std::to_string(count * item) + " for dtype '" + a.descr + "' and shape " + shape_str(a.shape) +
                      " (corrupt)");

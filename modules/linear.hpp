@@ -11,7 +11,7 @@ class Linear : public Module {
  public:
   Linear(std::size_t in_features, std::size_t out_features, bool bias = true);
 
-  // x (N, in_features) -> (N, out_features).
+  // x (*, in_features) -> (*, out_features).
   Variable<float> forward(const Variable<float>& x) override;
   // Draws fresh weights: U(-1/sqrt(in_features), 1/sqrt(in_features)) for weight and bias, as LibTorch.
   void reset_parameters();

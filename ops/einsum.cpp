@@ -3,6 +3,7 @@
 #include <array>
 #include <cstddef>
 
+#include <tapegrad/core/tape.hpp>
 #include <tapegrad/ops/arithmetic.hpp>
 #include <tapegrad/ops/matmul.hpp>
 #include <tapegrad/ops/reduce.hpp>
@@ -62,9 +63,6 @@ Equation parse(const std::string& equation, const std::vector<Variable<T>>& oper
                  "\" but rank " + std::to_string(shape.size()));
     for (std::size_t d = 0; d < term.size(); ++d) {
       const char c = term[d];
-      if (term.find(c) != d)
-        throw fail("index '" + std::string(1, c) + "' repeats within operand " + std::to_string(i) + " (\"" + term +
-                   "\"): diagonals are not supported");
       std::size_t& size = eq.size[c - 'a'];
       if (seen[c - 'a'] && size != shape[d])
         throw fail("index '" + std::string(1, c) + "' has inconsistent sizes " + std::to_string(size) + " and " +
@@ -79,6 +77,50 @@ Equation parse(const std::string& equation, const std::vector<Variable<T>>& oper
     if (eq.out.find(c) != d) throw fail("output index '" + std::string(1, c) + "' repeats in the output");
   }
   return eq;
+}
+
+// The diagonal of x along the dims that share a letter in `term` ("ii" -> "i", "iji" -> "ij"): its
+// dims are term's distinct letters in order of first appearance, and `term` becomes them. The one
+// primitive einsum adds: its backward scatters the gradient back onto the diagonal.
+template <class T>
+Variable<T> diagonal(const Variable<T>& x, std::string& term) {
+  std::string letters;
+  for (const char c : term)
+    if (!has(letters, c)) letters += c;
+  if (letters.size() == term.size()) return x;
+  // Stepping one along a letter steps along every dim that carries it: the strides add up.
+  const Shape& in = x.shape();
+  Shape stride(letters.size(), 0), out_shape(letters.size());
+  for (std::size_t d = term.size(), s = 1; d-- > 0; s *= in[d]) {
+    const std::size_t k = letters.find(term[d]);
+    stride[k] += s;
+    out_shape[k] = in[d];
+  }
+  term = letters;
+  // Calls f(p, offset) for each output element p and the input offset it reads.
+  auto for_each = [out_shape, stride](auto&& f) {
+    const std::size_t rank = out_shape.size();
+    std::size_t count = 1;
+    for (const std::size_t s : out_shape) count *= s;
+    Shape pos(rank, 0);
+    for (std::size_t p = 0, offset = 0; p < count; ++p) {
+      f(p, offset);
+      for (std::size_t k = rank; k-- > 0;) {
+        offset += stride[k];
+        if (++pos[k] < out_shape[k]) break;
+        offset -= pos[k] * stride[k];
+        pos[k] = 0;
+      }
+    }
+  };
+  Array<T> out = Array<T>::from_shape(out_shape);
+  const T* xv = x.value().data();
+  for_each([&](std::size_t p, std::size_t offset) { out.data()[p] = xv[offset]; });
+  return record<T>("einsum", std::move(out), {x}, [for_each](Array<T>& g, Grads<T>& grads) {
+    T* dx = grads.zeroed_buffer(0);
+    const T* gv = g.data();
+    for_each([&](std::size_t p, std::size_t offset) { dx[offset] += gv[p]; });
+  });
 }
 
 // x (subscripts `term`) with the dims whose letters are not in `keep` summed out; `term` is updated.
@@ -155,10 +197,12 @@ Variable<T> contract_pair(const Equation& eq, Variable<T> a, Variable<T> b) {
 
 template <class T>
 Variable<T> einsum(const std::string& equation, const std::vector<Variable<T>>& operands) {
-  const Equation eq = parse(equation, operands);
-  if (operands.size() == 2) return contract_pair(eq, operands[0], operands[1]);
+  Equation eq = parse(equation, operands);
+  std::vector<Variable<T>> diagonals;
+  for (std::size_t i = 0; i < operands.size(); ++i) diagonals.push_back(diagonal(operands[i], eq.terms[i]));
+  if (operands.size() == 2) return contract_pair(eq, diagonals[0], diagonals[1]);
   std::string term = eq.terms[0];
-  const Variable<T> out = arrange(sum_unused(operands[0], term, eq.out), term, eq.out);
+  const Variable<T> out = arrange(sum_unused(diagonals[0], term, eq.out), term, eq.out);
   // An equation that changes nothing ("ij->ij") still returns a fresh tensor, as every tapegrad op
   // does: reshape copies.
   return out.value_ptr() == operands[0].value_ptr() ? reshape(out, as_dims(out.shape())) : out;

@@ -13,8 +13,10 @@
 //     ("bij,bjk->bik"); use a loop of matmuls for large ones.
 // The result is a fresh tensor, even when the equation changes nothing ("ij->ij").
 //
-// Supported: subscripts a-z only, an explicit output after "->", no index repeated within one
-// operand (diagonals such as "ii->i" are rejected), no "..." broadcasting. Every bad equation throws
+// An index repeated within one operand takes that operand's diagonal first, as torch does: "ii->i"
+// is the diagonal, "ii->" the trace, "iij,j->i" a diagonal then a matrix-vector product.
+//
+// Supported: subscripts a-z only, an explicit output after "->", no "..." broadcasting. Every bad equation throws
 // tg::Error naming einsum, the equation and the operands' shapes.
 #pragma once
 

@@ -5,9 +5,18 @@
 #pragma once
 
 #include <tapegrad/ops/activations.hpp>
+#include <tapegrad/ops/avg_pool.hpp>
+#include <tapegrad/ops/batch_norm.hpp>
 #include <tapegrad/ops/conv2d.hpp>
+#include <tapegrad/ops/conv_transpose2d.hpp>
+#include <tapegrad/ops/dropout.hpp>
+#include <tapegrad/ops/embedding.hpp>
+#include <tapegrad/ops/gelu.hpp>
+#include <tapegrad/ops/layer_norm.hpp>
 #include <tapegrad/ops/linear.hpp>
 #include <tapegrad/ops/loss.hpp>
+#include <tapegrad/ops/loss_options.hpp>
+#include <tapegrad/ops/one_hot.hpp>
 #include <tapegrad/ops/pool.hpp>
 #include <tapegrad/ops/shape.hpp>
 #include <tapegrad/ops/softmax.hpp>
@@ -15,9 +24,22 @@
 
 namespace tg::nn::functional {
 
+using tg::adaptive_avg_pool2d;
+using tg::avg_pool2d;
+using tg::batch_norm;
+using tg::binary_cross_entropy;
+using tg::binary_cross_entropy_with_logits;
 using tg::conv2d;
+using tg::conv_transpose2d;
 using tg::cross_entropy;
+using tg::dropout;
+using tg::dropout2d;
+using tg::embedding;
 using tg::flatten;
+using tg::gelu;
+using tg::layer_norm;
+using tg::huber_loss;
+using tg::l1_loss;
 using tg::leaky_relu;
 using tg::linear;
 using tg::log_softmax;
@@ -25,8 +47,10 @@ using tg::logsumexp;
 using tg::max_pool2d;
 using tg::mse_loss;
 using tg::nll_loss;
+using tg::one_hot;
 using tg::relu;
 using tg::sigmoid;
+using tg::smooth_l1_loss;
 using tg::softmax;
 using tg::tanh;
 using tg::Reduction;

@@ -10,11 +10,14 @@ namespace tg {
 
 template <class T>
 Variable<T> linear(const Variable<T>& x, const Variable<T>& weight, const Variable<T>& bias) {
-  if (x.dim() != 2) throw Error("linear: expected input (N, in), got " + shape_str(x.shape()));
+  if (x.dim() < 1) throw Error("linear: expected input (*, in), got " + shape_str(x.shape()));
   if (weight.dim() != 2) throw Error("linear: expected weight (out, in), got " + shape_str(weight.shape()));
-  const std::size_t n = x.shape()[0], in = x.shape()[1], out = weight.shape()[0];
+  // Every leading dim is a batch dim: the GEMM runs over their n rows.
+  const std::size_t in = x.shape().back(), out = weight.shape()[0];
+  std::size_t n = 1;
+  for (std::size_t d = 0; d + 1 < x.dim(); ++d) n *= x.shape()[d];
   if (weight.shape()[1] != in)
-    throw Error("linear: expected input (N, in) with in = " + std::to_string(weight.shape()[1]) +
+    throw Error("linear: expected input (*, in) with in = " + std::to_string(weight.shape()[1]) +
                 " to match weight " + shape_str(weight.shape()) + ", got " + shape_str(x.shape()));
   const bool has_bias = bias.defined();
   if (has_bias && (bias.dim() != 1 || bias.shape()[0] != out))
@@ -22,8 +25,10 @@ Variable<T> linear(const Variable<T>& x, const Variable<T>& weight, const Variab
                 ", got " + shape_str(bias.shape()));
 
   // y = x·Wᵀ: the transpose is a GEMM flag. The bias is preloaded into y so the GEMM adds onto it.
-  checked_numel({n, out}, "linear");
-  Array<T> y = Array<T>::from_shape({n, out});
+  Shape y_shape = x.shape();
+  y_shape.back() = out;
+  checked_numel(y_shape, "linear");
+  Array<T> y = Array<T>::from_shape(y_shape);
   if (has_bias)
     for (std::size_t i = 0; i < n; ++i) std::copy_n(bias.value().data(), out, y.data() + i * out);
   blas::gemm<T>(false, true, n, out, in, T(1), x.value().data(), in, weight.value().data(), in,

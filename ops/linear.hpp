@@ -5,7 +5,8 @@
 
 namespace tg {
 
-// x (N, in), weight (out, in), bias (out,) or an undefined Variable<T>() for none -> (N, out).
+// x (*, in), weight (out, in), bias (out,) or an undefined Variable<T>() for none -> (*, out): every
+// leading dim is a batch dim, as LibTorch's (N, *, in).
 template <class T>
 Variable<T> linear(const Variable<T>& x, const Variable<T>& weight, const Variable<T>& bias);
 

@@ -56,6 +56,20 @@ TEST_CASE("einsum: one-operand values by hand") {
   CHECK(tgtest::allclose(einsum_value("ijk->kj", {t}), Array<double>{{1. + 5., 3. + 7.}, {2. + 6., 4. + 8.}}));
 }
 
+TEST_CASE("einsum: an index repeated within an operand takes its diagonal (as torch)") {
+  const auto m = var({{1., 2., 3.}, {4., 5., 6.}, {7., 8., 9.}});
+  CHECK(tgtest::allclose(einsum_value("ii->i", {m}), Array<double>{1., 5., 9.}));
+  CHECK(tgtest::allclose(einsum_value("ii->", {m}), Array<double>(15.)));
+  CHECK(tgtest::allclose(einsum_value("ii,i->i", {m, var({1., 2., 3.})}), Array<double>{1., 10., 27.}));
+  // (2, 2, 3) with t[i][i][j]: rows t[0][0] and t[1][1]
+  const auto t = var({{{1., 2., 3.}, {4., 5., 6.}}, {{7., 8., 9.}, {10., 11., 12.}}});
+  CHECK(tgtest::allclose(einsum_value("iij->ji", {t}), Array<double>{{1., 10.}, {2., 11.}, {3., 12.}}));
+  // the gradient of a trace is the identity
+  Variable<double> x(m.value(), true);
+  tg::einsum("ii->", V{x}).backward();
+  CHECK(tgtest::allclose(x.grad(), Array<double>{{1., 0., 0.}, {0., 1., 0.}, {0., 0., 1.}}));
+}
+
 TEST_CASE("einsum: an equation that changes nothing returns a fresh tensor") {
   const auto a = var({{1., 2.}, {3., 4.}});
   auto same = tg::einsum("ij->ij", V{a});
@@ -84,6 +98,11 @@ TEST_CASE("einsum gradchecks, every supported pattern") {
       {"ij->j", {{3, 4}}},
       {"ijk->kj", {{2, 3, 4}}},
       {"ij->ij", {{3, 4}}},
+      {"ii->i", {{3, 3}}},
+      {"ii->", {{3, 3}}},
+      {"iji->ji", {{3, 2, 3}}},
+      {"iij,j->i", {{3, 3, 2}, {2}}},
+      {"ii,ij->j", {{3, 3}, {3, 4}}},
   };
   unsigned seed = 1;
   for (const auto& c : cases) {
@@ -120,7 +139,6 @@ TEST_CASE("einsum: bad equations throw, naming einsum, the equation and the shap
   throws("iJ->i", {a}, "einsum: expected subscripts a-z only, got 'J'");
   throws("i j->ij", {a}, "einsum: expected subscripts a-z only, got ' '");
   throws("ij->i...", {a}, "einsum: expected subscripts a-z only, got '.'");
-  throws("ii->i", {c}, "einsum: index 'i' repeats within operand 0 (\"ii\"): diagonals are not supported "
-                       "(equation \"ii->i\", operand shapes (4, 4))");
+  throws("ii->i", {a}, "einsum: index 'i' has inconsistent sizes 2 and 3 (equation \"ii->i\", operand shapes (2, 3))");
   throws("ij,jk->ik", {a, Variable<double>()}, "einsum: operand 1 is undefined");
 }

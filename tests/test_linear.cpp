@@ -1,4 +1,5 @@
 #include "check.hpp"
+#include "text_fixtures.hpp"
 
 using tg::Array;
 using tg::Variable;
@@ -36,12 +37,40 @@ TEST_CASE("linear gradcheck: with and without bias, accumulation, frozen inputs"
 TEST_CASE("linear: bad input throws naming the op") {
   Variable<float> x(Array<float>::from_shape({4, 5})), w(Array<float>::from_shape({3, 5}));
   Variable<float> none;
-  CHECK_THROWS_WITH_AS(tg::linear(Variable<float>(Array<float>::from_shape({5})), w, none),
-                       "linear: expected input (N, in), got (5,)", tg::Error);
+  CHECK_THROWS_WITH_AS(tg::linear(Variable<float>(Array<float>::from_shape({})), w, none),
+                       "linear: expected input (*, in), got ()", tg::Error);
   CHECK_THROWS_WITH_AS(tg::linear(x, Variable<float>(Array<float>::from_shape({3, 5, 1})), none),
                        "linear: expected weight (out, in), got (3, 5, 1)", tg::Error);
   CHECK_THROWS_WITH_AS(tg::linear(Variable<float>(Array<float>::from_shape({4, 6})), w, none),
-                       "linear: expected input (N, in) with in = 5 to match weight (3, 5), got (4, 6)", tg::Error);
+                       "linear: expected input (*, in) with in = 5 to match weight (3, 5), got (4, 6)", tg::Error);
   CHECK_THROWS_WITH_AS(tg::linear(x, w, Variable<float>(Array<float>::from_shape({5}))),
                        "linear: expected bias (3,) to match weight (3, 5), got (5,)", tg::Error);
+}
+
+TEST_CASE("linear: any number of leading batch dims (N, *, in), a single vector (in,); agrees with LibTorch") {
+  auto x = rand_var({2, 3, 4}, 1), w = rand_var({5, 4}, 2), b = rand_var({5}, 3);
+  auto y = tg::linear(x, w, b);
+  CHECK(y.shape() == tg::Shape{2, 3, 5});
+  // The same as the 2-D product on the flattened rows.
+  auto flat = tg::linear(tg::reshape(x, {6, 4}), w, b);
+  CHECK(tgtest::allclose(tg::reshape(y, {6, 5}).value(), flat.value(), 1e-14, 1e-14));
+  CHECK_GRADCHECK([](const V& in) { return tg::linear(in[0], in[1], in[2]); }, {x, w, b});
+  auto v = rand_var({4}, 4);
+  CHECK(tg::linear(v, w, b).shape() == tg::Shape{5});
+  CHECK_GRADCHECK([](const V& in) { return tg::linear(in[0], in[1], in[2]); }, {v, w, b});
+
+  tgtest::TextFixture fx("linear");
+  for (const std::string name : {"nd", "vector"}) {
+    CAPTURE(name);
+    Variable<double> xv(fx.array<double>(name == "nd" ? "x" : "x1"), true), wv(fx.array<double>("weight"), true),
+        bv(fx.array<double>("bias"), true);
+    auto out = tg::linear(xv, wv, bv);
+    CHECK_AGREES(out.value(), fx.array<double>(name + ".y"));
+    out.backward(fx.array<double>(name + ".gy"));
+    CHECK_AGREES(xv.grad(), fx.array<double>(name + ".grad.x"));
+    CHECK_AGREES(wv.grad(), fx.array<double>(name + ".grad.w"));
+    CHECK_AGREES(bv.grad(), fx.array<double>(name + ".grad.b"));
+  }
+  tg::nn::Linear layer(4, 3);
+  CHECK(layer.forward(Variable<float>(Array<float>::from_shape({2, 7, 4}))).shape() == tg::Shape{2, 7, 3});
 }

@@ -1,0 +1,88 @@
+// tg::nn::BatchNorm1d, BatchNorm2d: batch normalisation with learnt per-channel scale and shift and
+// running statistics for evaluation, as LibTorch's (options, buffers, momentum None = cumulative
+// average, printing).
+//
+//   auto bn = std::make_shared<tg::nn::BatchNorm2d>(16);
+//   auto plain = std::make_shared<tg::nn::BatchNorm1d>(tg::nn::BatchNorm1dOptions(50).affine(false).momentum(std::nullopt));
+#pragma once
+
+#include <cstddef>
+#include <optional>
+
+#include <tapegrad/modules/module.hpp>
+
+namespace tg::nn {
+
+class BatchNormOptions {
+ public:
+  BatchNormOptions(std::size_t num_features) : num_features_(num_features) {}  // NOLINT: implicit, as LibTorch's
+
+  BatchNormOptions& num_features(std::size_t n) { return num_features_ = n, *this; }
+  BatchNormOptions& eps(double eps) { return eps_ = eps, *this; }
+  // The weight of a new batch in the running statistics; std::nullopt: their plain average over all
+  // batches so far (1 / num_batches_tracked).
+  BatchNormOptions& momentum(std::optional<double> momentum) { return momentum_ = momentum, *this; }
+  BatchNormOptions& affine(bool affine) { return affine_ = affine, *this; }
+  BatchNormOptions& track_running_stats(bool track) { return track_running_stats_ = track, *this; }
+
+  std::size_t num_features() const { return num_features_; }
+  double eps() const { return eps_; }
+  std::optional<double> momentum() const { return momentum_; }
+  bool affine() const { return affine_; }
+  bool track_running_stats() const { return track_running_stats_; }
+
+ private:
+  std::size_t num_features_;
+  double eps_ = 1e-5;
+  std::optional<double> momentum_ = 0.1;
+  bool affine_ = true;
+  bool track_running_stats_ = true;
+};
+using BatchNorm1dOptions = BatchNormOptions;
+using BatchNorm2dOptions = BatchNormOptions;
+
+// What BatchNorm1d and BatchNorm2d share; they differ only in the input ranks they accept.
+class BatchNormBase : public Module {
+ public:
+  // Training: normalises with the batch's statistics and updates the running ones (when tracked).
+  // Evaluation: normalises with the running statistics (the batch's when they are not tracked).
+  Variable<float> forward(const Variable<float>& x) override;
+  // weight 1, bias 0 (LibTorch's init), then reset_running_stats().
+  void reset_parameters();
+  // running_mean 0, running_var 1, num_batches_tracked 0.
+  void reset_running_stats();
+  void pretty_print(std::ostream& stream) const override;
+  const BatchNormOptions& options() const { return options_; }
+
+  Variable<float> weight, bias;                    // (num_features,); undefined without affine
+  Variable<float> running_mean, running_var;       // (num_features,); undefined without track_running_stats
+  Variable<float> num_batches_tracked;             // a count (a 0-d float; LibTorch's is int64)
+
+ protected:
+  BatchNormBase(const BatchNormOptions& options, int dims);
+  virtual void check_input(const Variable<float>& x) const = 0;
+
+ private:
+  BatchNormOptions options_;
+  int dims_;
+};
+
+// Over (N, C) or (N, C, L) inputs.
+class BatchNorm1d : public BatchNormBase {
+ public:
+  explicit BatchNorm1d(const BatchNorm1dOptions& options) : BatchNormBase(options, 1) {}
+
+ private:
+  void check_input(const Variable<float>& x) const override;
+};
+
+// Over (N, C, H, W) inputs.
+class BatchNorm2d : public BatchNormBase {
+ public:
+  explicit BatchNorm2d(const BatchNorm2dOptions& options) : BatchNormBase(options, 2) {}
+
+ private:
+  void check_input(const Variable<float>& x) const override;
+};
+
+}  // namespace tg::nn

@@ -1,0 +1,54 @@
+// tg::nn::Dropout, Dropout2d: dropout while training, the identity after eval() (LibTorch's layers).
+//
+//   auto drop = std::make_shared<tg::nn::Dropout>(0.5);
+//   auto channel_drop = std::make_shared<tg::nn::Dropout2d>(tg::nn::Dropout2dOptions(0.2));
+#pragma once
+
+#include <tapegrad/modules/module.hpp>
+
+namespace tg::nn {
+
+class DropoutOptions {
+ public:
+  DropoutOptions(double p = 0.5) : p_(p) {}  // NOLINT: implicit, as LibTorch's
+
+  DropoutOptions& p(double p) { return p_ = p, *this; }
+  // Accepted for LibTorch's sake and ignored: the result is always a new tensor.
+  DropoutOptions& inplace(bool inplace) { return inplace_ = inplace, *this; }
+  double p() const { return p_; }
+  bool inplace() const { return inplace_; }
+
+ private:
+  double p_;
+  bool inplace_ = false;
+};
+using Dropout2dOptions = DropoutOptions;
+
+// Zeroes each element with probability p and scales the rest by 1/(1-p) (tg::dropout).
+class Dropout : public Module {
+ public:
+  explicit Dropout(const DropoutOptions& options = {});
+  Variable<float> forward(const Variable<float>& x) override;
+  void pretty_print(std::ostream& stream) const override;
+  const DropoutOptions& options() const { return options_; }
+
+ private:
+  DropoutOptions options_;
+};
+
+// Zeroes whole channels of (N, C, H, W) or (C, H, W) inputs (tg::dropout2d).
+class Dropout2d : public Module {
+ public:
+  explicit Dropout2d(const Dropout2dOptions& options = {});
+  Variable<float> forward(const Variable<float>& x) override;
+  void pretty_print(std::ostream& stream) const override;
+  const Dropout2dOptions& options() const { return options_; }
+
+ private:
+  Dropout2dOptions options_;
+};
+
+// Upstream's MNIST example still spells Dropout2d by its old LibTorch name.
+using FeatureDropout = Dropout2d;
+
+}  // namespace tg::nn

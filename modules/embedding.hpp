@@ -1,0 +1,52 @@
+// tg::nn::Embedding: a table of num_embeddings learnt vectors, looked up by integer index, as LibTorch's.
+//
+//   auto embed = std::make_shared<tg::nn::Embedding>(tg::nn::EmbeddingOptions(1000, 64).padding_idx(0));
+//   auto vectors = embed->forward(token_ids);   // token_ids: tg::Labels (B, T) -> (B, T, 64)
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+
+#include <tapegrad/modules/module.hpp>
+
+namespace tg::nn {
+
+// max_norm, norm_type, scale_grad_by_freq and sparse, LibTorch's other options, are not supported.
+class EmbeddingOptions {
+ public:
+  EmbeddingOptions(std::size_t num_embeddings, std::size_t embedding_dim)
+      : num_embeddings_(num_embeddings), embedding_dim_(embedding_dim) {}
+  // The row that is zero at init and never learns (negative: counted from the end).
+  EmbeddingOptions& padding_idx(std::optional<std::int64_t> idx) { return padding_idx_ = idx, *this; }
+
+  std::size_t num_embeddings() const { return num_embeddings_; }
+  std::size_t embedding_dim() const { return embedding_dim_; }
+  std::optional<std::int64_t> padding_idx() const { return padding_idx_; }
+
+ private:
+  std::size_t num_embeddings_, embedding_dim_;
+  std::optional<std::int64_t> padding_idx_;
+};
+
+class Embedding : public Module {
+ public:
+  explicit Embedding(const EmbeddingOptions& options);
+  Embedding(std::size_t num_embeddings, std::size_t embedding_dim)
+      : Embedding(EmbeddingOptions(num_embeddings, embedding_dim)) {}
+
+  // indices (any shape) -> (indices.shape..., embedding_dim).
+  Variable<float> forward(const Labels& indices);
+  using Module::forward;  // the Variable overload throws: an embedding reads indices
+  // weight ~ N(0, 1), the padding row zero (LibTorch's init).
+  void reset_parameters();
+  void pretty_print(std::ostream& stream) const override;
+  const EmbeddingOptions& options() const { return options_; }
+
+  Variable<float> weight;  // (num_embeddings, embedding_dim)
+
+ private:
+  EmbeddingOptions options_;  // padding_idx made non-negative
+};
+
+}  // namespace tg::nn

@@ -1,0 +1,57 @@
+// tg::nn::ModuleList: an indexed list of child modules, named "0", "1", ..., that a parent's forward
+// uses as it likes (unlike Sequential, it has no forward of its own), as LibTorch's.
+//
+//   auto blocks = register_module("blocks", std::make_shared<tg::nn::ModuleList>());
+//   for (int i = 0; i < 3; ++i) blocks->push_back(std::make_shared<tg::nn::Linear>(64, 64));
+//   for (const auto& block : *blocks) x = tg::relu(block->forward(x));
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <tapegrad/modules/module.hpp>
+
+namespace tg::nn {
+
+class ModuleList : public Module {
+ public:
+  using Iterator = std::vector<std::shared_ptr<Module>>::const_iterator;
+
+  ModuleList() = default;
+  template <class M, class... Ms>
+  explicit ModuleList(std::shared_ptr<M> first, std::shared_ptr<Ms>... rest) {
+    push_back(std::move(first));
+    (push_back(std::move(rest)), ...);
+  }
+
+  // Appends a module as child "<size()>".
+  template <class M>
+  void push_back(std::shared_ptr<M> module) {
+    register_module(std::to_string(modules_.size()), module);
+    modules_.push_back(std::move(module));
+  }
+
+  std::size_t size() const { return modules_.size(); }
+  bool is_empty() const { return modules_.empty(); }
+  Iterator begin() const { return modules_.begin(); }
+  Iterator end() const { return modules_.end(); }
+  // The i-th module; throws an Error when i >= size().
+  const std::shared_ptr<Module>& operator[](std::size_t i) const;
+  const std::shared_ptr<Module>& ptr(std::size_t i) const { return (*this)[i]; }
+  // The i-th module as its concrete type; throws an Error when it is not an M.
+  template <class M>
+  std::shared_ptr<M> at(std::size_t i) const {
+    auto typed = std::dynamic_pointer_cast<M>((*this)[i]);
+    if (!typed) throw_wrong_type(i);
+    return typed;
+  }
+
+ private:
+  [[noreturn]] void throw_wrong_type(std::size_t i) const;
+
+  std::vector<std::shared_ptr<Module>> modules_;
+};
+
+}  // namespace tg::nn

@@ -1,0 +1,241 @@
+#!/usr/bin/python3
+"""Writes the LibTorch agreement fixtures under tests/fixtures/, one text file per group.
+
+    /usr/bin/python3 scripts/make_fixtures.py            # every group
+    /usr/bin/python3 scripts/make_fixtures.py dropout    # some groups
+
+Needs Debian's python3-torch (1.13); the files are committed, so building and testing never do.
+Each group is one function below, registered with @group; it adds named arrays (inputs, weights,
+outputs, gradients) to a Fixture, which writes tests/fixtures/<group>.txt. The C++ side reads them
+with tests/fixtures.hpp.
+
+File format: a comment line, then for each array a header line
+    <name> <dtype> <rank> <dim>...          dtype: f4 (float32), f8 (float64) or i8 (int64)
+and one line of its values in row-major order, written so that parsing them gives the same numbers
+back (9 significant digits for f4, 17 for f8).
+"""
+import argparse
+import os
+import sys
+
+import torch
+import torch.nn.functional as F
+
+FIXTURE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "fixtures")
+GROUPS = {}
+
+
+def group(fn):
+    GROUPS[fn.__name__] = fn
+    return fn
+
+
+class Fixture:
+    def __init__(self, name):
+        self.name = name
+        self.arrays = {}
+
+    def add(self, name, tensor):
+        if name in self.arrays:
+            raise ValueError(f"{self.name}: array {name} added twice")
+        if " " in name:
+            raise ValueError(f"{self.name}: array name {name!r} has a space")
+        self.arrays[name] = tensor.detach().clone()
+
+    def write(self):
+        lines = [f"# group {self.name}, written by scripts/make_fixtures.py with torch {torch.__version__}; do not edit"]
+        for name, t in self.arrays.items():
+            if t.dtype == torch.float32:
+                dtype, fmt = "f4", lambda v: "%.9g" % v
+            elif t.dtype == torch.float64:
+                dtype, fmt = "f8", lambda v: "%.17g" % v
+            elif t.dtype == torch.int64:
+                dtype, fmt = "i8", lambda v: "%d" % v
+            else:
+                raise ValueError(f"{self.name}.{name}: dtype {t.dtype} has no fixture code")
+            lines.append(" ".join([name, dtype, str(t.dim())] + [str(s) for s in t.shape]))
+            lines.append(" ".join(fmt(v) for v in t.flatten().tolist()))
+        path = os.path.join(FIXTURE_DIR, self.name + ".txt")
+        with open(path, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        return path
+
+
+def forward_backward(fx, prefix, fn, inputs, seed):
+    """Adds fn(*inputs) as <prefix>.y and, for a fixed random output gradient <prefix>.gy, the
+    gradient of every input that requires grad as <prefix>.grad.<name>."""
+    leaves = {k: v.detach().clone().requires_grad_(v.requires_grad) for k, v in inputs.items()}
+    y = fn(**leaves)
+    gen = torch.Generator().manual_seed(seed)
+    gy = torch.randn(y.shape, generator=gen, dtype=y.dtype)
+    fx.add(prefix + ".y", y)
+    fx.add(prefix + ".gy", gy)
+    if any(v.requires_grad for v in leaves.values()):
+        y.backward(gy)
+        for k, v in leaves.items():
+            if v.requires_grad:
+                fx.add(prefix + ".grad." + k, v.grad)
+
+
+def randn(shape, seed, dtype=torch.float64, requires_grad=True):
+    gen = torch.Generator().manual_seed(seed)
+    return torch.randn(shape, generator=gen, dtype=dtype).requires_grad_(requires_grad)
+
+
+# ---- layers (issue 12, item 4) ----
+
+
+@group
+def dropout(fx):
+    # RNGs differ, so the tests compare scaling, the per-channel structure and eval's identity.
+    torch.manual_seed(0)
+    x = randn((4, 3, 5, 5), 1, torch.float32, False)
+    fx.add("x", x)
+    for p in (0.3, 0.5):
+        fx.add(f"p{int(p * 10)}.dropout", F.dropout(x, p, training=True))
+        fx.add(f"p{int(p * 10)}.dropout2d", F.dropout2d(x, p, training=True))
+    fx.add("eval.dropout", F.dropout(x, 0.5, training=False))
+
+
+
+@group
+def batch_norm(fx):
+    # float64 functional cases: training (batch statistics, running ones updated) and evaluation.
+    cases = {"train2": ((6, 4), True), "train3": ((4, 3, 5), True), "train4": ((3, 4, 5, 6), True),
+             "eval4": ((3, 4, 5, 6), False)}
+    for seed, (name, (shape, training)) in enumerate(cases.items()):
+        C = shape[1]
+        x, w, b = randn(shape, 10 * seed), randn((C,), 10 * seed + 1), randn((C,), 10 * seed + 2)
+        rm = randn((C,), 10 * seed + 3, requires_grad=False)
+        rv = randn((C,), 10 * seed + 4, requires_grad=False).abs() + 0.5
+        for k, v in {"x": x, "weight": w, "bias": b, "running_mean": rm, "running_var": rv}.items():
+            fx.add(f"{name}.{k}", v)
+        rm2, rv2 = rm.clone(), rv.clone()
+        forward_backward(fx, name, lambda x, w, b: F.batch_norm(x, rm2, rv2, w, b, training, 0.2, 1e-5),
+                         {"x": x, "w": w, "b": b}, 100 + seed)
+        fx.add(f"{name}.running_mean_after", rm2)
+        fx.add(f"{name}.running_var_after", rv2)
+    # float32 modules: three training batches, then evaluation.
+    for name, options in {"module_momentum": dict(momentum=0.1), "module_cumulative": dict(momentum=None),
+                          "module_plain": dict(affine=False, track_running_stats=False)}.items():
+        torch.manual_seed(0)
+        bn = torch.nn.BatchNorm2d(3, **options)
+        for step in range(3):
+            x = randn((4, 3, 5, 5), 200 + step, torch.float32, False) * (step + 1) + step
+            fx.add(f"{name}.x{step}", x)
+            fx.add(f"{name}.y{step}", bn(x))
+        if bn.track_running_stats:
+            fx.add(f"{name}.running_mean", bn.running_mean)
+            fx.add(f"{name}.running_var", bn.running_var)
+            fx.add(f"{name}.num_batches_tracked", bn.num_batches_tracked)
+        bn.eval()
+        x = randn((2, 3, 5, 5), 210, torch.float32, False)
+        fx.add(f"{name}.x_eval", x)
+        fx.add(f"{name}.y_eval", bn(x))
+    bn1 = torch.nn.BatchNorm1d(5)
+    x = randn((8, 5), 220, torch.float32, False)
+    fx.add("module1d.x", x)
+    fx.add("module1d.y", bn1(x))
+    fx.add("module1d.running_var", bn1.running_var)
+
+
+@group
+def layer_norm(fx):
+    x = randn((3, 4, 5), 1)
+    w, b = randn((5,), 2), randn((5,), 3)
+    fx.add("x", x)
+    fx.add("weight", w)
+    fx.add("bias", b)
+    forward_backward(fx, "affine", lambda x, w, b: F.layer_norm(x, [5], w, b, 1e-5), {"x": x, "w": w, "b": b}, 4)
+    forward_backward(fx, "plain", lambda x: F.layer_norm(x, [4, 5], eps=1e-3), {"x": x}, 5)
+    xm = randn((2, 3, 6), 6, torch.float32, False)
+    fx.add("module.x", xm)
+    fx.add("module.y", torch.nn.LayerNorm(6)(xm))
+
+
+@group
+def avg_pool2d(fx):
+    x = randn((2, 3, 7, 9), 1)
+    fx.add("x", x)
+    cases = {
+        "k2": dict(kernel_size=2),
+        "k3s2p1": dict(kernel_size=3, stride=2, padding=1),
+        "k3s2p1_ceil_nopad": dict(kernel_size=3, stride=2, padding=1, ceil_mode=True, count_include_pad=False),
+        "k23s12p11_ceil": dict(kernel_size=(2, 3), stride=(1, 2), padding=(1, 1), ceil_mode=True),
+        "k3s3_ceil": dict(kernel_size=3, stride=3, ceil_mode=True),
+        "k2_divisor3": dict(kernel_size=2, divisor_override=3),
+    }
+    for seed, (name, kw) in enumerate(cases.items()):
+        forward_backward(fx, name, lambda x: F.avg_pool2d(x, **kw), {"x": x}, 10 + seed)
+    for seed, size in enumerate([(3, 4), (1, 1), (7, 9), (10, 12)]):
+        forward_backward(fx, f"adaptive{size[0]}x{size[1]}", lambda x: F.adaptive_avg_pool2d(x, size), {"x": x}, 20 + seed)
+
+
+@group
+def embedding(fx):
+    w = randn((10, 3), 1)
+    idx = torch.tensor([[0, 2, 2, 9], [4, 0, 7, 2]], dtype=torch.int64)
+    fx.add("weight", w)
+    fx.add("indices", idx)
+    forward_backward(fx, "plain", lambda w: F.embedding(idx, w), {"w": w}, 2)
+    forward_backward(fx, "padding0", lambda w: F.embedding(idx, w, padding_idx=0), {"w": w}, 3)
+
+
+@group
+def activations(fx):
+    x = randn((4, 5), 1) * 3
+    fx.add("x", x)
+    for approximate in ("none", "tanh"):
+        forward_backward(fx, f"gelu_{approximate}", lambda x: F.gelu(x, approximate=approximate), {"x": x}, 2)
+
+
+@group
+def linear(fx):
+    x, w, b = randn((2, 3, 4), 1), randn((5, 4), 2), randn((5,), 3)
+    for k, v in {"x": x, "weight": w, "bias": b}.items():
+        fx.add(k, v)
+    forward_backward(fx, "nd", lambda x, w, b: F.linear(x, w, b), {"x": x, "w": w, "b": b}, 4)
+    x1 = randn((4,), 5)
+    fx.add("x1", x1)
+    forward_backward(fx, "vector", lambda x, w, b: F.linear(x, w, b), {"x": x1, "w": w, "b": b}, 6)
+
+
+@group
+def conv_transpose2d(fx):
+    cases = {
+        "plain": ((2, 3, 4, 5), (3, 2, 3, 3), dict()),
+        "s2p1op1": ((2, 3, 4, 5), (3, 4, 3, 3), dict(stride=2, padding=1, output_padding=1)),
+        "s21p10_k23": ((1, 2, 3, 3), (2, 3, 2, 3), dict(stride=(2, 1), padding=(1, 0))),
+        "wide": ((2, 9, 3, 3), (9, 17, 3, 3), dict(stride=2)),
+    }
+    for seed, (name, (xs, ws, kw)) in enumerate(cases.items()):
+        x, w, b = randn(xs, 10 * seed), randn(ws, 10 * seed + 1), randn((ws[1],), 10 * seed + 2)
+        fx.add(f"{name}.x", x)
+        fx.add(f"{name}.weight", w)
+        fx.add(f"{name}.bias", b)
+        forward_backward(fx, name, lambda x, w, b: F.conv_transpose2d(x, w, b, **kw), {"x": x, "w": w, "b": b}, 100 + seed)
+    torch.manual_seed(0)
+    up = torch.nn.ConvTranspose2d(4, 2, 3, stride=2, padding=1, output_padding=1)
+    x = randn((2, 4, 3, 3), 50, torch.float32, False)
+    fx.add("module.weight", up.weight)
+    fx.add("module.bias", up.bias)
+    fx.add("module.x", x)
+    fx.add("module.y", up(x))
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("groups", nargs="*", help="groups to write (default: all): " + " ".join(GROUPS))
+    args = parser.parse_args()
+    unknown = [g for g in args.groups if g not in GROUPS]
+    if unknown:
+        parser.error("unknown group(s): " + " ".join(unknown))
+    os.makedirs(FIXTURE_DIR, exist_ok=True)
+    torch.set_num_threads(1)
+    for name in args.groups or GROUPS:
+        fx = Fixture(name)
+        GROUPS[name](fx)
+        print("wrote", os.path.relpath(fx.write()))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
