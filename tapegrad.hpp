@@ -19,6 +19,7 @@
 #include <tapegrad/core/tensor.hpp>
 #include <tapegrad/core/tensor_options.hpp>
 #include <tapegrad/core/array.hpp>
+#include <tapegrad/core/thread_pool.hpp>
 #include <tapegrad/core/threads.hpp>
 #include <tapegrad/core/variable.hpp>
 
@@ -55,6 +56,7 @@
 #include <tapegrad/modules/clip_grad.hpp>
 #include <tapegrad/modules/conv2d.hpp>
 #include <tapegrad/modules/conv_transpose2d.hpp>
+#include <tapegrad/modules/data_parallel.hpp>
 #include <tapegrad/modules/dropout.hpp>
 #include <tapegrad/modules/embedding.hpp>
 #include <tapegrad/modules/flatten.hpp>
@@ -86,6 +88,11 @@
 
 #include <tapegrad/data/dataloader.hpp>
 #include <tapegrad/data/dataset.hpp>
+#include <tapegrad/data/distributed_sampler.hpp>
 #include <tapegrad/data/idx.hpp>
 #include <tapegrad/data/mnist.hpp>
 
+#ifdef TAPEGRAD_HAS_DISTRIBUTED  // built when CMake found MPI
+#include <tapegrad/distributed/distributed_data_parallel.hpp>
+#include <tapegrad/distributed/process_group.hpp>
+#endif

@@ -1,7 +1,9 @@
 // One training epoch of the MNIST trainers (50000 samples, batch 64, SGD lr 0.05 momentum 0.9),
 // through tapegrad and, when built with -DTAPEGRAD_WITH_LIBTORCH=ON, through LibTorch 1.13 in the
 // same process run: samples/s of each and the ratio.
-//   usage: bench_mnist [--model mlp|cnn|both] [--threads N] [--repeat R]
+// With --compare-threads N it instead alternates tapegrad epochs on 1 thread and on N threads
+// (tg::set_num_threads; the batch split over tapegrad's pool) and prints the speed-up.
+//   usage: bench_mnist [--model mlp|cnn|both] [--threads N] [--repeat R] [--compare-threads N]
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -9,6 +11,7 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "mnist_models.hpp"
@@ -43,17 +46,38 @@ std::pair<double, double> tapegrad_epoch(const std::string& name, const tg::data
   return {seconds, mnist::accuracy(*model, data.split(tg::data::Split::Valid), options.flatten)};
 }
 
+// Alternates 1-thread and n-thread epochs; prints the best of each and the ratio.
+void compare_threads(const std::vector<std::string>& models, const tg::data::MNIST& data, int n, int repeat) {
+  const double rows = static_cast<double>(data.split(tg::data::Split::Train).size());
+  std::printf("tapegrad, 1 thread against %d (pool of %d), alternating; best of %d\n", n,
+              std::min<int>(n, static_cast<int>(std::thread::hardware_concurrency())), repeat);
+  for (const auto& name : models) {
+    double best[2] = {1e30, 1e30};
+    examples::Progress progress;
+    for (int r = 0; r < repeat; ++r)
+      for (int k = 0; k < 2; ++k) {
+        progress.show("%s: run %d of %d ...", name.c_str(), r + 1, repeat);
+        tg::set_num_threads(k ? n : 1);
+        best[k] = std::min(best[k], tapegrad_epoch(name, data, 1 + r).first);
+      }
+    progress.clear();
+    std::printf("%s  1 thread: %.3f s, %.0f samples/s | %d threads: %.3f s, %.0f samples/s | speed-up %.2fx\n",
+                name.c_str(), best[0], rows / best[0], n, best[1], rows / best[1], best[0] / best[1]);
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   std::string which = "both";
-  int threads = 1, repeat = 3;
+  int threads = 1, repeat = 3, compare = 0;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--model")) which = argv[i + 1];
     else if (!std::strcmp(argv[i], "--threads")) threads = std::stoi(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--repeat")) repeat = std::stoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--compare-threads")) compare = std::stoi(argv[i + 1]);
     else {
-      std::fprintf(stderr, "usage: bench_mnist [--model mlp|cnn|both] [--threads N] [--repeat R]\n");
+      std::fprintf(stderr, "usage: bench_mnist [--model mlp|cnn|both] [--threads N] [--repeat R] [--compare-threads N]\n");
       return 2;
     }
   }
@@ -62,6 +86,10 @@ int main(int argc, char** argv) {
   const auto& train = data.split(tg::data::Split::Train);
   std::vector<std::string> models = which == "both" ? std::vector<std::string>{"mlp", "cnn"}
                                                     : std::vector<std::string>{which};
+  if (compare > 0) {
+    compare_threads(models, data, compare, repeat);
+    return 0;
+  }
   std::printf("one epoch of %zu samples, batch %zu, SGD lr %.2f momentum %.1f, %d thread(s); best of %d\n",
               train.size(), kBatch, kLr, kMomentum, threads, repeat);
 #ifdef TAPEGRAD_WITH_LIBTORCH

@@ -1,11 +1,17 @@
-// One knob for every thread pool tapegrad uses (today: OpenBLAS's), so two pools never fight over
-// the cores (LibTorch's 2-thread MLP ran 4.3x slower than 1 thread here for exactly that reason).
+// One knob for the threads tapegrad uses: the size of its one pool (tg::ThreadPool, which the
+// data-parallel step splits a batch over) and OpenBLAS's threads for a large GEMM run outside the
+// pool's tasks. Inside a task every GEMM runs on one thread, so the two never fight over the cores
+// (LibTorch's 2-thread MLP ran 4.3x slower than 1 thread here for exactly that reason).
 #pragma once
 
 namespace tg {
 
-// Threads for the large products; a GEMM too small to gain from a second thread runs on one.
+// n threads (n >= 1). The pool is capped at the machine's cores: more threads than cores only
+// time-share them (README, Threads, gives the measurement).
 void set_num_threads(int n);
+// The number asked for with set_num_threads (OPENBLAS_NUM_THREADS, or the machine's cores, until set).
 int get_num_threads();
+// The threads the pool runs on: min(get_num_threads(), cores).
+int get_pool_threads();
 
 }  // namespace tg

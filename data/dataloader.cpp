@@ -40,20 +40,30 @@ Batch DataLoader::batch(std::size_t i) const {
     throw Error("DataLoader: batch " + std::to_string(i) + " is out of range (expected < " + std::to_string(size()) +
                 " batches per epoch)");
   const std::size_t begin = i * options_.batch_size;
-  const std::size_t b = std::min(options_.batch_size, data_.size() - begin);
-  const std::size_t px = data_.pixels();
+  return make_batch(order_.data() + begin, std::min(options_.batch_size, data_.size() - begin));
+}
 
+Batch DataLoader::batch(const std::vector<std::size_t>& rows) const {
+  for (std::size_t row : rows)
+    if (row >= data_.size())
+      throw Error("DataLoader: row " + std::to_string(row) + " is out of range (the dataset has " +
+                  std::to_string(data_.size()) + " rows)");
+  return make_batch(rows.data(), rows.size());
+}
+
+Batch DataLoader::make_batch(const std::size_t* rows, std::size_t b) const {
+  const std::size_t px = data_.pixels();
   Array<float> x = options_.flatten ? Array<float>::from_shape({b, px})
                                      : Array<float>::from_shape({b, 1, data_.rows, data_.cols});
   Labels y = Labels::from_shape({b});
   float* dst = x.data();
   for (std::size_t r = 0; r < b; ++r, dst += px) {
-    const std::size_t row = order_[begin + r];
+    const std::size_t row = rows[r];
     const std::uint8_t* src = data_.images.data() + row * px;
     // Shuffled rows are scattered over the dataset: ask for the next one while converting this one
     // (the conversion waited on memory for about half of its time without).
     if (r + 1 < b) {
-      const std::uint8_t* next = data_.images.data() + order_[begin + r + 1] * px;
+      const std::uint8_t* next = data_.images.data() + rows[r + 1] * px;
       for (std::size_t k = 0; k < px; k += 64) __builtin_prefetch(next + k);
     }
     for (std::size_t k = 0; k < px; ++k) dst[k] = static_cast<float>(src[k]) * scale_ + shift_;

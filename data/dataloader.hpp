@@ -46,6 +46,8 @@ class DataLoader {
   std::size_t size() const;
   // Batch i of the current epoch (0 <= i < size()); before the first epoch, in dataset order.
   Batch batch(std::size_t i) const;
+  // A batch of the given dataset rows, in that order (a sampler's choice: DistributedSampler).
+  Batch batch(const std::vector<std::size_t>& rows) const;
   // Starts a new epoch: draws a new order when shuffling.
   void new_epoch();
 
@@ -64,6 +66,8 @@ class DataLoader {
   Iterator end() const { return Iterator(this, size()); }
 
  private:
+  Batch make_batch(const std::size_t* rows, std::size_t count) const;
+
   const Dataset& data_;
   DataLoaderOptions options_;
   std::mt19937_64 engine_;

@@ -24,6 +24,10 @@ std::shared_ptr<tg::nn::Sequential> make_model(const std::string& name) {
 
 bool takes_flat_images(const std::string& name) { return name == "mlp"; }
 
+tg::Variable<float> cross_entropy_loss(const tg::Variable<float>& output, const tg::Labels& target) {
+  return tg::nn::functional::cross_entropy(output, target);
+}
+
 double train_epoch(tg::nn::Module& model, tg::data::DataLoader& loader, tg::optim::Optimizer& optimizer,
                    const std::function<void(std::size_t, double)>& on_batch) {
   model.train();
@@ -31,11 +35,10 @@ double train_epoch(tg::nn::Module& model, tg::data::DataLoader& loader, tg::opti
   std::size_t i = 0;
   for (const tg::data::Batch& batch : loader) {
     optimizer.zero_grad();
-    auto loss = tg::nn::functional::cross_entropy(model.forward(batch.x), batch.y);
-    loss.backward();
+    const double loss = tg::nn::data_parallel_backward(model, batch.x, batch.y, cross_entropy_loss);
     optimizer.step();
-    loss_sum += loss.item();
-    if (on_batch) on_batch(i, loss.item());
+    loss_sum += loss;
+    if (on_batch) on_batch(i, loss);
     ++i;
   }
   return i ? loss_sum / static_cast<double>(i) : 0.0;
@@ -67,6 +70,53 @@ Evaluation evaluate(tg::nn::Module& model, const tg::data::Dataset& data, bool f
   const double n = static_cast<double>(data.size());
   return {loss_sum / n, static_cast<double>(correct) / n};
 }
+
+#ifdef TAPEGRAD_HAS_DISTRIBUTED
+double train_epoch_distributed(tg::nn::Module& model, tg::distributed::DistributedDataParallel& ddp,
+                               const tg::data::DistributedSampler& sampler, const tg::data::DataLoader& loader,
+                               tg::optim::Optimizer& optimizer, const std::function<void(std::size_t, double)>& on_batch) {
+  model.train();
+  const double world = static_cast<double>(sampler.num_replicas());
+  double share_sum = 0;  // this rank's part of the sum of the global batch losses
+  for (std::size_t step = 0; step < sampler.steps(); ++step) {
+    const auto rows = sampler.rows(step);
+    const double global = static_cast<double>(sampler.global_rows(step));
+    optimizer.zero_grad();
+    double loss = 0;
+    if (!rows.empty()) {
+      const tg::data::Batch batch = loader.batch(rows);
+      // ddp averages over ranks; an uneven share (a short last step) weighs by its rows.
+      const auto scale = static_cast<float>(double(rows.size()) * world / global);
+      loss = tg::nn::data_parallel_backward(model, batch.x, batch.y, cross_entropy_loss, scale);
+      share_sum += loss * double(rows.size()) / global;
+    }
+    ddp.sync_gradients();
+    optimizer.step();
+    if (on_batch) on_batch(step, loss);
+  }
+  auto& group = tg::distributed::ProcessGroupMPI::world();
+  group.allreduce_sum(&share_sum, 1);
+  return sampler.steps() ? share_sum / static_cast<double>(sampler.steps()) : 0.0;
+}
+
+Evaluation evaluate_distributed(tg::nn::Module& model, const tg::data::Dataset& data, bool flat_images,
+                                tg::distributed::ProcessGroupMPI& group) {
+  const std::size_t n = data.size(), r = static_cast<std::size_t>(group.rank()),
+                    p = static_cast<std::size_t>(group.size());
+  const std::size_t begin = n * r / p, end = n * (r + 1) / p, px = data.pixels();
+  tg::data::Dataset shard{
+      std::vector<std::uint8_t>(data.images.begin() + static_cast<std::ptrdiff_t>(begin * px),
+                                data.images.begin() + static_cast<std::ptrdiff_t>(end * px)),
+      std::vector<std::int64_t>(data.labels.begin() + static_cast<std::ptrdiff_t>(begin),
+                                data.labels.begin() + static_cast<std::ptrdiff_t>(end)),
+      data.rows, data.cols, data.mean, data.std};
+  const Evaluation mine = evaluate(model, shard, flat_images);
+  double sums[2] = {mine.loss * double(shard.size()), mine.accuracy * double(shard.size())};
+  group.allreduce_sum(sums, 2);
+  if (n == 0) return {0.0, 0.0};
+  return {sums[0] / double(n), sums[1] / double(n)};
+}
+#endif
 
 void write_step_graph(tg::nn::Module& model, const tg::data::DataLoader& loader, const std::string& path) {
   const tg::data::Batch batch = loader.batch(0);

@@ -17,7 +17,11 @@ namespace mnist {
 std::shared_ptr<tg::nn::Sequential> make_model(const std::string& name);
 bool takes_flat_images(const std::string& name);
 
-// One pass over the loader: zero_grad, forward, cross-entropy, backward, step, for every batch.
+// The trainers' loss: mean cross-entropy (a tg::nn::SliceLoss).
+tg::Variable<float> cross_entropy_loss(const tg::Variable<float>& output, const tg::Labels& target);
+
+// One pass over the loader: zero_grad, forward, cross-entropy, backward, step, for every batch; the
+// batch is split over tg's thread pool (tg::nn::data_parallel_backward, tg::set_num_threads).
 // `on_batch(i, loss)` runs after each step (progress display). Returns the mean batch loss.
 double train_epoch(tg::nn::Module& model, tg::data::DataLoader& loader, tg::optim::Optimizer& optimizer,
                    const std::function<void(std::size_t, double)>& on_batch = {});
@@ -31,6 +35,19 @@ Evaluation evaluate(tg::nn::Module& model, const tg::data::Dataset& data, bool f
 inline double accuracy(tg::nn::Module& model, const tg::data::Dataset& data, bool flat_images) {
   return evaluate(model, data, flat_images).accuracy;
 }
+
+#ifdef TAPEGRAD_HAS_DISTRIBUTED
+// One epoch of a data-parallel job: this rank's rows of each step (sampler, already set to the
+// epoch), forward+backward (split over this rank's threads too), the gradients averaged over the
+// ranks, then the step. Returns the epoch's mean batch loss over every rank (a collective).
+double train_epoch_distributed(tg::nn::Module& model, tg::distributed::DistributedDataParallel& ddp,
+                               const tg::data::DistributedSampler& sampler, const tg::data::DataLoader& loader,
+                               tg::optim::Optimizer& optimizer,
+                               const std::function<void(std::size_t, double)>& on_batch = {});
+// evaluate() over every rank, each taking an even share of `data` (a collective).
+Evaluation evaluate_distributed(tg::nn::Module& model, const tg::data::Dataset& data, bool flat_images,
+                                tg::distributed::ProcessGroupMPI& group);
+#endif
 
 // The graph of one training step on the loader's first batch (forward, loss, backward), as DOT with
 // the model's parameter names (tg::write_dot). The parameters' gradients are freed afterwards and

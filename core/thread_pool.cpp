@@ -1,0 +1,158 @@
+#include <tapegrad/core/thread_pool.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <immintrin.h>
+
+#include <tapegrad/core/array.hpp>
+#include <tapegrad/core/threads.hpp>
+
+namespace tg {
+namespace detail {
+void before_parallel_region();  // core/threads.cpp: one OpenBLAS thread inside the pool's tasks
+}
+
+namespace {
+
+// How long an idle worker (or the caller waiting for the workers) spins before it sleeps. Longer
+// than the gap between two training steps on the main thread (optimizer step, next batch: ~30 us
+// for the MLP), short enough that a worker left idle gives its core back soon.
+constexpr auto kSpin = std::chrono::microseconds(200);
+
+thread_local bool t_in_region = false;
+
+struct RegionFlag {
+  RegionFlag() { t_in_region = true; }
+  ~RegionFlag() { t_in_region = false; }
+};
+
+// Spins until done() or kSpin has passed; returns done().
+template <class Done>
+bool spin_until(Done done) {
+  const auto until = std::chrono::steady_clock::now() + kSpin;
+  for (unsigned k = 1;; ++k) {
+    if (done()) return true;
+    _mm_pause();
+    if (k % 64 == 0 && std::chrono::steady_clock::now() > until) return done();
+  }
+}
+
+}  // namespace
+
+// One parallel_for call. Workers that wake late hold on to it and find every task claimed, so the
+// caller waits for the tasks only, never for a worker the OS has not scheduled yet (on a busy
+// machine the caller runs the late worker's share itself).
+struct Job {
+  const std::function<void(std::size_t)>* fn;
+  std::size_t n;
+  std::atomic<std::size_t> next{0}, done{0};
+  std::mutex error_mutex;
+  std::exception_ptr error;
+
+  Job(const std::function<void(std::size_t)>& f, std::size_t count) : fn(&f), n(count) {}
+
+  // Runs tasks until none is left; returns whether it finished the last one.
+  bool run() {
+    RegionFlag region;
+    std::size_t finished = 0;
+    for (std::size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < n; ++finished) {
+      try {
+        (*fn)(i);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(error_mutex);
+        if (!error) error = std::current_exception();
+      }
+    }
+    return finished > 0 && done.fetch_add(finished, std::memory_order_acq_rel) + finished == n;
+  }
+  bool finished() const { return done.load(std::memory_order_acquire) == n; }
+};
+
+struct ThreadPool::State {
+  std::vector<std::thread> workers;
+  std::mutex mutex;
+  std::condition_variable wake, done;
+  std::atomic<std::uint64_t> generation{0};
+  bool stop = false;         // under mutex
+  std::shared_ptr<Job> job;  // the latest job, under mutex
+
+  void worker_loop() {
+    std::uint64_t seen = 0;
+    for (;;) {
+      std::shared_ptr<Job> current;
+      if (!spin_until([&] { return generation.load(std::memory_order_acquire) != seen; })) {
+        std::unique_lock<std::mutex> lock(mutex);
+        wake.wait(lock, [&] { return stop || generation.load(std::memory_order_acquire) != seen; });
+        if (stop) return;
+      }
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (stop) return;
+        seen = generation.load(std::memory_order_acquire);
+        current = job;
+      }
+      if (current->run()) {
+        std::lock_guard<std::mutex> lock(mutex);  // pairs with the caller's wait
+        done.notify_all();
+      }
+    }
+  }
+};
+
+ThreadPool::ThreadPool(int threads) : state_(new State) {
+  if (threads < 1) {
+    delete state_;
+    throw Error("ThreadPool: expected threads >= 1, got " + std::to_string(threads));
+  }
+  for (int t = 1; t < threads; ++t) state_->workers.emplace_back([s = state_] { s->worker_loop(); });
+}
+
+ThreadPool::~ThreadPool() {
+  {
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    state_->stop = true;
+  }
+  state_->wake.notify_all();
+  for (auto& w : state_->workers) w.join();
+  delete state_;
+}
+
+int ThreadPool::size() const { return static_cast<int>(state_->workers.size()) + 1; }
+
+void ThreadPool::parallel_for(std::size_t n, const std::function<void(std::size_t)>& fn) {
+  State& s = *state_;
+  if (n == 0) return;
+  if (s.workers.empty() || n == 1 || t_in_region) {
+    RegionFlag region;
+    for (std::size_t i = 0; i < n; ++i) fn(i);
+    return;
+  }
+  detail::before_parallel_region();
+  auto job = std::make_shared<Job>(fn, n);
+  {
+    std::lock_guard<std::mutex> lock(s.mutex);
+    s.job = job;
+    s.generation.fetch_add(1, std::memory_order_release);
+  }
+  s.wake.notify_all();
+  job->run();
+  if (!spin_until([&] { return job->finished(); })) {
+    std::unique_lock<std::mutex> lock(s.mutex);
+    s.done.wait(lock, [&] { return job->finished(); });
+  }
+  if (job->error) std::rethrow_exception(job->error);
+}
+
+bool in_parallel_region() { return t_in_region; }
+
+void parallel_for(std::size_t n, const std::function<void(std::size_t)>& fn) { thread_pool().parallel_for(n, fn); }
+
+}  // namespace tg

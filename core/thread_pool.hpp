@@ -1,0 +1,44 @@
+// tg::ThreadPool: tapegrad's one pool of worker threads, and parallel_for over it.
+//
+//   tg::set_num_threads(2);                                    // sizes the process's pool
+//   tg::parallel_for(4, [&](std::size_t i) { work(i); });      // i = 0..3 over the pool's threads
+//
+// The calling thread runs tasks too, so a pool of n threads starts n - 1 workers. A training step
+// takes ~150 us (the MNIST MLP), so waking a sleeping thread (~50 us through a condition variable)
+// would eat the gain: an idle worker spins for a short while (kSpin) before it sleeps. Inside a
+// parallel region every GEMM runs on one OpenBLAS thread, so OpenBLAS's threads never compete with
+// the pool's (README, Threads).
+#pragma once
+
+#include <cstddef>
+#include <functional>
+
+namespace tg {
+
+class ThreadPool {
+ public:
+  // A pool of `threads` threads, the caller included (threads >= 1).
+  explicit ThreadPool(int threads);
+  ~ThreadPool();
+  ThreadPool(const ThreadPool&) = delete;
+  ThreadPool& operator=(const ThreadPool&) = delete;
+
+  int size() const;
+  // Runs fn(i) for every i in [0, n), spread over the pool's threads (the caller's included), and
+  // returns when all have finished. If tasks throw, the first exception is rethrown here after every
+  // task has ended. Called from inside a task it runs the tasks serially on the calling thread.
+  void parallel_for(std::size_t n, const std::function<void(std::size_t)>& fn);
+
+ private:
+  struct State;
+  State* state_;
+};
+
+// The process's pool, sized by set_num_threads (core/threads.hpp).
+ThreadPool& thread_pool();
+// parallel_for on the process's pool.
+void parallel_for(std::size_t n, const std::function<void(std::size_t)>& fn);
+// Whether the calling thread is running a parallel_for task.
+bool in_parallel_region();
+
+}  // namespace tg

@@ -1,0 +1,62 @@
+// tg::distributed::DistributedDataParallel: one model replicated on every rank, its gradients
+// averaged over the ranks before each optimizer step (LibTorch's torch::nn::parallel::
+// DistributedDataParallel idea, called explicitly from the user's loop).
+//
+//   auto& world = tg::distributed::ProcessGroupMPI::world();
+//   tg::distributed::DistributedDataParallel ddp(model, world);  // same model checked, rank 0's weights
+//   tg::data::DistributedSampler sampler(train.size(), world.size(), world.rank(), 32, seed);
+//   ...
+//     optimizer.zero_grad();
+//     loss.backward();          // this rank's share of the global batch
+//     ddp.sync_gradients();     // every rank now holds the average gradient
+//     optimizer.step();
+//
+// Gradients travel in buckets (LibTorch's bucket_cap_mb, 25 MB by default), parameters in reverse
+// registration order as LibTorch buckets them; each bucket's allreduce starts as soon as it is
+// packed. LibTorch starts a bucket's allreduce from autograd hooks while backward still runs; here
+// sync_gradients runs after backward (docs/distributed.md, "Overlap", says what was measured).
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include <tapegrad/distributed/process_group.hpp>
+#include <tapegrad/modules/module.hpp>
+
+namespace tg::distributed {
+
+struct DistributedDataParallelOptions {
+  double bucket_cap_mb = 25;  // LibTorch's default
+};
+
+class DistributedDataParallel {
+ public:
+  // Checks that every rank holds the same model (parameter and buffer names and shapes, in order)
+  // and throws tg::Error naming the first difference on every rank; then copies rank 0's
+  // parameters and buffers to every rank. Collective: every rank must call it.
+  explicit DistributedDataParallel(std::shared_ptr<nn::Module> module,
+                                   ProcessGroupMPI& group = ProcessGroupMPI::world(),
+                                   DistributedDataParallelOptions options = {});
+
+  nn::Module& module() { return *module_; }
+  Variable<float> forward(const Variable<float>& x) { return module_->forward(x); }
+
+  // Every parameter's gradient becomes its average over the ranks; a parameter without one counts
+  // as zeros (and gets the average). Collective: every rank must call it, once per step.
+  void sync_gradients();
+  // Seconds the last sync_gradients took (packing, allreduce, unpacking).
+  double last_sync_seconds() const { return last_sync_seconds_; }
+  std::size_t buckets() const { return buckets_.size(); }
+
+ private:
+  struct Bucket {
+    std::vector<Variable<float>> params;
+    std::vector<float> flat;
+  };
+  std::shared_ptr<nn::Module> module_;
+  ProcessGroupMPI& group_;
+  std::vector<Bucket> buckets_;
+  double last_sync_seconds_ = 0;
+};
+
+}  // namespace tg::distributed

@@ -1,0 +1,74 @@
+// tg::distributed: data-parallel training over several processes (and machines), on Open MPI.
+//
+//   mpirun -np 2 build/examples/train_mnist --distributed
+//
+// Each process is one rank; rank and world size come from the environment mpirun gives it. The
+// process group is LibTorch's c10d::ProcessGroupMPI reduced to what data parallelism needs:
+// allreduce, broadcast and allgather on the calling thread (MPI_THREAD_FUNNELED: call it from one
+// thread, e.g. the main one, never from a tg::ThreadPool task). Built only when CMake finds MPI
+// (TAPEGRAD_HAS_DISTRIBUTED is then defined).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace tg::distributed {
+
+// Whether this process was started by mpirun (or another MPI launcher): OMPI_COMM_WORLD_SIZE or
+// PMI_SIZE is set.
+bool launched_by_mpirun();
+
+class ProcessGroupMPI {
+ public:
+  // The world of every process mpirun started: initialises MPI on first use, finalises at exit.
+  static ProcessGroupMPI& world();
+
+  int rank() const { return rank_; }
+  int size() const { return size_; }
+
+  // In place, over every rank: data becomes the elementwise sum.
+  void allreduce_sum(float* data, std::size_t count);
+  void allreduce_sum(double* data, std::size_t count);
+  // Nonblocking allreduce: start(), then wait() before reading data. One at a time per Work.
+  class Work {
+   public:
+    Work() = default;
+    Work(Work&&) noexcept;
+    Work& operator=(Work&&) noexcept;
+    ~Work();
+    void wait();
+    // Whether it has completed, without blocking (MPI_Test): poll it to wait without spinning a core.
+    bool completed();
+
+   private:
+    friend class ProcessGroupMPI;
+    void* request_ = nullptr;  // an MPI_Request, kept out of this header
+  };
+  Work allreduce_sum_async(float* data, std::size_t count);
+  // In place: every rank's data becomes root's.
+  void broadcast(float* data, std::size_t count, int root = 0);
+  void broadcast(std::uint64_t* data, std::size_t count, int root = 0);
+  // Every rank's string, indexed by rank.
+  std::vector<std::string> allgather(const std::string& mine);
+  void barrier();
+
+  // Ends the whole job: prints "rank R: message" on stderr and calls MPI_Abort (mpirun then stops
+  // every rank and exits non-zero). Never returns.
+  [[noreturn]] void abort(const std::string& message, int code = 1);
+
+  ProcessGroupMPI(const ProcessGroupMPI&) = delete;
+  ProcessGroupMPI& operator=(const ProcessGroupMPI&) = delete;
+
+ private:
+  ProcessGroupMPI();
+  int rank_ = 0, size_ = 1;
+};
+
+// Runs body(); an exception from it aborts the whole job through ProcessGroupMPI::abort with its
+// message, so a failing rank never leaves the others waiting in a collective. Returns body's code.
+int run_or_abort(const std::function<int()>& body);
+
+}  // namespace tg::distributed

@@ -1,0 +1,139 @@
+// The tg::distributed cases ctest runs under `mpirun -np 2 --oversubscribe` (tests/CMakeLists.txt):
+//   equivalence  2 ranks of 32 rows reach the parameters of 1 process with batch 64, same seed
+//   coverage     over a real 2-rank job, every sample is seen exactly once per epoch
+//   throw        rank 1 throws mid-training: the job must end non-zero with its message (MPI_Abort)
+//   mismatch     rank 1 builds a different model: named at start on every rank
+// Each prints "PASS <case>" on rank 0 when its checks hold, and exits non-zero otherwise.
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include <tapegrad/tapegrad.hpp>
+
+namespace {
+
+using tg::distributed::ProcessGroupMPI;
+
+std::shared_ptr<tg::nn::Sequential> mlp(std::size_t hidden) {
+  return std::make_shared<tg::nn::Sequential>(std::make_shared<tg::nn::Linear>(20, hidden),
+                                              std::make_shared<tg::nn::ReLU>(),
+                                              std::make_shared<tg::nn::Linear>(hidden, 10));
+}
+
+tg::Variable<float> cross_entropy(const tg::Variable<float>& out, const tg::Labels& y) {
+  return tg::nn::functional::cross_entropy(out, y);
+}
+
+// Fixed synthetic data: 600 rows of 20 features (the last global batch is short: 600 = 9·64 + 24).
+struct Data {
+  tg::Array<float> x = tg::Array<float>::from_shape({600, 20});
+  tg::Labels y = tg::Labels::from_shape({600});
+  Data() {
+    for (std::size_t i = 0; i < x.size(); ++i) x.data()[i] = std::sin(0.37f * float(i));
+    for (std::size_t i = 0; i < 600; ++i) y(i) = static_cast<std::int64_t>((i * 7) % 10);
+  }
+  std::pair<tg::Variable<float>, tg::Labels> rows(const std::vector<std::size_t>& r) const {
+    tg::Array<float> bx = tg::Array<float>::from_shape({r.size(), 20});
+    tg::Labels by = tg::Labels::from_shape({r.size()});
+    for (std::size_t k = 0; k < r.size(); ++k) {
+      std::copy_n(x.data() + r[k] * 20, 20, bx.data() + k * 20);
+      by(k) = y(r[k]);
+    }
+    return {tg::Variable<float>(std::move(bx)), std::move(by)};
+  }
+};
+
+// k steps of SGD (momentum 0.9) over the sampler's rows, gradients synced by ddp when given.
+void train(tg::nn::Module& model, tg::data::DistributedSampler& sampler, const Data& data, std::size_t steps,
+           tg::distributed::DistributedDataParallel* ddp) {
+  tg::optim::SGD opt(model.parameters(), tg::optim::SGDOptions(0.1).momentum(0.9));
+  std::size_t done = 0;
+  for (std::size_t epoch = 0; done < steps; ++epoch) {
+    sampler.set_epoch(epoch);
+    for (std::size_t s = 0; s < sampler.steps() && done < steps; ++s, ++done) {
+      opt.zero_grad();
+      const auto rows = sampler.rows(s);
+      if (!rows.empty()) {
+        const auto [x, y] = data.rows(rows);
+        const float scale = float(rows.size() * sampler.num_replicas()) / float(sampler.global_rows(s));
+        tg::nn::data_parallel_backward(model, x, y, cross_entropy, scale);
+      }
+      if (ddp) ddp->sync_gradients();
+      opt.step();
+    }
+  }
+}
+
+int equivalence(ProcessGroupMPI& world) {
+  const Data data;
+  tg::manual_seed(3 + static_cast<std::uint64_t>(world.rank()));  // different inits: the broadcast must fix them
+  auto model = mlp(16);
+  tg::distributed::DistributedDataParallel ddp(model, world, {/*bucket_cap_mb=*/0.0001});  // several buckets
+  tg::data::DistributedSampler sampler(600, static_cast<std::size_t>(world.size()), static_cast<std::size_t>(world.rank()), 32, 9);
+  train(*model, sampler, data, 12, &ddp);  // 12 steps: through the short last batch into epoch 2
+
+  tg::manual_seed(3);
+  auto reference = mlp(16);
+  tg::data::DistributedSampler whole(600, 1, 0, 64, 9);
+  train(*reference, whole, data, 12, nullptr);
+
+  const auto a = model->parameters(), b = reference->parameters();
+  double worst = 0;
+  for (std::size_t p = 0; p < a.size(); ++p) {
+    float scale = 0;
+    for (float v : b[p].value()) scale = std::max(scale, std::abs(v));
+    for (std::size_t i = 0; i < a[p].numel(); ++i)
+      worst = std::max(worst, double(std::abs(a[p].value().data()[i] - b[p].value().data()[i]) / scale));
+  }
+  std::printf("rank %d: %zu buckets, largest difference from 1 process with batch 64: %.2g (relative)\n", world.rank(),
+              ddp.buckets(), worst);
+  if (ddp.buckets() < 2) throw tg::Error("expected several buckets at bucket_cap_mb 0.0001");
+  if (!(worst <= 1e-5)) throw tg::Error("parameters differ from the 1-process run by " + std::to_string(worst));
+  return 0;
+}
+
+int coverage(ProcessGroupMPI& world) {
+  const std::size_t n = 50000;
+  tg::data::DistributedSampler sampler(n, static_cast<std::size_t>(world.size()), static_cast<std::size_t>(world.rank()), 32, 4);
+  for (std::size_t epoch : {0, 1}) {
+    sampler.set_epoch(epoch);
+    std::vector<double> seen(n, 0.0);
+    for (std::size_t s = 0; s < sampler.steps(); ++s)
+      for (std::size_t i : sampler.rows(s)) seen[i] += 1;
+    world.allreduce_sum(seen.data(), n);
+    for (std::size_t i = 0; i < n; ++i)
+      if (seen[i] != 1) throw tg::Error("sample " + std::to_string(i) + " seen " + std::to_string(seen[i]) + " times in epoch " + std::to_string(epoch));
+  }
+  return 0;
+}
+
+int fail_on_rank_1(ProcessGroupMPI& world) {
+  auto model = mlp(16);
+  tg::distributed::DistributedDataParallel ddp(model, world);
+  if (world.rank() == 1) throw tg::Error("injected failure on rank 1");
+  for (;;) ddp.sync_gradients();  // rank 0 waits in allreduce for rank 1, which never comes
+}
+
+int mismatch(ProcessGroupMPI& world) {
+  auto model = mlp(world.rank() == 1 ? 17 : 16);
+  tg::distributed::DistributedDataParallel ddp(model, world);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::string which = argc > 1 ? argv[1] : "";
+  auto& world = ProcessGroupMPI::world();
+  if (world.size() != 2) world.abort("run under mpirun -np 2, got " + std::to_string(world.size()) + " ranks");
+  const int rc = tg::distributed::run_or_abort([&] {
+    if (which == "equivalence") return equivalence(world);
+    if (which == "coverage") return coverage(world);
+    if (which == "throw") return fail_on_rank_1(world);
+    if (which == "mismatch") return mismatch(world);
+    throw tg::Error("unknown case '" + which + "' (expected equivalence, coverage, throw or mismatch)");
+  });
+  if (world.rank() == 0) std::printf("PASS %s\n", which.c_str());
+  return rc;
+}

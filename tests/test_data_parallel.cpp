@@ -1,0 +1,87 @@
+// tg::ThreadPool and tg::nn::data_parallel_backward: a batch split over the pool's threads trains
+// to the same parameters as the serial step (up to float summation order).
+#include "check.hpp"
+
+#include <atomic>
+#include <stdexcept>
+#include <thread>
+
+namespace {
+
+std::shared_ptr<tg::nn::Sequential> small_cnn() {
+  return std::make_shared<tg::nn::Sequential>(
+      std::make_shared<tg::nn::Conv2d>(tg::nn::Conv2dOptions(1, 4, 3).stride(2).padding(1)),
+      std::make_shared<tg::nn::ReLU>(), std::make_shared<tg::nn::Flatten>(), std::make_shared<tg::nn::Linear>(64, 16),
+      std::make_shared<tg::nn::ReLU>(), std::make_shared<tg::nn::Linear>(16, 10));
+}
+
+tg::Variable<float> cross_entropy(const tg::Variable<float>& out, const tg::Labels& y) {
+  return tg::nn::functional::cross_entropy(out, y);
+}
+
+// The parameters after `steps` SGD steps (momentum 0.9) on fixed random batches of 64 8x8 images,
+// with the batch split over `threads` threads.
+std::vector<tg::Array<float>> train(int threads, int steps) {
+  tg::set_num_threads(threads);
+  tg::manual_seed(7);
+  auto model = small_cnn();
+  tg::optim::SGD opt(model->parameters(), tg::optim::SGDOptions(0.1).momentum(0.9));
+  for (int s = 0; s < steps; ++s) {
+    tg::Variable<float> x(tg::randn<float>({64, 1, 8, 8}));
+    tg::Labels y = tg::Labels::from_shape({64});
+    for (std::size_t i = 0; i < 64; ++i) y(i) = static_cast<std::int64_t>((i * 7 + s) % 10);
+    opt.zero_grad();
+    tg::nn::data_parallel_backward(*model, x, y, cross_entropy);
+    opt.step();
+  }
+  std::vector<tg::Array<float>> out;
+  for (const auto& p : model->parameters()) out.push_back(p.value());
+  tg::set_num_threads(1);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("parallel_for runs every task once, rethrows a task's exception, and runs nested calls serially") {
+  tg::ThreadPool pool(2);
+  std::vector<std::atomic<int>> hits(100);
+  pool.parallel_for(100, [&](std::size_t i) { ++hits[i]; });
+  for (auto& h : hits) CHECK(h == 1);
+  CHECK_THROWS_WITH_AS(pool.parallel_for(10, [](std::size_t i) { if (i == 3) throw tg::Error("task 3 failed"); }),
+                       "task 3 failed", tg::Error);
+  std::atomic<int> inner{0};
+  pool.parallel_for(2, [&](std::size_t) { pool.parallel_for(3, [&](std::size_t) { ++inner; }); });
+  CHECK(inner == 6);
+  CHECK_THROWS_WITH_AS(tg::ThreadPool(0), "ThreadPool: expected threads >= 1, got 0", tg::Error);
+}
+
+TEST_CASE("data_parallel_backward: 2 threads reach the 1-thread parameters within 1e-5 relative") {
+  REQUIRE_MESSAGE(std::thread::hardware_concurrency() >= 2, "this test needs 2 cores to split the batch");
+  const auto serial = train(1, 4);
+  const auto parallel = train(2, 4);
+  REQUIRE(serial.size() == parallel.size());
+  for (std::size_t p = 0; p < serial.size(); ++p) {
+    float scale = 0;
+    for (float v : serial[p]) scale = std::max(scale, std::abs(v));
+    for (std::size_t i = 0; i < serial[p].size(); ++i)
+      CHECK(std::abs(serial[p].data()[i] - parallel[p].data()[i]) <= 1e-5f * scale);
+  }
+}
+
+TEST_CASE("set_num_threads caps the pool at the machine's cores and rejects 0") {
+  tg::set_num_threads(64);
+  CHECK(tg::get_num_threads() == 64);
+  CHECK(tg::get_pool_threads() == static_cast<int>(std::thread::hardware_concurrency()));
+  CHECK(tg::thread_pool().size() == tg::get_pool_threads());
+  tg::set_num_threads(1);
+  CHECK(tg::thread_pool().size() == 1);
+  CHECK_THROWS_WITH_AS(tg::set_num_threads(0), "set_num_threads: expected n >= 1, got 0", tg::Error);
+}
+
+TEST_CASE("data_parallel_backward names mismatched shapes") {
+  auto model = small_cnn();
+  CHECK_THROWS_WITH_AS(tg::nn::data_parallel_backward(*model, tg::Variable<float>(tg::randn<float>({4, 1, 8, 8})),
+                                                      tg::Labels::from_shape({3}), cross_entropy),
+                       "data_parallel_backward: expected x of shape (B, ...) and y of shape (B,), got x (4, 1, 8, 8) and y (3,)",
+                       tg::Error);
+}
