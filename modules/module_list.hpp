@@ -12,16 +12,18 @@
 #include <vector>
 
 #include <tapegrad/modules/module.hpp>
+#include <tapegrad/modules/module_holder.hpp>
+#include <tapegrad/ops/tensor_ops.hpp>
 
 namespace tg::nn {
 
-class ModuleList : public Module {
+class ModuleListImpl : public Module {
  public:
   using Iterator = std::vector<std::shared_ptr<Module>>::const_iterator;
 
-  ModuleList() = default;
+  ModuleListImpl() = default;
   template <class M, class... Ms>
-  explicit ModuleList(std::shared_ptr<M> first, std::shared_ptr<Ms>... rest) {
+  explicit ModuleListImpl(std::shared_ptr<M> first, std::shared_ptr<Ms>... rest) {
     push_back(std::move(first));
     (push_back(std::move(rest)), ...);
   }
@@ -53,5 +55,6 @@ class ModuleList : public Module {
 
   std::vector<std::shared_ptr<Module>> modules_;
 };
+TG_MODULE(ModuleList);
 
 }  // namespace tg::nn

@@ -14,14 +14,16 @@
 #include <vector>
 
 #include <tapegrad/modules/module.hpp>
+#include <tapegrad/modules/module_holder.hpp>
+#include <tapegrad/ops/tensor_ops.hpp>
 
 namespace tg::nn {
 
-class Sequential : public Module {
+class SequentialImpl : public Module {
  public:
-  Sequential() = default;
+  SequentialImpl() = default;
   template <class M, class... Ms>
-  explicit Sequential(std::shared_ptr<M> first, std::shared_ptr<Ms>... rest) {
+  explicit SequentialImpl(std::shared_ptr<M> first, std::shared_ptr<Ms>... rest) {
     push_back(std::move(first));
     (push_back(std::move(rest)), ...);
   }
@@ -35,7 +37,7 @@ class Sequential : public Module {
   }
 
   // Chains every module's forward(x); throws on an empty Sequential.
-  Variable<float> forward(const Variable<float>& x) override;
+  Tensor forward(const Tensor& x) override;
 
   std::size_t size() const { return modules_.size(); }
   bool is_empty() const { return modules_.empty(); }
@@ -54,5 +56,6 @@ class Sequential : public Module {
 
   std::vector<std::shared_ptr<Module>> modules_;
 };
+TG_MODULE(Sequential);
 
 }  // namespace tg::nn
