@@ -1,8 +1,8 @@
 // tg::nn::ModuleList: an indexed list of child modules, named "0", "1", ..., that a parent's forward
 // uses as it likes (unlike Sequential, it has no forward of its own), as LibTorch's.
 //
-//   auto blocks = register_module("blocks", std::make_shared<tg::nn::ModuleList>());
-//   for (int i = 0; i < 3; ++i) blocks->push_back(std::make_shared<tg::nn::Linear>(64, 64));
+//   auto blocks = register_module("blocks", tg::nn::ModuleList());
+//   for (int i = 0; i < 3; ++i) blocks->push_back(tg::nn::Linear(64, 64));
 //   for (const auto& block : *blocks) x = tg::relu(block->forward(x));
 #pragma once
 
@@ -22,10 +22,11 @@ class ModuleListImpl : public Module {
   using Iterator = std::vector<std::shared_ptr<Module>>::const_iterator;
 
   ModuleListImpl() = default;
+  // Modules as shared pointers or holders: ModuleList(tg::nn::Linear(784, 50), tg::nn::ReLU()).
   template <class M, class... Ms>
-  explicit ModuleListImpl(std::shared_ptr<M> first, std::shared_ptr<Ms>... rest) {
-    push_back(std::move(first));
-    (push_back(std::move(rest)), ...);
+  explicit ModuleListImpl(M&& first, Ms&&... rest) {
+    push_back(std::forward<M>(first));
+    (push_back(std::forward<Ms>(rest)), ...);
   }
 
   // Appends a module as child "<size()>".
@@ -33,6 +34,10 @@ class ModuleListImpl : public Module {
   void push_back(std::shared_ptr<M> module) {
     register_module(std::to_string(modules_.size()), module);
     modules_.push_back(std::move(module));
+  }
+  template <class Holder, class = typename std::decay_t<Holder>::ContainedType>
+  void push_back(const Holder& holder) {
+    push_back(holder.ptr());
   }
 
   std::size_t size() const { return modules_.size(); }

@@ -10,7 +10,7 @@
 //   param_groups.<g>.params      int64 (n,): the numbers of group g's parameters
 //   param_groups.<g>.<option>    float64 scalar, float64 (2,) for betas, bool for flags ("lr", "betas", ...)
 //   state.<i>.step               int64 scalar, where the optimizer counts steps
-//   state.<i>.<buffer>           float32, the parameter's shape ("exp_avg", "momentum_buffer", ...)
+//   state.<i>.<buffer>           the parameter's dtype (float32 or float64) and shape ("exp_avg", ...)
 // A parameter that has not stepped yet has no state entries.
 //
 // load() reads and checks the whole file before changing anything: the optimizer's name, the number
