@@ -8,8 +8,9 @@
 
 namespace tg {
 
-Tensor::Tensor(Variable<float> v) : impl_(std::make_shared<Data>(std::move(v))) {}
-Tensor::Tensor(Variable<double> v) : impl_(std::make_shared<Data>(std::move(v))) {}
+// An undefined Variable gives an undefined Tensor (a layer's absent bias stays absent).
+Tensor::Tensor(Variable<float> v) : impl_(v.defined() ? std::make_shared<Data>(std::move(v)) : nullptr) {}
+Tensor::Tensor(Variable<double> v) : impl_(v.defined() ? std::make_shared<Data>(std::move(v)) : nullptr) {}
 Tensor::Tensor(Array<float> values, bool requires_grad)
     : impl_(std::make_shared<Data>(Variable<float>(std::move(values), requires_grad))) {}
 Tensor::Tensor(Array<double> values, bool requires_grad)

@@ -11,7 +11,8 @@
 namespace tg::nn {
 namespace {
 
-// "tgtest::Net" -> "Net", "ns::Box<ns::Item>" -> "Box<ns::Item>": the class name as a user wrote it.
+// "tgtest::Net" -> "Net", "ns::Box<ns::Item>" -> "Box<ns::Item>": the class name as a user wrote it,
+// without the "Impl" of a TG_MODULE's implementation ("tg::nn::ReLUImpl" -> "ReLU").
 std::string class_name(const std::type_info& type) {
   int status = 0;
   char* demangled = abi::__cxa_demangle(type.name(), nullptr, nullptr, &status);
@@ -19,7 +20,11 @@ std::string class_name(const std::type_info& type) {
   std::free(demangled);
   const std::size_t end = full.find('<');
   const std::size_t colons = full.rfind("::", end);
-  return colons == std::string::npos ? full : full.substr(colons + 2);
+  std::string name = colons == std::string::npos ? full : full.substr(colons + 2);
+  const std::string impl = "Impl";
+  if (name.size() > impl.size() && name.compare(name.size() - impl.size(), impl.size(), impl) == 0)
+    name.resize(name.size() - impl.size());
+  return name;
 }
 
 }  // namespace

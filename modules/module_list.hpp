@@ -21,10 +21,10 @@ class ModuleListImpl : public Module {
  public:
   using Iterator = std::vector<std::shared_ptr<Module>>::const_iterator;
 
-  ModuleListImpl() = default;
+  ModuleListImpl() : Module("ModuleList") {}
   // Modules as shared pointers or holders: ModuleList(tg::nn::Linear(784, 50), tg::nn::ReLU()).
   template <class M, class... Ms>
-  explicit ModuleListImpl(M&& first, Ms&&... rest) {
+  explicit ModuleListImpl(M&& first, Ms&&... rest) : Module("ModuleList") {
     push_back(std::forward<M>(first));
     (push_back(std::forward<Ms>(rest)), ...);
   }

@@ -19,10 +19,10 @@ namespace tg::nn {
 
 class SequentialImpl : public Module {
  public:
-  SequentialImpl() = default;
+  SequentialImpl() : Module("Sequential") {}
   // Modules as shared pointers or holders: Sequential(tg::nn::Linear(784, 50), tg::nn::ReLU()).
   template <class M, class... Ms>
-  explicit SequentialImpl(M&& first, Ms&&... rest) {
+  explicit SequentialImpl(M&& first, Ms&&... rest) : Module("Sequential") {
     push_back(std::forward<M>(first));
     (push_back(std::forward<Ms>(rest)), ...);
   }

@@ -15,10 +15,10 @@ namespace {
 
 using tg::distributed::ProcessGroupMPI;
 
-std::shared_ptr<tg::nn::Sequential> mlp(std::size_t hidden) {
-  return std::make_shared<tg::nn::Sequential>(std::make_shared<tg::nn::Linear>(20, hidden),
-                                              std::make_shared<tg::nn::ReLU>(),
-                                              std::make_shared<tg::nn::Linear>(hidden, 10));
+std::shared_ptr<tg::nn::SequentialImpl> mlp(std::size_t hidden) {
+  return std::make_shared<tg::nn::SequentialImpl>(std::make_shared<tg::nn::LinearImpl>(20, hidden),
+                                              std::make_shared<tg::nn::ReLUImpl>(),
+                                              std::make_shared<tg::nn::LinearImpl>(hidden, 10));
 }
 
 tg::Variable<float> cross_entropy(const tg::Variable<float>& out, const tg::Labels& y) {

@@ -18,8 +18,8 @@ namespace {
 // Nested names ("body.0.weight"), parameters of two shapes, and a buffer: each path of load's checks.
 struct Net : tg::nn::Module {
   Net() {
-    register_module("body", std::make_shared<tg::nn::Sequential>(std::make_shared<tg::nn::Linear>(3, 4)));
-    register_module("head", std::make_shared<tg::nn::Linear>(4, 2));
+    register_module("body", std::make_shared<tg::nn::SequentialImpl>(std::make_shared<tg::nn::LinearImpl>(3, 4)));
+    register_module("head", std::make_shared<tg::nn::LinearImpl>(4, 2));
     register_buffer("count", tg::Array<float>{{1.f, 2.f}, {3.f, 4.f}});
   }
 };
