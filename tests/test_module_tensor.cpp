@@ -314,6 +314,20 @@ TEST_CASE("Tensor-level layer ops call the typed ops, in Float and Double") {
         tg::nll_loss(p, target, s, tg::kSum, 1).item());
   CHECK(tg::cross_entropy(tp, Tensor(target), {}, tg::kMean, -100, 0.1).item<double>() ==
         tg::cross_entropy(p, target, Variable<double>(), tg::kMean, -100, 0.1).item());
+  // F:: with options on Tensors: the options' weights take the input's dtype.
+  namespace F = tg::nn::functional;
+  const Tensor logits32 = tp.detach().to(tg::kFloat);
+  const auto options = F::CrossEntropyFuncOptions().weight(s).label_smoothing(0.1).reduction(tg::kSum);
+  const Tensor ce32 = F::cross_entropy(logits32, Tensor(target), options);
+  CHECK(ce32.scalar_type() == tg::kFloat);
+  CHECK(ce32.item<double>() == doctest::Approx(tg::cross_entropy(p, target, s, tg::kSum, -100, 0.1).item()).epsilon(1e-5));
+  CHECK(F::nll_loss(tp, Tensor(target), F::NLLLossFuncOptions().ignore_index(1)).item<double>() ==
+        tg::nll_loss(p, target, Variable<double>(), tg::kMean, 1).item());
+  CHECK(F::binary_cross_entropy_with_logits(tp, tq, F::BinaryCrossEntropyWithLogitsFuncOptions().pos_weight(s))
+            .item<double>() == tg::binary_cross_entropy_with_logits(p, q, Variable<double>(), s).item());
+  CHECK(F::smooth_l1_loss(tp, tq, F::SmoothL1LossFuncOptions(tg::kSum), 0.3).item<double>() ==
+        tg::smooth_l1_loss(p, q, tg::kSum, 0.3).item());
+  CHECK(F::mse_loss(tp, tq, F::MSELossFuncOptions(tg::kSum)).item<double>() == tg::mse_loss(p, q, tg::kSum).item());
   // Float in, Float out; a Float input with Double running statistics is refused.
   CHECK(tg::gelu(tg::ones({2})).scalar_type() == tg::kFloat);
   CHECK_THROWS_WITH_AS(tg::batch_norm(tg::ones({2, 3}), {}, {}, tg::zeros({3}, tg::kDouble), tg::ones({3}, tg::kDouble),
