@@ -1,7 +1,7 @@
 // tg::nn::AvgPool2d, AdaptiveAvgPool2d: the mean of each window of each channel, as LibTorch's.
 //
-//   auto pool = std::make_shared<tg::nn::AvgPool2d>(2);      // 2x2 windows, stride 2
-//   auto gap = std::make_shared<tg::nn::AdaptiveAvgPool2d>(1); // global average: (N, C, 1, 1)
+//   tg::nn::AvgPool2d pool(2);      // 2x2 windows, stride 2
+//   tg::nn::AdaptiveAvgPool2d gap(1); // global average: (N, C, 1, 1)
 #pragma once
 
 #include <cstdint>

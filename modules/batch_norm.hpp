@@ -2,8 +2,8 @@
 // running statistics for evaluation, as LibTorch's (options, buffers, momentum None = cumulative
 // average, printing).
 //
-//   auto bn = std::make_shared<tg::nn::BatchNorm2d>(16);
-//   auto plain = std::make_shared<tg::nn::BatchNorm1d>(tg::nn::BatchNorm1dOptions(50).affine(false).momentum(std::nullopt));
+//   tg::nn::BatchNorm2d bn(16);
+//   tg::nn::BatchNorm1d plain(tg::nn::BatchNorm1dOptions(50).affine(false).momentum(std::nullopt));
 #pragma once
 
 #include <cstddef>

@@ -1,8 +1,8 @@
 // tg::nn::Conv2d: 2-D convolution over (N, C, H, W) batches, with LibTorch's weight layout
 // (out_channels, in_channels, kh, kw), options and default initialisation.
 //
-//   auto conv = std::make_shared<tg::nn::Conv2d>(1, 10, 5);                        // 5x5, stride 1
-//   auto down = std::make_shared<tg::nn::Conv2d>(
+//   tg::nn::Conv2d conv(1, 10, 5);                        // 5x5, stride 1
+//   tg::nn::Conv2d down(
 //       tg::nn::Conv2dOptions(16, 32, 3).stride(2).padding(1).bias(false));
 #pragma once
 

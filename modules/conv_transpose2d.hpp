@@ -1,7 +1,7 @@
 // tg::nn::ConvTranspose2d: the transposed convolution (upsampling by a learnt kernel), with LibTorch's
 // weight layout (in_channels, out_channels, kh, kw), options and default initialisation.
 //
-//   auto up = std::make_shared<tg::nn::ConvTranspose2d>(
+//   tg::nn::ConvTranspose2d up(
 //       tg::nn::ConvTranspose2dOptions(16, 8, 3).stride(2).padding(1).output_padding(1));  // 7x7 -> 14x14
 #pragma once
 

@@ -1,7 +1,7 @@
 // tg::nn::Dropout, Dropout2d: dropout while training, the identity after eval() (LibTorch's layers).
 //
-//   auto drop = std::make_shared<tg::nn::Dropout>(0.5);
-//   auto channel_drop = std::make_shared<tg::nn::Dropout2d>(tg::nn::Dropout2dOptions(0.2));
+//   tg::nn::Dropout drop(0.5);
+//   tg::nn::Dropout2d channel_drop(tg::nn::Dropout2dOptions(0.2));
 #pragma once
 
 #include <tapegrad/modules/module.hpp>

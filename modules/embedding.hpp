@@ -1,6 +1,6 @@
 // tg::nn::Embedding: a table of num_embeddings learnt vectors, looked up by integer index, as LibTorch's.
 //
-//   auto embed = std::make_shared<tg::nn::Embedding>(tg::nn::EmbeddingOptions(1000, 64).padding_idx(0));
+//   tg::nn::Embedding embed(tg::nn::EmbeddingOptions(1000, 64).padding_idx(0));
 //   auto vectors = embed->forward(token_ids);   // token_ids: a Long tensor (B, T) -> (B, T, 64)
 #pragma once
 

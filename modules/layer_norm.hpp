@@ -1,7 +1,7 @@
 // tg::nn::LayerNorm: normalises each sample over its last dims, with a learnt elementwise scale and
 // shift, as LibTorch's.
 //
-//   auto norm = std::make_shared<tg::nn::LayerNorm>(tg::nn::LayerNormOptions({50}));
+//   tg::nn::LayerNorm norm(tg::nn::LayerNormOptions({50}));
 #pragma once
 
 #include <cstdint>

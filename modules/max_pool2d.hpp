@@ -1,7 +1,7 @@
 // tg::nn::MaxPool2d: the maximum of each window of each channel, over (N, C, H, W) batches.
 //
-//   auto pool = std::make_shared<tg::nn::MaxPool2d>(2);   // 2x2 windows, stride 2
-//   auto overlapping = std::make_shared<tg::nn::MaxPool2d>(tg::nn::MaxPool2dOptions(3).stride(2).padding(1));
+//   tg::nn::MaxPool2d pool(2);   // 2x2 windows, stride 2
+//   tg::nn::MaxPool2d overlapping(tg::nn::MaxPool2dOptions(3).stride(2).padding(1));
 #pragma once
 
 #include <tapegrad/modules/module.hpp>

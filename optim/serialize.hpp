@@ -1,8 +1,8 @@
 // An optimizer's state — every group's options and every parameter's step count and buffers — saved
 // to and loaded from an .npz file that NumPy reads, as torch::save / torch::load do for LibTorch's:
 //
-//   tg::nn::save(*net, "net.npz");  tg::save(opt, "opt.npz");   // after k steps
-//   tg::nn::load(*net, "net.npz");  tg::load(opt, "opt.npz");   // fresh objects: step k+1 as if never stopped
+//   tg::save(net, "net.npz");  tg::save(opt, "opt.npz");   // after k steps
+//   tg::load(net, "net.npz");  tg::load(opt, "opt.npz");   // fresh objects: step k+1 as if never stopped
 //
 // Entries, mirroring PyTorch's optimizer.state_dict() (parameters are numbered across the groups in order):
 //   __tapegrad_format__          int32 scalar, 1
