@@ -109,5 +109,5 @@ TEST_CASE("factories and the DataLoader check the shapes they are given") {
   tg::data::Dataset d;
   d.labels = {0};
   d.rows = d.cols = kTwo32;  // 1 x 2^32 x 2^32 pixels wraps around to the 0 held
-  CHECK_OVERFLOW(tg::data::DataLoader(d, tg::data::DataLoaderOptions{}), "DataLoader");
+  CHECK_OVERFLOW(tg::data::DataLoader(d, tg::data::ImageLoaderOptions{}), "DataLoader");
 }
