@@ -20,13 +20,14 @@ void check_channels(const Tensor& input, std::size_t channels) {
                 " (one mean per channel), got " + shape_str(input.shape()));
 }
 
+// Writes into `out` (x itself, or a new buffer of its shape).
 template <class T>
-Tensor normalize_values(const Array<T>& x, const std::vector<double>& mean, const std::vector<double>& stddev) {
-  Array<T> out = Array<T>::from_shape(x.shape());
+void normalize_values(const Array<T>& x, Array<T>& out, const std::vector<double>& mean,
+                      const std::vector<double>& stddev) {
   const T* src = x.data();
   T* dst = out.data();
   const std::size_t channels = mean.size(), n = x.size();
-  if (n == 0) return Tensor(std::move(out));
+  if (n == 0) return;
   // Each channel is a run of `inner` values (H*W), repeated every channels*inner values.
   const std::size_t inner = channels == 1 ? n : x.shape()[x.dimension() - 1] * x.shape()[x.dimension() - 2];
   for (std::size_t start = 0; start < n;) {
@@ -35,6 +36,19 @@ Tensor normalize_values(const Array<T>& x, const std::vector<double>& mean, cons
       for (std::size_t k = start; k < start + inner; ++k) dst[k] = (src[k] - m) / s;
     }
   }
+}
+
+// In place when `x` is the only handle on its buffer (a dataset's fresh example: nobody can see the
+// difference, and it saves an allocation per example), else into a new tensor.
+template <class T>
+Tensor normalize_unrecorded(Tensor x, const std::vector<double>& mean, const std::vector<double>& stddev) {
+  Variable<T>& v = x.variable<T>();
+  if (v.value_ptr().use_count() == 1) {
+    normalize_values(v.value(), v.value(), mean, stddev);
+    return x;
+  }
+  Array<T> out = Array<T>::from_shape(v.value().shape());
+  normalize_values(v.value(), out, mean, stddev);
   return Tensor(std::move(out));
 }
 
@@ -62,14 +76,15 @@ void check_normalize_arguments(const std::vector<double>& mean, const std::vecto
     if (!std::isfinite(m)) throw Error("Normalize: expected finite means, got mean " + values_str(mean));
 }
 
-Tensor normalize(const Tensor& input, const std::vector<double>& mean, const std::vector<double>& stddev) {
+Tensor normalize(Tensor input, const std::vector<double>& mean, const std::vector<double>& stddev) {
   if (!input.defined()) throw Error("Normalize: the input tensor is undefined");
-  const Tensor x = input.is_floating_point() ? input : input.to(kFloat);
-  check_channels(x, mean.size());
-  const bool is_float = x.scalar_type() == kFloat;
-  if (x.requires_grad())
-    return is_float ? normalize_recorded<float>(x, mean, stddev) : normalize_recorded<double>(x, mean, stddev);
-  return is_float ? normalize_values(x.value<float>(), mean, stddev) : normalize_values(x.value<double>(), mean, stddev);
+  if (!input.is_floating_point()) input = input.to(kFloat);
+  check_channels(input, mean.size());
+  const bool is_float = input.scalar_type() == kFloat;
+  if (input.requires_grad())
+    return is_float ? normalize_recorded<float>(input, mean, stddev) : normalize_recorded<double>(input, mean, stddev);
+  return is_float ? normalize_unrecorded<float>(std::move(input), mean, stddev)
+                  : normalize_unrecorded<double>(std::move(input), mean, stddev);
 }
 
 }  // namespace tg::data::transforms::detail

@@ -6,7 +6,8 @@
 //
 // A Float input gives Float (mean and stddev rounded to float, as LibTorch's); a Double input is
 // computed in double with the exact values (LibTorch rounds them to float first); an integer input
-// is converted to Float first, as LibTorch's type promotion does. One pass, one new buffer; an input
+// is converted to Float first, as LibTorch's type promotion does. One pass, into the input's own
+// buffer when no other handle shares it (a dataset's fresh example), else into a new one; an input
 // that requires grad goes through the differentiable ops instead. Unlike LibTorch, a single mean
 // never adds leading dims (LibTorch's (1, 1, 1)-shaped mean turns data of shape (784,) into
 // (1, 1, 784)).
@@ -23,8 +24,9 @@ namespace detail {
 // Throws tg::Error unless mean and stddev have the same, non-zero length and every stddev is > 0
 // and finite (a zero would divide silently into inf).
 void check_normalize_arguments(const std::vector<double>& mean, const std::vector<double>& stddev);
-// (input - mean) / stddev, per channel of dim -3 when mean has more than one value.
-Tensor normalize(const Tensor& input, const std::vector<double>& mean, const std::vector<double>& stddev);
+// (input - mean) / stddev, per channel of dim -3 when mean has more than one value; in place when
+// `input` is the only handle on its buffer and does not require grad.
+Tensor normalize(Tensor input, const std::vector<double>& mean, const std::vector<double>& stddev);
 
 }  // namespace detail
 
@@ -36,7 +38,7 @@ class Normalize : public TensorTransform<Target> {
     detail::check_normalize_arguments(mean_, stddev_);
   }
 
-  Tensor operator()(Tensor input) override { return detail::normalize(input, mean_, stddev_); }
+  Tensor operator()(Tensor input) override { return detail::normalize(std::move(input), mean_, stddev_); }
 
  private:
   std::vector<double> mean_, stddev_;

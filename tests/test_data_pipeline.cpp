@@ -108,6 +108,7 @@ TEST_CASE("Normalize: (x - mean) / stddev in float, one value or one per channel
   transforms::Normalize<> per_channel({1.0, 2.0}, {2.0, 4.0});
   const Tensor images = floats({1, 3, 2, 6, 5, 7, 10, 14}, {2, 2, 1, 2});
   CHECK(values_of(per_channel(images)) == std::vector<float>{0, 1, 0, 1, 2, 3, 2, 3});
+  CHECK(values_of(images) == std::vector<float>{1, 3, 2, 6, 5, 7, 10, 14});  // a handle still held: copied
 
   SUBCASE("double stays double; an integer tensor becomes Float, as LibTorch promotes it") {
     tg::Array<double> d = {4.0, 8.0};
