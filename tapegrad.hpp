@@ -91,6 +91,7 @@
 #include <tapegrad/data/dataset.hpp>
 #include <tapegrad/data/dataset_base.hpp>
 #include <tapegrad/data/distributed_sampler.hpp>
+#include <tapegrad/data/distributed_samplers.hpp>
 #include <tapegrad/data/example.hpp>
 #include <tapegrad/data/idx.hpp>
 #include <tapegrad/data/lambda.hpp>

@@ -324,3 +324,84 @@ TEST_CASE("datasets::MNIST: a root without the files is a tg::Error naming the p
   CHECK_THROWS_WITH_AS(tg::data::datasets::MNIST("/nonexistent/mnist-root", tg::data::datasets::MNIST::Mode::kTest),
                        doctest::Contains("t10k-images-idx3-ubyte"), tg::Error);
 }
+
+namespace {
+
+template <class S>
+std::vector<std::size_t> drain(S& sampler, std::size_t batch_size) {
+  std::vector<std::size_t> all;
+  while (auto batch = sampler.next(batch_size)) {
+    CHECK(batch->size() <= batch_size);
+    all.insert(all.end(), batch->begin(), batch->end());
+  }
+  return all;
+}
+
+}  // namespace
+
+TEST_CASE("distributed samplers: LibTorch's shares, padding, and the epoch's shuffle") {
+  // 10 indices over 3 ranks: 4 each, the order's first two repeated to fill the last share.
+  std::multiset<std::size_t> all;
+  std::vector<std::vector<std::size_t>> shares;
+  for (std::size_t rank = 0; rank < 3; ++rank) {
+    samplers::DistributedRandomSampler s(10, 3, rank);
+    s.set_epoch(4);
+    s.reset();
+    shares.push_back(drain(s, 3));
+    CHECK(shares.back().size() == 4);
+    all.insert(shares.back().begin(), shares.back().end());
+  }
+  for (std::size_t i = 0; i < 10; ++i) CHECK(all.count(i) == (i < 2 ? 2u : 1u));
+  // LibTorch 1.13's DistributedRandomSampler(10, 3, rank) at epoch 4 hands out exactly these (printed
+  // by a program built against Debian's libtorch-dev; both shuffle with std::mt19937(epoch)).
+  CHECK(shares == std::vector<std::vector<std::size_t>>{{0, 7, 4, 2}, {1, 3, 1, 9}, {8, 0, 6, 5}});
+  samplers::DistributedRandomSampler again(10, 3, 1);
+  again.set_epoch(4);
+  again.reset();
+  CHECK(drain(again, 4) == shares[1]);  // the same epoch draws the same order
+  again.set_epoch(5);
+  again.reset();
+  CHECK(drain(again, 4) != shares[1]);
+
+  // Without duplicates: floor(10 / 3) = 3 each, index 9 left out (as LibTorch's).
+  std::set<std::size_t> distinct;
+  for (std::size_t rank = 0; rank < 3; ++rank) {
+    samplers::DistributedRandomSampler s(10, 3, rank, /*allow_duplicates=*/false);
+    const std::vector<std::size_t> share = drain(s, 2);
+    CHECK(share.size() == 3);
+    distinct.insert(share.begin(), share.end());
+  }
+  CHECK(distinct.size() == 9);
+  CHECK(distinct.count(9) == 0);
+  samplers::DistributedRandomSampler libtorch_case(25, 3, 1, /*allow_duplicates=*/false);  // epoch 0
+  CHECK(drain(libtorch_case, 7) == std::vector<std::size_t>{22, 10, 3, 18, 21, 20, 7, 8});  // LibTorch's, as above
+  samplers::DistributedRandomSampler one(10, 1, 0);
+  std::vector<std::size_t> every = drain(one, 4);
+  CHECK(drain(one, 4).empty());  // until reset()
+  std::sort(every.begin(), every.end());
+  CHECK(every == std::vector<std::size_t>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9});
+
+  samplers::DistributedSequentialSampler last(10, 3, 2);
+  CHECK(last.next(3) == std::vector<std::size_t>{8, 9, 0});
+  CHECK(last.next(3) == std::vector<std::size_t>{1});
+  CHECK_FALSE(last.next(3).has_value());
+  last.reset();
+  CHECK(last.next(10) == std::vector<std::size_t>{8, 9, 0, 1});
+  samplers::DistributedSequentialSampler first(10, 3, 0);
+  CHECK(first.next(10) == std::vector<std::size_t>{0, 1, 2, 3});
+
+  CHECK_THROWS_WITH_AS(samplers::DistributedRandomSampler(10, 2, 2), doctest::Contains("rank < num_replicas"),
+                       tg::Error);
+  CHECK_THROWS_AS(samplers::DistributedSequentialSampler(10, 0, 0), tg::Error);
+
+  // Through a loader: rank 1 of 2 gets its half of the epoch's order, in batches.
+  samplers::DistributedRandomSampler half(25, 2, 1);
+  const std::vector<std::size_t> expected = drain(half, 5);
+  auto loader = tg::data::make_data_loader(Counting(25).map(transforms::Stack<>()), samplers::DistributedRandomSampler(25, 2, 1),
+                                           DataLoaderOptions(5).workers(2));
+  std::vector<std::size_t> got;
+  for (auto& batch : *loader)
+    for (std::int64_t t : labels_of(batch.target)) got.push_back(static_cast<std::size_t>(t));
+  CHECK(got == expected);
+  CHECK(got.size() == 13);
+}
