@@ -316,6 +316,22 @@ TEST_CASE("datasets::MNIST: LibTorch's modes, tapegrad's validation split, value
   }
   CHECK(batches == 938);
   CHECK(examples == 60000);
+
+  // Upstream's test loader as it is written: an int64_t batch size, a const reference per batch.
+  const std::int64_t kTestBatchSize = 1000;
+  auto test_dataset = MNIST(root, MNIST::Mode::kTest)
+                          .map(transforms::Normalize<>(0.1307, 0.3081))
+                          .map(transforms::Stack<>());
+  const std::size_t test_dataset_size = test_dataset.size().value();
+  auto test_loader = tg::data::make_data_loader<samplers::SequentialSampler>(std::move(test_dataset), kTestBatchSize);
+  std::vector<std::int64_t> targets;
+  for (const auto& batch : *test_loader) {
+    CHECK(batch.data.sizes() == tg::IntArrayRef({1000, 1, 28, 28}));
+    const std::vector<std::int64_t> t = labels_of(batch.target);
+    targets.insert(targets.end(), t.begin(), t.end());
+  }
+  CHECK(test_dataset_size == 10000);
+  CHECK(targets == labels_of(MNIST(root, MNIST::Mode::kTest).targets()));
 }
 
 TEST_CASE("datasets::MNIST: a root without the files is a tg::Error naming the path") {
