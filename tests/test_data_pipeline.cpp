@@ -1,9 +1,11 @@
 // LibTorch's data pipeline in tg::data: datasets users derive from, map, the transforms, the
 // samplers and make_data_loader with and without worker threads.
 #include <algorithm>
+#include <chrono>
 #include <numeric>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "check.hpp"
@@ -262,6 +264,17 @@ TEST_CASE("make_data_loader: leaving an epoch early, destroying a busy loader, b
                        doctest::Contains("batch_size >= 1"), tg::Error);
   CHECK_THROWS_WITH_AS(tg::data::make_data_loader(Counting(5), DataLoaderOptions(1).workers(1).max_jobs(0)),
                        doctest::Contains("max_jobs >= 1"), tg::Error);
+}
+
+TEST_CASE("make_data_loader: a worker slower than the timeout is a tg::Error") {
+  // Every example takes 300 ms; the caller waits 10 ms for the first batch.
+  auto slow = transforms::Lambda<Example<>>([](Example<> e) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    return e;
+  });
+  auto loader = tg::data::make_data_loader(Counting(4).map(slow).map(transforms::Stack<>()),
+                                           DataLoaderOptions(2).workers(1).timeout(std::chrono::milliseconds(10)));
+  CHECK_THROWS_WITH_AS(loader->begin(), doctest::Contains("timed out after 10 ms"), tg::Error);
 }
 
 TEST_CASE("datasets::MNIST: LibTorch's modes, tapegrad's validation split, values against the IDX files") {
