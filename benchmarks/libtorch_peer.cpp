@@ -127,6 +127,68 @@ ConvTimes libtorch_conv2d_us(int n, int c, int o, int h, int kernel, int stride,
   return {fwd[fwd.size() / 2], bwd[bwd.size() / 2]};
 }
 
+namespace {
+
+double us_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// Forward and backward of `layer` on x, `repeat` timed runs after one warm-up.
+template <class Layer>
+LayerTimes time_layer(Layer& layer, const torch::Tensor& x, const torch::Tensor& grad, int repeat) {
+  LayerTimes t;
+  for (int r = -1; r < repeat; ++r) {
+    x.mutable_grad().reset();
+    for (auto& p : layer->parameters()) p.mutable_grad().reset();
+    const auto t0 = std::chrono::steady_clock::now();
+    const auto y = layer->forward(x);
+    const double fwd = us_since(t0);
+    const auto t1 = std::chrono::steady_clock::now();
+    y.backward(grad);
+    const double bwd = us_since(t1);
+    if (r >= 0) t.forward_us.push_back(fwd), t.backward_us.push_back(bwd);
+  }
+  return t;
+}
+
+}  // namespace
+
+LayerTimes libtorch_batch_norm2d_us(int n, int c, int h, int repeat, int threads) {
+  torch::set_num_threads(threads);
+  torch::manual_seed(1);
+  torch::nn::BatchNorm2d bn(c);
+  bn->train();
+  const auto x = torch::randn({n, c, h, h}).requires_grad_(true);
+  return time_layer(bn, x, torch::randn({n, c, h, h}), repeat);
+}
+
+LayerTimes libtorch_dropout_us(int n, int features, double p, int repeat, int threads) {
+  torch::set_num_threads(threads);
+  torch::manual_seed(1);
+  torch::nn::Dropout drop(p);
+  drop->train();
+  const auto x = torch::randn({n, features}).requires_grad_(true);
+  return time_layer(drop, x, torch::randn({n, features}), repeat);
+}
+
+std::vector<double> libtorch_adam_step_us(const std::vector<std::vector<long>>& shapes, int repeat, int threads) {
+  torch::set_num_threads(threads);
+  torch::manual_seed(1);
+  std::vector<torch::Tensor> params;
+  for (const auto& s : shapes) {
+    params.push_back(torch::randn(s).requires_grad_(true));
+    params.back().mutable_grad() = torch::randn(s);
+  }
+  torch::optim::Adam opt(params, torch::optim::AdamOptions(1e-3));
+  std::vector<double> us;
+  for (int r = -1; r < repeat; ++r) {
+    const auto t0 = std::chrono::steady_clock::now();
+    opt.step();
+    if (r >= 0) us.push_back(us_since(t0));
+  }
+  return us;
+}
+
 struct MnistPipeline::Impl {
   using Dataset = torch::data::datasets::MapDataset<
       torch::data::datasets::MapDataset<torch::data::datasets::MNIST, torch::data::transforms::Normalize<>>,

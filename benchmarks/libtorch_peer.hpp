@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace peer {
 
@@ -44,6 +45,19 @@ struct ConvTimes {
 };
 ConvTimes libtorch_conv2d_us(int n, int c, int o, int h, int kernel, int stride, int padding, bool input_grad,
                              int repeat, int threads);
+
+// bench_layers' layers, each timed `repeat` times after one untimed warm-up run: microseconds per run
+// of the forward and of the backward (from a fixed random gradient; the input needs a gradient, as
+// in a network's middle). BatchNorm2d(c) in training mode on (n, c, h, h); Dropout(p) in training
+// mode on (n, features).
+struct LayerTimes {
+  std::vector<double> forward_us, backward_us;
+};
+LayerTimes libtorch_batch_norm2d_us(int n, int c, int h, int repeat, int threads);
+LayerTimes libtorch_dropout_us(int n, int features, double p, int repeat, int threads);
+// Adam (lr 1e-3, LibTorch's defaults otherwise) over parameters of these shapes with fixed random
+// gradients: microseconds per step(), after one untimed step that creates the state.
+std::vector<double> libtorch_adam_step_us(const std::vector<std::vector<long>>& shapes, int repeat, int threads);
 
 // LibTorch's MNIST pipeline as upstream's example builds it: datasets::MNIST(root) (the 60000
 // training images), Normalize<>(0.1307, 0.3081), Stack<>, make_data_loader with a RandomSampler,
