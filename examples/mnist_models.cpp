@@ -4,6 +4,7 @@
 
 namespace mnist {
 
+using tg::nn::BatchNorm2d;
 using tg::nn::Conv2d;
 using tg::nn::Conv2dOptions;
 using tg::nn::Linear;
@@ -16,7 +17,12 @@ tg::nn::Sequential make_model(const std::string& name) {
                               Conv2d(Conv2dOptions(8, 16, 3).stride(2).padding(1)), ReLU(),
                               Conv2d(Conv2dOptions(16, 32, 3).stride(2).padding(1)), ReLU(), tg::nn::Flatten(),
                               Linear(512, 10));
-  throw tg::Error("make_model: unknown model '" + name + "' (expected mlp or cnn)");
+  if (name == "bn-cnn")
+    return tg::nn::Sequential(Conv2d(Conv2dOptions(1, 8, 5).stride(2).padding(2)), BatchNorm2d(8), ReLU(),
+                              Conv2d(Conv2dOptions(8, 16, 3).stride(2).padding(1)), BatchNorm2d(16), ReLU(),
+                              Conv2d(Conv2dOptions(16, 32, 3).stride(2).padding(1)), BatchNorm2d(32), ReLU(),
+                              tg::nn::Flatten(), tg::nn::Dropout(0.5), Linear(512, 10));
+  throw tg::Error("make_model: unknown model '" + name + "' (expected mlp, cnn or bn-cnn)");
 }
 
 bool takes_flat_images(const std::string& name) { return name == "mlp"; }

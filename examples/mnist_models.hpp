@@ -14,6 +14,8 @@ namespace mnist {
 // "mlp": Linear(784,50)-ReLU-Linear(50,10), the walkthrough's; it takes flattened images (B, 784).
 // "cnn": Conv2d(1,8,5,s2,p2)-ReLU-Conv2d(8,16,3,s2,p1)-ReLU-Conv2d(16,32,3,s2,p1)-ReLU-Flatten-
 //        Linear(512,10); it takes images (B, 1, 28, 28).
+// "bn-cnn": the cnn with BatchNorm2d after each convolution and Dropout(0.5) before the classifier
+//        (the trainer pairs it with Adam: --optimizer adam).
 tg::nn::Sequential make_model(const std::string& name);
 bool takes_flat_images(const std::string& name);
 

@@ -1,6 +1,7 @@
-// Trains an MLP or a CNN on MNIST or Fashion-MNIST with SGD, printing per epoch the training loss,
-// validation accuracy, time and throughput, and at the end the test accuracy.
+// Trains an MLP or a CNN on MNIST or Fashion-MNIST with SGD or Adam, printing per epoch the training
+// loss, validation accuracy, time and throughput, and at the end the test accuracy.
 //   build/examples/train_mnist --model cnn --epochs 3
+//   build/examples/train_mnist --model bn-cnn --optimizer adam --epochs 3
 // Exit codes: 0 done, 1 failed (unreadable data or --load file, failed write), 2 usage error (bad
 // option or output path, found before any work), 3 the training loss became NaN or infinite.
 #include <boost/program_options.hpp>
@@ -10,6 +11,7 @@
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -24,11 +26,12 @@ namespace po = boost::program_options;
 namespace {
 
 struct Config {
-  std::string model, dataset, data_dir, save, load, metrics_csv, schedule, graph, plot;
+  std::string model, dataset, data_dir, save, load, metrics_csv, schedule, graph, plot, optimizer;
   int epochs, threads;
   bool distributed = false;
   std::size_t batch_size, train_rows;
   double lr, momentum, weight_decay;
+  bool lr_given = false;
   std::uint64_t seed;
 };
 
@@ -42,15 +45,18 @@ std::optional<Config> parse(int argc, char** argv) {
       "or output path, found before any work); 3 the training loss became NaN or infinite (lower --lr).\n\nOptions");
   opts.add_options()
     ("help,h", "print this help and exit")
-    ("model", po::value(&c.model)->default_value("mlp"), "mlp (784-50-10) or cnn (three stride-2 convs)")
+    ("model", po::value(&c.model)->default_value("mlp"),
+     "mlp (784-50-10), cnn (three stride-2 convs) or bn-cnn (the cnn with BatchNorm2d and Dropout)")
     ("dataset", po::value(&c.dataset)->default_value("mnist"), "mnist or fashion (Fashion-MNIST)")
     ("data-dir", po::value(&c.data_dir), "folder holding the four IDX files (default: $TAPEGRAD_DATA_DIR/mnist, "
                                          "or /usr/share/datasets/fashion-mnist for fashion)")
     ("epochs", po::value(&c.epochs)->default_value(5), "training epochs (0: only evaluate, e.g. with --load)")
     ("batch-size", po::value(&c.batch_size)->default_value(64), "mini-batch size")
-    ("lr", po::value(&c.lr)->default_value(0.05), "SGD learning rate")
+    ("optimizer", po::value(&c.optimizer)->default_value("sgd"), "sgd (with --momentum) or adam (betas 0.9, 0.999)")
+    ("lr", po::value(&c.lr)->notifier([&c](double) { c.lr_given = true; }),
+     "learning rate (default 0.05 with sgd, 0.001 with adam)")
     ("momentum", po::value(&c.momentum)->default_value(0.9), "SGD momentum")
-    ("weight-decay", po::value(&c.weight_decay)->default_value(0.0), "SGD weight decay (L2)")
+    ("weight-decay", po::value(&c.weight_decay)->default_value(0.0), "weight decay (L2, added to the gradient)")
     ("schedule", po::value(&c.schedule)->default_value("cosine"),
      "learning-rate schedule over the whole run: cosine (anneal to 0 by the last step) or constant")
     ("seed", po::value(&c.seed)->default_value(1), "seed of the initialisation and the shuffling")
@@ -67,7 +73,13 @@ std::optional<Config> parse(int argc, char** argv) {
     ("plot", po::value(&c.plot), "draw the learning curves to this PNG at the end (needs gnuplot)");
   if (!examples::parse_options(opts, argc, argv)) return std::nullopt;
   auto bad = [](const std::string& what) { throw po::error(what); };
-  if (c.model != "mlp" && c.model != "cnn") bad("--model must be mlp or cnn, got '" + c.model + "'");
+  if (c.model != "mlp" && c.model != "cnn" && c.model != "bn-cnn")
+    bad("--model must be mlp, cnn or bn-cnn, got '" + c.model + "'");
+  // BatchNorm's batch statistics (and running ones) belong to one whole batch on one thread.
+  if (c.model == "bn-cnn" && (c.threads > 1 || c.distributed))
+    bad("--model bn-cnn trains on one thread only: BatchNorm2d needs the whole batch (drop --threads/--distributed)");
+  if (c.optimizer != "sgd" && c.optimizer != "adam") bad("--optimizer must be sgd or adam, got '" + c.optimizer + "'");
+  if (!c.lr_given) c.lr = c.optimizer == "adam" ? 1e-3 : 0.05;
   if (c.dataset != "mnist" && c.dataset != "fashion") bad("--dataset must be mnist or fashion, got '" + c.dataset + "'");
   if (c.epochs < 0) bad("--epochs must be >= 0");
   if (c.batch_size == 0) bad("--batch-size must be >= 1");
@@ -89,6 +101,21 @@ std::optional<Config> parse(int argc, char** argv) {
   if (c.data_dir.empty())
     c.data_dir = c.dataset == "mnist" ? tg::data::mnist_dir() : tg::data::fashion_mnist_dir();
   return c;
+}
+
+std::unique_ptr<tg::optim::Optimizer> make_optimizer(const Config& c, std::vector<tg::Tensor> parameters) {
+  if (c.optimizer == "adam")
+    return std::make_unique<tg::optim::Adam>(std::move(parameters),
+                                             tg::optim::AdamOptions(c.lr).weight_decay(c.weight_decay));
+  return std::make_unique<tg::optim::SGD>(std::move(parameters),
+                                          tg::optim::SGDOptions(c.lr).momentum(c.momentum).weight_decay(c.weight_decay));
+}
+
+std::string optimizer_label(const Config& c) {
+  char label[80];
+  if (c.optimizer == "adam") std::snprintf(label, sizeof label, "Adam lr %g", c.lr);
+  else std::snprintf(label, sizeof label, "SGD lr %g momentum %g", c.lr, c.momentum);
+  return label;
 }
 
 // What the learning curves are drawn from: the training loss averaged over runs of steps, and one
@@ -157,11 +184,11 @@ int train(const Config& c) {
   std::cout << model << "\n"
             << model->parameter_count() << " parameters; " << c.dataset << ": " << train.size() << " training, "
             << valid.size() << " validation, " << test.size() << " test images; batch " << c.batch_size
-            << ", SGD lr " << c.lr << " momentum " << c.momentum << " (" << c.schedule << " schedule), " << c.threads
+            << ", " << optimizer_label(c) << " (" << c.schedule << " schedule), " << c.threads
             << " thread(s)" << (c.distributed ? " per rank" : "") << "\n";
 
-  tg::optim::SGD optimizer(model->parameters(),
-                           tg::optim::SGDOptions(c.lr).momentum(c.momentum).weight_decay(c.weight_decay));
+  const std::unique_ptr<tg::optim::Optimizer> optimizer_owner = make_optimizer(c, model->parameters());
+  tg::optim::Optimizer& optimizer = *optimizer_owner;
   tg::data::ImageLoaderOptions loader_options;
   loader_options.batch_size = c.batch_size;
   loader_options.flatten = flat;
@@ -241,8 +268,8 @@ int train(const Config& c) {
   if (csv) csv->close();
   if (lead && !c.plot.empty()) {
     char title[160];
-    std::snprintf(title, sizeof title, "%s on %s: SGD lr %g, momentum %g, %s schedule, batch %zu", c.model.c_str(),
-                  c.dataset.c_str(), c.lr, c.momentum, c.schedule.c_str(), c.batch_size);
+    std::snprintf(title, sizeof title, "%s on %s: %s, %s schedule, batch %zu", c.model.c_str(), c.dataset.c_str(),
+                  optimizer_label(c).c_str(), c.schedule.c_str(), c.batch_size);
     draw_curves(curves, c.plot, title);
     std::printf("drew the learning curves to %s\n", c.plot.c_str());
   }

@@ -34,7 +34,7 @@ usage_error() {  # <expected text in the message> <options...>
   grep -qF -- "$want" "$work/err" || { echo "FAIL: '$*' did not say '$want':"; cat "$work/err"; exit 1; }
   if grep -q "train_mnist: train_mnist:" "$work/err"; then echo "FAIL: '$*': doubled prefix"; exit 1; fi
 }
-usage_error "--model must be mlp or cnn" --model rnn
+usage_error "--model must be mlp, cnn or bn-cnn" --model rnn
 usage_error "--epochs must be >= 0" --epochs -1
 usage_error "--lr must be > 0" --lr 0
 usage_error "--batch-size must be >= 1" --batch-size 0
