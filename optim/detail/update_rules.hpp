@@ -1,5 +1,6 @@
-// The optimizers' update rules as plain loops over raw buffers, for float and double, apart from the
-// Optimizer classes (which find the buffers, count the steps and call these). Each rule follows
+// The optimizers' update rules as loops over raw buffers (Adam's a SIMD vector at a time), for float
+// and double, apart from the Optimizer classes (which find the buffers, count the steps and call
+// these). Each rule follows
 // LibTorch 1.13 (torch/csrc/api/src/optim/*.cpp) operation for operation: scalar coefficients are
 // computed in double and rounded to T once, as ATen does with a Scalar on a T tensor, and each tensor
 // op keeps ATen's order (add_(x, alpha) is a + alpha*x, addcmul_ a + (v*x)*y, addcdiv_ a + (v*x)/y).
@@ -9,6 +10,9 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
+
+#include <tapegrad/kernels/simd.hpp>
 
 namespace tg::optim::detail {
 
@@ -45,7 +49,18 @@ struct AdamRule {
   std::int64_t step;
 };
 
-// max_exp_avg_sq is null without amsgrad.
+// Square root and maximum of one element or of a SIMD vector of them.
+template <class T>
+T simd_sqrt(T x) { return std::sqrt(x); }
+template <class T, class A>
+xsimd::batch<T, A> simd_sqrt(const xsimd::batch<T, A>& x) { return xsimd::sqrt(x); }
+template <class T>
+T simd_max(T a, T b) { return std::max(a, b); }
+template <class T, class A>
+xsimd::batch<T, A> simd_max(const xsimd::batch<T, A>& a, const xsimd::batch<T, A>& b) { return xsimd::max(a, b); }
+
+// max_exp_avg_sq is null without amsgrad. A SIMD vector at a time, then one element at a time, the
+// same operations in the same order either way.
 template <class T>
 void adam_update(const AdamRule& r, std::size_t n, T* param, const T* grad, T* exp_avg, T* exp_avg_sq,
                  T* max_exp_avg_sq) {
@@ -58,16 +73,28 @@ void adam_update(const AdamRule& r, std::size_t n, T* param, const T* grad, T* e
   const T coupled_decay = static_cast<T>(r.decoupled ? 0.0 : r.weight_decay);
   const T decoupled_scale = static_cast<T>(1 - r.lr * r.weight_decay);
   const bool coupled = !r.decoupled && r.weight_decay != 0, decoupled = r.decoupled && r.weight_decay != 0;
-  for (std::size_t k = 0; k < n; ++k) {
-    if (decoupled) param[k] = param[k] * decoupled_scale;
-    const T g = coupled ? grad[k] + coupled_decay * param[k] : grad[k];
-    exp_avg[k] = exp_avg[k] * beta1 + one_minus_beta1 * g;
-    exp_avg_sq[k] = exp_avg_sq[k] * beta2 + one_minus_beta2 * g * g;
-    T v = exp_avg_sq[k];
-    if (max_exp_avg_sq) v = max_exp_avg_sq[k] = std::max(max_exp_avg_sq[k], v);
-    const T denom = std::sqrt(v) / sqrt_bias_correction2 + eps;
-    param[k] = param[k] + neg_step_size * exp_avg[k] / denom;
+  // U is T or kernels::Vec<T>; p, m, v and v_max are updated in place.
+  const auto update = [&](auto& p, auto g, auto& m, auto& v, auto* v_max) {
+    using U = std::decay_t<decltype(g)>;
+    if (decoupled) p = p * U(decoupled_scale);
+    if (coupled) g = g + U(coupled_decay) * p;
+    m = m * U(beta1) + U(one_minus_beta1) * g;
+    v = v * U(beta2) + U(one_minus_beta2) * g * g;
+    U v_used = v;
+    if (v_max) v_used = *v_max = simd_max(*v_max, v_used);
+    const U denom = simd_sqrt(v_used) / U(sqrt_bias_correction2) + U(eps);
+    p = p + U(neg_step_size) * m / denom;
+  };
+  using V = kernels::Vec<T>;
+  std::size_t k = 0;
+  for (; k + kernels::kLanes<T> <= n; k += kernels::kLanes<T>) {
+    V p = V::load_unaligned(param + k), m = V::load_unaligned(exp_avg + k), v = V::load_unaligned(exp_avg_sq + k);
+    V v_max = max_exp_avg_sq ? V::load_unaligned(max_exp_avg_sq + k) : V(T(0));
+    update(p, V::load_unaligned(grad + k), m, v, max_exp_avg_sq ? &v_max : nullptr);
+    p.store_unaligned(param + k), m.store_unaligned(exp_avg + k), v.store_unaligned(exp_avg_sq + k);
+    if (max_exp_avg_sq) v_max.store_unaligned(max_exp_avg_sq + k);
   }
+  for (; k < n; ++k) update(param[k], grad[k], exp_avg[k], exp_avg_sq[k], max_exp_avg_sq ? max_exp_avg_sq + k : nullptr);
 }
 
 // RMSprop: g = g + weight_decay*p; s = alpha*s + (1-alpha)*g*g; centered: a = alpha*a + (1-alpha)*g,
