@@ -9,7 +9,7 @@
 #include <immintrin.h>
 #endif
 
-namespace tg::kernels {
+namespace tg::kernels::TG_SIMD_ARCH {
 
 // dst[j*dst_stride + i] = src[i*src_stride + j] for i < rows, j < cols.
 template <class T>
@@ -57,4 +57,4 @@ inline void transpose<float>(const float* src, std::size_t rows, std::size_t col
 }
 #endif
 
-}  // namespace tg::kernels
+}  // namespace tg::kernels::TG_SIMD_ARCH
