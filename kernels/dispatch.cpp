@@ -1,6 +1,7 @@
 #include <tapegrad/kernels/dispatch.hpp>
 
 #include <cstdlib>
+#include <type_traits>
 
 #include <tapegrad/core/array.hpp>
 #include <tapegrad/core/simd_level.hpp>
@@ -22,13 +23,59 @@ extern const KernelTable<double> double_table;
 namespace tg {
 namespace {
 
+using kernels::KernelTable;
+
 constexpr SimdLevel kLevels[] = {SimdLevel::SSE2, SimdLevel::AVX2, SimdLevel::AVX512};
 
-const kernels::KernelTables kTables[] = {
-    {&kernels::sse2::float_table, &kernels::sse2::double_table},
-    {&kernels::avx2::float_table, &kernels::avx2::double_table},
-    {&kernels::avx512::float_table, &kernels::avx512::double_table},
-};
+// AVX-512's conv2d products run only where the channels they run along fill its vectors (16 floats,
+// 8 doubles): below that, padding the channels to a whole vector wastes lanes, and AVX2's copy is
+// faster (docs/performance.md). The forward and dW run along the output channels, dX along the input's.
+template <class T>
+bool fills_avx512(std::size_t channels) {
+  return channels >= 64 / sizeof(T);
+}
+template <class T>
+const KernelTable<T>& by_width(std::size_t channels) {
+  if constexpr (std::is_same_v<T, float>)
+    return fills_avx512<T>(channels) ? kernels::avx512::float_table : kernels::avx2::float_table;
+  else
+    return fills_avx512<T>(channels) ? kernels::avx512::double_table : kernels::avx2::double_table;
+}
+template <class T>
+void avx512_conv2d_forward(const T* padded, const T* w, const T* bias, const kernels::Conv2dGeometry& g, std::size_t N,
+                           std::size_t O, T* out) {
+  by_width<T>(O).conv2d_forward(padded, w, bias, g, N, O, out);
+}
+template <class T>
+void avx512_conv2d_weight_grad(const T* padded, const T* dy, const kernels::Conv2dGeometry& g, std::size_t N,
+                               std::size_t O, T* dw, bool fresh) {
+  by_width<T>(O).conv2d_weight_grad(padded, dy, g, N, O, dw, fresh);
+}
+template <class T>
+void avx512_conv2d_input_grad(const T* dy, const T* w, const kernels::Conv2dGeometry& g, std::size_t N, std::size_t O,
+                              T* dx, bool fresh) {
+  by_width<T>(g.channels).conv2d_input_grad(dy, w, g, N, O, dx, fresh);
+}
+template <class T>
+KernelTable<T> avx512_table(const KernelTable<T>& wide) {
+  KernelTable<T> t = wide;
+  t.conv2d_forward = &avx512_conv2d_forward<T>;
+  t.conv2d_weight_grad = &avx512_conv2d_weight_grad<T>;
+  t.conv2d_input_grad = &avx512_conv2d_input_grad<T>;
+  return t;
+}
+
+// Built on first use: the per-level tables are other objects' constants.
+const kernels::KernelTables& tables(SimdLevel level) {
+  static const KernelTable<float> avx512_float = avx512_table(kernels::avx512::float_table);
+  static const KernelTable<double> avx512_double = avx512_table(kernels::avx512::double_table);
+  static const kernels::KernelTables all[] = {
+      {&kernels::sse2::float_table, &kernels::sse2::double_table},
+      {&kernels::avx2::float_table, &kernels::avx2::double_table},
+      {&avx512_float, &avx512_double},
+  };
+  return all[static_cast<int>(level)];
+}
 
 // The CPU's features as each level's copy was compiled for them (CMakeLists.txt,
 // TAPEGRAD_SIMD_FLAGS_*). __builtin_cpu_supports also asks whether the OS saves the vector registers.
@@ -57,7 +104,7 @@ const kernels::KernelTables& tables_for(SimdLevel level, const std::string& aske
   if (!cpu_supports(level))
     throw Error(asked_by + ": this CPU does not support " + std::string(to_string(level)) + " (it supports " +
                 level_list(supported_simd_levels()) + ")");
-  return kTables[static_cast<int>(level)];
+  return tables(level);
 }
 
 }  // namespace
@@ -79,7 +126,7 @@ const KernelTables& choose_tables() {
     }
     t = &tables_for(level, asked_by);
   } else {
-    t = &kTables[static_cast<int>(supported_simd_levels().back())];
+    t = &tables(supported_simd_levels().back());
   }
   active_tables.store(t, std::memory_order_release);
   return *t;
@@ -90,7 +137,9 @@ const KernelTables& choose_tables() {
 SimdLevel simd_level() {
   const kernels::KernelTables* active = kernels::detail::active_tables.load(std::memory_order_acquire);
   if (!active) active = &kernels::detail::choose_tables();
-  return kLevels[active - kTables];
+  for (const SimdLevel l : kLevels)
+    if (active == &tables(l)) return l;
+  throw Error("simd_level: the kernel tables in use are no level's");
 }
 
 void set_simd_level(SimdLevel level) {
