@@ -1,5 +1,5 @@
-// A strided matrix transpose, in 8x8 blocks of AVX shuffles for float when the build has AVX (the
-// -march=x86-64-v3 default), element by element otherwise. conv2d changes layout between its
+// A strided matrix transpose, in 8x8 blocks of AVX shuffles for float in the copies compiled with
+// AVX (the AVX2 and AVX-512 levels), element by element otherwise. conv2d changes layout between its
 // channels-last tiles and NCHW tensors through it; element by element that ran at one a cycle.
 #pragma once
 

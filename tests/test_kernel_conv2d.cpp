@@ -173,8 +173,9 @@ void check_products(const Case& c) {
   }
 }
 
-// Channel counts on and off the vector widths (float 4, 8, 16 lanes at SSE2, AVX2, AVX-512; double half), strides and paddings, one
-// output position (kernel as large as the padded input), a 1x1 kernel, an empty batch.
+// Channel counts on and off the vector widths (float 4, 8, 16 lanes at SSE2, AVX2, AVX-512; double
+// half), strides and paddings, one output position (kernel as large as the padded input), a 1x1
+// kernel, an empty batch.
 const Case kCases[] = {
     {2, 1, 8, 28, 28, 5, 5, 2, 2, 2, 2},  // the MNIST CNN's layers, at batch 2
     {2, 8, 16, 14, 14, 3, 3, 2, 2, 1, 1},
