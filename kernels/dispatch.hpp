@@ -103,4 +103,29 @@ void row_affine2(const T* g, const T* x, std::size_t n, T a, T b, T c, T* y) {
   active<T>().row_affine2(g, x, n, a, b, c, y);
 }
 
+// The array (a contiguous xtensor container) with f (one of the map_ kernels) applied to every element.
+template <class A, class F>
+A mapped(const A& x, F f) {
+  A y = A::from_shape(x.shape());
+  f(x.data(), x.size(), y.data());
+  return y;
+}
+
+template <class T>
+void map_exp(const T* x, std::size_t n, T* y) {
+  active<T>().map_exp(x, n, y);
+}
+template <class T>
+void map_log(const T* x, std::size_t n, T* y) {
+  active<T>().map_log(x, n, y);
+}
+template <class T>
+void map_tanh(const T* x, std::size_t n, T* y) {
+  active<T>().map_tanh(x, n, y);
+}
+template <class T>
+void map_sigmoid(const T* x, std::size_t n, T* y) {
+  active<T>().map_sigmoid(x, n, y);
+}
+
 }  // namespace tg::kernels

@@ -20,7 +20,7 @@ struct RowLse {
 };
 
 // One entry a kernel; what each computes is said where it is written (kernels/conv2d.hpp, sums.hpp,
-// row_softmax.hpp, normalization.hpp, transpose.hpp).
+// row_softmax.hpp, normalization.hpp, transpose.hpp, elementwise.hpp).
 template <class T>
 struct KernelTable {
   std::size_t lanes;  // of the vectors the conv2d products use
@@ -42,6 +42,10 @@ struct KernelTable {
   std::pair<T, T> (*row_sum_and_dot)(const T* g, const T* x, std::size_t n);
   void (*row_affine)(const T* x, std::size_t n, T a, T b, T* y);
   void (*row_affine2)(const T* g, const T* x, std::size_t n, T a, T b, T c, T* y);
+  void (*map_exp)(const T* x, std::size_t n, T* y);
+  void (*map_log)(const T* x, std::size_t n, T* y);
+  void (*map_tanh)(const T* x, std::size_t n, T* y);
+  void (*map_sigmoid)(const T* x, std::size_t n, T* y);
 };
 
 }  // namespace tg::kernels
