@@ -88,10 +88,26 @@
 #include <tapegrad/optim/step_lr.hpp>
 
 #include <tapegrad/data/dataloader.hpp>
+#include <tapegrad/data/dataloader_options.hpp>
 #include <tapegrad/data/dataset.hpp>
+#include <tapegrad/data/dataset_base.hpp>
 #include <tapegrad/data/distributed_sampler.hpp>
+#include <tapegrad/data/distributed_samplers.hpp>
+#include <tapegrad/data/example.hpp>
 #include <tapegrad/data/idx.hpp>
+#include <tapegrad/data/lambda.hpp>
+#include <tapegrad/data/make_data_loader.hpp>
+#include <tapegrad/data/map_dataset.hpp>
 #include <tapegrad/data/mnist.hpp>
+#include <tapegrad/data/mnist_dataset.hpp>
+#include <tapegrad/data/normalize.hpp>
+#include <tapegrad/data/random_sampler.hpp>
+#include <tapegrad/data/sampler.hpp>
+#include <tapegrad/data/sequential_sampler.hpp>
+#include <tapegrad/data/stack.hpp>
+#include <tapegrad/data/stateless_data_loader.hpp>
+#include <tapegrad/data/tensor_transform.hpp>
+#include <tapegrad/data/transform.hpp>
 
 #ifdef TAPEGRAD_HAS_DISTRIBUTED  // built when CMake found MPI
 #include <tapegrad/distributed/distributed_data_parallel.hpp>

@@ -41,7 +41,7 @@ Result epoch(const std::string& name, const tg::data::MNIST& data, int threads, 
   tg::manual_seed(seed);
   auto model = mnist::make_model(name);
   tg::optim::SGD opt(model->parameters(), tg::optim::SGDOptions(0.05).momentum(0.9));
-  tg::data::DataLoaderOptions options;
+  tg::data::ImageLoaderOptions options;
   options.batch_size = kBatch;
   options.flatten = mnist::takes_flat_images(name);
   const auto& train = data.split(tg::data::Split::Train);

@@ -52,7 +52,7 @@ int main(int argc, char** argv) {
   }
   tg::set_num_threads(threads);
   const tg::data::MNIST mnist(tg::data::mnist_dir());
-  tg::data::DataLoaderOptions options;
+  tg::data::ImageLoaderOptions options;
   options.batch_size = mnist.split(tg::data::Split::Train).size();
   options.shuffle = false;
   options.flatten = true;

@@ -36,7 +36,7 @@ std::pair<double, double> tapegrad_epoch(const std::string& name, const tg::data
   tg::manual_seed(seed);
   auto model = mnist::make_model(name);
   tg::optim::SGD opt(model->parameters(), tg::optim::SGDOptions(kLr).momentum(kMomentum));
-  tg::data::DataLoaderOptions options;
+  tg::data::ImageLoaderOptions options;
   options.batch_size = kBatch;
   options.flatten = mnist::takes_flat_images(name);
   tg::data::DataLoader loader(data.split(tg::data::Split::Train), options);

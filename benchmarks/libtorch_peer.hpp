@@ -45,4 +45,18 @@ struct ConvTimes {
 ConvTimes libtorch_conv2d_us(int n, int c, int o, int h, int kernel, int stride, int padding, bool input_grad,
                              int repeat, int threads);
 
+// LibTorch's MNIST pipeline as upstream's example builds it: datasets::MNIST(root) (the 60000
+// training images), Normalize<>(0.1307, 0.3081), Stack<>, make_data_loader with a RandomSampler,
+// batch 64 and `workers` threads. epoch_ms() times one epoch of its batches (nothing trains).
+class MnistPipeline {
+ public:
+  MnistPipeline(const std::string& root, std::size_t workers);
+  ~MnistPipeline();
+  double epoch_ms();
+
+ private:
+  struct Impl;
+  Impl* impl_;
+};
+
 }  // namespace peer

@@ -8,7 +8,7 @@
 
 namespace tg::data {
 
-DataLoader::DataLoader(const Dataset& data, DataLoaderOptions options)
+DataLoader::DataLoader(const Dataset& data, ImageLoaderOptions options)
     : data_(data),
       options_(options),
       engine_(options.seed ? *options.seed : generator()()),

@@ -1,6 +1,6 @@
 // tg::data::DataLoader: mini-batches of a Dataset, reshuffled every epoch, for a range-for loop.
 //
-//   tg::data::DataLoaderOptions options;
+//   tg::data::ImageLoaderOptions options;
 //   options.batch_size = 128;
 //   tg::data::DataLoader loader(mnist.split(tg::data::Split::Train), options);
 //   for (int epoch = 0; epoch < 10; ++epoch)
@@ -8,6 +8,10 @@
 //
 // Each pass (each call to begin()) is one epoch with a new permutation. Only the rows of a batch are
 // converted to float, normalised as (pixel - mean) / std, into a fresh batch tensor.
+//
+// This is the trainers' fast path over raw-byte splits. LibTorch's pipeline (datasets, transforms,
+// samplers, make_data_loader with its builder tg::data::DataLoaderOptions) is in
+// data/make_data_loader.hpp; hence this loader's options are named ImageLoaderOptions.
 #pragma once
 
 #include <cstdint>
@@ -20,7 +24,7 @@
 
 namespace tg::data {
 
-struct DataLoaderOptions {
+struct ImageLoaderOptions {
   std::size_t batch_size = 64;
   bool shuffle = true;
   bool drop_last = false;  // drop the last batch when it is smaller than batch_size
@@ -39,8 +43,8 @@ class DataLoader {
  public:
   // Keeps a reference to `data`, which must outlive the loader. Throws tg::Error when batch_size is
   // 0, std <= 0, or the images and labels disagree with rows, cols and the label count.
-  DataLoader(const Dataset& data, DataLoaderOptions options = {});
-  DataLoader(Dataset&&, DataLoaderOptions = {}) = delete;  // it would dangle
+  DataLoader(const Dataset& data, ImageLoaderOptions options = {});
+  DataLoader(Dataset&&, ImageLoaderOptions = {}) = delete;  // it would dangle
 
   // Batches per epoch: ceil(N / batch_size), or floor with drop_last.
   std::size_t size() const;
@@ -69,7 +73,7 @@ class DataLoader {
   Batch make_batch(const std::size_t* rows, std::size_t count) const;
 
   const Dataset& data_;
-  DataLoaderOptions options_;
+  ImageLoaderOptions options_;
   std::mt19937_64 engine_;
   std::vector<std::size_t> order_;  // this epoch's row order
   // (pixel - mean) / std as pixel * scale_ + shift_: one vectorised multiply-add per pixel, about

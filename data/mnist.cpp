@@ -23,8 +23,9 @@ std::string find_file(const std::string& dir, const std::string& name) {
               ".gz (set TAPEGRAD_DATA_DIR to the folder holding mnist/, or run the setup script)");
 }
 
-// One images file and its labels file, checked against each other.
-Dataset read_pair(const std::string& dir, const std::string& prefix) {
+}  // namespace
+
+Dataset read_mnist_files(const std::string& dir, const std::string& prefix) {
   const std::string images_path = find_file(dir, prefix + "-images-idx3-ubyte");
   const std::string labels_path = find_file(dir, prefix + "-labels-idx1-ubyte");
   IdxArray images = read_idx(images_path);
@@ -50,6 +51,8 @@ Dataset read_pair(const std::string& dir, const std::string& prefix) {
   return d;
 }
 
+namespace {
+
 // Rows [begin, end) of `from` as a split of their own.
 Dataset copy_rows(const Dataset& from, std::size_t begin, std::size_t end) {
   Dataset d;
@@ -63,8 +66,8 @@ Dataset copy_rows(const Dataset& from, std::size_t begin, std::size_t end) {
 }  // namespace
 
 MNIST::MNIST(const std::string& dir, std::size_t valid_rows) {
-  Dataset full = read_pair(dir, "train");
-  test_ = read_pair(dir, "t10k");
+  Dataset full = read_mnist_files(dir, "train");
+  test_ = read_mnist_files(dir, "t10k");
   if (test_.rows != full.rows || test_.cols != full.cols)
     throw Error("MNIST: " + dir + ": training images are " + std::to_string(full.rows) + "x" +
                 std::to_string(full.cols) + " but test images are " + std::to_string(test_.rows) + "x" +

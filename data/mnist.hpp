@@ -17,19 +17,27 @@ namespace tg::data {
 // split of MNIST's 60000), Test = the t10k file.
 enum class Split { Train, Valid, Test };
 
+// The validation rows held out of the training file by default (here and in datasets::MNIST).
+inline constexpr std::size_t kMnistValidationRows = 10000;
+
 class MNIST {
  public:
   // Reads and checks all four files: image and label counts agree, labels are below 10, train and
   // test images have the same size, and valid_rows < the training file's rows. The normalisation
   // mean and std are computed over the Train split and stored in every split. Throws tg::Error
   // ("MNIST: <dir>: ..." or read_idx's "read_idx: <file>: ...").
-  explicit MNIST(const std::string& dir, std::size_t valid_rows = 10000);
+  explicit MNIST(const std::string& dir, std::size_t valid_rows = kMnistValidationRows);
 
   const Dataset& split(Split split) const;
 
  private:
   Dataset train_, valid_, test_;
 };
+
+// One file pair of `dir`: <prefix>-images-idx3-ubyte and <prefix>-labels-idx1-ubyte (raw or .gz),
+// prefix "train" or "t10k", checked against each other (counts, labels below 10); mean and std are
+// left at 0 and 1. Throws tg::Error as MNIST's constructor.
+Dataset read_mnist_files(const std::string& dir, const std::string& prefix);
 
 // Where datasets live: $TAPEGRAD_DATA_DIR if set, else "./.cache/data" relative to the working
 // directory (where the project's setup script puts them, so run from the source tree or set the

@@ -162,7 +162,7 @@ double accuracy(const Weights& w, const tg::data::Batch& data) {
 
 // A whole split as one batch, in order, normalised with the training mean and std.
 tg::data::Batch whole(const tg::data::Dataset& data, std::size_t rows) {
-  tg::data::DataLoaderOptions options;
+  tg::data::ImageLoaderOptions options;
   options.batch_size = std::min(rows, data.size());
   options.shuffle = false;
   options.flatten = true;
@@ -195,7 +195,7 @@ int run(const Config& c) {
   compare_ways(logits * 1000, sample.y);
 
   // 3: the training loop, with the LogSumExp cross-entropy built by hand above.
-  tg::data::DataLoaderOptions options;
+  tg::data::ImageLoaderOptions options;
   options.batch_size = c.batch_size;
   options.flatten = true;
   tg::data::DataLoader loader(train, options);

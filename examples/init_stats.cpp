@@ -98,7 +98,7 @@ void header(const std::string& title) {
 
 // The first `rows` images of a split in dataset order, normalised with the training mean/std.
 V first_images(const tg::data::Dataset& split, std::size_t rows, bool flatten) {
-  tg::data::DataLoaderOptions options;
+  tg::data::ImageLoaderOptions options;
   options.batch_size = rows;
   options.shuffle = false;
   options.flatten = flatten;

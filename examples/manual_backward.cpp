@@ -131,7 +131,7 @@ int run(const Config& c) {
   const std::size_t rows = c.rows;
 
   // x: the first `rows` training images, flattened and normalised with the training mean/std.
-  tg::data::DataLoaderOptions options;
+  tg::data::ImageLoaderOptions options;
   options.batch_size = rows;
   options.shuffle = false;
   options.flatten = true;

@@ -172,7 +172,7 @@ std::string format_ratio(double ratio) {
 
 // The first `rows` validation rows, normalised with the training mean and std: the walkthrough's x_valid[:rows].
 std::shared_ptr<Array<float>> valid_rows(const tg::data::Dataset& valid, std::size_t rows) {
-  tg::data::DataLoaderOptions options;
+  tg::data::ImageLoaderOptions options;
   options.batch_size = rows;
   options.shuffle = false;
   options.flatten = true;

@@ -47,7 +47,7 @@ double train_epoch(tg::nn::Module& model, tg::data::DataLoader& loader, tg::opti
 Evaluation evaluate(tg::nn::Module& model, const tg::data::Dataset& data, bool flat_images) {
   tg::NoGradGuard no_grad;
   model.eval();
-  tg::data::DataLoaderOptions options;
+  tg::data::ImageLoaderOptions options;
   options.batch_size = 1000;
   options.shuffle = false;
   options.flatten = flat_images;

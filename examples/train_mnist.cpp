@@ -162,7 +162,7 @@ int train(const Config& c) {
 
   tg::optim::SGD optimizer(model->parameters(),
                            tg::optim::SGDOptions(c.lr).momentum(c.momentum).weight_decay(c.weight_decay));
-  tg::data::DataLoaderOptions loader_options;
+  tg::data::ImageLoaderOptions loader_options;
   loader_options.batch_size = c.batch_size;
   loader_options.flatten = flat;
   tg::data::DataLoader loader(train, loader_options);

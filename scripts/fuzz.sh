@@ -1,21 +1,24 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets of tests/fuzz (clang, ASan+UBSan, <repo>/build-fuzz) and runs every
-# file of the committed seed corpus tests/fuzz/corpus/<target>/ through its target; with SECONDS > 0
-# then fuzzes each target that long, growing a working corpus in build-fuzz/corpus/<target>/.
+# Builds the libFuzzer targets of tests/fuzz (clang, ASan+UBSan, <repo>/build-clang, the folder
+# scripts/test_clang.sh builds everything in) and runs every file of the committed seed corpus
+# tests/fuzz/corpus/<target>/ through its target; with SECONDS > 0 then fuzzes each target that long,
+# growing a working corpus in build-clang/corpus/<target>/.
 # A crash, a sanitizer report or an unexpected exception fails the run; libFuzzer saves the input as
-# build-fuzz/findings/<target>/crash-* (reproduce: build-fuzz/tests/fuzz/<target> <file>).
+# build-clang/findings/<target>/crash-* (reproduce: build-clang/tests/fuzz/<target> <file>).
 # usage: bash scripts/fuzz.sh [SECONDS]      (CI: 0, the corpus replay only)
+#        bash scripts/fuzz.sh --configure    (set up and configure build-clang only)
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 seconds=${1:-0}
-[[ $seconds =~ ^[0-9]+$ ]] || { echo "usage: $0 [SECONDS]" >&2; exit 2; }
-build=$repo/build-fuzz
+[[ $seconds =~ ^([0-9]+|--configure)$ ]] || { echo "usage: $0 [SECONDS | --configure]" >&2; exit 2; }
+build=$repo/build-clang
 targets=(fuzz_idx fuzz_npz)
+export TAPEGRAD_DATA_DIR=${TAPEGRAD_DATA_DIR:-$repo/.cache/data}
 bash "$repo/scripts/setup.sh"
 cmake -S "$repo" -B "$build" -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1" -DTAPEGRAD_SANITIZE=address,undefined,fuzzer-no-link \
-  -DTAPEGRAD_BUILD_FUZZERS=ON -DTAPEGRAD_BUILD_TESTS=OFF -DTAPEGRAD_BUILD_EXAMPLES=OFF \
-  -DTAPEGRAD_BUILD_BENCHMARKS=OFF >/dev/null
+  -DTAPEGRAD_BUILD_FUZZERS=ON -DTAPEGRAD_BUILD_BENCHMARKS=OFF >/dev/null
+[ "$seconds" = --configure ] && exit 0
 cmake --build "$build" -j"$(nproc)" --target "${targets[@]}"
 bash "$repo/scripts/check_packages.sh" "$build"
 export ASAN_OPTIONS=halt_on_error=1:detect_leaks=1

@@ -1,14 +1,11 @@
 #!/usr/bin/env bash
-# CI stage: the library, the tests and the examples built with clang (Release, <repo>/build-clang),
-# and the whole test suite run, so that nothing g++-only creeps in.
+# CI stage: the library, the tests, the examples and the libFuzzer targets built with clang 14
+# (<repo>/build-clang, ASan+UBSan, the library instrumented for the fuzzers), so that nothing
+# g++-only creeps in; then the committed fuzz corpus replayed through the targets (scripts/fuzz.sh 0,
+# same folder). The suite itself runs under the sanitizers in the g++ stage (scripts/test_sanitized.sh).
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-build=$repo/build-clang
-export TAPEGRAD_DATA_DIR=${TAPEGRAD_DATA_DIR:-$repo/.cache/data}
-bash "$repo/scripts/setup.sh"
-cmake -S "$repo" -B "$build" -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=Release \
-  -DTAPEGRAD_BUILD_BENCHMARKS=OFF >/dev/null
-cmake --build "$build" -j"$(nproc)"
-bash "$repo/scripts/check_packages.sh" "$build"
-cd "$build"
-ctest -j"$(nproc)" --output-on-failure --timeout 900
+bash "$repo/scripts/fuzz.sh" --configure
+cmake --build "$repo/build-clang" -j"$(nproc)"
+bash "$repo/scripts/check_packages.sh" "$repo/build-clang"
+bash "$repo/scripts/fuzz.sh" 0

@@ -5,7 +5,7 @@
 
 using tg::data::Batch;
 using tg::data::DataLoader;
-using tg::data::DataLoaderOptions;
+using tg::data::ImageLoaderOptions;
 using tg::data::Dataset;
 
 namespace {
@@ -25,8 +25,8 @@ Dataset tiny(std::size_t n) {
   return d;
 }
 
-DataLoaderOptions options(std::size_t batch_size, bool shuffle, std::uint64_t seed = 1) {
-  DataLoaderOptions o;
+ImageLoaderOptions options(std::size_t batch_size, bool shuffle, std::uint64_t seed = 1) {
+  ImageLoaderOptions o;
   o.batch_size = batch_size;
   o.shuffle = shuffle;
   o.seed = seed;
@@ -127,7 +127,7 @@ TEST_CASE("DataLoader: the same seed gives the same orders; each epoch a differe
 
 TEST_CASE("DataLoader: without a seed, the order follows tg::manual_seed") {
   const Dataset d = tiny(100);
-  DataLoaderOptions o;
+  ImageLoaderOptions o;
   o.batch_size = 10;
   tg::manual_seed(7);
   DataLoader a(d, o);

@@ -133,7 +133,7 @@ const tg::data::MNIST& mnist() {
 
 // The first `rows` images of a split, normalised with the training mean/std, in dataset order.
 tg::data::Batch first_rows(tg::data::Split split, std::size_t rows, bool flatten) {
-  tg::data::DataLoaderOptions options;
+  tg::data::ImageLoaderOptions options;
   options.batch_size = rows;
   options.shuffle = false;
   options.flatten = flatten;

@@ -71,7 +71,16 @@ TEST_CASE("narrow, transpose and sum never see an overflowed shape (were a wild 
                  "reshape");
 }
 
-TEST_CASE("a Variable never holds an Array whose shape overflows (xtensor wraps its size around)") {
+#ifdef TAPEGRAD_TESTS_UNDER_UBSAN
+constexpr bool kUnderUbsan = true;
+#else
+constexpr bool kUnderUbsan = false;
+#endif
+
+// Building the wrapped array is itself a signed overflow inside xtensor's stride computation, which
+// UBSan reports before the Variable is reached; the Release and clang builds run this case.
+TEST_CASE("a Variable never holds an Array whose shape overflows (xtensor wraps its size around)" *
+          doctest::skip(kUnderUbsan)) {
   Array<float> wrapped = Array<float>::from_shape({4, static_cast<std::size_t>(kHuge)});  // 4 elements allocated
   CHECK_OVERFLOW(Variable<float>(std::move(wrapped)), "Variable");
 }
@@ -109,5 +118,5 @@ TEST_CASE("factories and the DataLoader check the shapes they are given") {
   tg::data::Dataset d;
   d.labels = {0};
   d.rows = d.cols = kTwo32;  // 1 x 2^32 x 2^32 pixels wraps around to the 0 held
-  CHECK_OVERFLOW(tg::data::DataLoader(d, tg::data::DataLoaderOptions{}), "DataLoader");
+  CHECK_OVERFLOW(tg::data::DataLoader(d, tg::data::ImageLoaderOptions{}), "DataLoader");
 }
