@@ -2,6 +2,7 @@
 // source in TAPEGRAD_SIMD_SOURCES).
 #include <tapegrad/kernels/table.hpp>
 
+#include <tapegrad/kernels/adam.hpp>
 #include <tapegrad/kernels/conv2d.hpp>
 #include <tapegrad/kernels/elementwise.hpp>
 #include <tapegrad/kernels/normalization.hpp>
@@ -17,7 +18,7 @@ constexpr KernelTable<T> make_table() {
           &conv2d_bias_grad<T>, &transpose<T>,        &row_sum<T>,            &column_sums<T>,
           &row_logsumexp<T>,  &row_scaled_exp<T>,     &row_dot<T>,            &row_centered_sumsq<T>,
           &row_sum_and_dot<T>, &row_affine<T>,        &row_affine2<T>,        &map_exp<T>,
-          &map_log<T>,        &map_tanh<T>,           &map_sigmoid<T>};
+          &map_log<T>,        &map_tanh<T>,           &map_sigmoid<T>,        &adam_update<T>};
 }
 
 extern const KernelTable<float> float_table;

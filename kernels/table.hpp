@@ -19,8 +19,16 @@ struct RowLse {
   T value() const { return max + log_sum; }
 };
 
+// One Adam step's coefficients, computed in double and rounded to T once (optim/detail/update_rules.hpp).
+template <class T>
+struct AdamCoefficients {
+  T beta1, one_minus_beta1, beta2, one_minus_beta2, sqrt_bias_correction2, eps, neg_step_size;
+  T coupled_decay, decoupled_scale;
+  bool coupled, decoupled;  // weight decay added to the gradient (Adam), or scaling the parameter (AdamW)
+};
+
 // One entry a kernel; what each computes is said where it is written (kernels/conv2d.hpp, sums.hpp,
-// row_softmax.hpp, normalization.hpp, transpose.hpp, elementwise.hpp).
+// row_softmax.hpp, normalization.hpp, transpose.hpp, elementwise.hpp, adam.hpp).
 template <class T>
 struct KernelTable {
   std::size_t lanes;  // of the vectors the conv2d products use
@@ -46,6 +54,8 @@ struct KernelTable {
   void (*map_log)(const T* x, std::size_t n, T* y);
   void (*map_tanh)(const T* x, std::size_t n, T* y);
   void (*map_sigmoid)(const T* x, std::size_t n, T* y);
+  void (*adam_update)(const AdamCoefficients<T>& c, std::size_t n, T* param, const T* grad, T* exp_avg,
+                      T* exp_avg_sq, T* max_exp_avg_sq);
 };
 
 }  // namespace tg::kernels

@@ -1,6 +1,7 @@
-// optim::detail::adam_update (SIMD vectors, then a scalar tail) against a naive loop of the same
-// formula in long double, at lengths around the vector width, with and without coupled or decoupled
-// weight decay and AMSGrad.
+// The Adam kernel (kernels/adam.hpp: SIMD vectors, then a scalar tail), through the optimizers' call
+// optim::detail::adam_update, against a naive loop of the same formula in long double, at lengths
+// around the vector widths, with and without coupled or decoupled weight decay and AMSGrad (ctest's
+// kernels_on_<level> run it on every SIMD level).
 #include <tapegrad/optim/detail/update_rules.hpp>
 
 #include <string>

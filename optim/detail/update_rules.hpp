@@ -1,18 +1,16 @@
-// The optimizers' update rules as loops over raw buffers (Adam's a SIMD vector at a time), for float
-// and double, apart from the Optimizer classes (which find the buffers, count the steps and call
-// these). Each rule follows
-// LibTorch 1.13 (torch/csrc/api/src/optim/*.cpp) operation for operation: scalar coefficients are
-// computed in double and rounded to T once, as ATen does with a Scalar on a T tensor, and each tensor
-// op keeps ATen's order (add_(x, alpha) is a + alpha*x, addcmul_ a + (v*x)*y, addcdiv_ a + (v*x)/y).
+// The optimizers' update rules as loops over raw buffers (Adam's a SIMD kernel), for float and
+// double, apart from the Optimizer classes (which find the buffers, count the steps and call these).
+// Each rule follows LibTorch 1.13 (torch/csrc/api/src/optim/*.cpp) operation for operation: scalar
+// coefficients are computed in double and rounded to T once, as ATen does with a Scalar on a T
+// tensor, and each tensor op keeps ATen's order (add_(x, alpha) is a + alpha*x, addcmul_ a + (v*x)*y, addcdiv_ a + (v*x)/y).
 #pragma once
 
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <type_traits>
 
-#include <tapegrad/kernels/simd.hpp>
+#include <tapegrad/kernels/dispatch.hpp>
 
 namespace tg::optim::detail {
 
@@ -49,52 +47,21 @@ struct AdamRule {
   std::int64_t step;
 };
 
-// Square root and maximum of one element or of a SIMD vector of them.
-template <class T>
-T simd_sqrt(T x) { return std::sqrt(x); }
-template <class T, class A>
-xsimd::batch<T, A> simd_sqrt(const xsimd::batch<T, A>& x) { return xsimd::sqrt(x); }
-template <class T>
-T simd_max(T a, T b) { return std::max(a, b); }
-template <class T, class A>
-xsimd::batch<T, A> simd_max(const xsimd::batch<T, A>& a, const xsimd::batch<T, A>& b) { return xsimd::max(a, b); }
-
-// max_exp_avg_sq is null without amsgrad. A SIMD vector at a time, then one element at a time, the
-// same operations in the same order either way.
+// max_exp_avg_sq is null without amsgrad. The loop is a SIMD kernel (kernels/adam.hpp).
 template <class T>
 void adam_update(const AdamRule& r, std::size_t n, T* param, const T* grad, T* exp_avg, T* exp_avg_sq,
                  T* max_exp_avg_sq) {
   const double t = static_cast<double>(r.step);
   const double bias_correction1 = 1 - std::pow(r.beta1, t), bias_correction2 = 1 - std::pow(r.beta2, t);
-  const T beta1 = static_cast<T>(r.beta1), one_minus_beta1 = static_cast<T>(1 - r.beta1);
-  const T beta2 = static_cast<T>(r.beta2), one_minus_beta2 = static_cast<T>(1 - r.beta2);
-  const T sqrt_bias_correction2 = static_cast<T>(std::sqrt(bias_correction2)), eps = static_cast<T>(r.eps);
-  const T neg_step_size = static_cast<T>(-(r.lr / bias_correction1));
-  const T coupled_decay = static_cast<T>(r.decoupled ? 0.0 : r.weight_decay);
-  const T decoupled_scale = static_cast<T>(1 - r.lr * r.weight_decay);
-  const bool coupled = !r.decoupled && r.weight_decay != 0, decoupled = r.decoupled && r.weight_decay != 0;
-  // U is T or kernels::Vec<T>; p, m, v and v_max are updated in place.
-  const auto update = [&](auto& p, auto g, auto& m, auto& v, auto* v_max) {
-    using U = std::decay_t<decltype(g)>;
-    if (decoupled) p = p * U(decoupled_scale);
-    if (coupled) g = g + U(coupled_decay) * p;
-    m = m * U(beta1) + U(one_minus_beta1) * g;
-    v = v * U(beta2) + U(one_minus_beta2) * g * g;
-    U v_used = v;
-    if (v_max) v_used = *v_max = simd_max(*v_max, v_used);
-    const U denom = simd_sqrt(v_used) / U(sqrt_bias_correction2) + U(eps);
-    p = p + U(neg_step_size) * m / denom;
-  };
-  using V = kernels::Vec<T>;
-  std::size_t k = 0;
-  for (; k + kernels::kLanes<T> <= n; k += kernels::kLanes<T>) {
-    V p = V::load_unaligned(param + k), m = V::load_unaligned(exp_avg + k), v = V::load_unaligned(exp_avg_sq + k);
-    V v_max = max_exp_avg_sq ? V::load_unaligned(max_exp_avg_sq + k) : V(T(0));
-    update(p, V::load_unaligned(grad + k), m, v, max_exp_avg_sq ? &v_max : nullptr);
-    p.store_unaligned(param + k), m.store_unaligned(exp_avg + k), v.store_unaligned(exp_avg_sq + k);
-    if (max_exp_avg_sq) v_max.store_unaligned(max_exp_avg_sq + k);
-  }
-  for (; k < n; ++k) update(param[k], grad[k], exp_avg[k], exp_avg_sq[k], max_exp_avg_sq ? max_exp_avg_sq + k : nullptr);
+  kernels::AdamCoefficients<T> c;
+  c.beta1 = static_cast<T>(r.beta1), c.one_minus_beta1 = static_cast<T>(1 - r.beta1);
+  c.beta2 = static_cast<T>(r.beta2), c.one_minus_beta2 = static_cast<T>(1 - r.beta2);
+  c.sqrt_bias_correction2 = static_cast<T>(std::sqrt(bias_correction2)), c.eps = static_cast<T>(r.eps);
+  c.neg_step_size = static_cast<T>(-(r.lr / bias_correction1));
+  c.coupled_decay = static_cast<T>(r.decoupled ? 0.0 : r.weight_decay);
+  c.decoupled_scale = static_cast<T>(1 - r.lr * r.weight_decay);
+  c.coupled = !r.decoupled && r.weight_decay != 0, c.decoupled = r.decoupled && r.weight_decay != 0;
+  kernels::adam_update(c, n, param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq);
 }
 
 // RMSprop: g = g + weight_decay*p; s = alpha*s + (1-alpha)*g*g; centered: a = alpha*a + (1-alpha)*g,
