@@ -53,7 +53,7 @@ Result epoch(const std::string& name, const tg::data::MNIST& data, int threads, 
     r.seconds = since(t0);
     return r;
   }
-  tg::distributed::DistributedDataParallel ddp(model, world);
+  tg::distributed::DistributedDataParallel ddp(model.ptr(), world);
   const auto ranks = static_cast<std::size_t>(world.size());
   tg::data::DistributedSampler sampler(train.size(), ranks, static_cast<std::size_t>(world.rank()), kBatch / ranks, seed);
   world.barrier();
@@ -68,9 +68,12 @@ Result epoch(const std::string& name, const tg::data::MNIST& data, int threads, 
 double allreduce_seconds(const std::string& name, std::size_t& floats) {
   auto& world = tg::distributed::ProcessGroupMPI::world();
   auto model = mnist::make_model(name);
-  for (auto& p : model->parameters()) p.meta()->grad = tg::Array<float>(xt::zeros<float>(p.value().shape())), p.meta()->has_grad = true;
+  for (auto& p : model->parameters()) {
+    const auto& meta = p.variable<float>().meta();
+    meta->grad = tg::Array<float>(xt::zeros<float>(meta->shape)), meta->has_grad = true;
+  }
   floats = model->parameter_count();
-  tg::distributed::DistributedDataParallel ddp(model, world);
+  tg::distributed::DistributedDataParallel ddp(model.ptr(), world);
   std::vector<double> t;
   for (int i = 0; i < 500; ++i) {
     ddp.sync_gradients();

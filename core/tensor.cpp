@@ -8,12 +8,22 @@
 
 namespace tg {
 
-Tensor::Tensor(Variable<float> v) : data_(std::move(v)) {}
-Tensor::Tensor(Variable<double> v) : data_(std::move(v)) {}
-Tensor::Tensor(Array<float> values, bool requires_grad) : data_(Variable<float>(std::move(values), requires_grad)) {}
-Tensor::Tensor(Array<double> values, bool requires_grad) : data_(Variable<double>(std::move(values), requires_grad)) {}
-Tensor::Tensor(Array<std::int64_t> values) : data_(std::make_shared<Array<std::int64_t>>(std::move(values))) {}
-Tensor::Tensor(Array<bool> values) : data_(std::make_shared<Array<bool>>(std::move(values))) {}
+// An undefined Variable gives an undefined Tensor (a layer's absent bias stays absent).
+Tensor::Tensor(Variable<float> v) : impl_(v.defined() ? std::make_shared<Data>(std::move(v)) : nullptr) {}
+Tensor::Tensor(Variable<double> v) : impl_(v.defined() ? std::make_shared<Data>(std::move(v)) : nullptr) {}
+Tensor::Tensor(Array<float> values, bool requires_grad)
+    : impl_(std::make_shared<Data>(Variable<float>(std::move(values), requires_grad))) {}
+Tensor::Tensor(Array<double> values, bool requires_grad)
+    : impl_(std::make_shared<Data>(Variable<double>(std::move(values), requires_grad))) {}
+Tensor::Tensor(Array<std::int64_t> values)
+    : impl_(std::make_shared<Data>(std::make_shared<Array<std::int64_t>>(std::move(values)))) {}
+Tensor::Tensor(Array<bool> values) : impl_(std::make_shared<Data>(std::make_shared<Array<bool>>(std::move(values)))) {}
+
+void Tensor::set_data(const Tensor& data) {
+  check_defined("set_data");
+  data.check_defined("set_data");
+  *impl_ = *data.impl_;
+}
 
 void Tensor::check_defined(const char* op) const {
   if (!defined()) throw Error(std::string(op) + ": the tensor is undefined (default-constructed)");
@@ -22,7 +32,7 @@ void Tensor::check_defined(const char* op) const {
 ScalarType Tensor::scalar_type() const {
   check_defined("scalar_type");
   static constexpr ScalarType by_index[] = {kFloat, kFloat, kDouble, kLong, kBool};
-  return by_index[data_.index()];
+  return by_index[impl_->index()];
 }
 
 TensorOptions Tensor::options() const { return TensorOptions().dtype(scalar_type()).requires_grad(requires_grad()); }
@@ -45,7 +55,7 @@ std::int64_t Tensor::numel() const {
 template <class T>
 const Variable<T>& Tensor::variable() const {
   static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>, "variable<T>: T is float or double");
-  if (const auto* v = std::get_if<Variable<T>>(&data_)) return *v;
+  if (const auto* v = impl_ ? std::get_if<Variable<T>>(impl_.get()) : nullptr) return *v;
   check_defined("variable");
   throw Error(std::string("variable<") + (std::is_same_v<T, float> ? "float" : "double") + ">: the tensor is " +
               to_string(scalar_type()) + ", expected " + to_string(scalar_type_v<T>) + " (convert with .to(tg::k" +
@@ -62,7 +72,7 @@ const Array<T>& Tensor::value() const {
   if constexpr (std::is_floating_point_v<T>) {
     return variable<T>().value();
   } else {
-    if (const auto* p = std::get_if<std::shared_ptr<Array<T>>>(&data_)) return **p;
+    if (const auto* p = impl_ ? std::get_if<std::shared_ptr<Array<T>>>(impl_.get()) : nullptr) return **p;
     check_defined("value");
     throw Error(std::string("value<") + (std::is_same_v<T, bool> ? "bool" : "int64_t") + ">: the tensor is " +
                 to_string(scalar_type()) + ", expected " + to_string(scalar_type_v<T>));

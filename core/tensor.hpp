@@ -3,7 +3,9 @@
 // A Float or Double tensor wraps a Variable<float> or Variable<double>, so every typed op and the
 // tape work on it unchanged: a Tensor op unwraps its inputs, calls the typed op and wraps the result
 // (core/dispatch.hpp makes that one line). A Long or Bool tensor holds a plain array: labels, indices,
-// comparison results; it never requires grad. Copies share the data, as LibTorch's handles do.
+// comparison results; it never requires grad. Copies share one small impl (the dtype and the handle
+// inside), as LibTorch's handles share a TensorImpl: set_data() on one copy is seen by every copy,
+// which is how module->to(tg::kDouble) reaches a layer's own `weight` member.
 //
 //   tg::Tensor x = tg::randn({64, 784}), w = tg::randn({10, 784}, tg::requires_grad());
 //   auto loss = tg::nll_loss(tg::log_softmax(tg::linear(x, w), 1), labels);   // labels: kLong
@@ -45,7 +47,7 @@ class Tensor {
   explicit Tensor(Array<std::int64_t> values);  // Long (Labels is this array type)
   explicit Tensor(Array<bool> values);          // Bool
 
-  bool defined() const { return data_.index() != 0; }
+  bool defined() const { return impl_ && impl_->index() != 0; }
   ScalarType scalar_type() const;
   ScalarType dtype() const { return scalar_type(); }
   bool is_floating_point() const { return defined() && tg::is_floating_point(scalar_type()); }
@@ -92,6 +94,13 @@ class Tensor {
   Tensor to(Device device, ScalarType dtype) const;
   Tensor to(const Tensor& other) const { return to(other.scalar_type()); }
   Tensor clone() const;             // a copy; differentiable
+  // Makes every copy of this handle hold `data` (its dtype, values and autograd record) from now on,
+  // as LibTorch's set_data. Both must be defined; the shape may differ.
+  void set_data(const Tensor& data);
+  // True when both are copies of one handle (set_data on one changes the other).
+  bool is_same(const Tensor& other) const { return impl_ == other.impl_; }
+  // How many handles share this one's impl (copies of it), as LibTorch's use_count(); 0 when undefined.
+  std::int64_t use_count() const { return impl_.use_count(); }
   Tensor contiguous() const { return *this; }  // every tensor is contiguous
   bool is_contiguous() const { return true; }
 
@@ -191,9 +200,9 @@ class Tensor {
   // Writes `result` (this shape, broadcast-checked by the caller) into this tensor's buffer.
   Tensor& assign_inplace(const Tensor& result, const char* op);
 
-  std::variant<std::monostate, Variable<float>, Variable<double>, std::shared_ptr<Array<std::int64_t>>,
-               std::shared_ptr<Array<bool>>>
-      data_;
+  using Data = std::variant<std::monostate, Variable<float>, Variable<double>, std::shared_ptr<Array<std::int64_t>>,
+                            std::shared_ptr<Array<bool>>>;
+  std::shared_ptr<Data> impl_;
 };
 
 template <class T>

@@ -57,8 +57,8 @@ DistributedDataParallel::DistributedDataParallel(std::shared_ptr<nn::Module> mod
   if (!(options.bucket_cap_mb > 0))
     throw Error("DistributedDataParallel: expected bucket_cap_mb > 0, got " + std::to_string(options.bucket_cap_mb));
   check_same_model(*module_, group_);
-  for (auto& p : module_->parameters()) group_.broadcast(p.value().data(), p.numel(), 0);
-  for (auto& b : module_->buffers()) group_.broadcast(b.value().data(), b.numel(), 0);
+  for (auto& p : module_->parameters()) group_.broadcast(p.data_ptr<float>(), p.numel(), 0);
+  for (auto& b : module_->buffers()) group_.broadcast(b.data_ptr<float>(), b.numel(), 0);
 
   const auto cap = static_cast<std::size_t>(options.bucket_cap_mb * 1024 * 1024 / sizeof(float));
   auto params = module_->parameters();
@@ -66,12 +66,13 @@ DistributedDataParallel::DistributedDataParallel(std::shared_ptr<nn::Module> mod
   std::size_t in_bucket = 0;
   for (auto& p : params) {
     if (!p.requires_grad()) continue;
-    if (buckets_.empty() || (in_bucket > 0 && in_bucket + p.numel() > cap)) {
+    const auto n = static_cast<std::size_t>(p.numel());
+    if (buckets_.empty() || (in_bucket > 0 && in_bucket + n > cap)) {
       buckets_.emplace_back();
       in_bucket = 0;
     }
-    buckets_.back().params.push_back(p);
-    in_bucket += p.numel();
+    buckets_.back().params.push_back(p.variable<float>());
+    in_bucket += n;
     buckets_.back().flat.resize(in_bucket);
   }
 }

@@ -33,13 +33,14 @@ class DistributedDataParallel {
  public:
   // Checks that every rank holds the same model (parameter and buffer names and shapes, in order)
   // and throws tg::Error naming the first difference on every rank; then copies rank 0's
-  // parameters and buffers to every rank. Collective: every rank must call it.
+  // parameters and buffers to every rank. Collective: every rank must call it. The model is Float
+  // (gradients travel as float32); a Double parameter throws.
   explicit DistributedDataParallel(std::shared_ptr<nn::Module> module,
                                    ProcessGroupMPI& group = ProcessGroupMPI::world(),
                                    DistributedDataParallelOptions options = {});
 
   nn::Module& module() { return *module_; }
-  Variable<float> forward(const Variable<float>& x) { return module_->forward(x); }
+  Tensor forward(const Tensor& x) { return module_->forward(x); }
 
   // Every parameter's gradient becomes its average over the ranks; a parameter without one counts
   // as zeros (and gets the average). Collective: every rank must call it, once per step.

@@ -287,14 +287,15 @@ void kaiming2(V& weight, double a, bool use_fan_out = false) {
 
 void conv_inits(const V& x) {
   namespace init = tg::nn::init;
-  tg::nn::Conv2d l1(1, 32, 5);
-  const tg::Shape& ws = l1.weight.shape();
+  tg::nn::Conv2dImpl l1(1, 32, 5);
+  V& w1 = l1.weight.variable<float>();  // the layer's own weight, written in place by the inits
+  const tg::Shape& ws = w1.shape();
   const std::size_t nf = ws[0], ni = ws[1], receptive_field = ws[2] * ws[3];
   const auto [fan_in, fan_out] = init::calculate_fan_in_and_fan_out(ws);
-  auto f1 = [&](double a) { return tg::leaky_relu(l1.forward(x), float(a)); };
+  auto f1 = [&](double a) { return tg::leaky_relu(l1.forward(x).variable<float>(), float(a)); };
 
   std::printf("\n4. Conv2d(1, 32, 5) on the first 100 validation images, x %s -> %s\n",
-              tg::shape_str(x.shape()).c_str(), tg::shape_str(l1.forward(x).shape()).c_str());
+              tg::shape_str(x.shape()).c_str(), tg::shape_str(l1.forward(x).variable<float>().shape()).c_str());
   std::printf("  weight %s: receptive field = weight[0, 0].numel() = %zu, fan_in = ni * rf = %zu, "
               "fan_out = nf * rf = %zu   walkthrough: 25, 25, 800\n",
               tg::shape_str(ws).c_str(), receptive_field, ni * receptive_field, nf * receptive_field);
@@ -304,17 +305,17 @@ void conv_inits(const V& x) {
                 init::calculate_gain(init::Nonlinearity::LeakyReLU, a));
 
   header("  output statistics (the bias keeps its default init throughout, as in the walkthrough)");
-  row("conv(x), default init U(+-1/sqrt(fan_in))", stats(l1.forward(x)), "mean ~ 0, std ~ 0.6");
+  row("conv(x), default init U(+-1/sqrt(fan_in))", stats(l1.forward(x).variable<float>()), "mean ~ 0, std ~ 0.6");
   row("leaky_relu(conv(x), 0), default init", stats(f1(0)));
-  init::kaiming_normal_(l1.weight, 1.0);
-  row("conv(x), kaiming_normal_(a=1)", stats(l1.forward(x)), "mean ~ 0, std ~ 1");
-  init::kaiming_normal_(l1.weight, 0.0);
+  init::kaiming_normal_(w1, 1.0);
+  row("conv(x), kaiming_normal_(a=1)", stats(l1.forward(x).variable<float>()), "mean ~ 0, std ~ 1");
+  init::kaiming_normal_(w1, 0.0);
   row("leaky_relu(conv(x), 0), kaiming_normal_(a=0)", stats(f1(0)), "std ~ 1, mean not ~ 0");
 
-  kaiming2(l1.weight, 0.0);
-  const Stats hand_weight = stats(l1.weight), hand_out = stats(f1(0));
-  init::kaiming_uniform_(l1.weight, 0.0);
-  const Stats lib_weight = stats(l1.weight), lib_out = stats(f1(0));
+  kaiming2(w1, 0.0);
+  const Stats hand_weight = stats(w1), hand_out = stats(f1(0));
+  init::kaiming_uniform_(w1, 0.0);
+  const Stats lib_weight = stats(w1), lib_out = stats(f1(0));
   const double bound = std::sqrt(3.0) * gain(0) / std::sqrt(double(fan_in));
   std::printf("\n  Kaiming uniform, a = 0: bound = sqrt(3) * gain / sqrt(fan_in) = %.4f, so the weight std should be "
               "bound / sqrt(3) = %.4f\n",

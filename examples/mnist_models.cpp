@@ -9,23 +9,20 @@ using tg::nn::Conv2dOptions;
 using tg::nn::Linear;
 using tg::nn::ReLU;
 
-std::shared_ptr<tg::nn::Sequential> make_model(const std::string& name) {
-  if (name == "mlp")
-    return std::make_shared<tg::nn::Sequential>(std::make_shared<Linear>(784, 50), std::make_shared<ReLU>(),
-                                                std::make_shared<Linear>(50, 10));
+tg::nn::Sequential make_model(const std::string& name) {
+  if (name == "mlp") return tg::nn::Sequential(Linear(784, 50), ReLU(), Linear(50, 10));
   if (name == "cnn")
-    return std::make_shared<tg::nn::Sequential>(
-        std::make_shared<Conv2d>(Conv2dOptions(1, 8, 5).stride(2).padding(2)), std::make_shared<ReLU>(),
-        std::make_shared<Conv2d>(Conv2dOptions(8, 16, 3).stride(2).padding(1)), std::make_shared<ReLU>(),
-        std::make_shared<Conv2d>(Conv2dOptions(16, 32, 3).stride(2).padding(1)), std::make_shared<ReLU>(),
-        std::make_shared<tg::nn::Flatten>(), std::make_shared<Linear>(512, 10));
+    return tg::nn::Sequential(Conv2d(Conv2dOptions(1, 8, 5).stride(2).padding(2)), ReLU(),
+                              Conv2d(Conv2dOptions(8, 16, 3).stride(2).padding(1)), ReLU(),
+                              Conv2d(Conv2dOptions(16, 32, 3).stride(2).padding(1)), ReLU(), tg::nn::Flatten(),
+                              Linear(512, 10));
   throw tg::Error("make_model: unknown model '" + name + "' (expected mlp or cnn)");
 }
 
 bool takes_flat_images(const std::string& name) { return name == "mlp"; }
 
-tg::Variable<float> cross_entropy_loss(const tg::Variable<float>& output, const tg::Labels& target) {
-  return tg::nn::functional::cross_entropy(output, target);
+tg::Tensor cross_entropy_loss(const tg::Tensor& output, const tg::Tensor& target) {
+  return tg::cross_entropy(output, target);
 }
 
 double train_epoch(tg::nn::Module& model, tg::data::DataLoader& loader, tg::optim::Optimizer& optimizer,
@@ -35,7 +32,7 @@ double train_epoch(tg::nn::Module& model, tg::data::DataLoader& loader, tg::opti
   std::size_t i = 0;
   for (const tg::data::Batch& batch : loader) {
     optimizer.zero_grad();
-    const double loss = tg::nn::data_parallel_backward(model, batch.x, batch.y, cross_entropy_loss);
+    const double loss = tg::nn::data_parallel_backward(model, batch.x, tg::Tensor(batch.y), cross_entropy_loss);
     optimizer.step();
     loss_sum += loss;
     if (on_batch) on_batch(i, loss);
@@ -55,9 +52,9 @@ Evaluation evaluate(tg::nn::Module& model, const tg::data::Dataset& data, bool f
   std::size_t correct = 0;
   double loss_sum = 0;
   for (const tg::data::Batch& batch : loader) {
-    const tg::Variable<float> out = model.forward(batch.x);
-    loss_sum += tg::nn::functional::cross_entropy(out, batch.y, tg::Reduction::Sum).item();
-    const auto& logits = out.value();
+    const tg::Tensor out = model.forward(batch.x);
+    loss_sum += tg::nn::functional::cross_entropy(out.variable<float>(), batch.y, tg::Reduction::Sum).item();
+    const auto& logits = out.value<float>();
     const std::size_t n = logits.shape()[0], classes = logits.shape()[1];
     const float* row = logits.data();
     for (std::size_t i = 0; i < n; ++i, row += classes) {
@@ -87,7 +84,7 @@ double train_epoch_distributed(tg::nn::Module& model, tg::distributed::Distribut
       const tg::data::Batch batch = loader.batch(rows);
       // ddp averages over ranks; an uneven share (a short last step) weighs by its rows.
       const auto scale = static_cast<float>(double(rows.size()) * world / global);
-      loss = tg::nn::data_parallel_backward(model, batch.x, batch.y, cross_entropy_loss, scale);
+      loss = tg::nn::data_parallel_backward(model, batch.x, tg::Tensor(batch.y), cross_entropy_loss, scale);
       share_sum += loss * double(rows.size()) / global;
     }
     ddp.sync_gradients();
@@ -120,10 +117,10 @@ Evaluation evaluate_distributed(tg::nn::Module& model, const tg::data::Dataset& 
 
 void write_step_graph(tg::nn::Module& model, const tg::data::DataLoader& loader, const std::string& path) {
   const tg::data::Batch batch = loader.batch(0);
-  auto loss = tg::nn::functional::cross_entropy(model.forward(batch.x), batch.y);
+  auto loss = tg::nn::functional::cross_entropy(model.forward(batch.x).variable<float>(), batch.y);
   loss.backward(/*retain_graph=*/true);
   tg::DotOptions<float> options;
-  options.names = model.named_parameters();
+  for (const auto& [name, p] : model.named_parameters()) options.names.emplace_back(name, p.variable<float>());
   for (const auto& [name, child] : model.named_children()) options.cluster_labels.push_back({name, name + ": " + child->name()});
   tg::write_dot(path, loss, options);
   tg::Tape<float>::current().clear();

@@ -14,11 +14,11 @@ namespace mnist {
 // "mlp": Linear(784,50)-ReLU-Linear(50,10), the walkthrough's; it takes flattened images (B, 784).
 // "cnn": Conv2d(1,8,5,s2,p2)-ReLU-Conv2d(8,16,3,s2,p1)-ReLU-Conv2d(16,32,3,s2,p1)-ReLU-Flatten-
 //        Linear(512,10); it takes images (B, 1, 28, 28).
-std::shared_ptr<tg::nn::Sequential> make_model(const std::string& name);
+tg::nn::Sequential make_model(const std::string& name);
 bool takes_flat_images(const std::string& name);
 
 // The trainers' loss: mean cross-entropy (a tg::nn::SliceLoss).
-tg::Variable<float> cross_entropy_loss(const tg::Variable<float>& output, const tg::Labels& target);
+tg::Tensor cross_entropy_loss(const tg::Tensor& output, const tg::Tensor& target);
 
 // One pass over the loader: zero_grad, forward, cross-entropy, backward, step, for every batch; the
 // batch is split over tg's thread pool (tg::nn::data_parallel_backward, tg::set_num_threads).

@@ -170,7 +170,7 @@ int train(const Config& c) {
   std::optional<tg::distributed::DistributedDataParallel> ddp;
   std::optional<tg::data::DistributedSampler> sampler;
   if (group) {
-    ddp.emplace(model, *group);  // checks every rank has the same model, copies rank 0's parameters
+    ddp.emplace(model.ptr(), *group);  // checks every rank has the same model, copies rank 0's parameters
     const auto ranks = static_cast<std::size_t>(group->size());
     sampler.emplace(train.size(), ranks, static_cast<std::size_t>(group->rank()), c.batch_size / ranks, c.seed);
     std::printf("%d ranks, %zu images each per step\n", group->size(), c.batch_size / ranks);

@@ -7,15 +7,15 @@
 
 namespace tg::nn {
 
-Variable<float> ReLU::forward(const Variable<float>& x) { return tg::relu(x); }
+Tensor ReLUImpl::forward(const Tensor& x) { return tg::relu(x); }
 
-void ReLU::pretty_print(std::ostream& stream) const { stream << "ReLU()"; }
+void ReLUImpl::pretty_print(std::ostream& stream) const { stream << "ReLU()"; }
 
-Variable<float> LeakyReLU::forward(const Variable<float>& x) {
+Tensor LeakyReLUImpl::forward(const Tensor& x) {
   return tg::leaky_relu(x, static_cast<float>(negative_slope_));
 }
 
-void LeakyReLU::pretty_print(std::ostream& stream) const {
+void LeakyReLUImpl::pretty_print(std::ostream& stream) const {
   stream << "LeakyReLU(negative_slope=" << negative_slope_ << ")";
 }
 
@@ -23,21 +23,21 @@ void LeakyReLU::pretty_print(std::ostream& stream) const {
 
 namespace tg::nn {
 
-Variable<float> Tanh::forward(const Variable<float>& x) { return tg::tanh(x); }
-void Tanh::pretty_print(std::ostream& stream) const { stream << "Tanh()"; }
+Tensor TanhImpl::forward(const Tensor& x) { return tg::tanh(x); }
+void TanhImpl::pretty_print(std::ostream& stream) const { stream << "Tanh()"; }
 
-Variable<float> Sigmoid::forward(const Variable<float>& x) { return tg::sigmoid(x); }
-void Sigmoid::pretty_print(std::ostream& stream) const { stream << "Sigmoid()"; }
+Tensor SigmoidImpl::forward(const Tensor& x) { return tg::sigmoid(x); }
+void SigmoidImpl::pretty_print(std::ostream& stream) const { stream << "Sigmoid()"; }
 
-Variable<float> GELU::forward(const Variable<float>& x) { return tg::gelu(x, options_.approximate()); }
-void GELU::pretty_print(std::ostream& stream) const { stream << "GELU()"; }
+Tensor GELUImpl::forward(const Tensor& x) { return tg::gelu(x, options_.approximate()); }
+void GELUImpl::pretty_print(std::ostream& stream) const { stream << "GELU()"; }
 
-Variable<float> Softmax::forward(const Variable<float>& x) { return tg::softmax(x, options_.dim()); }
-void Softmax::pretty_print(std::ostream& stream) const { stream << "Softmax(dim=" << options_.dim() << ")"; }
+Tensor SoftmaxImpl::forward(const Tensor& x) { return tg::softmax(x, options_.dim()); }
+void SoftmaxImpl::pretty_print(std::ostream& stream) const { stream << "Softmax(dim=" << options_.dim() << ")"; }
 
-Variable<float> LogSoftmax::forward(const Variable<float>& x) { return tg::log_softmax(x, options_.dim()); }
-void LogSoftmax::pretty_print(std::ostream& stream) const { stream << "LogSoftmax(dim=" << options_.dim() << ")"; }
+Tensor LogSoftmaxImpl::forward(const Tensor& x) { return tg::log_softmax(x, options_.dim()); }
+void LogSoftmaxImpl::pretty_print(std::ostream& stream) const { stream << "LogSoftmax(dim=" << options_.dim() << ")"; }
 
-void Identity::pretty_print(std::ostream& stream) const { stream << "Identity()"; }
+void IdentityImpl::pretty_print(std::ostream& stream) const { stream << "Identity()"; }
 
 }  // namespace tg::nn

@@ -5,22 +5,25 @@
 #include <cstdint>
 
 #include <tapegrad/modules/module.hpp>
+#include <tapegrad/modules/module_holder.hpp>
+#include <tapegrad/ops/tensor_ops.hpp>
 #include <tapegrad/ops/gelu.hpp>
 
 namespace tg::nn {
 
 // max(x, 0), elementwise.
-class ReLU : public Module {
+class ReLUImpl : public Module {
  public:
-  Variable<float> forward(const Variable<float>& x) override;
+  Tensor forward(const Tensor& x) override;
   void pretty_print(std::ostream& stream) const override;
 };
+TG_MODULE(ReLU);
 
 // x for x > 0, negative_slope·x otherwise.
-class LeakyReLU : public Module {
+class LeakyReLUImpl : public Module {
  public:
-  explicit LeakyReLU(double negative_slope = 0.01) : negative_slope_(negative_slope) {}
-  Variable<float> forward(const Variable<float>& x) override;
+  explicit LeakyReLUImpl(double negative_slope = 0.01) : negative_slope_(negative_slope) {}
+  Tensor forward(const Tensor& x) override;
   void pretty_print(std::ostream& stream) const override;
 
   double negative_slope() const { return negative_slope_; }
@@ -28,36 +31,40 @@ class LeakyReLU : public Module {
  private:
   double negative_slope_;
 };
+TG_MODULE(LeakyReLU);
 
 }  // namespace tg::nn
 
 namespace tg::nn {
 
 // tanh(x), elementwise.
-class Tanh : public Module {
+class TanhImpl : public Module {
  public:
-  Variable<float> forward(const Variable<float>& x) override;
+  Tensor forward(const Tensor& x) override;
   void pretty_print(std::ostream& stream) const override;
 };
+TG_MODULE(Tanh);
 
 // 1 / (1 + e^-x), elementwise.
-class Sigmoid : public Module {
+class SigmoidImpl : public Module {
  public:
-  Variable<float> forward(const Variable<float>& x) override;
+  Tensor forward(const Tensor& x) override;
   void pretty_print(std::ostream& stream) const override;
 };
+TG_MODULE(Sigmoid);
 
 // x·Φ(x) or its tanh approximation (tg::gelu).
-class GELU : public Module {
+class GELUImpl : public Module {
  public:
-  explicit GELU(const GELUOptions& options = {}) : options_(options) {}
-  Variable<float> forward(const Variable<float>& x) override;
+  explicit GELUImpl(const GELUOptions& options = {}) : options_(options) {}
+  Tensor forward(const Tensor& x) override;
   void pretty_print(std::ostream& stream) const override;
   const GELUOptions& options() const { return options_; }
 
  private:
   GELUOptions options_;
 };
+TG_MODULE(GELU);
 
 class SoftmaxOptions {
  public:
@@ -71,34 +78,37 @@ class SoftmaxOptions {
 using LogSoftmaxOptions = SoftmaxOptions;
 
 // softmax along options.dim().
-class Softmax : public Module {
+class SoftmaxImpl : public Module {
  public:
-  explicit Softmax(const SoftmaxOptions& options) : options_(options) {}
-  Variable<float> forward(const Variable<float>& x) override;
+  explicit SoftmaxImpl(const SoftmaxOptions& options) : options_(options) {}
+  Tensor forward(const Tensor& x) override;
   void pretty_print(std::ostream& stream) const override;
   const SoftmaxOptions& options() const { return options_; }
 
  private:
   SoftmaxOptions options_;
 };
+TG_MODULE(Softmax);
 
 // log_softmax along options.dim().
-class LogSoftmax : public Module {
+class LogSoftmaxImpl : public Module {
  public:
-  explicit LogSoftmax(const LogSoftmaxOptions& options) : options_(options) {}
-  Variable<float> forward(const Variable<float>& x) override;
+  explicit LogSoftmaxImpl(const LogSoftmaxOptions& options) : options_(options) {}
+  Tensor forward(const Tensor& x) override;
   void pretty_print(std::ostream& stream) const override;
   const LogSoftmaxOptions& options() const { return options_; }
 
  private:
   LogSoftmaxOptions options_;
 };
+TG_MODULE(LogSoftmax);
 
 // Returns its input (the same tensor), as LibTorch's: a placeholder in a Sequential.
-class Identity : public Module {
+class IdentityImpl : public Module {
  public:
-  Variable<float> forward(const Variable<float>& x) override { return x; }
+  Tensor forward(const Tensor& x) override { return x; }
   void pretty_print(std::ostream& stream) const override;
 };
+TG_MODULE(Identity);
 
 }  // namespace tg::nn

@@ -2,22 +2,23 @@
 
 #include <ostream>
 
+#include <tapegrad/core/dispatch.hpp>
 #include <tapegrad/ops/avg_pool.hpp>
 
 namespace tg::nn {
 
-Variable<float> AvgPool2d::forward(const Variable<float>& x) { return functional::avg_pool2d(x, options_); }
+Tensor AvgPool2dImpl::forward(const Tensor& x) { return functional::avg_pool2d(x, options_); }
 
-void AvgPool2d::pretty_print(std::ostream& stream) const {
+void AvgPool2dImpl::pretty_print(std::ostream& stream) const {
   stream << "AvgPool2d(kernel_size=" << options_.kernel_size() << ", stride=" << options_.stride()
          << ", padding=" << options_.padding() << ")";
 }
 
-Variable<float> AdaptiveAvgPool2d::forward(const Variable<float>& x) {
+Tensor AdaptiveAvgPool2dImpl::forward(const Tensor& x) {
   return functional::adaptive_avg_pool2d(x, options_);
 }
 
-void AdaptiveAvgPool2d::pretty_print(std::ostream& stream) const {
+void AdaptiveAvgPool2dImpl::pretty_print(std::ostream& stream) const {
   stream << "AdaptiveAvgPool2d(output_size=" << options_.output_size() << ")";
 }
 
@@ -39,5 +40,12 @@ template Variable<float> avg_pool2d(const Variable<float>&, const AvgPool2dFuncO
 template Variable<double> avg_pool2d(const Variable<double>&, const AvgPool2dFuncOptions&);
 template Variable<float> adaptive_avg_pool2d(const Variable<float>&, const AdaptiveAvgPool2dFuncOptions&);
 template Variable<double> adaptive_avg_pool2d(const Variable<double>&, const AdaptiveAvgPool2dFuncOptions&);
+
+Tensor avg_pool2d(const Tensor& x, const AvgPool2dFuncOptions& o) {
+  return dispatch_floating(x, "avg_pool2d", [&](const auto& v) { return avg_pool2d(v, o); });
+}
+Tensor adaptive_avg_pool2d(const Tensor& x, const AdaptiveAvgPool2dFuncOptions& o) {
+  return dispatch_floating(x, "adaptive_avg_pool2d", [&](const auto& v) { return adaptive_avg_pool2d(v, o); });
+}
 
 }  // namespace tg::nn::functional

@@ -1,7 +1,7 @@
 // tg::nn::AvgPool2d, AdaptiveAvgPool2d: the mean of each window of each channel, as LibTorch's.
 //
-//   auto pool = std::make_shared<tg::nn::AvgPool2d>(2);      // 2x2 windows, stride 2
-//   auto gap = std::make_shared<tg::nn::AdaptiveAvgPool2d>(1); // global average: (N, C, 1, 1)
+//   tg::nn::AvgPool2d pool(2);      // 2x2 windows, stride 2
+//   tg::nn::AdaptiveAvgPool2d gap(1); // global average: (N, C, 1, 1)
 #pragma once
 
 #include <cstdint>
@@ -9,6 +9,8 @@
 
 #include <tapegrad/core/variable.hpp>
 #include <tapegrad/modules/module.hpp>
+#include <tapegrad/modules/module_holder.hpp>
+#include <tapegrad/ops/tensor_ops.hpp>
 #include <tapegrad/modules/size2.hpp>
 
 namespace tg::nn {
@@ -40,18 +42,19 @@ class AvgPool2dOptions {
   std::optional<std::int64_t> divisor_override_;
 };
 
-class AvgPool2d : public Module {
+class AvgPool2dImpl : public Module {
  public:
-  explicit AvgPool2d(const AvgPool2dOptions& options) : options_(options) {}
-  explicit AvgPool2d(Size2 kernel_size) : options_(kernel_size) {}
+  explicit AvgPool2dImpl(const AvgPool2dOptions& options) : options_(options) {}
+  explicit AvgPool2dImpl(Size2 kernel_size) : options_(kernel_size) {}
   // x (N, C, H, W) or (C, H, W) -> (.., OH, OW).
-  Variable<float> forward(const Variable<float>& x) override;
+  Tensor forward(const Tensor& x) override;
   void pretty_print(std::ostream& stream) const override;
   const AvgPool2dOptions& options() const { return options_; }
 
  private:
   AvgPool2dOptions options_;
 };
+TG_MODULE(AvgPool2d);
 
 class AdaptiveAvgPool2dOptions {
  public:
@@ -63,18 +66,19 @@ class AdaptiveAvgPool2dOptions {
   Size2 output_size_;
 };
 
-class AdaptiveAvgPool2d : public Module {
+class AdaptiveAvgPool2dImpl : public Module {
  public:
-  explicit AdaptiveAvgPool2d(const AdaptiveAvgPool2dOptions& options) : options_(options) {}
-  explicit AdaptiveAvgPool2d(Size2 output_size) : options_(output_size) {}
+  explicit AdaptiveAvgPool2dImpl(const AdaptiveAvgPool2dOptions& options) : options_(options) {}
+  explicit AdaptiveAvgPool2dImpl(Size2 output_size) : options_(output_size) {}
   // x (N, C, H, W) or (C, H, W) -> (.., output_size).
-  Variable<float> forward(const Variable<float>& x) override;
+  Tensor forward(const Tensor& x) override;
   void pretty_print(std::ostream& stream) const override;
   const AdaptiveAvgPool2dOptions& options() const { return options_; }
 
  private:
   AdaptiveAvgPool2dOptions options_;
 };
+TG_MODULE(AdaptiveAvgPool2d);
 
 }  // namespace tg::nn
 
@@ -88,5 +92,7 @@ template <class T>
 Variable<T> avg_pool2d(const Variable<T>& x, const AvgPool2dFuncOptions& o);
 template <class T>
 Variable<T> adaptive_avg_pool2d(const Variable<T>& x, const AdaptiveAvgPool2dFuncOptions& o);
+Tensor avg_pool2d(const Tensor& x, const AvgPool2dFuncOptions& o);
+Tensor adaptive_avg_pool2d(const Tensor& x, const AdaptiveAvgPool2dFuncOptions& o);
 
 }  // namespace tg::nn::functional

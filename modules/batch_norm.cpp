@@ -3,45 +3,46 @@
 #include <ostream>
 #include <string>
 
-#include <tapegrad/ops/batch_norm.hpp>
+#include <tapegrad/core/grad_mode.hpp>
 
 namespace tg::nn {
 
 BatchNormBase::BatchNormBase(const BatchNormOptions& options, int dims) : options_(options), dims_(dims) {
   const Shape C{options.num_features()};
   if (options.affine()) {
-    weight = register_parameter("weight", Array<float>::from_shape(C));
-    bias = register_parameter("bias", Array<float>::from_shape(C));
+    weight = register_parameter("weight", Tensor(Array<float>::from_shape(C)));
+    bias = register_parameter("bias", Tensor(Array<float>::from_shape(C)));
   }
   if (options.track_running_stats()) {
-    running_mean = register_buffer("running_mean", Array<float>::from_shape(C));
-    running_var = register_buffer("running_var", Array<float>::from_shape(C));
-    num_batches_tracked = register_buffer("num_batches_tracked", Array<float>::from_shape({}));
+    running_mean = register_buffer("running_mean", Tensor(Array<float>::from_shape(C)));
+    running_var = register_buffer("running_var", Tensor(Array<float>::from_shape(C)));
+    num_batches_tracked = register_buffer("num_batches_tracked", Tensor(Array<float>::from_shape({})));
   }
   reset_parameters();
 }
 
 void BatchNormBase::reset_running_stats() {
   if (!options_.track_running_stats()) return;
-  running_mean.value().fill(0.f);
-  running_var.value().fill(1.f);
-  num_batches_tracked.value().fill(0.f);
+  running_mean.zero_();
+  running_var.fill_(1);
+  num_batches_tracked.zero_();
 }
 
 void BatchNormBase::reset_parameters() {
   reset_running_stats();
   if (!options_.affine()) return;
-  weight.value().fill(1.f);
-  bias.value().fill(0.f);
+  NoGradGuard no_grad;
+  weight.fill_(1);
+  bias.zero_();
 }
 
-Variable<float> BatchNormBase::forward(const Variable<float>& x) {
+Tensor BatchNormBase::forward(const Tensor& x) {
   check_input(x);
   // LibTorch's rule: a tracked batch counts, and with momentum None it weighs 1/count.
   double factor = options_.momentum().value_or(0.0);
   if (is_training() && options_.track_running_stats()) {
-    const float count = num_batches_tracked.value()() += 1.f;
-    if (!options_.momentum()) factor = 1.0 / count;
+    num_batches_tracked += 1;
+    if (!options_.momentum()) factor = 1.0 / num_batches_tracked.item<double>();
   }
   return tg::batch_norm(x, weight, bias, running_mean, running_var,
                         is_training() || !options_.track_running_stats(), factor, options_.eps());
@@ -57,13 +58,13 @@ void BatchNormBase::pretty_print(std::ostream& stream) const {
          << ", track_running_stats=" << (options_.track_running_stats() ? "true" : "false") << ")";
 }
 
-void BatchNorm1d::check_input(const Variable<float>& x) const {
+void BatchNorm1dImpl::check_input(const Tensor& x) const {
   if (x.dim() != 2 && x.dim() != 3)
     throw Error("BatchNorm1d: expected 2D or 3D input (got " + std::to_string(x.dim()) + "D input " +
                 shape_str(x.shape()) + ")");
 }
 
-void BatchNorm2d::check_input(const Variable<float>& x) const {
+void BatchNorm2dImpl::check_input(const Tensor& x) const {
   if (x.dim() != 4)
     throw Error("BatchNorm2d: expected 4D input (got " + std::to_string(x.dim()) + "D input " + shape_str(x.shape()) + ")");
 }

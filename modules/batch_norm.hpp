@@ -2,14 +2,16 @@
 // running statistics for evaluation, as LibTorch's (options, buffers, momentum None = cumulative
 // average, printing).
 //
-//   auto bn = std::make_shared<tg::nn::BatchNorm2d>(16);
-//   auto plain = std::make_shared<tg::nn::BatchNorm1d>(tg::nn::BatchNorm1dOptions(50).affine(false).momentum(std::nullopt));
+//   tg::nn::BatchNorm2d bn(16);
+//   tg::nn::BatchNorm1d plain(tg::nn::BatchNorm1dOptions(50).affine(false).momentum(std::nullopt));
 #pragma once
 
 #include <cstddef>
 #include <optional>
 
 #include <tapegrad/modules/module.hpp>
+#include <tapegrad/modules/module_holder.hpp>
+#include <tapegrad/ops/tensor_ops.hpp>
 
 namespace tg::nn {
 
@@ -46,7 +48,7 @@ class BatchNormBase : public Module {
  public:
   // Training: normalises with the batch's statistics and updates the running ones (when tracked).
   // Evaluation: normalises with the running statistics (the batch's when they are not tracked).
-  Variable<float> forward(const Variable<float>& x) override;
+  Tensor forward(const Tensor& x) override;
   // weight 1, bias 0 (LibTorch's init), then reset_running_stats().
   void reset_parameters();
   // running_mean 0, running_var 1, num_batches_tracked 0.
@@ -54,13 +56,13 @@ class BatchNormBase : public Module {
   void pretty_print(std::ostream& stream) const override;
   const BatchNormOptions& options() const { return options_; }
 
-  Variable<float> weight, bias;                    // (num_features,); undefined without affine
-  Variable<float> running_mean, running_var;       // (num_features,); undefined without track_running_stats
-  Variable<float> num_batches_tracked;             // a count (a 0-d float; LibTorch's is int64)
+  Tensor weight, bias;                    // (num_features,); undefined without affine
+  Tensor running_mean, running_var;       // (num_features,); undefined without track_running_stats
+  Tensor num_batches_tracked;             // a count (a 0-d float; LibTorch's is int64)
 
  protected:
   BatchNormBase(const BatchNormOptions& options, int dims);
-  virtual void check_input(const Variable<float>& x) const = 0;
+  virtual void check_input(const Tensor& x) const = 0;
 
  private:
   BatchNormOptions options_;
@@ -68,21 +70,23 @@ class BatchNormBase : public Module {
 };
 
 // Over (N, C) or (N, C, L) inputs.
-class BatchNorm1d : public BatchNormBase {
+class BatchNorm1dImpl : public BatchNormBase {
  public:
-  explicit BatchNorm1d(const BatchNorm1dOptions& options) : BatchNormBase(options, 1) {}
+  explicit BatchNorm1dImpl(const BatchNorm1dOptions& options) : BatchNormBase(options, 1) {}
 
  private:
-  void check_input(const Variable<float>& x) const override;
+  void check_input(const Tensor& x) const override;
 };
+TG_MODULE(BatchNorm1d);
 
 // Over (N, C, H, W) inputs.
-class BatchNorm2d : public BatchNormBase {
+class BatchNorm2dImpl : public BatchNormBase {
  public:
-  explicit BatchNorm2d(const BatchNorm2dOptions& options) : BatchNormBase(options, 2) {}
+  explicit BatchNorm2dImpl(const BatchNorm2dOptions& options) : BatchNormBase(options, 2) {}
 
  private:
-  void check_input(const Variable<float>& x) const override;
+  void check_input(const Tensor& x) const override;
 };
+TG_MODULE(BatchNorm2d);
 
 }  // namespace tg::nn

@@ -13,7 +13,8 @@
 #include <map>
 #include <set>
 
-// Tensors are written and read as raw memory: '<f4' is the host's float only on little-endian hosts.
+// Tensors are written and read as raw memory: '<f4' ('<f8') is the host's float (double) only on
+// little-endian hosts.
 static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "checkpoint.cpp assumes a little-endian host");
 
 namespace tg::nn {
@@ -240,15 +241,22 @@ class Archive {
   std::string bytes_;
 };
 
-// What is wrong with `array` as the value of a float32 tensor of `shape`, or "" when nothing is.
-std::string mismatch(const NpyArray& array, const Shape& shape) {
-  if (array.descr != "<f4") return "has dtype '" + array.descr + "', expected '<f4' (float32)";
+// The npy dtype of a Float or Double tensor, and its element size.
+const char* descr_of(const Tensor& t) { return t.scalar_type() == kDouble ? "<f8" : "<f4"; }
+std::size_t element_size(const Tensor& t) { return t.scalar_type() == kDouble ? sizeof(double) : sizeof(float); }
+
+// What is wrong with `array` as the value of tensor `t` (its dtype and shape), or "" when nothing is.
+std::string mismatch(const NpyArray& array, const Tensor& t) {
+  const Shape shape = t.shape();
+  if (array.descr != descr_of(t))
+    return "has dtype '" + array.descr + "', expected '" + descr_of(t) + "' (" + to_string(t.scalar_type()) +
+           "; convert the module with ->to() to load a checkpoint of the other dtype)";
   if (array.fortran_order) return "is in Fortran order, expected C order";
   if (array.shape != shape) return "has shape " + shape_str(array.shape) + ", expected " + shape_str(shape);
   const std::size_t count = checked_numel(shape, "load");  // the module's own shape: it fits
-  if (array.nbytes != count * sizeof(float))
+  if (array.nbytes != count * element_size(t))
     return "holds " + std::to_string(array.nbytes) + " bytes of data, expected " +
-           std::to_string(count * sizeof(float)) + " for shape " + shape_str(shape) + " (corrupt)";
+           std::to_string(count * element_size(t)) + " for shape " + shape_str(shape) + " (corrupt)";
   return "";
 }
 
@@ -294,8 +302,9 @@ void save(const Module& module, const std::string& path) {
   for (const auto* named : {&parameters, &buffers})
     for (const auto& [name, v] : *named) {
       if (name == kFormatEntry) throw Error("save: '" + name + "' is a reserved name; rename that parameter");
-      entries.push_back({name + ".npy", npy_header(v.shape(), "<f4"), reinterpret_cast<const char*>(v.value().data()),
-                         v.numel() * sizeof(float)});
+      const char* data = v.scalar_type() == kDouble ? reinterpret_cast<const char*>(v.data_ptr<double>())
+                                                    : reinterpret_cast<const char*>(v.data_ptr<float>());
+      entries.push_back({name + ".npy", npy_header(v.shape(), descr_of(v)), data, v.numel() * element_size(v)});
     }
   write_archive(entries, path);
 }
@@ -379,7 +388,7 @@ void load(Module& module, const std::string& path) {
     const auto found = entries.find(name);
     if (found == entries.end()) {
       problems.push_back("missing entry '" + name + "' (expected shape " + shape_str(v.shape()) + ")");
-    } else if (const std::string problem = mismatch(found->second, v.shape()); !problem.empty()) {
+    } else if (const std::string problem = mismatch(found->second, v); !problem.empty()) {
       problems.push_back("entry '" + name + "' " + problem);
     }
   }
@@ -394,7 +403,10 @@ void load(Module& module, const std::string& path) {
     archive.fail("does not match the module: " + text);
   }
 
-  for (auto& [name, v] : targets) std::memcpy(v.value().data(), entries.at(name).data, v.numel() * sizeof(float));
+  for (auto& [name, v] : targets) {
+    void* data = v.scalar_type() == kDouble ? static_cast<void*>(v.data_ptr<double>()) : v.data_ptr<float>();
+    std::memcpy(data, entries.at(name).data, v.numel() * element_size(v));
+  }
 }
 
 }  // namespace tg::nn

@@ -1,11 +1,12 @@
 // Checkpoints: a module's parameters and buffers saved to, and loaded from, a NumPy .npz file.
 //
-//   tg::nn::save(*net, "mnist.npz");
-//   tg::nn::load(*net, "mnist.npz");   // all or nothing: on any problem it throws and changes nothing
+//   tg::save(net, "mnist.npz");        // net: a holder, a shared_ptr or a Module (also tg::nn::save)
+//   tg::load(net, "mnist.npz");        // all or nothing: on any problem it throws and changes nothing
 //
 // Format, version 1. An .npz is an uncompressed zip archive of .npy files, as np.savez writes:
 //   - one entry per parameter and buffer, named by its dotted name plus ".npy" ("fc1.weight.npy"),
-//     holding the tensor as .npy format 1.0: float32 little-endian ('<f4'), C order, the tensor's shape;
+//     holding the tensor as .npy format 1.0: float32 ('<f4') or float64 ('<f8') little-endian as the
+//     tensor's dtype, C order, the tensor's shape;
 //   - "__tapegrad_format__.npy": an int32 scalar ('<i4', shape ()) holding the format version, 1.
 //     load() refuses any other version, and accepts a file without the entry (such as one written by
 //     np.savez from float32 arrays), which it reads as version 1.
@@ -19,7 +20,10 @@
 
 #include <string>
 
+#include <memory>
+
 #include <tapegrad/modules/module.hpp>
+#include <tapegrad/modules/module_holder.hpp>
 
 namespace tg::nn {
 
@@ -29,11 +33,36 @@ namespace tg::nn {
 // (tg::check_output_file), and a failed write names the reason ("write failed: No space left on device").
 void save(const Module& module, const std::string& path);
 
-// Reads the whole file (a regular file only, never more than its size) and checks it first: every parameter and buffer of `module` must have an
-// entry of the same shape and dtype float32, and the file no other entry. Only then are values
+// Reads the whole file (a regular file only, never more than its size) and checks it first: every
+// parameter and buffer of `module` must have an entry of the same shape and dtype (convert the module
+// with ->to() first to read a checkpoint of the other dtype), and the file no other entry. Only then are values
 // copied in. Any problem — a missing, extra or mis-shaped entry, a truncated, corrupt or non-zip
 // file, a local zip header that disagrees with the central directory, text after an .npy header's
 // dict — throws a tg::Error naming the file and the problem, with `module` left unchanged.
 void load(Module& module, const std::string& path);
 
 }  // namespace tg::nn
+
+namespace tg {
+
+// LibTorch's spellings: torch::save(model, path) with a holder, a shared_ptr or a module.
+inline void save(const nn::Module& module, const std::string& path) { nn::save(module, path); }
+inline void load(nn::Module& module, const std::string& path) { nn::load(module, path); }
+template <class M, class = std::enable_if_t<std::is_base_of_v<nn::Module, M>>>
+void save(const std::shared_ptr<M>& module, const std::string& path) {
+  nn::save(*module, path);
+}
+template <class M, class = std::enable_if_t<std::is_base_of_v<nn::Module, M>>>
+void load(const std::shared_ptr<M>& module, const std::string& path) {
+  nn::load(*module, path);
+}
+template <class Impl>
+void save(const nn::ModuleHolder<Impl>& module, const std::string& path) {
+  nn::save(*module, path);
+}
+template <class Impl>
+void load(nn::ModuleHolder<Impl>& module, const std::string& path) {
+  nn::load(*module, path);
+}
+
+}  // namespace tg

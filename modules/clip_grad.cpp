@@ -55,4 +55,36 @@ template double clip_grad_norm_(const std::vector<Variable<double>>&, double, do
 template void clip_grad_value_(const std::vector<Variable<float>>&, double);
 template void clip_grad_value_(const std::vector<Variable<double>>&, double);
 
+namespace {
+
+// The typed handles of `parameters`, which must all have one floating dtype, as Variable<T>.
+template <class T>
+std::vector<Variable<T>> typed_parameters(const std::vector<Tensor>& parameters, const char* op) {
+  std::vector<Variable<T>> out;
+  for (const auto& p : parameters) {
+    if (p.defined() && p.scalar_type() != parameters.front().scalar_type())
+      throw Error(std::string(op) + ": parameters of dtypes " + to_string(parameters.front().scalar_type()) + " and " +
+                  to_string(p.scalar_type()) + " (expected one dtype)");
+    out.push_back(p.variable<T>());
+  }
+  return out;
+}
+
+}  // namespace
+
+double clip_grad_norm_(const std::vector<Tensor>& parameters, double max_norm, double norm_type,
+                       bool error_if_nonfinite) {
+  const char* op = "clip_grad_norm_";
+  if (!parameters.empty() && parameters.front().defined() && parameters.front().scalar_type() == kDouble)
+    return clip_grad_norm_(typed_parameters<double>(parameters, op), max_norm, norm_type, error_if_nonfinite);
+  return clip_grad_norm_(typed_parameters<float>(parameters, op), max_norm, norm_type, error_if_nonfinite);
+}
+
+void clip_grad_value_(const std::vector<Tensor>& parameters, double clip_value) {
+  const char* op = "clip_grad_value_";
+  if (!parameters.empty() && parameters.front().defined() && parameters.front().scalar_type() == kDouble)
+    return clip_grad_value_(typed_parameters<double>(parameters, op), clip_value);
+  clip_grad_value_(typed_parameters<float>(parameters, op), clip_value);
+}
+
 }  // namespace tg::nn::utils

@@ -1,13 +1,14 @@
 // Gradient clipping, as LibTorch 1.13's torch::nn::utils::clip_grad_norm_ and clip_grad_value_:
 //
 //   loss.backward();
-//   tg::nn::utils::clip_grad_norm_(net->parameters(), /*max_norm=*/1.0);
+//   tg::nn::utils::clip_grad_norm_(net->parameters(), /*max_norm=*/1.0);   // Tensors or Variables
 //   opt.step();
 #pragma once
 
 #include <limits>
 #include <vector>
 
+#include <tapegrad/core/tensor.hpp>
 #include <tapegrad/core/variable.hpp>
 
 namespace tg::nn::utils {
@@ -26,5 +27,10 @@ double clip_grad_norm_(const std::vector<Variable<T>>& parameters, double max_no
 // clip_value < 0.
 template <class T>
 void clip_grad_value_(const std::vector<Variable<T>>& parameters, double clip_value);
+
+// The same on Tensors (module->parameters()), all Float or all Double; a mix throws.
+double clip_grad_norm_(const std::vector<Tensor>& parameters, double max_norm, double norm_type = 2.0,
+                       bool error_if_nonfinite = false);
+void clip_grad_value_(const std::vector<Tensor>& parameters, double clip_value);
 
 }  // namespace tg::nn::utils

@@ -1,14 +1,16 @@
 // tg::nn::Conv2d: 2-D convolution over (N, C, H, W) batches, with LibTorch's weight layout
 // (out_channels, in_channels, kh, kw), options and default initialisation.
 //
-//   auto conv = std::make_shared<tg::nn::Conv2d>(1, 10, 5);                        // 5x5, stride 1
-//   auto down = std::make_shared<tg::nn::Conv2d>(
+//   tg::nn::Conv2d conv(1, 10, 5);                        // 5x5, stride 1
+//   tg::nn::Conv2d down(
 //       tg::nn::Conv2dOptions(16, 32, 3).stride(2).padding(1).bias(false));
 #pragma once
 
 #include <cstddef>
 
 #include <tapegrad/modules/module.hpp>
+#include <tapegrad/modules/module_holder.hpp>
+#include <tapegrad/ops/tensor_ops.hpp>
 #include <tapegrad/modules/size2.hpp>
 
 namespace tg::nn {
@@ -37,25 +39,26 @@ class Conv2dOptions {
   bool bias_ = true;
 };
 
-class Conv2d : public Module {
+class Conv2dImpl : public Module {
  public:
-  explicit Conv2d(const Conv2dOptions& options);
-  Conv2d(std::size_t in_channels, std::size_t out_channels, Size2 kernel_size)
-      : Conv2d(Conv2dOptions(in_channels, out_channels, kernel_size)) {}
+  explicit Conv2dImpl(const Conv2dOptions& options);
+  Conv2dImpl(std::size_t in_channels, std::size_t out_channels, Size2 kernel_size)
+      : Conv2dImpl(Conv2dOptions(in_channels, out_channels, kernel_size)) {}
 
   // x (N, in_channels, H, W) -> (N, out_channels, OH, OW), OH = (H + 2·padding - kh) / stride + 1.
-  Variable<float> forward(const Variable<float>& x) override;
+  Tensor forward(const Tensor& x) override;
   // Draws fresh weights: U(-1/sqrt(fan_in), 1/sqrt(fan_in)), fan_in = in_channels·kh·kw, as LibTorch.
   void reset_parameters();
   void pretty_print(std::ostream& stream) const override;
 
   const Conv2dOptions& options() const { return options_; }
 
-  Variable<float> weight;  // (out_channels, in_channels, kh, kw)
-  Variable<float> bias;    // (out_channels,); undefined with options.bias(false)
+  Tensor weight;  // (out_channels, in_channels, kh, kw)
+  Tensor bias;    // (out_channels,); undefined with options.bias(false)
 
  private:
   Conv2dOptions options_;
 };
+TG_MODULE(Conv2d);
 
 }  // namespace tg::nn

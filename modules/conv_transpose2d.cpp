@@ -7,25 +7,24 @@
 
 namespace tg::nn {
 
-ConvTranspose2d::ConvTranspose2d(const ConvTranspose2dOptions& options) : options_(options) {
+ConvTranspose2dImpl::ConvTranspose2dImpl(const ConvTranspose2dOptions& options) : options_(options) {
   if (options.groups() != 1 || !(options.dilation() == Size2(1)))
     throw Error("ConvTranspose2d: only groups 1 and dilation 1 are supported, got groups " +
                 std::to_string(options.groups()) + " and dilation " + shape_str(options.dilation().value));
   const Size2 k = options.kernel_size();
-  weight = register_parameter("weight",
-                              Array<float>::from_shape({options.in_channels(), options.out_channels(), k[0], k[1]}));
-  if (options.bias()) bias = register_parameter("bias", Array<float>::from_shape({options.out_channels()}));
+  weight = register_parameter("weight", Tensor(Array<float>::from_shape({options.in_channels(), options.out_channels(), k[0], k[1]})));
+  if (options.bias()) bias = register_parameter("bias", Tensor(Array<float>::from_shape({options.out_channels()})));
   reset_parameters();
 }
 
-Variable<float> ConvTranspose2d::forward(const Variable<float>& x) {
+Tensor ConvTranspose2dImpl::forward(const Tensor& x) {
   return tg::conv_transpose2d(x, weight, bias, options_.stride(), options_.padding(), options_.output_padding());
 }
 
-void ConvTranspose2d::reset_parameters() { detail::reset_layer_parameters(weight, bias); }
+void ConvTranspose2dImpl::reset_parameters() { detail::reset_layer_parameters(weight, bias); }
 
 // LibTorch's format: padding, output_padding and bias only when they differ from the defaults.
-void ConvTranspose2d::pretty_print(std::ostream& stream) const {
+void ConvTranspose2dImpl::pretty_print(std::ostream& stream) const {
   stream << "ConvTranspose2d(" << options_.in_channels() << ", " << options_.out_channels()
          << ", kernel_size=" << options_.kernel_size() << ", stride=" << options_.stride();
   if (!(options_.padding() == Size2(0))) stream << ", padding=" << options_.padding();

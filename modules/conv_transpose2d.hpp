@@ -1,13 +1,15 @@
 // tg::nn::ConvTranspose2d: the transposed convolution (upsampling by a learnt kernel), with LibTorch's
 // weight layout (in_channels, out_channels, kh, kw), options and default initialisation.
 //
-//   auto up = std::make_shared<tg::nn::ConvTranspose2d>(
+//   tg::nn::ConvTranspose2d up(
 //       tg::nn::ConvTranspose2dOptions(16, 8, 3).stride(2).padding(1).output_padding(1));  // 7x7 -> 14x14
 #pragma once
 
 #include <cstddef>
 
 #include <tapegrad/modules/module.hpp>
+#include <tapegrad/modules/module_holder.hpp>
+#include <tapegrad/ops/tensor_ops.hpp>
 #include <tapegrad/modules/size2.hpp>
 
 namespace tg::nn {
@@ -45,24 +47,25 @@ class ConvTranspose2dOptions {
   Size2 dilation_ = 1;
 };
 
-class ConvTranspose2d : public Module {
+class ConvTranspose2dImpl : public Module {
  public:
-  explicit ConvTranspose2d(const ConvTranspose2dOptions& options);
-  ConvTranspose2d(std::size_t in_channels, std::size_t out_channels, Size2 kernel_size)
-      : ConvTranspose2d(ConvTranspose2dOptions(in_channels, out_channels, kernel_size)) {}
+  explicit ConvTranspose2dImpl(const ConvTranspose2dOptions& options);
+  ConvTranspose2dImpl(std::size_t in_channels, std::size_t out_channels, Size2 kernel_size)
+      : ConvTranspose2dImpl(ConvTranspose2dOptions(in_channels, out_channels, kernel_size)) {}
 
   // x (N, in_channels, H, W) -> (N, out_channels, OH, OW), OH = (H - 1)·stride - 2·padding + kh + output_padding.
-  Variable<float> forward(const Variable<float>& x) override;
+  Tensor forward(const Tensor& x) override;
   // U(-1/sqrt(fan_in), 1/sqrt(fan_in)) with fan_in = out_channels·kh·kw (the weight's dim 1), as LibTorch.
   void reset_parameters();
   void pretty_print(std::ostream& stream) const override;
   const ConvTranspose2dOptions& options() const { return options_; }
 
-  Variable<float> weight;  // (in_channels, out_channels, kh, kw)
-  Variable<float> bias;    // (out_channels,); undefined with options.bias(false)
+  Tensor weight;  // (in_channels, out_channels, kh, kw)
+  Tensor bias;    // (out_channels,); undefined with options.bias(false)
 
  private:
   ConvTranspose2dOptions options_;
 };
+TG_MODULE(ConvTranspose2d);
 
 }  // namespace tg::nn

@@ -2,8 +2,8 @@
 //
 //   tg::set_num_threads(2);
 //   optimizer.zero_grad();
-//   double loss = tg::nn::data_parallel_backward(*model, batch.x, batch.y,
-//       [](const tg::Variable<float>& out, const tg::Labels& y) { return tg::nn::functional::cross_entropy(out, y); });
+//   double loss = tg::nn::data_parallel_backward(*model, x, y,   // y: a Long tensor of class indices
+//       [](const tg::Tensor& out, const tg::Tensor& y) { return tg::cross_entropy(out, y); });
 //   optimizer.step();
 //
 // Each thread runs forward, loss and backward of one slice of the batch (dim 0) on its own tape;
@@ -16,21 +16,20 @@
 
 #include <functional>
 
-#include <tapegrad/core/array.hpp>
-#include <tapegrad/core/variable.hpp>
+#include <tapegrad/core/tensor.hpp>
 #include <tapegrad/modules/module.hpp>
 
 namespace tg::nn {
 
 // The loss of one slice, a mean over its rows (cross_entropy, mse_loss with Reduction::Mean).
-using SliceLoss = std::function<Variable<float>(const Variable<float>& output, const Labels& target)>;
+using SliceLoss = std::function<Tensor(const Tensor& output, const Tensor& target)>;
 
 // Forward, loss and backward of the batch (x, y), split into min(pool threads, rows) slices run in
 // parallel; gradients accumulate into the model's parameters as loss.backward() would. Returns the
 // batch's loss (the weighted sum of the slices'). With one thread it is the plain serial step.
 // `scale` multiplies the gradients (not the returned loss): a rank of a distributed job whose share
 // of the global batch is uneven weights its gradient by it.
-double data_parallel_backward(Module& model, const Variable<float>& x, const Labels& y, const SliceLoss& loss,
+double data_parallel_backward(Module& model, const Tensor& x, const Tensor& y, const SliceLoss& loss,
                               float scale = 1.0f);
 
 }  // namespace tg::nn

@@ -14,19 +14,19 @@ void check_p(const char* layer, double p) {
 }
 }  // namespace
 
-Dropout::Dropout(const DropoutOptions& options) : options_(options) { check_p("Dropout", options.p()); }
+DropoutImpl::DropoutImpl(const DropoutOptions& options) : options_(options) { check_p("Dropout", options.p()); }
 
-Variable<float> Dropout::forward(const Variable<float>& x) { return tg::dropout(x, options_.p(), is_training()); }
+Tensor DropoutImpl::forward(const Tensor& x) { return tg::dropout(x, options_.p(), is_training()); }
 
-void Dropout::pretty_print(std::ostream& stream) const {
+void DropoutImpl::pretty_print(std::ostream& stream) const {
   stream << "Dropout(p=" << options_.p() << ", inplace=" << (options_.inplace() ? "true" : "false") << ")";
 }
 
-Dropout2d::Dropout2d(const Dropout2dOptions& options) : options_(options) { check_p("Dropout2d", options.p()); }
+Dropout2dImpl::Dropout2dImpl(const Dropout2dOptions& options) : options_(options) { check_p("Dropout2d", options.p()); }
 
-Variable<float> Dropout2d::forward(const Variable<float>& x) { return tg::dropout2d(x, options_.p(), is_training()); }
+Tensor Dropout2dImpl::forward(const Tensor& x) { return tg::feature_dropout(x, options_.p(), is_training()); }
 
-void Dropout2d::pretty_print(std::ostream& stream) const {
+void Dropout2dImpl::pretty_print(std::ostream& stream) const {
   stream << "Dropout2d(p=" << options_.p() << ", inplace=" << (options_.inplace() ? "true" : "false") << ")";
 }
 

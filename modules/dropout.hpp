@@ -1,10 +1,12 @@
 // tg::nn::Dropout, Dropout2d: dropout while training, the identity after eval() (LibTorch's layers).
 //
-//   auto drop = std::make_shared<tg::nn::Dropout>(0.5);
-//   auto channel_drop = std::make_shared<tg::nn::Dropout2d>(tg::nn::Dropout2dOptions(0.2));
+//   tg::nn::Dropout drop(0.5);
+//   tg::nn::Dropout2d channel_drop(tg::nn::Dropout2dOptions(0.2));
 #pragma once
 
 #include <tapegrad/modules/module.hpp>
+#include <tapegrad/modules/module_holder.hpp>
+#include <tapegrad/ops/tensor_ops.hpp>
 
 namespace tg::nn {
 
@@ -25,30 +27,30 @@ class DropoutOptions {
 using Dropout2dOptions = DropoutOptions;
 
 // Zeroes each element with probability p and scales the rest by 1/(1-p) (tg::dropout).
-class Dropout : public Module {
+class DropoutImpl : public Module {
  public:
-  explicit Dropout(const DropoutOptions& options = {});
-  Variable<float> forward(const Variable<float>& x) override;
+  explicit DropoutImpl(const DropoutOptions& options = {});
+  Tensor forward(const Tensor& x) override;
   void pretty_print(std::ostream& stream) const override;
   const DropoutOptions& options() const { return options_; }
 
  private:
   DropoutOptions options_;
 };
+TG_MODULE(Dropout);
 
 // Zeroes whole channels of (N, C, H, W) or (C, H, W) inputs (tg::dropout2d).
-class Dropout2d : public Module {
+class Dropout2dImpl : public Module {
  public:
-  explicit Dropout2d(const Dropout2dOptions& options = {});
-  Variable<float> forward(const Variable<float>& x) override;
+  explicit Dropout2dImpl(const Dropout2dOptions& options = {});
+  Tensor forward(const Tensor& x) override;
   void pretty_print(std::ostream& stream) const override;
   const Dropout2dOptions& options() const { return options_; }
 
  private:
   Dropout2dOptions options_;
 };
+TG_MODULE(Dropout2d);
 
-// Upstream's MNIST example still spells Dropout2d by its old LibTorch name.
-using FeatureDropout = Dropout2d;
 
 }  // namespace tg::nn

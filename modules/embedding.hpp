@@ -1,7 +1,7 @@
 // tg::nn::Embedding: a table of num_embeddings learnt vectors, looked up by integer index, as LibTorch's.
 //
-//   auto embed = std::make_shared<tg::nn::Embedding>(tg::nn::EmbeddingOptions(1000, 64).padding_idx(0));
-//   auto vectors = embed->forward(token_ids);   // token_ids: tg::Labels (B, T) -> (B, T, 64)
+//   tg::nn::Embedding embed(tg::nn::EmbeddingOptions(1000, 64).padding_idx(0));
+//   auto vectors = embed->forward(token_ids);   // token_ids: a Long tensor (B, T) -> (B, T, 64)
 #pragma once
 
 #include <cstddef>
@@ -9,6 +9,8 @@
 #include <optional>
 
 #include <tapegrad/modules/module.hpp>
+#include <tapegrad/modules/module_holder.hpp>
+#include <tapegrad/ops/tensor_ops.hpp>
 
 namespace tg::nn {
 
@@ -29,24 +31,25 @@ class EmbeddingOptions {
   std::optional<std::int64_t> padding_idx_;
 };
 
-class Embedding : public Module {
+class EmbeddingImpl : public Module {
  public:
-  explicit Embedding(const EmbeddingOptions& options);
-  Embedding(std::size_t num_embeddings, std::size_t embedding_dim)
-      : Embedding(EmbeddingOptions(num_embeddings, embedding_dim)) {}
+  explicit EmbeddingImpl(const EmbeddingOptions& options);
+  EmbeddingImpl(std::size_t num_embeddings, std::size_t embedding_dim)
+      : EmbeddingImpl(EmbeddingOptions(num_embeddings, embedding_dim)) {}
 
   // indices (any shape) -> (indices.shape..., embedding_dim).
-  Variable<float> forward(const Labels& indices);
-  using Module::forward;  // the Variable overload throws: an embedding reads indices
+  // indices: a Long tensor of any shape -> (indices.shape..., embedding_dim).
+  Tensor forward(const Tensor& indices) override;
   // weight ~ N(0, 1), the padding row zero (LibTorch's init).
   void reset_parameters();
   void pretty_print(std::ostream& stream) const override;
   const EmbeddingOptions& options() const { return options_; }
 
-  Variable<float> weight;  // (num_embeddings, embedding_dim)
+  Tensor weight;  // (num_embeddings, embedding_dim)
 
  private:
   EmbeddingOptions options_;  // padding_idx made non-negative
 };
+TG_MODULE(Embedding);
 
 }  // namespace tg::nn

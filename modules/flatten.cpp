@@ -6,9 +6,9 @@
 
 namespace tg::nn {
 
-Variable<float> Flatten::forward(const Variable<float>& x) { return tg::flatten(x, start_dim_, end_dim_); }
+Tensor FlattenImpl::forward(const Tensor& x) { return tg::flatten(x, start_dim_, end_dim_); }
 
-void Flatten::pretty_print(std::ostream& stream) const {
+void FlattenImpl::pretty_print(std::ostream& stream) const {
   stream << "Flatten(start_dim=" << start_dim_ << ", end_dim=" << end_dim_ << ")";
 }
 

@@ -5,18 +5,21 @@
 #include <cstddef>
 
 #include <tapegrad/modules/module.hpp>
+#include <tapegrad/modules/module_holder.hpp>
+#include <tapegrad/ops/tensor_ops.hpp>
 
 namespace tg::nn {
 
-class Flatten : public Module {
+class FlattenImpl : public Module {
  public:
-  explicit Flatten(std::ptrdiff_t start_dim = 1, std::ptrdiff_t end_dim = -1)
+  explicit FlattenImpl(std::ptrdiff_t start_dim = 1, std::ptrdiff_t end_dim = -1)
       : start_dim_(start_dim), end_dim_(end_dim) {}
-  Variable<float> forward(const Variable<float>& x) override;
+  Tensor forward(const Tensor& x) override;
   void pretty_print(std::ostream& stream) const override;
 
  private:
   std::ptrdiff_t start_dim_, end_dim_;
 };
+TG_MODULE(Flatten);
 
 }  // namespace tg::nn

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <random>
 
+#include <tapegrad/core/dispatch.hpp>
 #include <tapegrad/core/random.hpp>
 
 namespace tg::nn::init {
@@ -145,5 +146,25 @@ Variable<T> uniform_(Variable<T>& v, double low, double high) {
 TG_INSTANTIATE(float)
 TG_INSTANTIATE(double)
 #undef TG_INSTANTIATE
+
+// Each Tensor form calls the typed one on the tensor's own Variable (a copy shares its value).
+#define TG_INIT_TENSOR(name, params, args)                                                            \
+  Tensor name(Tensor t TG_UNPAREN params) {                                                         \
+    check_floating(t, "init::" #name);                                                               \
+    if (t.scalar_type() == kFloat) name(t.variable<float>() TG_UNPAREN args);                         \
+    else name(t.variable<double>() TG_UNPAREN args);                                                  \
+    return t;                                                                                         \
+  }
+#define TG_UNPAREN(...) __VA_ARGS__
+TG_INIT_TENSOR(kaiming_normal_, (, double a, FanMode mode, Nonlinearity nonlinearity), (, a, mode, nonlinearity))
+TG_INIT_TENSOR(kaiming_uniform_, (, double a, FanMode mode, Nonlinearity nonlinearity), (, a, mode, nonlinearity))
+TG_INIT_TENSOR(xavier_normal_, (, double gain), (, gain))
+TG_INIT_TENSOR(xavier_uniform_, (, double gain), (, gain))
+TG_INIT_TENSOR(zeros_, (), ())
+TG_INIT_TENSOR(ones_, (), ())
+TG_INIT_TENSOR(normal_, (, double mean, double std), (, mean, std))
+TG_INIT_TENSOR(uniform_, (, double low, double high), (, low, high))
+#undef TG_UNPAREN
+#undef TG_INIT_TENSOR
 
 }  // namespace tg::nn::init

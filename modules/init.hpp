@@ -1,4 +1,4 @@
-// tg::nn::init: PyTorch's weight initialisers (torch.nn.init), in place on a Variable's value.
+// tg::nn::init: PyTorch's weight initialisers (torch.nn.init), in place on a Tensor's (or a Variable's) value.
 // Every draw comes from tg::generator(), so tg::manual_seed(s) makes an initialisation repeat exactly.
 // Each function returns the variable it filled (a handle to the same state), as LibTorch does:
 //
@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <utility>
 
+#include <tapegrad/core/tensor.hpp>
 #include <tapegrad/core/variable.hpp>
 
 namespace tg::nn::init {
@@ -45,5 +46,17 @@ template <class T> Variable<T> zeros_(Variable<T>& v);
 template <class T> Variable<T> ones_(Variable<T>& v);
 template <class T> Variable<T> normal_(Variable<T>& v, double mean = 0.0, double std = 1.0);
 template <class T> Variable<T> uniform_(Variable<T>& v, double low = 0.0, double high = 1.0);  // U[low, high)
+
+// The same on a Float or Double tensor, as LibTorch spells them (the tensor's own values are written).
+Tensor kaiming_normal_(Tensor t, double a = 0.0, FanMode mode = FanMode::FanIn,
+                       Nonlinearity nonlinearity = Nonlinearity::LeakyReLU);
+Tensor kaiming_uniform_(Tensor t, double a = 0.0, FanMode mode = FanMode::FanIn,
+                        Nonlinearity nonlinearity = Nonlinearity::LeakyReLU);
+Tensor xavier_normal_(Tensor t, double gain = 1.0);
+Tensor xavier_uniform_(Tensor t, double gain = 1.0);
+Tensor zeros_(Tensor t);
+Tensor ones_(Tensor t);
+Tensor normal_(Tensor t, double mean = 0.0, double std = 1.0);
+Tensor uniform_(Tensor t, double low = 0.0, double high = 1.0);
 
 }  // namespace tg::nn::init

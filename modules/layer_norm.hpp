@@ -1,13 +1,15 @@
 // tg::nn::LayerNorm: normalises each sample over its last dims, with a learnt elementwise scale and
 // shift, as LibTorch's.
 //
-//   auto norm = std::make_shared<tg::nn::LayerNorm>(tg::nn::LayerNormOptions({50}));
+//   tg::nn::LayerNorm norm(tg::nn::LayerNormOptions({50}));
 #pragma once
 
 #include <cstdint>
 #include <vector>
 
 #include <tapegrad/modules/module.hpp>
+#include <tapegrad/modules/module_holder.hpp>
+#include <tapegrad/ops/tensor_ops.hpp>
 
 namespace tg::nn {
 
@@ -30,22 +32,23 @@ class LayerNormOptions {
   bool elementwise_affine_ = true;
 };
 
-class LayerNorm : public Module {
+class LayerNormImpl : public Module {
  public:
-  explicit LayerNorm(const LayerNormOptions& options);
+  explicit LayerNormImpl(const LayerNormOptions& options);
 
   // x (*, normalized_shape) -> x's shape.
-  Variable<float> forward(const Variable<float>& x) override;
+  Tensor forward(const Tensor& x) override;
   // weight 1, bias 0, as LibTorch.
   void reset_parameters();
   void pretty_print(std::ostream& stream) const override;
   const LayerNormOptions& options() const { return options_; }
 
-  Variable<float> weight, bias;  // normalized_shape; undefined without elementwise_affine
+  Tensor weight, bias;  // normalized_shape; undefined without elementwise_affine
 
  private:
   LayerNormOptions options_;
   Shape shape_;
 };
+TG_MODULE(LayerNorm);
 
 }  // namespace tg::nn

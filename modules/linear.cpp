@@ -7,18 +7,18 @@
 
 namespace tg::nn {
 
-Linear::Linear(std::size_t in_features, std::size_t out_features, bool bias)
+LinearImpl::LinearImpl(std::size_t in_features, std::size_t out_features, bool bias)
     : in_features_(in_features), out_features_(out_features) {
-  weight = register_parameter("weight", Array<float>::from_shape({out_features, in_features}));
-  if (bias) this->bias = register_parameter("bias", Array<float>::from_shape({out_features}));
+  weight = register_parameter("weight", Tensor(Array<float>::from_shape({out_features, in_features})));
+  if (bias) this->bias = register_parameter("bias", Tensor(Array<float>::from_shape({out_features})));
   reset_parameters();
 }
 
-Variable<float> Linear::forward(const Variable<float>& x) { return tg::linear(x, weight, bias); }
+Tensor LinearImpl::forward(const Tensor& x) { return tg::linear(x, weight, bias); }
 
-void Linear::reset_parameters() { detail::reset_layer_parameters(weight, bias); }
+void LinearImpl::reset_parameters() { detail::reset_layer_parameters(weight, bias); }
 
-void Linear::pretty_print(std::ostream& stream) const {
+void LinearImpl::pretty_print(std::ostream& stream) const {
   stream << "Linear(in_features=" << in_features_ << ", out_features=" << out_features_
          << ", bias=" << (bias.defined() ? "true" : "false") << ")";
 }

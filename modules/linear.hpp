@@ -4,15 +4,17 @@
 #include <cstddef>
 
 #include <tapegrad/modules/module.hpp>
+#include <tapegrad/modules/module_holder.hpp>
+#include <tapegrad/ops/tensor_ops.hpp>
 
 namespace tg::nn {
 
-class Linear : public Module {
+class LinearImpl : public Module {
  public:
-  Linear(std::size_t in_features, std::size_t out_features, bool bias = true);
+  LinearImpl(std::size_t in_features, std::size_t out_features, bool bias = true);
 
   // x (*, in_features) -> (*, out_features).
-  Variable<float> forward(const Variable<float>& x) override;
+  Tensor forward(const Tensor& x) override;
   // Draws fresh weights: U(-1/sqrt(in_features), 1/sqrt(in_features)) for weight and bias, as LibTorch.
   void reset_parameters();
   void pretty_print(std::ostream& stream) const override;
@@ -20,11 +22,12 @@ class Linear : public Module {
   std::size_t in_features() const { return in_features_; }
   std::size_t out_features() const { return out_features_; }
 
-  Variable<float> weight;  // (out_features, in_features)
-  Variable<float> bias;    // (out_features,); undefined when constructed with bias = false
+  Tensor weight;  // (out_features, in_features)
+  Tensor bias;    // (out_features,); undefined when constructed with bias = false
 
  private:
   std::size_t in_features_, out_features_;
 };
+TG_MODULE(Linear);
 
 }  // namespace tg::nn

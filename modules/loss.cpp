@@ -32,34 +32,34 @@ class Repr {
 };
 
 // The options' weight registered as a buffer (as LibTorch), or undefined when there is none.
-Variable<float> register_weight(Module& module, const char* name, const Variable<float>& weight) {
-  return weight.defined() ? module.register_buffer(name, weight.value()) : Variable<float>();
+Tensor register_weight(Module& module, const char* name, const Tensor& weight) {
+  return weight.defined() ? module.register_buffer(name, weight) : Tensor();
 }
 
 }  // namespace
 
-NLLLoss::NLLLoss(NLLLossOptions options)
+NLLLossImpl::NLLLossImpl(NLLLossOptions options)
     : options_(std::move(options)), weight_(register_weight(*this, "weight", options_.weight())) {}
 
-Variable<float> NLLLoss::forward(const Variable<float>& log_probs, const Labels& target) {
+Tensor NLLLossImpl::forward(const Tensor& log_probs, const Tensor& target) {
   return tg::nll_loss(log_probs, target, weight_, options_.reduction(), options_.ignore_index());
 }
 
-void NLLLoss::pretty_print(std::ostream& stream) const {
+void NLLLossImpl::pretty_print(std::ostream& stream) const {
   stream << "NLLLoss("
          << Repr(options_.reduction()).add_if(options_.ignore_index() != -100, "ignore_index", options_.ignore_index()).str()
          << ")";
 }
 
-CrossEntropyLoss::CrossEntropyLoss(CrossEntropyLossOptions options)
+CrossEntropyLossImpl::CrossEntropyLossImpl(CrossEntropyLossOptions options)
     : options_(std::move(options)), weight_(register_weight(*this, "weight", options_.weight())) {}
 
-Variable<float> CrossEntropyLoss::forward(const Variable<float>& logits, const Labels& target) {
+Tensor CrossEntropyLossImpl::forward(const Tensor& logits, const Tensor& target) {
   return tg::cross_entropy(logits, target, weight_, options_.reduction(), options_.ignore_index(),
                            options_.label_smoothing());
 }
 
-void CrossEntropyLoss::pretty_print(std::ostream& stream) const {
+void CrossEntropyLossImpl::pretty_print(std::ostream& stream) const {
   stream << "CrossEntropyLoss("
          << Repr(options_.reduction())
                 .add_if(options_.ignore_index() != -100, "ignore_index", options_.ignore_index())
@@ -68,54 +68,54 @@ void CrossEntropyLoss::pretty_print(std::ostream& stream) const {
          << ")";
 }
 
-BCELoss::BCELoss(BCELossOptions options)
+BCELossImpl::BCELossImpl(BCELossOptions options)
     : options_(std::move(options)), weight_(register_weight(*this, "weight", options_.weight())) {}
 
-Variable<float> BCELoss::forward(const Variable<float>& input, const Variable<float>& target) {
+Tensor BCELossImpl::forward(const Tensor& input, const Tensor& target) {
   return tg::binary_cross_entropy(input, target, weight_, options_.reduction());
 }
 
-void BCELoss::pretty_print(std::ostream& stream) const { stream << "BCELoss(" << Repr(options_.reduction()).str() << ")"; }
+void BCELossImpl::pretty_print(std::ostream& stream) const { stream << "BCELoss(" << Repr(options_.reduction()).str() << ")"; }
 
-BCEWithLogitsLoss::BCEWithLogitsLoss(BCEWithLogitsLossOptions options)
+BCEWithLogitsLossImpl::BCEWithLogitsLossImpl(BCEWithLogitsLossOptions options)
     : options_(std::move(options)),
       weight_(register_weight(*this, "weight", options_.weight())),
       pos_weight_(register_weight(*this, "pos_weight", options_.pos_weight())) {}
 
-Variable<float> BCEWithLogitsLoss::forward(const Variable<float>& input, const Variable<float>& target) {
+Tensor BCEWithLogitsLossImpl::forward(const Tensor& input, const Tensor& target) {
   return tg::binary_cross_entropy_with_logits(input, target, weight_, pos_weight_, options_.reduction());
 }
 
-void BCEWithLogitsLoss::pretty_print(std::ostream& stream) const {
+void BCEWithLogitsLossImpl::pretty_print(std::ostream& stream) const {
   stream << "BCEWithLogitsLoss(" << Repr(options_.reduction()).str() << ")";
 }
 
-Variable<float> L1Loss::forward(const Variable<float>& input, const Variable<float>& target) {
+Tensor L1LossImpl::forward(const Tensor& input, const Tensor& target) {
   return tg::l1_loss(input, target, options_.reduction());
 }
 
-void L1Loss::pretty_print(std::ostream& stream) const { stream << "L1Loss(" << Repr(options_.reduction()).str() << ")"; }
+void L1LossImpl::pretty_print(std::ostream& stream) const { stream << "L1Loss(" << Repr(options_.reduction()).str() << ")"; }
 
-Variable<float> MSELoss::forward(const Variable<float>& input, const Variable<float>& target) {
+Tensor MSELossImpl::forward(const Tensor& input, const Tensor& target) {
   return tg::mse_loss(input, target, options_.reduction());
 }
 
-void MSELoss::pretty_print(std::ostream& stream) const { stream << "MSELoss(" << Repr(options_.reduction()).str() << ")"; }
+void MSELossImpl::pretty_print(std::ostream& stream) const { stream << "MSELoss(" << Repr(options_.reduction()).str() << ")"; }
 
-Variable<float> SmoothL1Loss::forward(const Variable<float>& input, const Variable<float>& target) {
+Tensor SmoothL1LossImpl::forward(const Tensor& input, const Tensor& target) {
   return tg::smooth_l1_loss(input, target, options_.reduction(), options_.beta());
 }
 
-void SmoothL1Loss::pretty_print(std::ostream& stream) const {
+void SmoothL1LossImpl::pretty_print(std::ostream& stream) const {
   stream << "SmoothL1Loss(" << Repr(options_.reduction()).add_if(options_.beta() != 1.0, "beta", options_.beta()).str()
          << ")";
 }
 
-Variable<float> HuberLoss::forward(const Variable<float>& input, const Variable<float>& target) {
+Tensor HuberLossImpl::forward(const Tensor& input, const Tensor& target) {
   return tg::huber_loss(input, target, options_.reduction(), options_.delta());
 }
 
-void HuberLoss::pretty_print(std::ostream& stream) const {
+void HuberLossImpl::pretty_print(std::ostream& stream) const {
   stream << "HuberLoss(" << Repr(options_.reduction()).add_if(options_.delta() != 1.0, "delta", options_.delta()).str()
          << ")";
 }

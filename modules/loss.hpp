@@ -3,111 +3,121 @@
 // A weight (and pos_weight) given in the options is registered as a buffer, as LibTorch does.
 //
 //   tg::nn::CrossEntropyLoss criterion(tg::nn::CrossEntropyLossOptions().label_smoothing(0.1));
-//   auto loss = criterion.forward(net->forward(images), labels);   // mean over the batch
+//   auto loss = criterion(net->forward(images), labels);   // labels: a Long tensor; mean over the batch
 #pragma once
 
 #include <tapegrad/modules/module.hpp>
+#include <tapegrad/modules/module_holder.hpp>
+#include <tapegrad/ops/tensor_ops.hpp>
 #include <tapegrad/ops/loss.hpp>
 #include <tapegrad/ops/loss_options.hpp>
 
 namespace tg::nn {
 
 // Negative log-likelihood of log-probabilities (N, C) (or (N, C, d1, ...)) at class targets (N,).
-class NLLLoss : public Module {
+class NLLLossImpl : public Module {
  public:
-  explicit NLLLoss(NLLLossOptions options = {});
-  Variable<float> forward(const Variable<float>& log_probs, const Labels& target);
+  explicit NLLLossImpl(NLLLossOptions options = {});
+  Tensor forward(const Tensor& log_probs, const Tensor& target);
   void pretty_print(std::ostream& stream) const override;
   const NLLLossOptions& options() const { return options_; }
 
  private:
   NLLLossOptions options_;
-  Variable<float> weight_;
+  Tensor weight_;
 };
+TG_MODULE(NLLLoss);
 
 // log_softmax over classes and negative log-likelihood in one stable op: logits (N, C), target (N,)
 // class indices in [0, C).
-class CrossEntropyLoss : public Module {
+class CrossEntropyLossImpl : public Module {
  public:
-  explicit CrossEntropyLoss(CrossEntropyLossOptions options = {});
-  Variable<float> forward(const Variable<float>& logits, const Labels& target);
+  explicit CrossEntropyLossImpl(CrossEntropyLossOptions options = {});
+  Tensor forward(const Tensor& logits, const Tensor& target);
   void pretty_print(std::ostream& stream) const override;
   const CrossEntropyLossOptions& options() const { return options_; }
 
  private:
   CrossEntropyLossOptions options_;
-  Variable<float> weight_;
+  Tensor weight_;
 };
+TG_MODULE(CrossEntropyLoss);
 
 // Binary cross-entropy of probabilities in [0, 1] against targets of the same shape.
-class BCELoss : public Module {
+class BCELossImpl : public Module {
  public:
-  explicit BCELoss(BCELossOptions options = {});
-  Variable<float> forward(const Variable<float>& input, const Variable<float>& target);
+  explicit BCELossImpl(BCELossOptions options = {});
+  Tensor forward(const Tensor& input, const Tensor& target);
   void pretty_print(std::ostream& stream) const override;
   const BCELossOptions& options() const { return options_; }
 
  private:
   BCELossOptions options_;
-  Variable<float> weight_;
+  Tensor weight_;
 };
+TG_MODULE(BCELoss);
 
 // Binary cross-entropy of logits (sigmoid folded in, stable at any scale), with pos_weight.
-class BCEWithLogitsLoss : public Module {
+class BCEWithLogitsLossImpl : public Module {
  public:
-  explicit BCEWithLogitsLoss(BCEWithLogitsLossOptions options = {});
-  Variable<float> forward(const Variable<float>& input, const Variable<float>& target);
+  explicit BCEWithLogitsLossImpl(BCEWithLogitsLossOptions options = {});
+  Tensor forward(const Tensor& input, const Tensor& target);
   void pretty_print(std::ostream& stream) const override;
   const BCEWithLogitsLossOptions& options() const { return options_; }
 
  private:
   BCEWithLogitsLossOptions options_;
-  Variable<float> weight_, pos_weight_;
+  Tensor weight_, pos_weight_;
 };
+TG_MODULE(BCEWithLogitsLoss);
 
 // The elementwise regression losses: (input - target) through a fixed function, reduced.
-class L1Loss : public Module {
+class L1LossImpl : public Module {
  public:
-  explicit L1Loss(L1LossOptions options = {}) : options_(options) {}
-  Variable<float> forward(const Variable<float>& input, const Variable<float>& target);
+  explicit L1LossImpl(L1LossOptions options = {}) : options_(options) {}
+  Tensor forward(const Tensor& input, const Tensor& target);
   void pretty_print(std::ostream& stream) const override;
   const L1LossOptions& options() const { return options_; }
 
  private:
   L1LossOptions options_;
 };
+TG_MODULE(L1Loss);
 
-class MSELoss : public Module {
+class MSELossImpl : public Module {
  public:
-  explicit MSELoss(MSELossOptions options = {}) : options_(options) {}
-  Variable<float> forward(const Variable<float>& input, const Variable<float>& target);
+  explicit MSELossImpl(MSELossOptions options = {}) : options_(options) {}
+  Tensor forward(const Tensor& input, const Tensor& target);
   void pretty_print(std::ostream& stream) const override;
   const MSELossOptions& options() const { return options_; }
 
  private:
   MSELossOptions options_;
 };
+TG_MODULE(MSELoss);
 
-class SmoothL1Loss : public Module {
+class SmoothL1LossImpl : public Module {
  public:
-  explicit SmoothL1Loss(SmoothL1LossOptions options = {}) : options_(options) {}
-  Variable<float> forward(const Variable<float>& input, const Variable<float>& target);
+  explicit SmoothL1LossImpl(SmoothL1LossOptions options = {}) : options_(options) {}
+  Tensor forward(const Tensor& input, const Tensor& target);
   void pretty_print(std::ostream& stream) const override;
   const SmoothL1LossOptions& options() const { return options_; }
 
  private:
   SmoothL1LossOptions options_;
 };
+TG_MODULE(SmoothL1Loss);
 
-class HuberLoss : public Module {
+class HuberLossImpl : public Module {
  public:
-  explicit HuberLoss(HuberLossOptions options = {}) : options_(options) {}
-  Variable<float> forward(const Variable<float>& input, const Variable<float>& target);
+  explicit HuberLossImpl(HuberLossOptions options = {}) : options_(options) {}
+  Tensor forward(const Tensor& input, const Tensor& target);
   void pretty_print(std::ostream& stream) const override;
   const HuberLossOptions& options() const { return options_; }
 
  private:
   HuberLossOptions options_;
 };
+TG_MODULE(HuberLoss);
 
 }  // namespace tg::nn

@@ -6,11 +6,11 @@
 
 namespace tg::nn {
 
-Variable<float> MaxPool2d::forward(const Variable<float>& x) {
+Tensor MaxPool2dImpl::forward(const Tensor& x) {
   return tg::max_pool2d(x, options_.kernel_size(), options_.stride(), options_.padding());
 }
 
-void MaxPool2d::pretty_print(std::ostream& stream) const {
+void MaxPool2dImpl::pretty_print(std::ostream& stream) const {
   stream << "MaxPool2d(kernel_size=" << options_.kernel_size() << ", stride=" << options_.stride()
          << ", padding=" << options_.padding() << ")";
 }

@@ -1,10 +1,12 @@
 // tg::nn::MaxPool2d: the maximum of each window of each channel, over (N, C, H, W) batches.
 //
-//   auto pool = std::make_shared<tg::nn::MaxPool2d>(2);   // 2x2 windows, stride 2
-//   auto overlapping = std::make_shared<tg::nn::MaxPool2d>(tg::nn::MaxPool2dOptions(3).stride(2).padding(1));
+//   tg::nn::MaxPool2d pool(2);   // 2x2 windows, stride 2
+//   tg::nn::MaxPool2d overlapping(tg::nn::MaxPool2dOptions(3).stride(2).padding(1));
 #pragma once
 
 #include <tapegrad/modules/module.hpp>
+#include <tapegrad/modules/module_holder.hpp>
+#include <tapegrad/ops/tensor_ops.hpp>
 #include <tapegrad/modules/size2.hpp>
 
 namespace tg::nn {
@@ -27,13 +29,13 @@ class MaxPool2dOptions {
   Size2 padding_ = 0;
 };
 
-class MaxPool2d : public Module {
+class MaxPool2dImpl : public Module {
  public:
-  explicit MaxPool2d(const MaxPool2dOptions& options) : options_(options) {}
-  explicit MaxPool2d(Size2 kernel_size) : options_(kernel_size) {}
+  explicit MaxPool2dImpl(const MaxPool2dOptions& options) : options_(options) {}
+  explicit MaxPool2dImpl(Size2 kernel_size) : options_(kernel_size) {}
 
   // x (N, C, H, W) -> (N, C, OH, OW), OH = (H + 2·padding - kh) / stride + 1.
-  Variable<float> forward(const Variable<float>& x) override;
+  Tensor forward(const Tensor& x) override;
   void pretty_print(std::ostream& stream) const override;
 
   const MaxPool2dOptions& options() const { return options_; }
@@ -41,5 +43,6 @@ class MaxPool2d : public Module {
  private:
   MaxPool2dOptions options_;
 };
+TG_MODULE(MaxPool2d);
 
 }  // namespace tg::nn

@@ -6,10 +6,13 @@
 #include <ostream>
 #include <typeinfo>
 
+#include <tapegrad/core/grad_mode.hpp>
+
 namespace tg::nn {
 namespace {
 
-// "tgtest::Net" -> "Net", "ns::Box<ns::Item>" -> "Box<ns::Item>": the class name as a user wrote it.
+// "tgtest::Net" -> "Net", "ns::Box<ns::Item>" -> "Box<ns::Item>": the class name as a user wrote it,
+// without the "Impl" of a TG_MODULE's implementation ("tg::nn::ReLUImpl" -> "ReLU").
 std::string class_name(const std::type_info& type) {
   int status = 0;
   char* demangled = abi::__cxa_demangle(type.name(), nullptr, nullptr, &status);
@@ -17,17 +20,21 @@ std::string class_name(const std::type_info& type) {
   std::free(demangled);
   const std::size_t end = full.find('<');
   const std::size_t colons = full.rfind("::", end);
-  return colons == std::string::npos ? full : full.substr(colons + 2);
+  std::string name = colons == std::string::npos ? full : full.substr(colons + 2);
+  const std::string impl = "Impl";
+  if (name.size() > impl.size() && name.compare(name.size() - impl.size(), impl.size(), impl) == 0)
+    name.resize(name.size() - impl.size());
+  return name;
 }
 
 }  // namespace
 
 std::string Module::name() const { return name_.empty() ? class_name(typeid(*this)) : name_; }
 
-Variable<float> Module::forward(const Variable<float>&) {
+Tensor Module::forward(const Tensor&) {
   throw Error(name() + ": forward(x) is not implemented; this module has no single-input forward "
-                       "(override `tg::Variable<float> forward(const tg::Variable<float>& x)` to use it in a "
-                       "Sequential, or call the module's own forward)");
+                       "(override `tg::Tensor forward(const tg::Tensor& x)` to use it in a Sequential, or call "
+                       "the module's own forward)");
 }
 
 void Module::check_new_name(const std::string& name, const char* what) const {
@@ -49,18 +56,23 @@ void Module::check_new_name(const std::string& name, const char* what) const {
     throw Error(std::string(what) + ": name \"" + name + "\" is already registered as " + kind + where);
 }
 
-Variable<float> Module::register_parameter(const std::string& name, Array<float> value, bool requires_grad) {
+Tensor Module::register_parameter(const std::string& name, Tensor tensor, bool requires_grad) {
   check_new_name(name, "register_parameter");
-  Variable<float> parameter(std::move(value), requires_grad);
-  parameters_.emplace_back(name, parameter);
-  return parameter;
+  const std::string where = "register_parameter: \"" + name + "\" (in " + this->name() + ")";
+  if (!tensor.defined()) throw Error(where + " is undefined");
+  if (!tensor.is_floating_point())
+    throw Error(where + " has dtype " + to_string(tensor.scalar_type()) + "; expected Float or Double");
+  if (!tensor.is_leaf()) throw Error(where + " is the output of an op; pass a leaf (detach() it)");
+  tensor.requires_grad_(requires_grad);
+  parameters_.emplace_back(name, tensor);
+  return tensor;
 }
 
-Variable<float> Module::register_buffer(const std::string& name, Array<float> value) {
+Tensor Module::register_buffer(const std::string& name, Tensor tensor) {
   check_new_name(name, "register_buffer");
-  Variable<float> buffer(std::move(value));
-  buffers_.emplace_back(name, buffer);
-  return buffer;
+  if (!tensor.defined()) throw Error("register_buffer: \"" + name + "\" (in " + this->name() + ") is undefined");
+  buffers_.emplace_back(name, tensor);
+  return tensor;
 }
 
 void Module::add_child(const std::string& name, std::shared_ptr<Module> module) {
@@ -71,32 +83,32 @@ void Module::add_child(const std::string& name, std::shared_ptr<Module> module) 
   children_.emplace_back(name, std::move(module));
 }
 
-void Module::collect(const std::string& prefix, bool recurse, bool buffers, Named<Variable<float>>& out) const {
+void Module::collect(const std::string& prefix, bool recurse, bool buffers, Named<Tensor>& out) const {
   for (const auto& [name, variable] : buffers ? buffers_ : parameters_) out.emplace_back(prefix + name, variable);
   if (!recurse) return;
   for (const auto& [name, child] : children_) child->collect(prefix + name + ".", true, buffers, out);
 }
 
-Module::Named<Variable<float>> Module::named_parameters(bool recurse) const {
-  Named<Variable<float>> out;
+Module::Named<Tensor> Module::named_parameters(bool recurse) const {
+  Named<Tensor> out;
   collect("", recurse, /*buffers=*/false, out);
   return out;
 }
 
-Module::Named<Variable<float>> Module::named_buffers(bool recurse) const {
-  Named<Variable<float>> out;
+Module::Named<Tensor> Module::named_buffers(bool recurse) const {
+  Named<Tensor> out;
   collect("", recurse, /*buffers=*/true, out);
   return out;
 }
 
-std::vector<Variable<float>> Module::parameters(bool recurse) const {
-  std::vector<Variable<float>> out;
+std::vector<Tensor> Module::parameters(bool recurse) const {
+  std::vector<Tensor> out;
   for (auto& entry : named_parameters(recurse)) out.push_back(std::move(entry.second));
   return out;
 }
 
-std::vector<Variable<float>> Module::buffers(bool recurse) const {
-  std::vector<Variable<float>> out;
+std::vector<Tensor> Module::buffers(bool recurse) const {
+  std::vector<Tensor> out;
   for (auto& entry : named_buffers(recurse)) out.push_back(std::move(entry.second));
   return out;
 }
@@ -112,8 +124,34 @@ void Module::train(bool on) {
   for (const auto& entry : children_) entry.second->train(on);
 }
 
+void Module::to(ScalarType dtype) {
+  if (!is_floating_point(dtype))
+    throw Error(name() + ": to(" + to_string(dtype) + "): modules convert to a floating dtype (kFloat or kDouble)");
+  NoGradGuard no_grad;
+  auto convert = [dtype](Tensor& t) {
+    if (!t.is_floating_point() || t.scalar_type() == dtype) return;
+    const bool requires_grad = t.requires_grad();
+    Tensor converted = t.detach().to(dtype);
+    converted.requires_grad_(requires_grad);
+    t.set_data(converted);
+  };
+  for (auto& entry : parameters_) convert(entry.second);
+  for (auto& entry : buffers_) convert(entry.second);
+  for (auto& entry : children_) entry.second->to(dtype);
+}
+
+void Module::to(Device device, ScalarType dtype) {
+  check_cpu(device, "Module::to");
+  to(dtype);
+}
+
+void Module::to(Device device) { check_cpu(device, "Module::to"); }
+
 void Module::zero_grad() {
-  for (auto& parameter : parameters()) parameter.zero_grad();
+  for (auto& parameter : parameters()) {
+    if (parameter.scalar_type() == kFloat) parameter.variable<float>().zero_grad();
+    else parameter.variable<double>().zero_grad();
+  }
 }
 
 std::size_t Module::parameter_count() const {

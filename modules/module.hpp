@@ -1,22 +1,24 @@
-// tg::nn::Module: the base of every layer and model, as in LibTorch. A module owns named float
-// parameters, buffers and child modules, in registration order; it finds them all by dotted name
-// ("features.0.weight"), switches train/eval mode recursively and prints itself as a tree.
+// tg::nn::Module: the base of every layer and model, as in LibTorch. A module owns named parameters
+// and buffers (tg::Tensor, Float or Double) and child modules, in registration order; it finds them all
+// by dotted name ("features.0.weight"), switches train/eval mode recursively, converts every tensor
+// with to(tg::kDouble) and prints itself as a tree.
 //
-//   struct Net : tg::nn::Module {
-//     Net() {
-//       fc1 = register_module("fc1", std::make_shared<tg::nn::Linear>(784, 50));
-//       fc2 = register_module("fc2", std::make_shared<tg::nn::Linear>(50, 10));
+//   struct NetImpl : tg::nn::Module {
+//     NetImpl() : fc1(784, 50), fc2(50, 10) {
+//       register_module("fc1", fc1);
+//       register_module("fc2", fc2);
 //     }
-//     tg::Variable<float> forward(const tg::Variable<float>& x) override {
-//       return fc2->forward(tg::relu(fc1->forward(x)));
-//     }
-//     std::shared_ptr<tg::nn::Linear> fc1, fc2;
+//     tg::Tensor forward(tg::Tensor x) { return fc2(tg::relu(fc1(x))); }
+//     tg::nn::Linear fc1, fc2;   // holders (modules/module_holder.hpp)
 //   };
-//   auto net = std::make_shared<Net>();
-//   std::cout << net;   // Net(\n  (fc1): Linear(in_features=784, out_features=50, bias=true)\n ...)
+//   TG_MODULE(Net);
+//   Net net;
+//   std::cout << net;   // NetImpl(\n  (fc1): Linear(in_features=784, out_features=50, bias=true)\n ...)
+//   net->to(tg::kDouble);   // every parameter and buffer, seen through fc1->weight too
 //
-// Modules live behind std::shared_ptr (the one way): a parent holds its children through it, and
-// copying a module is disabled because a copy would silently share the original's parameters.
+// Modules live behind std::shared_ptr (the one way; a holder is one): a parent holds its children
+// through it, and copying a module is disabled because a copy would silently share the original's
+// parameters.
 #pragma once
 
 #include <cstddef>
@@ -27,7 +29,7 @@
 #include <utility>
 #include <vector>
 
-#include <tapegrad/core/variable.hpp>
+#include <tapegrad/core/tensor.hpp>
 
 namespace tg::nn {
 
@@ -46,28 +48,35 @@ class Module {
   std::string name() const;
 
   // The single-input forward that Sequential chains. Modules with another signature (the losses)
-  // leave it alone; calling it on them throws an Error naming the module.
-  virtual Variable<float> forward(const Variable<float>& x);
+  // leave it alone; calling it on them throws an Error naming the module. A model's own
+  // `Tensor forward(Tensor x)` need not override it: it is called directly (or through the holder).
+  virtual Tensor forward(const Tensor& x);
 
-  // Registers a trainable tensor (a leaf that requires grad unless told otherwise) and returns its
-  // handle; the handle shares state with the registered parameter, so keep it as a member.
-  Variable<float> register_parameter(const std::string& name, Array<float> value, bool requires_grad = true);
-  // Registers state that is saved and loaded with the parameters but never trained.
-  Variable<float> register_buffer(const std::string& name, Array<float> value);
-  // Registers a child and returns it with its concrete type: fc1 = register_module("fc1", make_shared<Linear>(..)).
+  // Registers a trainable tensor (a floating leaf; it requires grad unless told otherwise) and
+  // returns it; the returned handle is the registered one (copies share it), so keep it as a member.
+  Tensor register_parameter(const std::string& name, Tensor tensor, bool requires_grad = true);
+  // Registers state that is saved, loaded and converted with the parameters but never trained.
+  Tensor register_buffer(const std::string& name, Tensor tensor);
+  // Registers a child and returns it with its concrete type: fc1 = register_module("fc1", make_shared<LinearImpl>(..)).
   template <class M>
   std::shared_ptr<M> register_module(const std::string& name, std::shared_ptr<M> module) {
     static_assert(std::is_base_of_v<Module, M>, "register_module: M must derive from tg::nn::Module");
     add_child(name, module);
     return module;
   }
+  // The same for a module holder (fc1 = register_module("fc1", tg::nn::Linear(784, 50))).
+  template <class Holder, class = typename std::decay_t<Holder>::ContainedType>
+  std::decay_t<Holder> register_module(const std::string& name, Holder&& holder) {
+    add_child(name, holder.ptr());
+    return std::forward<Holder>(holder);
+  }
 
   // This module's own entries first, then each child's under "child_name.", depth first — the order
   // of LibTorch and PyTorch, and the order an optimizer and a checkpoint see them in.
-  std::vector<Variable<float>> parameters(bool recurse = true) const;
-  Named<Variable<float>> named_parameters(bool recurse = true) const;
-  std::vector<Variable<float>> buffers(bool recurse = true) const;
-  Named<Variable<float>> named_buffers(bool recurse = true) const;
+  std::vector<Tensor> parameters(bool recurse = true) const;
+  Named<Tensor> named_parameters(bool recurse = true) const;
+  std::vector<Tensor> buffers(bool recurse = true) const;
+  Named<Tensor> named_buffers(bool recurse = true) const;
   std::vector<std::shared_ptr<Module>> children() const;
   const Named<std::shared_ptr<Module>>& named_children() const { return children_; }
 
@@ -75,6 +84,13 @@ class Module {
   virtual void train(bool on = true);
   void eval() { train(false); }
   bool is_training() const { return training_; }
+
+  // Converts every floating parameter and buffer, recursively, in place (set_data: every handle to
+  // them, a layer's members and an optimizer's included, sees the new dtype). Gradients are dropped;
+  // requires_grad is kept. Throws for a non-floating dtype or a device other than the CPU.
+  virtual void to(ScalarType dtype);
+  virtual void to(Device device, ScalarType dtype);
+  virtual void to(Device device);
 
   // Frees every parameter's gradient (LibTorch's set_to_none), recursively.
   void zero_grad();
@@ -88,13 +104,13 @@ class Module {
  private:
   void add_child(const std::string& name, std::shared_ptr<Module> module);
   void check_new_name(const std::string& name, const char* what) const;
-  void collect(const std::string& prefix, bool recurse, bool buffers, Named<Variable<float>>& out) const;
+  void collect(const std::string& prefix, bool recurse, bool buffers, Named<Tensor>& out) const;
   void print_tree(std::ostream& stream, const std::string& indentation) const;
   friend std::ostream& operator<<(std::ostream& stream, const Module& module);
 
   std::string name_;
-  Named<Variable<float>> parameters_;
-  Named<Variable<float>> buffers_;
+  Named<Tensor> parameters_;
+  Named<Tensor> buffers_;
   Named<std::shared_ptr<Module>> children_;
   bool training_ = true;
 };

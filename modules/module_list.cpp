@@ -2,14 +2,14 @@
 
 namespace tg::nn {
 
-const std::shared_ptr<Module>& ModuleList::operator[](std::size_t i) const {
+const std::shared_ptr<Module>& ModuleListImpl::operator[](std::size_t i) const {
   if (i >= modules_.size())
     throw Error("ModuleList: index " + std::to_string(i) + " is out of range for a ModuleList of " +
                 std::to_string(modules_.size()) + " modules");
   return modules_[i];
 }
 
-void ModuleList::throw_wrong_type(std::size_t i) const {
+void ModuleListImpl::throw_wrong_type(std::size_t i) const {
   throw Error("ModuleList: module " + std::to_string(i) + " is a " + modules_[i]->name() +
               ", not the type asked of at<>()");
 }

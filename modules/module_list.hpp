@@ -1,8 +1,8 @@
 // tg::nn::ModuleList: an indexed list of child modules, named "0", "1", ..., that a parent's forward
 // uses as it likes (unlike Sequential, it has no forward of its own), as LibTorch's.
 //
-//   auto blocks = register_module("blocks", std::make_shared<tg::nn::ModuleList>());
-//   for (int i = 0; i < 3; ++i) blocks->push_back(std::make_shared<tg::nn::Linear>(64, 64));
+//   auto blocks = register_module("blocks", tg::nn::ModuleList());
+//   for (int i = 0; i < 3; ++i) blocks->push_back(tg::nn::Linear(64, 64));
 //   for (const auto& block : *blocks) x = tg::relu(block->forward(x));
 #pragma once
 
@@ -12,18 +12,21 @@
 #include <vector>
 
 #include <tapegrad/modules/module.hpp>
+#include <tapegrad/modules/module_holder.hpp>
+#include <tapegrad/ops/tensor_ops.hpp>
 
 namespace tg::nn {
 
-class ModuleList : public Module {
+class ModuleListImpl : public Module {
  public:
   using Iterator = std::vector<std::shared_ptr<Module>>::const_iterator;
 
-  ModuleList() = default;
+  ModuleListImpl() : Module("ModuleList") {}
+  // Modules as shared pointers or holders: ModuleList(tg::nn::Linear(784, 50), tg::nn::ReLU()).
   template <class M, class... Ms>
-  explicit ModuleList(std::shared_ptr<M> first, std::shared_ptr<Ms>... rest) {
-    push_back(std::move(first));
-    (push_back(std::move(rest)), ...);
+  explicit ModuleListImpl(M&& first, Ms&&... rest) : Module("ModuleList") {
+    push_back(std::forward<M>(first));
+    (push_back(std::forward<Ms>(rest)), ...);
   }
 
   // Appends a module as child "<size()>".
@@ -31,6 +34,10 @@ class ModuleList : public Module {
   void push_back(std::shared_ptr<M> module) {
     register_module(std::to_string(modules_.size()), module);
     modules_.push_back(std::move(module));
+  }
+  template <class Holder, class = typename std::decay_t<Holder>::ContainedType>
+  void push_back(const Holder& holder) {
+    push_back(holder.ptr());
   }
 
   std::size_t size() const { return modules_.size(); }
@@ -53,5 +60,6 @@ class ModuleList : public Module {
 
   std::vector<std::shared_ptr<Module>> modules_;
 };
+TG_MODULE(ModuleList);
 
 }  // namespace tg::nn

@@ -2,21 +2,21 @@
 
 namespace tg::nn {
 
-Variable<float> Sequential::forward(const Variable<float>& x) {
+Tensor SequentialImpl::forward(const Tensor& x) {
   if (modules_.empty()) throw Error("Sequential: forward() on an empty Sequential (push_back a module first)");
-  Variable<float> y = modules_.front()->forward(x);
+  Tensor y = modules_.front()->forward(x);
   for (std::size_t i = 1; i < modules_.size(); ++i) y = modules_[i]->forward(y);
   return y;
 }
 
-const std::shared_ptr<Module>& Sequential::operator[](std::size_t i) const {
+const std::shared_ptr<Module>& SequentialImpl::operator[](std::size_t i) const {
   if (i >= modules_.size())
     throw Error("Sequential: index " + std::to_string(i) + " is out of range for a Sequential of " +
                 std::to_string(modules_.size()) + " modules");
   return modules_[i];
 }
 
-void Sequential::throw_wrong_type(std::size_t i) const {
+void SequentialImpl::throw_wrong_type(std::size_t i) const {
   throw Error("Sequential: module " + std::to_string(i) + " is a " + modules_[i]->name() +
               ", not the type asked of at<>()");
 }

@@ -1,11 +1,9 @@
 // tg::nn::Sequential: modules applied one after the other, each forward(x) feeding the next.
 // Its children are named "0", "1", ..., so parameters read "0.weight", "2.bias", as in LibTorch.
 //
-//   auto mlp = std::make_shared<tg::nn::Sequential>(std::make_shared<tg::nn::Linear>(784, 50),
-//                                                   std::make_shared<tg::nn::ReLU>(),
-//                                                   std::make_shared<tg::nn::Linear>(50, 10));
-//   mlp->push_back(std::make_shared<tg::nn::ReLU>());
-//   auto first = mlp->at<tg::nn::Linear>(0);   // typed access; (*mlp)[0] gives the Module
+//   tg::nn::Sequential mlp(tg::nn::Linear(784, 50), tg::nn::ReLU(), tg::nn::Linear(50, 10));
+//   mlp->push_back(tg::nn::ReLU());             // or a std::shared_ptr<tg::nn::ReLUImpl>
+//   auto first = mlp->at<tg::nn::LinearImpl>(0);   // typed access; (*mlp)[0] gives the Module
 #pragma once
 
 #include <cstddef>
@@ -14,16 +12,19 @@
 #include <vector>
 
 #include <tapegrad/modules/module.hpp>
+#include <tapegrad/modules/module_holder.hpp>
+#include <tapegrad/ops/tensor_ops.hpp>
 
 namespace tg::nn {
 
-class Sequential : public Module {
+class SequentialImpl : public Module {
  public:
-  Sequential() = default;
+  SequentialImpl() : Module("Sequential") {}
+  // Modules as shared pointers or holders: Sequential(tg::nn::Linear(784, 50), tg::nn::ReLU()).
   template <class M, class... Ms>
-  explicit Sequential(std::shared_ptr<M> first, std::shared_ptr<Ms>... rest) {
-    push_back(std::move(first));
-    (push_back(std::move(rest)), ...);
+  explicit SequentialImpl(M&& first, Ms&&... rest) : Module("Sequential") {
+    push_back(std::forward<M>(first));
+    (push_back(std::forward<Ms>(rest)), ...);
   }
 
   // Appends a module as child "<size()>" and returns it.
@@ -33,9 +34,15 @@ class Sequential : public Module {
     modules_.push_back(module);
     return module;
   }
+  // Appends a holder's module; returns the holder.
+  template <class Holder, class = typename std::decay_t<Holder>::ContainedType>
+  std::decay_t<Holder> push_back(Holder&& holder) {
+    push_back(holder.ptr());
+    return std::forward<Holder>(holder);
+  }
 
   // Chains every module's forward(x); throws on an empty Sequential.
-  Variable<float> forward(const Variable<float>& x) override;
+  Tensor forward(const Tensor& x) override;
 
   std::size_t size() const { return modules_.size(); }
   bool is_empty() const { return modules_.empty(); }
@@ -54,5 +61,6 @@ class Sequential : public Module {
 
   std::vector<std::shared_ptr<Module>> modules_;
 };
+TG_MODULE(Sequential);
 
 }  // namespace tg::nn

@@ -6,13 +6,18 @@
 #include <cstddef>
 #include <ostream>
 
+#include <tapegrad/core/int_array_ref.hpp>
+
 namespace tg::nn {
 
 struct Size2 {
   Size2(std::size_t both) : value{both, both} {}  // NOLINT: implicit on purpose, Conv2d(1, 10, 5)
   Size2(std::size_t height, std::size_t width) : value{height, width} {}
 
-  operator std::array<std::size_t, 2>() const { return value; }  // what the functional ops take
+  operator std::array<std::size_t, 2>() const { return value; }  // what the typed functional ops take
+  operator IntArrayRef() const {  // what the Tensor ops take
+    return {static_cast<std::int64_t>(value[0]), static_cast<std::int64_t>(value[1])};
+  }
   std::size_t operator[](std::size_t i) const { return value[i]; }
   bool operator==(const Size2& other) const { return value == other.value; }
 

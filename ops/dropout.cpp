@@ -7,6 +7,7 @@
 
 #include <tapegrad/core/random.hpp>
 #include <tapegrad/core/tape.hpp>
+#include <tapegrad/ops/tensor_ops.hpp>
 
 namespace tg {
 
@@ -85,3 +86,15 @@ TG_INSTANTIATE(double)
 #undef TG_INSTANTIATE
 
 }  // namespace tg
+
+namespace tg::nn::functional {
+
+Tensor dropout(const Tensor& x, const DropoutFuncOptions& options) {
+  return tg::dropout(x, options.p(), options.training());
+}
+
+Tensor dropout2d(const Tensor& x, const Dropout2dFuncOptions& options) {
+  return tg::feature_dropout(x, options.p(), options.training());
+}
+
+}  // namespace tg::nn::functional

@@ -4,6 +4,7 @@
 // tg::manual_seed repeats them.
 #pragma once
 
+#include <tapegrad/core/tensor.hpp>
 #include <tapegrad/core/variable.hpp>
 
 namespace tg {
@@ -47,5 +48,8 @@ template <class T>
 Variable<T> dropout2d(const Variable<T>& x, const Dropout2dFuncOptions& options) {
   return tg::dropout2d(x, options.p(), options.training());
 }
+// The same on a Float or Double tensor (tg::dropout, tg::feature_dropout).
+Tensor dropout(const Tensor& x, const DropoutFuncOptions& options = {});
+Tensor dropout2d(const Tensor& x, const Dropout2dFuncOptions& options = {});
 
 }  // namespace tg::nn::functional

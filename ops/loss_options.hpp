@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 
+#include <tapegrad/core/dispatch.hpp>
 #include <tapegrad/ops/loss.hpp>
 
 namespace tg::nn {
@@ -214,6 +215,44 @@ Variable<T> l1_loss(const Variable<T>& input, const Variable<T>& target, const L
 template <class T>
 Variable<T> mse_loss(const Variable<T>& input, const Variable<T>& target, const MSELossFuncOptions& options) {
   return tg::mse_loss(input, target, options.reduction());
+}
+
+// The same on Tensors (LibTorch's spelling: F::cross_entropy(logits, targets, options)); the options'
+// weights take the input's dtype, class targets are a Long tensor.
+inline Tensor nll_loss(const Tensor& input, const Tensor& target, const NLLLossFuncOptions& options) {
+  return dispatch_floating(input, "nll_loss",
+                           [&](const auto& v) { return nll_loss(v, target.value<std::int64_t>(), options); });
+}
+inline Tensor cross_entropy(const Tensor& input, const Tensor& target, const CrossEntropyFuncOptions& options) {
+  return dispatch_floating(input, "cross_entropy",
+                           [&](const auto& v) { return cross_entropy(v, target.value<std::int64_t>(), options); });
+}
+inline Tensor binary_cross_entropy(const Tensor& input, const Tensor& target,
+                                   const BinaryCrossEntropyFuncOptions& options) {
+  return dispatch_floating(input, target, "binary_cross_entropy",
+                           [&](const auto& x, const auto& y) { return binary_cross_entropy(x, y, options); });
+}
+inline Tensor binary_cross_entropy_with_logits(const Tensor& input, const Tensor& target,
+                                               const BinaryCrossEntropyWithLogitsFuncOptions& options) {
+  return dispatch_floating(input, target, "binary_cross_entropy_with_logits", [&](const auto& x, const auto& y) {
+    return binary_cross_entropy_with_logits(x, y, options);
+  });
+}
+inline Tensor smooth_l1_loss(const Tensor& input, const Tensor& target, const SmoothL1LossFuncOptions& options,
+                             std::optional<double> beta = std::nullopt) {
+  return dispatch_floating(input, target, "smooth_l1_loss",
+                           [&](const auto& x, const auto& y) { return smooth_l1_loss(x, y, options, beta); });
+}
+inline Tensor huber_loss(const Tensor& input, const Tensor& target, const HuberLossFuncOptions& options) {
+  return dispatch_floating(input, target, "huber_loss",
+                           [&](const auto& x, const auto& y) { return huber_loss(x, y, options); });
+}
+inline Tensor l1_loss(const Tensor& input, const Tensor& target, const L1LossFuncOptions& options) {
+  return dispatch_floating(input, target, "l1_loss", [&](const auto& x, const auto& y) { return l1_loss(x, y, options); });
+}
+inline Tensor mse_loss(const Tensor& input, const Tensor& target, const MSELossFuncOptions& options) {
+  return dispatch_floating(input, target, "mse_loss",
+                           [&](const auto& x, const auto& y) { return mse_loss(x, y, options); });
 }
 
 }  // namespace tg::nn::functional

@@ -10,7 +10,14 @@
 #include <tapegrad/core/grad_mode.hpp>
 #include <tapegrad/ops/activations.hpp>
 #include <tapegrad/ops/arithmetic.hpp>
+#include <tapegrad/ops/avg_pool.hpp>
+#include <tapegrad/ops/batch_norm.hpp>
 #include <tapegrad/ops/conv2d.hpp>
+#include <tapegrad/ops/conv_transpose2d.hpp>
+#include <tapegrad/ops/dropout.hpp>
+#include <tapegrad/ops/embedding.hpp>
+#include <tapegrad/ops/gelu.hpp>
+#include <tapegrad/ops/layer_norm.hpp>
 #include <tapegrad/ops/einsum.hpp>
 #include <tapegrad/ops/linear.hpp>
 #include <tapegrad/ops/matmul.hpp>
@@ -344,6 +351,82 @@ Tensor max_pool2d(const Tensor& x, IntArrayRef kernel_size, IntArrayRef stride, 
   return dispatch_floating(x, "max_pool2d", [&](const auto& v) { return tg::max_pool2d(v, k, s, p); });
 }
 
+Tensor conv_transpose2d(const Tensor& x, const Tensor& weight, const Tensor& bias, IntArrayRef stride,
+                        IntArrayRef padding, IntArrayRef output_padding) {
+  const char* op = "conv_transpose2d";
+  check_defined(x, op);
+  check_defined(weight, op);
+  const ScalarType t = common_floating({&x, &weight, &bias}, op);
+  const auto s = pair_of(stride, op, "stride"), p = pair_of(padding, op, "padding");
+  const auto o = pair_of(output_padding, op, "output_padding");
+  if (t == kFloat)
+    return tg::conv_transpose2d(typed<float>(x, t, op), typed<float>(weight, t, op), typed<float>(bias, t, op), s, p, o);
+  return tg::conv_transpose2d(typed<double>(x, t, op), typed<double>(weight, t, op), typed<double>(bias, t, op), s, p, o);
+}
+
+Tensor avg_pool2d(const Tensor& x, IntArrayRef kernel_size, IntArrayRef stride, IntArrayRef padding, bool ceil_mode,
+                  bool count_include_pad, std::optional<std::int64_t> divisor_override) {
+  const auto k = pair_of(kernel_size, "avg_pool2d", "kernel_size");
+  const auto s = stride.empty() ? k : pair_of(stride, "avg_pool2d", "stride");
+  const auto p = pair_of(padding, "avg_pool2d", "padding");
+  return dispatch_floating(x, "avg_pool2d", [&](const auto& v) {
+    return tg::avg_pool2d(v, k, s, p, ceil_mode, count_include_pad, divisor_override);
+  });
+}
+
+Tensor adaptive_avg_pool2d(const Tensor& x, IntArrayRef output_size) {
+  const auto o = pair_of(output_size, "adaptive_avg_pool2d", "output_size");
+  return dispatch_floating(x, "adaptive_avg_pool2d", [&](const auto& v) { return tg::adaptive_avg_pool2d(v, o); });
+}
+
+Tensor batch_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, const Tensor& running_mean,
+                  const Tensor& running_var, bool training, double momentum, double eps) {
+  const char* op = "batch_norm";
+  check_floating(x, op);
+  // The running statistics are updated in place, so they must already have x's dtype (no conversion).
+  const ScalarType t = x.scalar_type();
+  for (const Tensor* r : {&running_mean, &running_var})
+    if (r->defined() && r->scalar_type() != t)
+      throw Error(std::string(op) + ": running statistics of dtype " + to_string(r->scalar_type()) +
+                  " for an input of dtype " + to_string(t) + " (convert the module with ->to(tg::k" + to_string(t) + "))");
+  if (t == kFloat)
+    return tg::batch_norm(x.variable<float>(), typed<float>(weight, t, op), typed<float>(bias, t, op),
+                          typed<float>(running_mean, t, op), typed<float>(running_var, t, op), training, momentum, eps);
+  return tg::batch_norm(x.variable<double>(), typed<double>(weight, t, op), typed<double>(bias, t, op),
+                        typed<double>(running_mean, t, op), typed<double>(running_var, t, op), training, momentum, eps);
+}
+
+Tensor layer_norm(const Tensor& x, IntArrayRef normalized_shape, const Tensor& weight, const Tensor& bias, double eps) {
+  const char* op = "layer_norm";
+  check_defined(x, op);
+  Shape shape;
+  for (std::int64_t d : normalized_shape) {
+    if (d < 0) throw Error(std::string(op) + ": normalized_shape must be non-negative, got " + std::to_string(d));
+    shape.push_back(static_cast<std::size_t>(d));
+  }
+  const ScalarType t = common_floating({&x, &weight, &bias}, op);
+  if (t == kFloat)
+    return tg::layer_norm(typed<float>(x, t, op), shape, typed<float>(weight, t, op), typed<float>(bias, t, op), eps);
+  return tg::layer_norm(typed<double>(x, t, op), shape, typed<double>(weight, t, op), typed<double>(bias, t, op), eps);
+}
+
+Tensor dropout(const Tensor& x, double p, bool train) {
+  return dispatch_floating(x, "dropout", [&](const auto& v) { return tg::dropout(v, p, train); });
+}
+
+Tensor feature_dropout(const Tensor& x, double p, bool train) {
+  return dispatch_floating(x, "feature_dropout", [&](const auto& v) { return tg::dropout2d(v, p, train); });
+}
+
+Tensor embedding(const Tensor& weight, const Tensor& indices, std::optional<std::int64_t> padding_idx) {
+  const Labels& idx = long_values(indices, "embedding", "indices");
+  return dispatch_floating(weight, "embedding", [&](const auto& w) { return tg::embedding(w, idx, padding_idx); });
+}
+
+Tensor gelu(const Tensor& x, const std::string& approximate) {
+  return dispatch_floating(x, "gelu", [&](const auto& v) { return tg::gelu(v, approximate); });
+}
+
 Tensor softmax(const Tensor& x, std::int64_t dim) {
   return dispatch_floating(x, "softmax", [dim](const auto& v) { return tg::softmax(v, dim); });
 }
@@ -358,28 +441,65 @@ Tensor logsumexp(const Tensor& x, std::int64_t dim, bool keepdim) {
 
 // ---- losses ----
 
-namespace {
-void check_no_weight(const Tensor& weight, const char* op) {
-  if (weight.defined())
-    throw Error(std::string(op) + ": per-class weights are not supported yet; pass {} (no weight)");
-}
-}  // namespace
-
-Tensor nll_loss(const Tensor& input, const Tensor& target, const Tensor& weight, Reduction reduction) {
-  check_no_weight(weight, "nll_loss");
+Tensor nll_loss(const Tensor& input, const Tensor& target, const Tensor& weight, Reduction reduction,
+                std::int64_t ignore_index) {
   const Labels& labels = long_values(target, "nll_loss", "target");
-  return dispatch_floating(input, "nll_loss", [&](const auto& v) { return tg::nll_loss(v, labels, reduction); });
+  if (!weight.defined() && ignore_index == -100)  // the unweighted rule, as the typed overloads choose
+    return dispatch_floating(input, "nll_loss", [&](const auto& v) { return tg::nll_loss(v, labels, reduction); });
+  return dispatch_floating(input, weight.defined() ? weight : input, "nll_loss", [&](const auto& v, const auto& w) {
+    return tg::nll_loss(v, labels, weight.defined() ? w : std::decay_t<decltype(w)>(), reduction, ignore_index);
+  });
 }
 
-Tensor cross_entropy(const Tensor& input, const Tensor& target, const Tensor& weight, Reduction reduction) {
-  check_no_weight(weight, "cross_entropy");
+Tensor cross_entropy(const Tensor& input, const Tensor& target, const Tensor& weight, Reduction reduction,
+                     std::int64_t ignore_index, double label_smoothing) {
   const Labels& labels = long_values(target, "cross_entropy", "target (class indices; probabilities are not supported)");
-  return dispatch_floating(input, "cross_entropy", [&](const auto& v) { return tg::cross_entropy(v, labels, reduction); });
+  return dispatch_floating(input, weight.defined() ? weight : input, "cross_entropy", [&](const auto& v, const auto& w) {
+    return tg::cross_entropy(v, labels, weight.defined() ? w : std::decay_t<decltype(w)>(), reduction, ignore_index,
+                             label_smoothing);
+  });
 }
 
 Tensor mse_loss(const Tensor& input, const Tensor& target, Reduction reduction) {
   return dispatch_floating(input, target, "mse_loss",
                            [reduction](const auto& x, const auto& y) { return tg::mse_loss(x, y, reduction); });
+}
+
+Tensor l1_loss(const Tensor& input, const Tensor& target, Reduction reduction) {
+  return dispatch_floating(input, target, "l1_loss",
+                           [reduction](const auto& x, const auto& y) { return tg::l1_loss(x, y, reduction); });
+}
+
+Tensor smooth_l1_loss(const Tensor& input, const Tensor& target, Reduction reduction, double beta) {
+  return dispatch_floating(input, target, "smooth_l1_loss",
+                           [&](const auto& x, const auto& y) { return tg::smooth_l1_loss(x, y, reduction, beta); });
+}
+
+Tensor huber_loss(const Tensor& input, const Tensor& target, Reduction reduction, double delta) {
+  return dispatch_floating(input, target, "huber_loss",
+                           [&](const auto& x, const auto& y) { return tg::huber_loss(x, y, reduction, delta); });
+}
+
+Tensor binary_cross_entropy(const Tensor& input, const Tensor& target, const Tensor& weight, Reduction reduction) {
+  const ScalarType t = common_floating({&input, &target, &weight}, "binary_cross_entropy");
+  const char* op = "binary_cross_entropy";
+  if (t == kFloat)
+    return tg::binary_cross_entropy(typed<float>(input, t, op), typed<float>(target, t, op), typed<float>(weight, t, op),
+                                    reduction);
+  return tg::binary_cross_entropy(typed<double>(input, t, op), typed<double>(target, t, op),
+                                  typed<double>(weight, t, op), reduction);
+}
+
+Tensor binary_cross_entropy_with_logits(const Tensor& input, const Tensor& target, const Tensor& weight,
+                                        const Tensor& pos_weight, Reduction reduction) {
+  const ScalarType t = common_floating({&input, &target, &weight, &pos_weight}, "binary_cross_entropy_with_logits");
+  const char* op = "binary_cross_entropy_with_logits";
+  if (t == kFloat)
+    return tg::binary_cross_entropy_with_logits(typed<float>(input, t, op), typed<float>(target, t, op),
+                                                typed<float>(weight, t, op), typed<float>(pos_weight, t, op), reduction);
+  return tg::binary_cross_entropy_with_logits(typed<double>(input, t, op), typed<double>(target, t, op),
+                                              typed<double>(weight, t, op), typed<double>(pos_weight, t, op),
+                                              reduction);
 }
 
 // ---- reductions ----

@@ -99,17 +99,45 @@ Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias = {}, In
 // An empty stride means stride = kernel_size, as in LibTorch.
 Tensor max_pool2d(const Tensor& x, IntArrayRef kernel_size, IntArrayRef stride = {}, IntArrayRef padding = 0);
 
+// torch::conv_transpose2d (groups 1, dilation 1); weight (Cin, Cout, kh, kw).
+Tensor conv_transpose2d(const Tensor& x, const Tensor& weight, const Tensor& bias = {}, IntArrayRef stride = 1,
+                        IntArrayRef padding = 0, IntArrayRef output_padding = 0);
+Tensor avg_pool2d(const Tensor& x, IntArrayRef kernel_size, IntArrayRef stride = {}, IntArrayRef padding = 0,
+                  bool ceil_mode = false, bool count_include_pad = true,
+                  std::optional<std::int64_t> divisor_override = std::nullopt);
+Tensor adaptive_avg_pool2d(const Tensor& x, IntArrayRef output_size);
+// Running statistics are updated in place in training; undefined weight/bias/running tensors are none.
+Tensor batch_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, const Tensor& running_mean,
+                  const Tensor& running_var, bool training, double momentum, double eps);
+Tensor layer_norm(const Tensor& x, IntArrayRef normalized_shape, const Tensor& weight = {}, const Tensor& bias = {},
+                  double eps = 1e-5);
+Tensor dropout(const Tensor& x, double p, bool train);
+// One draw per channel of (N, C, H, W) or (C, H, W): LibTorch's name for the op under dropout2d.
+Tensor feature_dropout(const Tensor& x, double p, bool train);
+// weight (num_embeddings, D), indices: a Long tensor; padding_idx (negative counts from the end) gets
+// no gradient.
+Tensor embedding(const Tensor& weight, const Tensor& indices, std::optional<std::int64_t> padding_idx = std::nullopt);
+Tensor gelu(const Tensor& x, const std::string& approximate = "none");
+
 Tensor softmax(const Tensor& x, std::int64_t dim);
 Tensor log_softmax(const Tensor& x, std::int64_t dim);
 Tensor logsumexp(const Tensor& x, std::int64_t dim, bool keepdim = false);
 
-// ---- losses: target is a Long tensor of class indices ----
-// `weight` (per-class weights) is not supported yet: pass {} (an undefined tensor), as LibTorch's default.
+// ---- losses (ops/loss.hpp has each rule); nll_loss and cross_entropy take Long class indices ----
 Tensor nll_loss(const Tensor& input, const Tensor& target, const Tensor& weight = {},
-                Reduction reduction = Reduction::Mean);
+                Reduction reduction = Reduction::Mean, std::int64_t ignore_index = -100);
 Tensor cross_entropy(const Tensor& input, const Tensor& target, const Tensor& weight = {},
-                     Reduction reduction = Reduction::Mean);
+                     Reduction reduction = Reduction::Mean, std::int64_t ignore_index = -100,
+                     double label_smoothing = 0.0);
 Tensor mse_loss(const Tensor& input, const Tensor& target, Reduction reduction = Reduction::Mean);
+Tensor l1_loss(const Tensor& input, const Tensor& target, Reduction reduction = Reduction::Mean);
+Tensor smooth_l1_loss(const Tensor& input, const Tensor& target, Reduction reduction = Reduction::Mean,
+                      double beta = 1.0);
+Tensor huber_loss(const Tensor& input, const Tensor& target, Reduction reduction = Reduction::Mean, double delta = 1.0);
+Tensor binary_cross_entropy(const Tensor& input, const Tensor& target, const Tensor& weight = {},
+                            Reduction reduction = Reduction::Mean);
+Tensor binary_cross_entropy_with_logits(const Tensor& input, const Tensor& target, const Tensor& weight = {},
+                                        const Tensor& pos_weight = {}, Reduction reduction = Reduction::Mean);
 
 // ---- reductions ----
 Tensor sum(const Tensor& x);  // Long for Long and Bool tensors

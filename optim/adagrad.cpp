@@ -39,22 +39,24 @@ void Adagrad::check_options(const OptimizerOptions& options) const {
     if (!(v >= 0.0)) throw Error(std::string("Adagrad: invalid ") + what + " " + std::to_string(v) + " (expected >= 0)");
 }
 
-Variable<float> Adagrad::step(LossClosure closure) {
-  Variable<float> loss = evaluate(closure);
+Tensor Adagrad::step(LossClosure closure) {
+  Tensor loss = evaluate(closure);
   // As LibTorch and PyTorch, every sum starts at the defaults' initial_accumulator_value.
-  const auto initial = static_cast<float>(static_cast<const AdagradOptions&>(*defaults_).initial_accumulator_value());
+  const double initial = static_cast<const AdagradOptions&>(*defaults_).initial_accumulator_value();
   for (auto& group : param_groups_) {
     const auto& o = static_cast<const AdagradOptions&>(group.options());
-    for (auto& p : group.params()) {
-      if (!p.has_grad()) continue;
-      auto& s = state_for<AdagradParamState>(p, [&] {
-        return AdagradParamState().sum(Array<float>(xt::full_like(p.value(), initial)));
+    for (auto& p : group.params())
+      visit_parameter(p, [&](auto v) {
+        using T = typename decltype(v)::value_type;
+        if (!v.has_grad()) return;
+        auto& s = state_for<AdagradParamState>(p, [&] {
+          return AdagradParamState().sum(Tensor(Array<T>(xt::full_like(v.value(), static_cast<T>(initial)))));
+        });
+        check_state_size("Adagrad", p, s.sum());
+        s.step(s.step() + 1);
+        const detail::AdagradRule rule{o.lr(), o.lr_decay(), o.weight_decay(), o.eps(), s.step()};
+        detail::adagrad_update<T>(rule, v.numel(), v.value().data(), v.grad().data(), s.sum().template data_ptr<T>());
       });
-      check_state_size("Adagrad", p, s.sum());
-      s.step(s.step() + 1);
-      const detail::AdagradRule rule{o.lr(), o.lr_decay(), o.weight_decay(), o.eps(), s.step()};
-      detail::adagrad_update<float>(rule, p.numel(), p.value().data(), p.grad().data(), s.sum().data());
-    }
   }
   return loss;
 }

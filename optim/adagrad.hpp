@@ -21,7 +21,7 @@ struct AdagradOptions : public OptimizerCloneableOptions<AdagradOptions> {
 };
 
 struct AdagradParamState : public OptimizerCloneableParamState<AdagradParamState> {
-  TG_ARG(Array<float>, sum);
+  TG_ARG(Tensor, sum);
   TG_ARG(std::int64_t, step) = 0;
 
  public:
@@ -35,10 +35,10 @@ class Adagrad : public Optimizer {
   // with the defaults' initial_accumulator_value here (a group's own value is never used, in PyTorch
   // too); tapegrad does the same at the parameter's first step, so parameters added later get one too.
   Adagrad(std::vector<OptimizerParamGroup> param_groups, AdagradOptions defaults = {});
-  Adagrad(std::vector<Variable<float>> params, AdagradOptions defaults = {})
+  Adagrad(std::vector<Tensor> params, AdagradOptions defaults = {})
       : Adagrad(std::vector<OptimizerParamGroup>{OptimizerParamGroup(std::move(params))}, std::move(defaults)) {}
 
-  Variable<float> step(LossClosure closure = nullptr) override;
+  Tensor step(LossClosure closure = nullptr) override;
 
   std::string name() const override { return "Adagrad"; }
   void check_options(const OptimizerOptions& options) const override;

@@ -21,7 +21,7 @@ void AdamParamState::serialize(OptimizerArchive& archive) {
   archive.value("step", step_);
   archive.tensor("exp_avg", exp_avg_);
   archive.tensor("exp_avg_sq", exp_avg_sq_);
-  archive.tensor("max_exp_avg_sq", max_exp_avg_sq_);
+  archive.optional_tensor("max_exp_avg_sq", max_exp_avg_sq_);
 }
 
 namespace detail {
@@ -46,31 +46,33 @@ template <class Options>
 void adam_family_step(Optimizer& optimizer, bool decoupled, const char* who) {
   for (auto& group : optimizer.param_groups()) {
     const auto& o = static_cast<const Options&>(group.options());
-    for (auto& p : group.params()) {
-      if (!p.has_grad()) continue;
-      auto& slot = optimizer.state()[Optimizer::state_key(p)];
-      if (!slot) {
-        auto s = std::make_unique<AdamParamState>();
-        s->exp_avg(xt::zeros<float>(p.shape())).exp_avg_sq(xt::zeros<float>(p.shape()));
-        if (o.amsgrad()) s->max_exp_avg_sq(Array<float>(xt::zeros<float>(p.shape())));
-        slot = std::move(s);
-      }
-      auto& s = static_cast<AdamParamState&>(*slot);
-      check_state_size(who, p, s.exp_avg());
-      check_state_size(who, p, s.exp_avg_sq());
-      if (o.amsgrad() && !s.max_exp_avg_sq())  // amsgrad switched on after this parameter's first step
-        s.max_exp_avg_sq(Array<float>(xt::zeros<float>(p.shape())));
-      float* max_exp_avg_sq = nullptr;
-      if (o.amsgrad()) {
-        check_state_size(who, p, *s.max_exp_avg_sq());
-        max_exp_avg_sq = s.max_exp_avg_sq()->data();
-      }
-      s.step(s.step() + 1);
-      const detail::AdamRule rule{o.lr(), std::get<0>(o.betas()), std::get<1>(o.betas()), o.eps(), o.weight_decay(),
-                                  decoupled, s.step()};
-      detail::adam_update<float>(rule, p.numel(), p.value().data(), p.grad().data(), s.exp_avg().data(),
-                                 s.exp_avg_sq().data(), max_exp_avg_sq);
-    }
+    for (auto& p : group.params())
+      visit_parameter(p, [&](auto v) {
+        using T = typename decltype(v)::value_type;
+        if (!v.has_grad()) return;
+        auto& slot = optimizer.state()[Optimizer::state_key(p)];
+        if (!slot) {
+          auto s = std::make_unique<AdamParamState>();
+          s->exp_avg(zero_state(v)).exp_avg_sq(zero_state(v));
+          if (o.amsgrad()) s->max_exp_avg_sq(zero_state(v));
+          slot = std::move(s);
+        }
+        auto& s = static_cast<AdamParamState&>(*slot);
+        check_state_size(who, p, s.exp_avg());
+        check_state_size(who, p, s.exp_avg_sq());
+        if (o.amsgrad() && !s.max_exp_avg_sq().defined())  // amsgrad switched on after this parameter's first step
+          s.max_exp_avg_sq(zero_state(v));
+        T* max_exp_avg_sq = nullptr;
+        if (o.amsgrad()) {
+          check_state_size(who, p, s.max_exp_avg_sq());
+          max_exp_avg_sq = s.max_exp_avg_sq().template data_ptr<T>();
+        }
+        s.step(s.step() + 1);
+        const detail::AdamRule rule{o.lr(), std::get<0>(o.betas()), std::get<1>(o.betas()), o.eps(), o.weight_decay(),
+                                    decoupled, s.step()};
+        detail::adam_update<T>(rule, v.numel(), v.value().data(), v.grad().data(), s.exp_avg().template data_ptr<T>(),
+                               s.exp_avg_sq().template data_ptr<T>(), max_exp_avg_sq);
+      });
   }
 }
 
@@ -89,8 +91,8 @@ Adam::Adam(std::vector<OptimizerParamGroup> param_groups, AdamOptions defaults)
 
 void Adam::check_options(const OptimizerOptions& options) const { detail::check_adam_options<AdamOptions>("Adam", options); }
 
-Variable<float> Adam::step(LossClosure closure) {
-  Variable<float> loss = evaluate(closure);
+Tensor Adam::step(LossClosure closure) {
+  Tensor loss = evaluate(closure);
   detail::adam_family_step<AdamOptions>(*this, /*decoupled=*/false, "Adam");
   return loss;
 }

@@ -27,9 +27,9 @@ struct AdamOptions : public OptimizerCloneableOptions<AdamOptions> {
 // Also AdamW's state. step counts this parameter's updates; max_exp_avg_sq exists with amsgrad.
 struct AdamParamState : public OptimizerCloneableParamState<AdamParamState> {
   TG_ARG(std::int64_t, step) = 0;
-  TG_ARG(Array<float>, exp_avg);
-  TG_ARG(Array<float>, exp_avg_sq);
-  TG_ARG(std::optional<Array<float>>, max_exp_avg_sq);
+  TG_ARG(Tensor, exp_avg);
+  TG_ARG(Tensor, exp_avg_sq);
+  TG_ARG(Tensor, max_exp_avg_sq);
 
  public:
   void serialize(OptimizerArchive& archive) override;
@@ -40,10 +40,10 @@ class Adam : public Optimizer {
   // Throws (as LibTorch does) unless lr >= 0, eps >= 0, 0 <= beta < 1 for both betas and
   // weight_decay >= 0 — for the defaults and every group's options.
   Adam(std::vector<OptimizerParamGroup> param_groups, AdamOptions defaults = {});
-  Adam(std::vector<Variable<float>> params, AdamOptions defaults = {})
+  Adam(std::vector<Tensor> params, AdamOptions defaults = {})
       : Adam(std::vector<OptimizerParamGroup>{OptimizerParamGroup(std::move(params))}, std::move(defaults)) {}
 
-  Variable<float> step(LossClosure closure = nullptr) override;
+  Tensor step(LossClosure closure = nullptr) override;
 
   std::string name() const override { return "Adam"; }
   void check_options(const OptimizerOptions& options) const override;

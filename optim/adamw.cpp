@@ -20,8 +20,8 @@ void AdamW::check_options(const OptimizerOptions& options) const {
   detail::check_adam_options<AdamWOptions>("AdamW", options);
 }
 
-Variable<float> AdamW::step(LossClosure closure) {
-  Variable<float> loss = evaluate(closure);
+Tensor AdamW::step(LossClosure closure) {
+  Tensor loss = evaluate(closure);
   detail::adam_family_step<AdamWOptions>(*this, /*decoupled=*/true, "AdamW");
   return loss;
 }

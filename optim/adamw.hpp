@@ -30,10 +30,10 @@ class AdamW : public Optimizer {
   // Throws (as LibTorch does) unless lr >= 0, eps >= 0, 0 <= beta < 1 for both betas and
   // weight_decay >= 0 — for the defaults and every group's options.
   AdamW(std::vector<OptimizerParamGroup> param_groups, AdamWOptions defaults = {});
-  AdamW(std::vector<Variable<float>> params, AdamWOptions defaults = {})
+  AdamW(std::vector<Tensor> params, AdamWOptions defaults = {})
       : AdamW(std::vector<OptimizerParamGroup>{OptimizerParamGroup(std::move(params))}, std::move(defaults)) {}
 
-  Variable<float> step(LossClosure closure = nullptr) override;
+  Tensor step(LossClosure closure = nullptr) override;
 
   std::string name() const override { return "AdamW"; }
   void check_options(const OptimizerOptions& options) const override;

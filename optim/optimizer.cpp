@@ -31,14 +31,14 @@ void Optimizer::add_param_group(const OptimizerParamGroup& param_group) {
   param_groups_.push_back(std::move(group));
 }
 
-void Optimizer::add_parameters(const std::vector<Variable<float>>& parameters) {
+void Optimizer::add_parameters(const std::vector<Tensor>& parameters) {
   if (param_groups_.empty()) return add_param_group(OptimizerParamGroup(parameters));
   check_new_parameters(parameters);
   auto& first = param_groups_.front().params();
   first.insert(first.end(), parameters.begin(), parameters.end());
 }
 
-void Optimizer::check_new_parameters(const std::vector<Variable<float>>& parameters) const {
+void Optimizer::check_new_parameters(const std::vector<Tensor>& parameters) const {
   std::unordered_set<const void*> seen;
   for (const auto& g : param_groups_)
     for (const auto& p : g.params()) seen.insert(state_key(p));
@@ -46,16 +46,20 @@ void Optimizer::check_new_parameters(const std::vector<Variable<float>>& paramet
   for (const auto& p : parameters) {
     const std::string which = "optimizer: parameter " + std::to_string(index++);
     if (!p.defined()) throw Error(which + " is undefined");
-    if (!p.is_leaf())
-      throw Error(which + " of shape " + shape_str(p.shape()) + " is not a leaf (it is the output of '" + p.meta()->op +
+    if (!p.is_floating_point())
+      throw Error(which + " has dtype " + to_string(p.scalar_type()) + "; expected Float or Double");
+    if (!p.is_leaf()) {
+      const char* op = p.scalar_type() == kFloat ? p.variable<float>().meta()->op : p.variable<double>().meta()->op;
+      throw Error(which + " of shape " + shape_str(p.shape()) + " is not a leaf (it is the output of '" + op +
                   "'); pass the tensors the model owns");
+    }
     if (!seen.insert(state_key(p)).second)
       throw Error(which + " of shape " + shape_str(p.shape()) +
                   " appears more than once (some parameters appear in more than one parameter group)");
   }
 }
 
-Variable<float> Optimizer::evaluate(const LossClosure& closure) {
+Tensor Optimizer::evaluate(const LossClosure& closure) {
   if (!closure) return {};
   struct EnableGrad {
     bool previous = GradMode::is_enabled();
@@ -67,16 +71,22 @@ Variable<float> Optimizer::evaluate(const LossClosure& closure) {
 
 void Optimizer::zero_grad() {
   for (auto& group : param_groups_)
-    for (auto& p : group.params()) p.zero_grad();
+    for (auto& p : group.params()) visit_parameter(p, [](auto v) { v.zero_grad(); });
 }
 
-const std::vector<Variable<float>>& Optimizer::parameters() const {
+const void* Optimizer::state_key(const Tensor& parameter) {
+  const void* key = nullptr;
+  visit_parameter(parameter, [&](const auto& v) { key = v.meta().get(); });
+  return key;
+}
+
+const std::vector<Tensor>& Optimizer::parameters() const {
   if (param_groups_.empty()) throw Error(name() + ": parameters(): the optimizer has no parameter groups");
   return param_groups_.front().params();
 }
 
-std::vector<Variable<float>>& Optimizer::parameters() {
-  return const_cast<std::vector<Variable<float>>&>(static_cast<const Optimizer&>(*this).parameters());
+std::vector<Tensor>& Optimizer::parameters() {
+  return const_cast<std::vector<Tensor>&>(static_cast<const Optimizer&>(*this).parameters());
 }
 
 std::size_t Optimizer::size() const noexcept {
@@ -97,8 +107,11 @@ void Optimizer::set_lr(double lr) {
 
 void Optimizer::check_options(const OptimizerOptions&) const {}
 
-void check_state_size(const char* who, const Variable<float>& parameter, const Array<float>& buffer) {
-  if (buffer.size() != parameter.numel())
+void check_state_size(const char* who, const Tensor& parameter, const Tensor& buffer) {
+  if (buffer.scalar_type() != parameter.scalar_type())
+    throw Error(std::string(who) + ": a " + to_string(parameter.scalar_type()) + " parameter of shape " +
+                shape_str(parameter.shape()) + " has " + to_string(buffer.scalar_type()) + " state");
+  if (buffer.numel() != parameter.numel())
     throw Error(std::string(who) + ": a parameter of shape " + shape_str(parameter.shape()) + " has state of shape " +
                 shape_str(buffer.shape()) + "; was its value replaced by one of another shape after its first step?");
 }

@@ -3,7 +3,7 @@
 // with its own options — and a state per parameter (step count, moment buffers), created at the
 // parameter's first step.
 //
-//   tg::optim::SGD opt(net->parameters(), tg::optim::SGDOptions(0.1).momentum(0.9));
+//   tg::optim::SGD opt(net->parameters(), tg::optim::SGDOptions(0.1).momentum(0.9));   // Float or Double
 //   opt.zero_grad(); loss.backward(); opt.step();
 //
 //   std::vector<tg::optim::OptimizerParamGroup> groups;   // per-group options, as in LibTorch
@@ -13,8 +13,12 @@
 //
 // Where tapegrad differs from LibTorch: every group's options are checked (LibTorch checks only the
 // defaults); a parameter listed twice is always rejected (LibTorch only once it has state); state is
-// keyed by the parameter's identity (its GradMeta), not by a string of its address; `lr()` and
-// `set_lr()` are tapegrad's shorthands for the first group's lr and for setting every group's.
+// keyed by the parameter's identity (its GradMeta), not by a string of its address, so a parameter
+// converted by module->to() after some steps starts its state afresh; `lr()` and `set_lr()` are
+// tapegrad's shorthands for the first group's lr and for setting every group's.
+//
+// Parameters may be Float or Double (a mix too): each step dispatches per parameter to the one typed
+// update rule (optim/detail/update_rules.hpp), and a parameter's state buffers have its dtype.
 #pragma once
 
 #include <cstdint>
@@ -26,8 +30,10 @@
 #include <unordered_map>
 #include <vector>
 
+#include <xtensor/xbuilder.hpp>
+
 #include <tapegrad/core/arg.hpp>
-#include <tapegrad/core/variable.hpp>
+#include <tapegrad/core/tensor.hpp>
 
 namespace tg::optim {
 
@@ -40,8 +46,10 @@ class OptimizerArchive {
   virtual void value(const char* name, bool& v) = 0;
   virtual void value(const char* name, std::tuple<double, double>& v) = 0;
   virtual void value(const char* name, std::int64_t& v) = 0;
-  virtual void tensor(const char* name, Array<float>& t) = 0;
-  virtual void tensor(const char* name, std::optional<Array<float>>& t) = 0;
+  // A state buffer, of the parameter's dtype and shape.
+  virtual void tensor(const char* name, Tensor& t) = 0;
+  // The same, undefined when absent (AMSGrad's max_exp_avg_sq before amsgrad is switched on).
+  virtual void optional_tensor(const char* name, Tensor& t) = 0;
 };
 
 class OptimizerOptions {
@@ -81,8 +89,8 @@ class OptimizerCloneableParamState : public OptimizerParamState {
 // Parameters and, optionally, their own options (without, the optimizer's defaults apply).
 class OptimizerParamGroup {
  public:
-  OptimizerParamGroup(std::vector<Variable<float>> params) : params_(std::move(params)) {}
-  OptimizerParamGroup(std::vector<Variable<float>> params, std::unique_ptr<OptimizerOptions> options)
+  OptimizerParamGroup(std::vector<Tensor> params) : params_(std::move(params)) {}
+  OptimizerParamGroup(std::vector<Tensor> params, std::unique_ptr<OptimizerOptions> options)
       : params_(std::move(params)), options_(std::move(options)) {}
   OptimizerParamGroup(const OptimizerParamGroup& other)
       : params_(other.params_), options_(other.options_ ? other.options_->clone() : nullptr) {}
@@ -95,23 +103,23 @@ class OptimizerParamGroup {
   OptimizerOptions& options();
   const OptimizerOptions& options() const;
   void set_options(std::unique_ptr<OptimizerOptions> options) { options_ = std::move(options); }
-  std::vector<Variable<float>>& params() { return params_; }
-  const std::vector<Variable<float>>& params() const { return params_; }
+  std::vector<Tensor>& params() { return params_; }
+  const std::vector<Tensor>& params() const { return params_; }
 
  private:
-  std::vector<Variable<float>> params_;
+  std::vector<Tensor> params_;
   std::unique_ptr<OptimizerOptions> options_;
 };
 
 class Optimizer {
  public:
   // Returns the loss; step() calls it with grad mode on (LBFGS-style optimizers call it repeatedly).
-  using LossClosure = std::function<Variable<float>()>;
+  using LossClosure = std::function<Tensor()>;
 
   // Throws when a parameter is undefined, not a leaf (its value is recomputed by every forward pass,
   // so an update would be lost), or listed twice.
   Optimizer(std::vector<OptimizerParamGroup> param_groups, std::unique_ptr<OptimizerOptions> defaults);
-  Optimizer(std::vector<Variable<float>> parameters, std::unique_ptr<OptimizerOptions> defaults)
+  Optimizer(std::vector<Tensor> parameters, std::unique_ptr<OptimizerOptions> defaults)
       : Optimizer(std::vector<OptimizerParamGroup>{OptimizerParamGroup(std::move(parameters))}, std::move(defaults)) {}
   Optimizer(const Optimizer&) = delete;
   Optimizer(Optimizer&&) = default;
@@ -120,17 +128,17 @@ class Optimizer {
   // Adds a group (with the defaults when it has no options), checking its parameters and options.
   void add_param_group(const OptimizerParamGroup& param_group);
   // Adds parameters to the first group.
-  void add_parameters(const std::vector<Variable<float>>& parameters);
+  void add_parameters(const std::vector<Tensor>& parameters);
 
   // One update of every parameter that has a gradient; parameters without one are left as they are.
-  // Returns the closure's loss, or an undefined Variable without a closure.
-  virtual Variable<float> step(LossClosure closure = nullptr) = 0;
+  // Returns the closure's loss, or an undefined Tensor without a closure.
+  virtual Tensor step(LossClosure closure = nullptr) = 0;
   // Frees every parameter's gradient (LibTorch's set_to_none): the next backward writes it afresh.
   void zero_grad();
 
   // The first group's parameters (throws when there is no group).
-  const std::vector<Variable<float>>& parameters() const;
-  std::vector<Variable<float>>& parameters();
+  const std::vector<Tensor>& parameters() const;
+  std::vector<Tensor>& parameters();
   // The number of parameters in all groups.
   std::size_t size() const noexcept;
 
@@ -142,7 +150,7 @@ class Optimizer {
   using State = std::unordered_map<const void*, std::unique_ptr<OptimizerParamState>>;
   State& state() noexcept { return state_; }
   const State& state() const noexcept { return state_; }
-  static const void* state_key(const Variable<float>& parameter) { return parameter.meta().get(); }
+  static const void* state_key(const Tensor& parameter);
 
   // The first group's lr; set_lr sets every group's (throws when lr < 0).
   double lr() const;
@@ -157,12 +165,12 @@ class Optimizer {
   virtual std::unique_ptr<OptimizerParamState> make_param_state() const { return nullptr; }
 
  protected:
-  // Calls `closure` with grad mode on, as LibTorch's step does; an undefined Variable without one.
-  static Variable<float> evaluate(const LossClosure& closure);
+  // Calls `closure` with grad mode on, as LibTorch's step does; an undefined Tensor without one.
+  static Tensor evaluate(const LossClosure& closure);
 
   // The state of `parameter`, created by `init` on its first step.
   template <class S, class Init>
-  S& state_for(const Variable<float>& parameter, Init&& init) {
+  S& state_for(const Tensor& parameter, Init&& init) {
     std::unique_ptr<OptimizerParamState>& slot = state_[state_key(parameter)];
     if (!slot) slot = std::make_unique<S>(init());
     return static_cast<S&>(*slot);
@@ -174,11 +182,24 @@ class Optimizer {
 
  private:
   // Throws unless each parameter is defined, a leaf, and in no group yet nor twice in `parameters`.
-  void check_new_parameters(const std::vector<Variable<float>>& parameters) const;
+  void check_new_parameters(const std::vector<Tensor>& parameters) const;
 };
 
-// Throws naming `who` unless `buffer` has as many elements as `parameter` (a parameter whose value
-// was replaced by one of another shape after its state was made).
-void check_state_size(const char* who, const Variable<float>& parameter, const Array<float>& buffer);
+// Throws naming `who` unless `buffer` has `parameter`'s dtype and as many elements (a parameter whose
+// value was replaced by one of another shape after its state was made).
+void check_state_size(const char* who, const Tensor& parameter, const Tensor& buffer);
+
+// Calls f(v) with a handle to p's Variable<float> or Variable<double>: the typed half of a step.
+template <class F>
+void visit_parameter(const Tensor& p, F&& f) {
+  if (p.scalar_type() == kDouble) f(Variable<double>(p.variable<double>()));
+  else f(Variable<float>(p.variable<float>()));
+}
+
+// A new zero buffer of the shape of `parameter` and element type T.
+template <class T>
+Tensor zero_state(const Variable<T>& parameter) {
+  return Tensor(Array<T>(xt::zeros<T>(parameter.shape())));
+}
 
 }  // namespace tg::optim

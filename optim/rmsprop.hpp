@@ -24,9 +24,9 @@ struct RMSpropOptions : public OptimizerCloneableOptions<RMSpropOptions> {
 // momentum_buffer exists with momentum > 0, grad_avg when centered.
 struct RMSpropParamState : public OptimizerCloneableParamState<RMSpropParamState> {
   TG_ARG(std::int64_t, step) = 0;
-  TG_ARG(Array<float>, square_avg);
-  TG_ARG(std::optional<Array<float>>, momentum_buffer);
-  TG_ARG(std::optional<Array<float>>, grad_avg);
+  TG_ARG(Tensor, square_avg);
+  TG_ARG(Tensor, momentum_buffer);
+  TG_ARG(Tensor, grad_avg);
 
  public:
   void serialize(OptimizerArchive& archive) override;
@@ -37,10 +37,10 @@ class RMSprop : public Optimizer {
   // Throws (as LibTorch does) unless lr, eps, momentum, weight_decay and alpha are all >= 0 — for the
   // defaults and every group's options.
   RMSprop(std::vector<OptimizerParamGroup> param_groups, RMSpropOptions defaults = {});
-  RMSprop(std::vector<Variable<float>> params, RMSpropOptions defaults = {})
+  RMSprop(std::vector<Tensor> params, RMSpropOptions defaults = {})
       : RMSprop(std::vector<OptimizerParamGroup>{OptimizerParamGroup(std::move(params))}, std::move(defaults)) {}
 
-  Variable<float> step(LossClosure closure = nullptr) override;
+  Tensor step(LossClosure closure = nullptr) override;
 
   std::string name() const override { return "RMSprop"; }
   void check_options(const OptimizerOptions& options) const override;

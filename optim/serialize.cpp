@@ -25,9 +25,12 @@ class Writer : public OptimizerArchive {
     add(name, npz::array(Array<double>{std::get<0>(v), std::get<1>(v)}));
   }
   void value(const char* name, std::int64_t& v) override { add(name, npz::scalar(v)); }
-  void tensor(const char* name, Array<float>& t) override { add(name, npz::array(t)); }
-  void tensor(const char* name, std::optional<Array<float>>& t) override {
-    if (t) add(name, npz::array(*t));
+  void tensor(const char* name, Tensor& t) override {
+    if (t.scalar_type() == kDouble) add(name, npz::array(t.value<double>()));
+    else add(name, npz::array(t.value<float>()));
+  }
+  void optional_tensor(const char* name, Tensor& t) override {
+    if (t.defined()) tensor(name, t);
   }
 
  private:
@@ -38,12 +41,13 @@ class Writer : public OptimizerArchive {
 
 // Fills every field it visits from the entry named prefix + field, noting the entries it used and,
 // instead of throwing, every problem: a missing entry, or one of another dtype or shape. Tensors take
-// `tensor_shape`.
+// `tensor_shape` and `tensor_dtype` (their parameter's).
 class Reader : public OptimizerArchive {
  public:
   Reader(const std::map<std::string, npz::NpyArray>& entries, std::string prefix, Shape tensor_shape,
-         std::set<std::string>& used, std::vector<std::string>& problems)
-      : entries_(entries), prefix_(std::move(prefix)), shape_(std::move(tensor_shape)), used_(used), problems_(problems) {}
+         ScalarType tensor_dtype, std::set<std::string>& used, std::vector<std::string>& problems)
+      : entries_(entries), prefix_(std::move(prefix)), shape_(std::move(tensor_shape)), dtype_(tensor_dtype),
+        used_(used), problems_(problems) {}
 
   void value(const char* name, double& v) override { read(name, "<f8", {}, &v); }
   void value(const char* name, bool& v) override {
@@ -55,13 +59,13 @@ class Reader : public OptimizerArchive {
     if (read(name, "<f8", {2}, pair)) v = {pair[0], pair[1]};
   }
   void value(const char* name, std::int64_t& v) override { read(name, "<i8", {}, &v); }
-  void tensor(const char* name, Array<float>& t) override {
-    Array<float> value = Array<float>::from_shape(shape_);
-    if (read(name, "<f4", shape_, value.data())) t = std::move(value);
+  void tensor(const char* name, Tensor& t) override {
+    if (dtype_ == kDouble) read_tensor<double>(name, "<f8", t);
+    else read_tensor<float>(name, "<f4", t);
   }
-  void tensor(const char* name, std::optional<Array<float>>& t) override {
-    t.reset();
-    if (entries_.count(prefix_ + name)) tensor(name, t.emplace());
+  void optional_tensor(const char* name, Tensor& t) override {
+    t = Tensor();
+    if (entries_.count(prefix_ + name)) tensor(name, t);
   }
 
  private:
@@ -83,9 +87,16 @@ class Reader : public OptimizerArchive {
     return true;
   }
 
+  template <class T>
+  void read_tensor(const char* name, const char* descr, Tensor& t) {
+    Array<T> value = Array<T>::from_shape(shape_);
+    if (read(name, descr, shape_, value.data())) t = Tensor(std::move(value));
+  }
+
   const std::map<std::string, npz::NpyArray>& entries_;
   std::string prefix_;
   Shape shape_;
+  ScalarType dtype_;
   std::set<std::string>& used_;
   std::vector<std::string>& problems_;
 };
@@ -167,7 +178,7 @@ void load(Optimizer& optimizer, const std::string& path) {
                          std::to_string(index - static_cast<std::int64_t>(n)));
     options.push_back(groups[g].options().clone());
     const std::size_t before = problems.size();
-    Reader reader(entries, prefix, {}, used, problems);
+    Reader reader(entries, prefix, {}, kDouble, used, problems);
     options.back()->serialize(reader);
     if (problems.size() == before) try {
         optimizer.check_options(*options.back());
@@ -185,7 +196,7 @@ void load(Optimizer& optimizer, const std::string& path) {
       if (first == entries.end() || !starts_with(first->first, prefix)) continue;  // not stepped yet
       auto s = optimizer.make_param_state();
       if (!s) fail(optimizer.name() + " keeps no state that can be loaded, but the file has '" + first->first + "'");
-      Reader reader(entries, prefix, p.shape(), used, problems);
+      Reader reader(entries, prefix, p.shape(), p.scalar_type(), used, problems);
       s->serialize(reader);
       state[Optimizer::state_key(p)] = std::move(s);
     }

@@ -1,8 +1,8 @@
 // An optimizer's state — every group's options and every parameter's step count and buffers — saved
 // to and loaded from an .npz file that NumPy reads, as torch::save / torch::load do for LibTorch's:
 //
-//   tg::nn::save(*net, "net.npz");  tg::save(opt, "opt.npz");   // after k steps
-//   tg::nn::load(*net, "net.npz");  tg::load(opt, "opt.npz");   // fresh objects: step k+1 as if never stopped
+//   tg::save(net, "net.npz");  tg::save(opt, "opt.npz");   // after k steps
+//   tg::load(net, "net.npz");  tg::load(opt, "opt.npz");   // fresh objects: step k+1 as if never stopped
 //
 // Entries, mirroring PyTorch's optimizer.state_dict() (parameters are numbered across the groups in order):
 //   __tapegrad_format__          int32 scalar, 1
@@ -10,7 +10,7 @@
 //   param_groups.<g>.params      int64 (n,): the numbers of group g's parameters
 //   param_groups.<g>.<option>    float64 scalar, float64 (2,) for betas, bool for flags ("lr", "betas", ...)
 //   state.<i>.step               int64 scalar, where the optimizer counts steps
-//   state.<i>.<buffer>           float32, the parameter's shape ("exp_avg", "momentum_buffer", ...)
+//   state.<i>.<buffer>           the parameter's dtype (float32 or float64) and shape ("exp_avg", ...)
 // A parameter that has not stepped yet has no state entries.
 //
 // load() reads and checks the whole file before changing anything: the optimizer's name, the number

@@ -35,25 +35,27 @@ void SGD::check_options(const OptimizerOptions& options) const {
          " and dampening " + std::to_string(o->dampening()));
 }
 
-Variable<float> SGD::step(LossClosure closure) {
-  Variable<float> loss = evaluate(closure);
+Tensor SGD::step(LossClosure closure) {
+  Tensor loss = evaluate(closure);
   for (auto& group : param_groups_) {
     const auto& o = static_cast<const SGDOptions&>(group.options());
     const detail::SGDRule rule{o.lr(), o.momentum(), o.dampening(), o.weight_decay(), o.nesterov()};
-    for (auto& p : group.params()) {
-      if (!p.has_grad()) continue;
-      float* buffer = nullptr;
-      bool first = false;
-      if (o.momentum() != 0) {
-        auto& s = state_for<SGDParamState>(p, [&] {
-          first = true;
-          return SGDParamState().momentum_buffer(Array<float>::from_shape(p.shape()));
-        });
-        check_state_size("SGD", p, s.momentum_buffer());
-        buffer = s.momentum_buffer().data();
-      }
-      detail::sgd_update<float>(rule, p.numel(), p.value().data(), p.grad().data(), buffer, first);
-    }
+    for (auto& p : group.params())
+      visit_parameter(p, [&](auto v) {
+        using T = typename decltype(v)::value_type;
+        if (!v.has_grad()) return;
+        T* buffer = nullptr;
+        bool first = false;
+        if (o.momentum() != 0) {
+          auto& s = state_for<SGDParamState>(p, [&] {
+            first = true;
+            return SGDParamState().momentum_buffer(zero_state(v));
+          });
+          check_state_size("SGD", p, s.momentum_buffer());
+          buffer = s.momentum_buffer().template data_ptr<T>();
+        }
+        detail::sgd_update<T>(rule, v.numel(), v.value().data(), v.grad().data(), buffer, first);
+      });
   }
   return loss;
 }

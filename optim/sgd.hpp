@@ -23,7 +23,7 @@ struct SGDOptions : public OptimizerCloneableOptions<SGDOptions> {
 
 // Present once the parameter has stepped with momentum.
 struct SGDParamState : public OptimizerCloneableParamState<SGDParamState> {
-  TG_ARG(Array<float>, momentum_buffer);
+  TG_ARG(Tensor, momentum_buffer);
 
  public:
   void serialize(OptimizerArchive& archive) override;
@@ -34,10 +34,10 @@ class SGD : public Optimizer {
   // Throws (as LibTorch does) unless lr >= 0, momentum >= 0, weight_decay >= 0, and, with nesterov,
   // momentum > 0 and dampening == 0 — for the defaults and every group's options.
   SGD(std::vector<OptimizerParamGroup> param_groups, SGDOptions defaults);
-  SGD(std::vector<Variable<float>> params, SGDOptions defaults)
+  SGD(std::vector<Tensor> params, SGDOptions defaults)
       : SGD(std::vector<OptimizerParamGroup>{OptimizerParamGroup(std::move(params))}, std::move(defaults)) {}
 
-  Variable<float> step(LossClosure closure = nullptr) override;
+  Tensor step(LossClosure closure = nullptr) override;
 
   std::string name() const override { return "SGD"; }
   void check_options(const OptimizerOptions& options) const override;

@@ -35,17 +35,17 @@ TEST_CASE("gelu: both forms by hand, float64 gradcheck, agreement with LibTorch"
 TEST_CASE("Tanh, Sigmoid, GELU, Softmax, LogSoftmax, Identity modules: their ops, printed as LibTorch") {
   tg::manual_seed(3);
   Variable<float> x(tg::randn<float>({4, 6}), true);
-  CHECK(tg::nn::Tanh().forward(x).value() == tg::tanh(x).value());
-  CHECK(tg::nn::Sigmoid().forward(x).value() == tg::sigmoid(x).value());
-  CHECK(tg::nn::GELU().forward(x).value() == tg::gelu(x).value());
-  CHECK(tg::nn::GELU(tg::nn::GELUOptions().approximate("tanh")).forward(x).value() == tg::gelu(x, "tanh").value());
-  CHECK(tg::nn::Softmax(1).forward(x).value() == tg::softmax(x, 1).value());
-  CHECK(tg::nn::LogSoftmax(tg::nn::LogSoftmaxOptions(0)).forward(x).value() == tg::log_softmax(x, 0).value());
-  auto same = tg::nn::Identity().forward(x);
-  CHECK(same.value_ptr() == x.value_ptr());
-  tg::nn::Sequential seq(std::make_shared<tg::nn::Tanh>(), std::make_shared<tg::nn::Sigmoid>(),
-                         std::make_shared<tg::nn::GELU>(), std::make_shared<tg::nn::Softmax>(1),
-                         std::make_shared<tg::nn::LogSoftmax>(-1), std::make_shared<tg::nn::Identity>());
+  CHECK(tg::nn::TanhImpl().forward(x).value<float>() == tg::tanh(x).value());
+  CHECK(tg::nn::SigmoidImpl().forward(x).value<float>() == tg::sigmoid(x).value());
+  CHECK(tg::nn::GELUImpl().forward(x).value<float>() == tg::gelu(x).value());
+  CHECK(tg::nn::GELUImpl(tg::nn::GELUOptions().approximate("tanh")).forward(x).value<float>() == tg::gelu(x, "tanh").value());
+  CHECK(tg::nn::SoftmaxImpl(1).forward(x).value<float>() == tg::softmax(x, 1).value());
+  CHECK(tg::nn::LogSoftmaxImpl(tg::nn::LogSoftmaxOptions(0)).forward(x).value<float>() == tg::log_softmax(x, 0).value());
+  auto same = tg::nn::IdentityImpl().forward(x);
+  CHECK(same.data_ptr<float>() == x.value().data());
+  tg::nn::SequentialImpl seq(std::make_shared<tg::nn::TanhImpl>(), std::make_shared<tg::nn::SigmoidImpl>(),
+                         std::make_shared<tg::nn::GELUImpl>(), std::make_shared<tg::nn::SoftmaxImpl>(1),
+                         std::make_shared<tg::nn::LogSoftmaxImpl>(-1), std::make_shared<tg::nn::IdentityImpl>());
   std::ostringstream out;
   out << seq;
   CHECK(out.str() ==

@@ -76,10 +76,10 @@ TEST_CASE("avg_pool2d, adaptive_avg_pool2d agree with LibTorch (float64, outputs
 TEST_CASE("AvgPool2d, AdaptiveAvgPool2d modules: their ops, printed as LibTorch") {
   tg::manual_seed(1);
   Variable<float> x(tg::randn<float>({2, 3, 6, 6}));
-  tg::nn::AvgPool2d pool(tg::nn::AvgPool2dOptions(3).stride(2).padding(1));
-  tg::nn::AdaptiveAvgPool2d gap(1);
-  CHECK(pool.forward(x).value() == tg::avg_pool2d(x, 3, 2, 1).value());
-  CHECK(gap.forward(x).value() == tg::adaptive_avg_pool2d(x, {1, 1}).value());
+  tg::nn::AvgPool2dImpl pool(tg::nn::AvgPool2dOptions(3).stride(2).padding(1));
+  tg::nn::AdaptiveAvgPool2dImpl gap(1);
+  CHECK(pool.forward(x).value<float>() == tg::avg_pool2d(x, 3, 2, 1).value());
+  CHECK(gap.forward(x).value<float>() == tg::adaptive_avg_pool2d(x, {1, 1}).value());
   std::ostringstream out;
   out << pool << "|" << gap;
   CHECK(out.str() == "AvgPool2d(kernel_size=[3, 3], stride=[2, 2], padding=[1, 1])|AdaptiveAvgPool2d(output_size=[1, 1])");

@@ -82,9 +82,9 @@ TEST_CASE("batch_norm: bad input is rejected naming the op and the shapes") {
                        Contains("expected more than 1 value per channel when training, got input size (1, 3)"), tg::Error);
   CHECK_THROWS_WITH_AS(tg::batch_norm(Variable<double>(Array<double>::from_shape({3})), c3, c3, c3, c3, true),
                        Contains("expected input (N, C, *), got (3,)"), tg::Error);
-  CHECK_THROWS_WITH_AS(tg::nn::BatchNorm2d(3).forward(Variable<float>(Array<float>::from_shape({4, 3}))),
+  CHECK_THROWS_WITH_AS(tg::nn::BatchNorm2dImpl(3).forward(Variable<float>(Array<float>::from_shape({4, 3}))),
                        Contains("BatchNorm2d: expected 4D input (got 2D input (4, 3))"), tg::Error);
-  CHECK_THROWS_WITH_AS(tg::nn::BatchNorm1d(3).forward(Variable<float>(Array<float>::from_shape({4, 3, 2, 2}))),
+  CHECK_THROWS_WITH_AS(tg::nn::BatchNorm1dImpl(3).forward(Variable<float>(Array<float>::from_shape({4, 3, 2, 2}))),
                        Contains("BatchNorm1d: expected 2D or 3D input (got 4D input"), tg::Error);
 }
 
@@ -116,51 +116,51 @@ TEST_CASE("BatchNorm1d/2d agree with LibTorch in float32: momentum, cumulative a
   for (const auto& [name, options] : cases) {
     const std::string& case_name = name;  // clang: CAPTURE cannot capture a structured binding
     CAPTURE(case_name);
-    tg::nn::BatchNorm2d bn(options);
+    tg::nn::BatchNorm2dImpl bn(options);
     for (int step = 0; step < 3; ++step) {
       const std::string s = std::to_string(step);
-      CHECK_AGREES(bn.forward(Variable<float>(fx.array<float>(name + ".x" + s))).value(), fx.array<float>(name + ".y" + s));
+      CHECK_AGREES(bn.forward(Variable<float>(fx.array<float>(name + ".x" + s))).value<float>(), fx.array<float>(name + ".y" + s));
     }
     if (options.track_running_stats()) {
-      CHECK_AGREES(bn.running_mean.value(), fx.array<float>(name + ".running_mean"));
-      CHECK_AGREES(bn.running_var.value(), fx.array<float>(name + ".running_var"));
-      CHECK(bn.num_batches_tracked.value()() == float(fx.labels(name + ".num_batches_tracked")()));
+      CHECK_AGREES(bn.running_mean.value<float>(), fx.array<float>(name + ".running_mean"));
+      CHECK_AGREES(bn.running_var.value<float>(), fx.array<float>(name + ".running_var"));
+      CHECK(bn.num_batches_tracked.value<float>()() == float(fx.labels(name + ".num_batches_tracked")()));
     }
     bn.eval();
-    CHECK_AGREES(bn.forward(Variable<float>(fx.array<float>(name + ".x_eval"))).value(), fx.array<float>(name + ".y_eval"));
+    CHECK_AGREES(bn.forward(Variable<float>(fx.array<float>(name + ".x_eval"))).value<float>(), fx.array<float>(name + ".y_eval"));
   }
-  tg::nn::BatchNorm1d bn1(5);
-  CHECK_AGREES(bn1.forward(Variable<float>(fx.array<float>("module1d.x"))).value(), fx.array<float>("module1d.y"));
-  CHECK_AGREES(bn1.running_var.value(), fx.array<float>("module1d.running_var"));
+  tg::nn::BatchNorm1dImpl bn1(5);
+  CHECK_AGREES(bn1.forward(Variable<float>(fx.array<float>("module1d.x"))).value<float>(), fx.array<float>("module1d.y"));
+  CHECK_AGREES(bn1.running_var.value<float>(), fx.array<float>("module1d.running_var"));
 }
 
 TEST_CASE("BatchNorm2d: parameters, buffers, printing as LibTorch") {
-  tg::nn::BatchNorm2d bn(16);
+  tg::nn::BatchNorm2dImpl bn(16);
   CHECK(bn.parameters().size() == 2);
   CHECK(bn.named_buffers().size() == 3);
   CHECK(bn.named_buffers()[2].first == "num_batches_tracked");
-  CHECK(bn.weight.value() == xt::ones<float>({16}));
+  CHECK(bn.weight.value<float>() == xt::ones<float>({16}));
   CHECK(printed(bn) == "BatchNorm2d(16, eps=1e-05, momentum=0.1, affine=true, track_running_stats=true)");
-  tg::nn::BatchNorm1d plain(tg::nn::BatchNorm1dOptions(4).momentum(std::nullopt).affine(false).track_running_stats(false));
+  tg::nn::BatchNorm1dImpl plain(tg::nn::BatchNorm1dOptions(4).momentum(std::nullopt).affine(false).track_running_stats(false));
   CHECK(plain.parameters().empty());
   CHECK(plain.buffers().empty());
   CHECK(printed(plain) == "BatchNorm1d(4, eps=1e-05, momentum=None, affine=false, track_running_stats=false)");
   // Without running statistics, evaluation still normalises with the batch's.
   plain.eval();
   auto y = plain.forward(Variable<float>(tg::randn<float>({8, 4}) * 3.f + 2.f));
-  CHECK(std::abs(xt::mean(y.value())()) < 1e-5);
+  CHECK(std::abs(xt::mean(y.value<float>())()) < 1e-5);
 }
 
 TEST_CASE("BatchNorm2d: running statistics and the batch count survive a checkpoint") {
   tg::manual_seed(7);
-  tg::nn::BatchNorm2d bn(3), restored(3);
+  tg::nn::BatchNorm2dImpl bn(3), restored(3);
   bn.forward(Variable<float>(tg::randn<float>({4, 3, 2, 2})));
   bn.forward(Variable<float>(tg::randn<float>({4, 3, 2, 2})));
   const std::string path = "batch_norm_checkpoint_test.npz";
   tg::nn::save(bn, path);
   tg::nn::load(restored, path);
   std::remove(path.c_str());
-  CHECK(restored.running_mean.value() == bn.running_mean.value());
-  CHECK(restored.running_var.value() == bn.running_var.value());
-  CHECK(restored.num_batches_tracked.value()() == 2.f);
+  CHECK(restored.running_mean.value<float>() == bn.running_mean.value<float>());
+  CHECK(restored.running_var.value<float>() == bn.running_var.value<float>());
+  CHECK(restored.num_batches_tracked.value<float>()() == 2.f);
 }

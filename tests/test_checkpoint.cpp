@@ -15,9 +15,9 @@
 using doctest::Contains;
 using tg::Array;
 using tg::Variable;
-using tg::nn::Linear;
+using Linear = tg::nn::LinearImpl;
 using tg::nn::Module;
-using tg::nn::Sequential;
+using Sequential = tg::nn::SequentialImpl;
 
 namespace {
 
@@ -25,11 +25,11 @@ struct Net : Module {
   Net() {
     body = register_module("body", std::make_shared<Sequential>(std::make_shared<Linear>(3, 4)));
     head = register_module("head", std::make_shared<Linear>(4, 2));
-    count = register_buffer("count", Array<float>{{1.f, 2.f}, {3.f, 4.f}});
+    count = register_buffer("count", tg::Tensor(Array<float>{{1.f, 2.f}, {3.f, 4.f}}));
   }
   std::shared_ptr<Sequential> body;
   std::shared_ptr<Linear> head;
-  Variable<float> count;
+  tg::Tensor count;
 };
 
 // A file in the temp folder, unique to this process (ctest runs cases in parallel), removed at the end.
@@ -52,8 +52,8 @@ void write_bytes(const std::string& path, const std::string& bytes) {
 
 std::vector<Array<float>> values_of(const Module& m) {
   std::vector<Array<float>> out;
-  for (const auto& p : m.named_parameters()) out.push_back(p.second.value());
-  for (const auto& b : m.named_buffers()) out.push_back(b.second.value());
+  for (const auto& p : m.named_parameters()) out.push_back(p.second.value<float>());
+  for (const auto& b : m.named_buffers()) out.push_back(b.second.value<float>());
   return out;
 }
 
@@ -117,24 +117,24 @@ TEST_CASE("checkpoint: a round trip restores every parameter and buffer exactly"
   TempFile file("round_trip");
   tg::manual_seed(1);
   Net saved;
-  saved.count.value()(1, 0) = -7.25f;
+  saved.count.value<float>()(1, 0) = -7.25f;
   tg::nn::save(saved, file.path);
 
   tg::manual_seed(2);
   Net loaded;
-  const auto weight_buffer = loaded.head->weight.value_ptr();
+  const float* weight_buffer = loaded.head->weight.data_ptr<float>();
   CHECK_FALSE(values_of(loaded) == values_of(saved));
   tg::nn::load(loaded, file.path);
   CHECK(values_of(loaded) == values_of(saved));  // bit for bit
   // In place: the module's handles (and an optimizer's) still point at the same buffers.
-  CHECK(loaded.head->weight.value_ptr() == weight_buffer);
+  CHECK(loaded.head->weight.data_ptr<float>() == weight_buffer);
   CHECK(loaded.head->weight.requires_grad());
 }
 
 TEST_CASE("checkpoint: the file is an uncompressed zip of .npy arrays") {
   TempFile file("layout");
   Linear layer(3, 2);
-  layer.weight.value() = Array<float>{{1.f, 2.f, 3.f}, {4.f, 5.f, 6.f}};
+  layer.weight.value<float>() = Array<float>{{1.f, 2.f, 3.f}, {4.f, 5.f, 6.f}};
   tg::nn::save(layer, file.path);
   const std::string bytes = read_bytes(file.path);
 
@@ -212,7 +212,7 @@ TEST_CASE("checkpoint: load rejects truncated, corrupt and non-zip files and cha
   std::string wrong_dtype = good;
   wrong_dtype[wrong_dtype.find("'<f4'", wrong_dtype.find("count.npy")) + 3] = '8';
   fix_crcs(wrong_dtype);
-  check_rejected(wrong_dtype, "entry 'count' has dtype '<f8', expected '<f4' (float32)");
+  check_rejected(wrong_dtype, "entry 'count' has dtype '<f8', expected '<f4' (Float; convert the module with ->to() to load a checkpoint of the other dtype)");
 
   std::string wrong_version = good;
   const std::size_t format = wrong_version.find("\x93NUMPY", wrong_version.find("__tapegrad_format__.npy"));

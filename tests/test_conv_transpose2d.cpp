@@ -71,7 +71,7 @@ TEST_CASE("conv_transpose2d: bad input is rejected naming the op and the shapes"
                        Contains("gives an empty output"), tg::Error);
   CHECK_THROWS_WITH_AS(tg::conv_transpose2d(x, w, Variable<double>(Array<double>::from_shape({3}))),
                        Contains("expected bias (2,) to match weight (3, 2, 3, 3), got (3,)"), tg::Error);
-  CHECK_THROWS_WITH_AS(tg::nn::ConvTranspose2d(tg::nn::ConvTranspose2dOptions(2, 2, 3).groups(2)),
+  CHECK_THROWS_WITH_AS(tg::nn::ConvTranspose2dImpl(tg::nn::ConvTranspose2dOptions(2, 2, 3).groups(2)),
                        Contains("only groups 1 and dilation 1"), tg::Error);
 }
 
@@ -94,22 +94,22 @@ TEST_CASE("conv_transpose2d agrees with LibTorch: float64 functional, float32 mo
     CHECK_AGREES(w.grad(), fx.array<double>(name + ".grad.w"));
     CHECK_AGREES(b.grad(), fx.array<double>(name + ".grad.b"));
   }
-  tg::nn::ConvTranspose2d up(tg::nn::ConvTranspose2dOptions(4, 2, 3).stride(2).padding(1).output_padding(1));
-  up.weight.value() = fx.array<float>("module.weight");
-  up.bias.value() = fx.array<float>("module.bias");
-  CHECK_AGREES(up.forward(Variable<float>(fx.array<float>("module.x"))).value(), fx.array<float>("module.y"));
+  tg::nn::ConvTranspose2dImpl up(tg::nn::ConvTranspose2dOptions(4, 2, 3).stride(2).padding(1).output_padding(1));
+  up.weight.value<float>() = fx.array<float>("module.weight");
+  up.bias.value<float>() = fx.array<float>("module.bias");
+  CHECK_AGREES(up.forward(Variable<float>(fx.array<float>("module.x"))).value<float>(), fx.array<float>("module.y"));
 }
 
 TEST_CASE("ConvTranspose2d: LibTorch's weight layout, init (fan_in from dim 1) and printing") {
   tg::manual_seed(4);
-  tg::nn::ConvTranspose2d up(tg::nn::ConvTranspose2dOptions(16, 8, 3).stride(2).padding(1).output_padding(1));
+  tg::nn::ConvTranspose2dImpl up(tg::nn::ConvTranspose2dOptions(16, 8, 3).stride(2).padding(1).output_padding(1));
   CHECK(up.weight.shape() == tg::Shape{16, 8, 3, 3});
   const double bound = 1.0 / std::sqrt(8.0 * 9.0);
-  CHECK(xt::amax(xt::abs(up.weight.value()))() <= bound);
-  CHECK(xt::amax(xt::abs(up.weight.value()))() > 0.95 * bound);
+  CHECK(xt::amax(xt::abs(up.weight.value<float>()))() <= bound);
+  CHECK(xt::amax(xt::abs(up.weight.value<float>()))() > 0.95 * bound);
   CHECK(up.forward(Variable<float>(Array<float>::from_shape({2, 16, 7, 7}))).shape() == tg::Shape{2, 8, 14, 14});
   std::ostringstream out;
-  out << up << "|" << tg::nn::ConvTranspose2d(tg::nn::ConvTranspose2dOptions(2, 3, {1, 2}).bias(false));
+  out << up << "|" << tg::nn::ConvTranspose2dImpl(tg::nn::ConvTranspose2dOptions(2, 3, {1, 2}).bias(false));
   CHECK(out.str() == "ConvTranspose2d(16, 8, kernel_size=[3, 3], stride=[2, 2], padding=[1, 1], output_padding=[1, 1])|"
                      "ConvTranspose2d(2, 3, kernel_size=[1, 2], stride=[1, 1], bias=false)");
 }

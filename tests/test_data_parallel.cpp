@@ -8,15 +8,15 @@
 
 namespace {
 
-std::shared_ptr<tg::nn::Sequential> small_cnn() {
-  return std::make_shared<tg::nn::Sequential>(
-      std::make_shared<tg::nn::Conv2d>(tg::nn::Conv2dOptions(1, 4, 3).stride(2).padding(1)),
-      std::make_shared<tg::nn::ReLU>(), std::make_shared<tg::nn::Flatten>(), std::make_shared<tg::nn::Linear>(64, 16),
-      std::make_shared<tg::nn::ReLU>(), std::make_shared<tg::nn::Linear>(16, 10));
+std::shared_ptr<tg::nn::SequentialImpl> small_cnn() {
+  return std::make_shared<tg::nn::SequentialImpl>(
+      std::make_shared<tg::nn::Conv2dImpl>(tg::nn::Conv2dOptions(1, 4, 3).stride(2).padding(1)),
+      std::make_shared<tg::nn::ReLUImpl>(), std::make_shared<tg::nn::FlattenImpl>(), std::make_shared<tg::nn::LinearImpl>(64, 16),
+      std::make_shared<tg::nn::ReLUImpl>(), std::make_shared<tg::nn::LinearImpl>(16, 10));
 }
 
-tg::Variable<float> cross_entropy(const tg::Variable<float>& out, const tg::Labels& y) {
-  return tg::nn::functional::cross_entropy(out, y);
+tg::Tensor cross_entropy(const tg::Tensor& out, const tg::Tensor& y) {
+  return tg::cross_entropy(out, y);
 }
 
 // The parameters after `steps` SGD steps (momentum 0.9) on fixed random batches of 64 8x8 images,
@@ -31,11 +31,11 @@ std::vector<tg::Array<float>> train(int threads, int steps) {
     tg::Labels y = tg::Labels::from_shape({64});
     for (std::size_t i = 0; i < 64; ++i) y(i) = static_cast<std::int64_t>((i * 7 + s) % 10);
     opt.zero_grad();
-    tg::nn::data_parallel_backward(*model, x, y, cross_entropy);
+    tg::nn::data_parallel_backward(*model, x, tg::Tensor(y), cross_entropy);
     opt.step();
   }
   std::vector<tg::Array<float>> out;
-  for (const auto& p : model->parameters()) out.push_back(p.value());
+  for (const auto& p : model->parameters()) out.push_back(p.value<float>());
   tg::set_num_threads(1);
   return out;
 }
@@ -81,7 +81,7 @@ TEST_CASE("set_num_threads caps the pool at the machine's cores and rejects 0") 
 TEST_CASE("data_parallel_backward names mismatched shapes") {
   auto model = small_cnn();
   CHECK_THROWS_WITH_AS(tg::nn::data_parallel_backward(*model, tg::Variable<float>(tg::randn<float>({4, 1, 8, 8})),
-                                                      tg::Labels::from_shape({3}), cross_entropy),
+                                                      tg::Tensor(tg::Labels::from_shape({3})), cross_entropy),
                        "data_parallel_backward: expected x of shape (B, ...) and y of shape (B,), got x (4, 1, 8, 8) and y (3,)",
                        tg::Error);
 }

@@ -71,30 +71,30 @@ TEST_CASE("dropout, dropout2d: float64 gradcheck under a fixed mask, train and e
 }
 
 TEST_CASE("Dropout, Dropout2d modules: train/eval, options, printing; F:: spellings") {
-  tg::nn::Dropout drop(0.2);
-  tg::nn::Dropout2d drop2d(tg::nn::Dropout2dOptions(0.3).inplace(true));
-  tg::nn::FeatureDropout feature;  // upstream MNIST's name
+  tg::nn::DropoutImpl drop(0.2);
+  tg::nn::Dropout2dImpl drop2d(tg::nn::Dropout2dOptions(0.3).inplace(true));
+  tg::nn::Dropout2d feature;  // a holder, default-constructed as upstream MNIST's member
   std::ostringstream out;
-  out << drop << "|" << drop2d << "|" << feature;
+  out << drop << "|" << drop2d << "|" << *feature;
   CHECK(out.str() == "Dropout(p=0.2, inplace=false)|Dropout2d(p=0.3, inplace=true)|Dropout2d(p=0.5, inplace=false)");
   tg::manual_seed(4);
   Variable<float> x(tg::rand_uniform<float>({4, 8, 5, 5}, 1.f, 2.f));
   tg::manual_seed(6);
   auto y = drop.forward(x);
   tg::manual_seed(6);
-  CHECK(y.value() == tg::dropout(x, 0.2, true).value());
+  CHECK(y.value<float>() == tg::dropout(x, 0.2, true).value());
   tg::manual_seed(6);
-  CHECK(F::dropout(x, F::DropoutFuncOptions().p(0.2)).value() == y.value());
+  CHECK(F::dropout(x, F::DropoutFuncOptions().p(0.2)).value() == y.value<float>());
   tg::manual_seed(6);
-  const Array<float> channels = drop2d.forward(x).value();
+  const Array<float> channels = drop2d.forward(x).value<float>();
   tg::manual_seed(6);
   CHECK(channels == F::dropout2d(x, F::Dropout2dFuncOptions().p(0.3)).value());
   drop.eval();
   drop2d.eval();
-  CHECK(drop.forward(x).value() == x.value());
-  CHECK(drop2d.forward(x).value() == x.value());
+  CHECK(drop.forward(x).value<float>() == x.value());
+  CHECK(drop2d.forward(x).value<float>() == x.value());
   CHECK(F::dropout(x, F::DropoutFuncOptions().training(false)).value() == x.value());
-  CHECK_THROWS_WITH_AS(tg::nn::Dropout(2.0), Contains("Dropout: dropout probability has to be between 0 and 1"), tg::Error);
+  CHECK_THROWS_WITH_AS(tg::nn::DropoutImpl(2.0), Contains("Dropout: dropout probability has to be between 0 and 1"), tg::Error);
 }
 
 TEST_CASE("dropout agrees with LibTorch: the survivors' scale, whole channels in dropout2d, eval's identity") {

@@ -60,14 +60,14 @@ TEST_CASE("to_dot leaves out other graphs on the tape, and shows a freed graph a
 
 TEST_CASE("to_dot groups a model's ops in clusters named by module path, with values on request") {
   tg::manual_seed(3);
-  tg::nn::Sequential net;
-  net.push_back(std::make_shared<tg::nn::Linear>(4, 3));
-  net.push_back(std::make_shared<tg::nn::ReLU>());
-  net.push_back(std::make_shared<tg::nn::Linear>(3, 2));
+  tg::nn::SequentialImpl net;
+  net.push_back(std::make_shared<tg::nn::LinearImpl>(4, 3));
+  net.push_back(std::make_shared<tg::nn::ReLUImpl>());
+  net.push_back(std::make_shared<tg::nn::LinearImpl>(3, 2));
   const Variable<float> x(tg::randn<float>({5, 4}));
-  auto loss = tg::sum(net.forward(x));
+  auto loss = tg::sum(net.forward(x)).variable<float>();
   tg::DotOptions<float> options;
-  options.names = net.named_parameters();
+  for (const auto& [name, p] : net.named_parameters()) options.names.emplace_back(name, p.variable<float>());
   options.values = true;
   const std::string dot = tg::to_dot(loss, options);
   CHECK(count(dot, "subgraph cluster_") == 2);

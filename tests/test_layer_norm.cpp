@@ -39,7 +39,7 @@ TEST_CASE("layer_norm: bad shapes are rejected") {
                        Contains("layer_norm: expected an input whose last dims are normalized_shape (3,), got (2, 3, 4)"), tg::Error);
   CHECK_THROWS_WITH_AS(tg::layer_norm(x, {4}, Variable<double>(Array<double>::from_shape({3})), Variable<double>()),
                        Contains("expected weight of normalized_shape (4,), got (3,)"), tg::Error);
-  CHECK_THROWS_WITH_AS(tg::nn::LayerNorm(tg::nn::LayerNormOptions({0})), Contains("LayerNorm: normalized_shape must be positive"), tg::Error);
+  CHECK_THROWS_WITH_AS(tg::nn::LayerNormImpl(tg::nn::LayerNormOptions({0})), Contains("LayerNorm: normalized_shape must be positive"), tg::Error);
 }
 
 TEST_CASE("layer_norm agrees with LibTorch: float64 functional, float32 module") {
@@ -56,15 +56,15 @@ TEST_CASE("layer_norm agrees with LibTorch: float64 functional, float32 module")
   CHECK_AGREES(y2.value(), fx.array<double>("plain.y"));
   y2.backward(fx.array<double>("plain.gy"));
   CHECK_AGREES(x2.grad(), fx.array<double>("plain.grad.x"));
-  tg::nn::LayerNorm norm(tg::nn::LayerNormOptions({6}));
-  CHECK_AGREES(norm.forward(Variable<float>(fx.array<float>("module.x"))).value(), fx.array<float>("module.y"));
+  tg::nn::LayerNormImpl norm(tg::nn::LayerNormOptions({6}));
+  CHECK_AGREES(norm.forward(Variable<float>(fx.array<float>("module.x"))).value<float>(), fx.array<float>("module.y"));
 }
 
 TEST_CASE("LayerNorm: parameters and printing as LibTorch") {
-  tg::nn::LayerNorm norm(tg::nn::LayerNormOptions({4, 5}).eps(1e-3));
+  tg::nn::LayerNormImpl norm(tg::nn::LayerNormOptions({4, 5}).eps(1e-3));
   CHECK(norm.weight.shape() == tg::Shape{4, 5});
   CHECK(norm.parameters().size() == 2);
   std::ostringstream out;
-  out << norm << "|" << tg::nn::LayerNorm(tg::nn::LayerNormOptions({7}).elementwise_affine(false));
+  out << norm << "|" << tg::nn::LayerNormImpl(tg::nn::LayerNormOptions({7}).elementwise_affine(false));
   CHECK(out.str() == "LayerNorm([4, 5], eps=0.001, elementwise_affine=true)|LayerNorm([7], eps=1e-05, elementwise_affine=false)");
 }

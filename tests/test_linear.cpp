@@ -71,6 +71,6 @@ TEST_CASE("linear: any number of leading batch dims (N, *, in), a single vector 
     CHECK_AGREES(wv.grad(), fx.array<double>(name + ".grad.w"));
     CHECK_AGREES(bv.grad(), fx.array<double>(name + ".grad.b"));
   }
-  tg::nn::Linear layer(4, 3);
+  tg::nn::LinearImpl layer(4, 3);
   CHECK(layer.forward(Variable<float>(Array<float>::from_shape({2, 7, 4}))).shape() == tg::Shape{2, 7, 3});
 }

@@ -24,8 +24,8 @@ TEST_CASE("CosineAnnealingLR rejects t_max 0 and a negative eta_min") {
 TEST_CASE("Schedulers act on every parameter group") {
   tg::Variable<float> a(tg::Array<float>{1.f}, true), b(tg::Array<float>{1.f}, true);
   std::vector<tg::optim::OptimizerParamGroup> groups;
-  groups.emplace_back(std::vector<tg::Variable<float>>{a});
-  groups.emplace_back(std::vector<tg::Variable<float>>{b}, std::make_unique<tg::optim::SGDOptions>(1.0));
+  groups.emplace_back(std::vector<tg::Tensor>{a});
+  groups.emplace_back(std::vector<tg::Tensor>{b}, std::make_unique<tg::optim::SGDOptions>(1.0));
   tg::optim::SGD opt(groups, tg::optim::SGDOptions(0.1));
   tg::optim::ExponentialLR schedule(opt, 0.5);
   schedule.step();

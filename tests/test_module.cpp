@@ -4,39 +4,40 @@
 
 using doctest::Contains;
 using tg::Array;
+using tg::Tensor;
 using tg::Variable;
-using tg::nn::Linear;
+using Linear = tg::nn::LinearImpl;
+using tg::nn::LinearImpl;
 using tg::nn::Module;
-using tg::nn::Sequential;
+using Sequential = tg::nn::SequentialImpl;
+using tg::nn::SequentialImpl;
 
 namespace {
 
 // A module with no parameters and no pretty_print of its own: printed by its class name alone.
 struct Doubler : Module {
-  Variable<float> forward(const Variable<float>& x) override { return x * 2; }
+  Tensor forward(const Tensor& x) override { return x * 2; }
 };
 
 // The MNIST-sized MLP with a Sequential inside, a parameter and a buffer of its own.
 struct Mlp : Module {
   Mlp() {
-    scale = register_parameter("scale", Array<float>{1.f});
+    scale = register_parameter("scale", Tensor(Array<float>{1.f}));
     features = register_module(
-        "features", std::make_shared<Sequential>(std::make_shared<Linear>(784, 50), std::make_shared<Doubler>()));
-    classifier = register_module("classifier", std::make_shared<Linear>(50, 10));
-    steps = register_buffer("steps", Array<float>{0.f});
+        "features", std::make_shared<SequentialImpl>(std::make_shared<LinearImpl>(784, 50), std::make_shared<Doubler>()));
+    classifier = register_module("classifier", std::make_shared<LinearImpl>(50, 10));
+    steps = register_buffer("steps", Tensor(Array<float>{0.f}));
   }
-  Variable<float> forward(const Variable<float>& x) override {
-    return classifier->forward(features->forward(x)) * scale;
-  }
+  Tensor forward(const Tensor& x) override { return classifier->forward(features->forward(x)) * scale; }
 
-  Variable<float> scale, steps;
-  std::shared_ptr<Sequential> features;
-  std::shared_ptr<Linear> classifier;
+  Tensor scale, steps;
+  std::shared_ptr<SequentialImpl> features;
+  std::shared_ptr<LinearImpl> classifier;
 };
 
 struct Empty : Module {};
 
-std::vector<std::string> names_of(const Module::Named<Variable<float>>& named) {
+std::vector<std::string> names_of(const Module::Named<Tensor>& named) {
   std::vector<std::string> names;
   for (const auto& entry : named) names.push_back(entry.first);
   return names;
@@ -55,15 +56,15 @@ TEST_CASE("Module: dotted parameter names, own entries first, in registration or
   // The handles share state with the registered parameters, in the same order as the names.
   auto params = net->parameters();
   REQUIRE(params.size() == 5);
-  CHECK(params[3].value_ptr() == net->classifier->weight.value_ptr());
+  CHECK(params[3].is_same(net->classifier->weight));
   CHECK(params[1].shape() == tg::Shape{50, 784});
-  params[0].value()(0) = 3.f;
-  CHECK(net->scale.value()(0) == 3.f);
+  params[0].value<float>()(0) = 3.f;
+  CHECK(net->scale.item<float>() == 3.f);
   CHECK(net->parameters(false).size() == 1);
 
   // 784·50 + 50 + 50·10 + 10 weights and biases, plus the scale; buffers are not parameters.
   CHECK(net->parameter_count() == 39761);
-  CHECK(std::make_shared<Sequential>(std::make_shared<Linear>(784, 50), std::make_shared<Linear>(50, 10))
+  CHECK(std::make_shared<SequentialImpl>(std::make_shared<LinearImpl>(784, 50), std::make_shared<LinearImpl>(50, 10))
             ->parameter_count() == 39760);
 }
 
@@ -72,10 +73,10 @@ TEST_CASE("Module: parameters require grad, buffers do not") {
   for (const auto& p : net->parameters()) CHECK(p.requires_grad());
   CHECK_FALSE(net->steps.requires_grad());
   CHECK(net->buffers().size() == 1);
-  CHECK(net->buffers()[0].value_ptr() == net->steps.value_ptr());
+  CHECK(net->buffers()[0].is_same(net->steps));
 
   Empty m;
-  auto frozen = m.register_parameter("frozen", Array<float>{1.f, 2.f}, /*requires_grad=*/false);
+  auto frozen = m.register_parameter("frozen", Tensor(Array<float>{1.f, 2.f}), /*requires_grad=*/false);
   CHECK_FALSE(frozen.requires_grad());
   CHECK(m.parameters().size() == 1);
   CHECK(m.parameter_count() == 2);
@@ -109,12 +110,12 @@ TEST_CASE("Module: train and eval reach every descendant") {
 
 TEST_CASE("Module: zero_grad frees every parameter's gradient") {
   auto net = std::make_shared<Mlp>();
-  Variable<float> x(Array<float>(xt::ones<float>({2, 784})));
+  Tensor x(Array<float>(xt::ones<float>({2, 784})));
   auto y = net->forward(x);
-  y.backward(Array<float>(xt::ones<float>({2, 10})));
-  for (const auto& p : net->parameters()) CHECK(p.has_grad());
+  y.backward(Tensor(Array<float>(xt::ones<float>({2, 10}))));
+  for (const auto& p : net->parameters()) CHECK(p.grad().defined());
   net->zero_grad();
-  for (const auto& p : net->parameters()) CHECK_FALSE(p.has_grad());
+  for (const auto& p : net->parameters()) CHECK_FALSE(p.grad().defined());
 }
 
 TEST_CASE("Module: the printed tree") {
@@ -135,7 +136,7 @@ TEST_CASE("Module: the printed tree") {
 
   std::ostringstream leaf, no_bias, named;
   leaf << Empty();
-  no_bias << Linear(3, 2, /*bias=*/false);
+  no_bias << LinearImpl(3, 2, /*bias=*/false);
   named << Module("Custom");
   CHECK(leaf.str() == "Empty");
   CHECK(no_bias.str() == "Linear(in_features=3, out_features=2, bias=false)");
@@ -144,13 +145,13 @@ TEST_CASE("Module: the printed tree") {
 
 TEST_CASE("Module: bad names and bad children throw, naming the call and the module") {
   Mlp net;
-  CHECK_THROWS_WITH_AS(net.register_parameter("", Array<float>{1.f}),
+  CHECK_THROWS_WITH_AS(net.register_parameter("", Tensor(Array<float>{1.f})),
                        "register_parameter: expected a non-empty name (in Mlp)", tg::Error);
-  CHECK_THROWS_WITH_AS(net.register_buffer("running.mean", Array<float>{1.f}),
+  CHECK_THROWS_WITH_AS(net.register_buffer("running.mean", Tensor(Array<float>{1.f})),
                        Contains("register_buffer: name \"running.mean\" contains '.'"), tg::Error);
-  CHECK_THROWS_WITH_AS(net.register_parameter("scale", Array<float>{1.f}),
+  CHECK_THROWS_WITH_AS(net.register_parameter("scale", Tensor(Array<float>{1.f})),
                        "register_parameter: name \"scale\" is already registered as a parameter (in Mlp)", tg::Error);
-  CHECK_THROWS_WITH_AS(net.register_buffer("features", Array<float>{1.f}),
+  CHECK_THROWS_WITH_AS(net.register_buffer("features", Tensor(Array<float>{1.f})),
                        "register_buffer: name \"features\" is already registered as a module (in Mlp)", tg::Error);
   CHECK_THROWS_WITH_AS(net.register_module("steps", std::make_shared<Empty>()),
                        "register_module: name \"steps\" is already registered as a buffer (in Mlp)", tg::Error);
@@ -165,26 +166,26 @@ TEST_CASE("Module: bad names and bad children throw, naming the call and the mod
 
 TEST_CASE("Module: forward without an override throws naming the module") {
   Empty m;
-  Variable<float> x(Array<float>{1.f});
+  Tensor x(Array<float>{1.f});
   CHECK_THROWS_WITH_AS(m.forward(x), Contains("Empty: forward(x) is not implemented"), tg::Error);
 }
 
 TEST_CASE("Sequential: chains forward, indexes its modules, names them 0, 1, ...") {
-  auto first = std::make_shared<Linear>(3, 2);
-  auto seq = std::make_shared<Sequential>(first, std::make_shared<Doubler>());
-  auto last = seq->push_back(std::make_shared<Linear>(2, 1));
+  auto first = std::make_shared<LinearImpl>(3, 2);
+  auto seq = std::make_shared<SequentialImpl>(first, std::make_shared<Doubler>());
+  auto last = seq->push_back(std::make_shared<LinearImpl>(2, 1));
   CHECK(seq->size() == 3);
   CHECK((*seq)[0] == first);
-  CHECK(seq->at<Linear>(2) == last);
+  CHECK(seq->at<LinearImpl>(2) == last);
   CHECK(seq->named_children()[2].first == "2");
 
-  Variable<float> x(Array<float>{{1.f, 2.f, 3.f}, {-1.f, 0.5f, 0.f}});
+  Tensor x(Array<float>{{1.f, 2.f, 3.f}, {-1.f, 0.5f, 0.f}});
   auto by_hand = last->forward(first->forward(x) * 2);
-  CHECK(tgtest::allclose(seq->forward(x).value(), by_hand.value()));
+  CHECK(tgtest::allclose(seq->forward(x).value<float>(), by_hand.value<float>()));
 
   CHECK_THROWS_WITH_AS((*seq)[3], "Sequential: index 3 is out of range for a Sequential of 3 modules", tg::Error);
-  CHECK_THROWS_WITH_AS(seq->at<Linear>(1), "Sequential: module 1 is a Doubler, not the type asked of at<>()",
+  CHECK_THROWS_WITH_AS(seq->at<LinearImpl>(1), "Sequential: module 1 is a Doubler, not the type asked of at<>()",
                        tg::Error);
-  CHECK_THROWS_WITH_AS(Sequential().forward(x), Contains("Sequential: forward() on an empty Sequential"), tg::Error);
-  CHECK(Sequential().is_empty());
+  CHECK_THROWS_WITH_AS(SequentialImpl().forward(x), Contains("Sequential: forward() on an empty Sequential"), tg::Error);
+  CHECK(SequentialImpl().is_empty());
 }

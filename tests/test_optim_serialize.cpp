@@ -11,7 +11,7 @@ using tg::Variable;
 
 namespace {
 
-using MakeOptimizer = std::function<std::unique_ptr<optim::Optimizer>(std::vector<Variable<float>>)>;
+using MakeOptimizer = std::function<std::unique_ptr<optim::Optimizer>(std::vector<tg::Tensor>)>;
 
 struct Data {
   Variable<float> x, y;
@@ -36,12 +36,12 @@ void check_resume(const std::string& name, const MakeOptimizer& make) {
   CAPTURE(name);
   const Data d = data();
   tg::manual_seed(1);
-  tg::nn::Linear whole(4, 2);
+  tg::nn::LinearImpl whole(4, 2);
   auto whole_opt = make(whole.parameters());
   train(whole, *whole_opt, d, 6);
 
   tg::manual_seed(1);
-  tg::nn::Linear first(4, 2);
+  tg::nn::LinearImpl first(4, 2);
   auto first_opt = make(first.parameters());
   train(first, *first_opt, d, 3);
   const std::string net_path = temp_path("tg_resume_" + name + "_net.npz"),
@@ -50,7 +50,7 @@ void check_resume(const std::string& name, const MakeOptimizer& make) {
   tg::save(*first_opt, opt_path);
 
   tg::manual_seed(2);  // other initial weights: the load must replace them
-  tg::nn::Linear resumed(4, 2);
+  tg::nn::LinearImpl resumed(4, 2);
   auto resumed_opt = make(resumed.parameters());
   tg::nn::load(resumed, net_path);
   tg::load(*resumed_opt, opt_path);
@@ -59,7 +59,7 @@ void check_resume(const std::string& name, const MakeOptimizer& make) {
   const auto a = whole.named_parameters(), b = resumed.named_parameters();
   REQUIRE(a.size() == b.size());
   for (std::size_t i = 0; i < a.size(); ++i)
-    CHECK_MESSAGE(a[i].second.value() == b[i].second.value(), name, ": ", a[i].first, " differs after resuming");
+    CHECK_MESSAGE(a[i].second.value<float>() == b[i].second.value<float>(), name, ": ", a[i].first, " differs after resuming");
   std::remove(net_path.c_str());
   std::remove(opt_path.c_str());
 }
@@ -67,7 +67,7 @@ void check_resume(const std::string& name, const MakeOptimizer& make) {
 }  // namespace
 
 TEST_CASE("optim save/load: a run resumed from model and optimizer checkpoints ends bit-identical") {
-  using V = std::vector<Variable<float>>;
+  using V = std::vector<tg::Tensor>;
   check_resume("sgd", [](V p) { return std::make_unique<optim::SGD>(p, optim::SGDOptions(0.1).momentum(0.9)); });
   check_resume("adam", [](V p) { return std::make_unique<optim::Adam>(p, optim::AdamOptions(0.05).amsgrad(true)); });
   check_resume("adamw", [](V p) { return std::make_unique<optim::AdamW>(p, optim::AdamWOptions(0.05)); });
@@ -82,8 +82,8 @@ TEST_CASE("optim save/load: a run resumed from model and optimizer checkpoints e
 TEST_CASE("optim save: the entries mirror PyTorch's state_dict, in dtypes numpy reads") {
   auto a = Variable<float>(Array<float>{1.f, 2.f}, true), b = Variable<float>(Array<float>{{3.f, 4.f}}, true);
   std::vector<optim::OptimizerParamGroup> groups;
-  groups.emplace_back(std::vector<Variable<float>>{a});
-  groups.emplace_back(std::vector<Variable<float>>{b}, std::make_unique<optim::AdamOptions>(0.5));
+  groups.emplace_back(std::vector<tg::Tensor>{a});
+  groups.emplace_back(std::vector<tg::Tensor>{b}, std::make_unique<optim::AdamOptions>(0.5));
   optim::Adam opt(groups, optim::AdamOptions(0.1));
   a.backward(Array<float>{1.f, 1.f});
   opt.step();  // only a has state
@@ -163,7 +163,7 @@ TEST_CASE("optim load: a file that does not fit is rejected whole, naming the pr
   }
   SUBCASE("a model checkpoint, or no file") {
     optim::Adam adam({fresh()});
-    tg::nn::Linear net(2, 1);
+    tg::nn::LinearImpl net(2, 1);
     tg::nn::save(net, path);
     CHECK_THROWS_WITH_AS(tg::load(adam, path), doctest::Contains("not an optimizer checkpoint"), tg::Error);
     CHECK_THROWS_WITH_AS(tg::load(adam, path + ".missing"), doctest::Contains("cannot open"), tg::Error);

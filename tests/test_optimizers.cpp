@@ -15,8 +15,8 @@ Variable<float> param(Array<float> value) { return Variable<float>(std::move(val
 TEST_CASE("Optimizer: parameter groups keep their own options; groups without take the defaults") {
   auto a = param({1.f}), b = param({1.f}), c = param({1.f});
   std::vector<optim::OptimizerParamGroup> groups;
-  groups.emplace_back(std::vector<Variable<float>>{a}, std::make_unique<optim::SGDOptions>(0.5));
-  groups.emplace_back(std::vector<Variable<float>>{b});
+  groups.emplace_back(std::vector<tg::Tensor>{a}, std::make_unique<optim::SGDOptions>(0.5));
+  groups.emplace_back(std::vector<tg::Tensor>{b});
   optim::SGD opt(groups, optim::SGDOptions(0.1));
   opt.add_param_group(optim::OptimizerParamGroup({c}, std::make_unique<optim::SGDOptions>(1.0)));
   REQUIRE(opt.param_groups().size() == 3);
@@ -57,7 +57,7 @@ TEST_CASE("Optimizer: add_parameters extends the first group; a parameter given 
 TEST_CASE("Optimizer: a group's options must be the optimizer's kind and valid") {
   auto a = param({1.f});
   std::vector<optim::OptimizerParamGroup> groups;
-  groups.emplace_back(std::vector<Variable<float>>{a}, std::make_unique<optim::SGDOptions>(0.1));
+  groups.emplace_back(std::vector<tg::Tensor>{a}, std::make_unique<optim::SGDOptions>(0.1));
   CHECK_THROWS_WITH_AS(optim::Adam(groups, optim::AdamOptions()), doctest::Contains("Adam: a parameter group has another optimizer's options"),
                        tg::Error);
   groups[0].set_options(std::make_unique<optim::AdamOptions>(-1.0));
@@ -116,7 +116,7 @@ TEST_CASE("Optimizer: step(closure) evaluates the loss with grad mode on and ret
     l.backward();
     return l;
   });
-  CHECK(loss.item() == doctest::Approx(9.f));
+  CHECK(loss.item<double>() == doctest::Approx(9.f));
   CHECK(w.value()(0) == doctest::Approx(3.f - 0.1f * 6.f));
   CHECK_FALSE(opt.step().defined());
 }
@@ -131,7 +131,7 @@ TEST_CASE("Optimizer: state appears at a parameter's first step, with LibTorch's
   const auto& s = static_cast<const optim::AdamParamState&>(*opt.state().at(optim::Optimizer::state_key(a)));
   CHECK(s.step() == 2);
   CHECK(s.exp_avg().shape() == a.value().shape());
-  CHECK(s.max_exp_avg_sq().has_value());
+  CHECK(s.max_exp_avg_sq().defined());
   CHECK_FALSE(opt.state().count(optim::Optimizer::state_key(b)));
 }
 

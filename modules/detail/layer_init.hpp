@@ -9,7 +9,7 @@
 
 namespace tg::nn::detail {
 
-inline void reset_layer_parameters(Variable<float>& weight, Variable<float>& bias) {
+inline void reset_layer_parameters(const Tensor& weight, const Tensor& bias) {
   init::kaiming_uniform_(weight, std::sqrt(5.0));
   if (!bias.defined()) return;
   const std::size_t fan_in = init::calculate_fan_in_and_fan_out(weight.shape()).first;

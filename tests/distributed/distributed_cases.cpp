@@ -15,14 +15,14 @@ namespace {
 
 using tg::distributed::ProcessGroupMPI;
 
-std::shared_ptr<tg::nn::Sequential> mlp(std::size_t hidden) {
-  return std::make_shared<tg::nn::Sequential>(std::make_shared<tg::nn::Linear>(20, hidden),
-                                              std::make_shared<tg::nn::ReLU>(),
-                                              std::make_shared<tg::nn::Linear>(hidden, 10));
+std::shared_ptr<tg::nn::SequentialImpl> mlp(std::size_t hidden) {
+  return std::make_shared<tg::nn::SequentialImpl>(std::make_shared<tg::nn::LinearImpl>(20, hidden),
+                                              std::make_shared<tg::nn::ReLUImpl>(),
+                                              std::make_shared<tg::nn::LinearImpl>(hidden, 10));
 }
 
-tg::Variable<float> cross_entropy(const tg::Variable<float>& out, const tg::Labels& y) {
-  return tg::nn::functional::cross_entropy(out, y);
+tg::Tensor cross_entropy(const tg::Tensor& out, const tg::Tensor& y) {
+  return tg::cross_entropy(out, y);
 }
 
 // Fixed synthetic data: 600 rows of 20 features (the last global batch is short: 600 = 9·64 + 24).
@@ -57,7 +57,7 @@ void train(tg::nn::Module& model, tg::data::DistributedSampler& sampler, const D
       if (!rows.empty()) {
         const auto [x, y] = data.rows(rows);
         const float scale = float(rows.size() * sampler.num_replicas()) / float(sampler.global_rows(s));
-        tg::nn::data_parallel_backward(model, x, y, cross_entropy, scale);
+        tg::nn::data_parallel_backward(model, x, tg::Tensor(y), cross_entropy, scale);
       }
       if (ddp) ddp->sync_gradients();
       opt.step();
@@ -82,9 +82,9 @@ int equivalence(ProcessGroupMPI& world) {
   double worst = 0;
   for (std::size_t p = 0; p < a.size(); ++p) {
     float scale = 0;
-    for (float v : b[p].value()) scale = std::max(scale, std::abs(v));
+    for (float v : b[p].value<float>()) scale = std::max(scale, std::abs(v));
     for (std::size_t i = 0; i < a[p].numel(); ++i)
-      worst = std::max(worst, double(std::abs(a[p].value().data()[i] - b[p].value().data()[i]) / scale));
+      worst = std::max(worst, double(std::abs(a[p].data_ptr<float>()[i] - b[p].data_ptr<float>()[i]) / scale));
   }
   std::printf("rank %d: %zu buckets, largest difference from 1 process with batch 64: %.2g (relative)\n", world.rank(),
               ddp.buckets(), worst);

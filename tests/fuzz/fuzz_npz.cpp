@@ -18,9 +18,9 @@ namespace {
 // Nested names ("body.0.weight"), parameters of two shapes, and a buffer: each path of load's checks.
 struct Net : tg::nn::Module {
   Net() {
-    register_module("body", std::make_shared<tg::nn::Sequential>(std::make_shared<tg::nn::Linear>(3, 4)));
-    register_module("head", std::make_shared<tg::nn::Linear>(4, 2));
-    register_buffer("count", tg::Array<float>{{1.f, 2.f}, {3.f, 4.f}});
+    register_module("body", std::make_shared<tg::nn::SequentialImpl>(std::make_shared<tg::nn::LinearImpl>(3, 4)));
+    register_module("head", std::make_shared<tg::nn::LinearImpl>(4, 2));
+    register_buffer("count", tg::Tensor(tg::Array<float>{{1.f, 2.f}, {3.f, 4.f}}));
   }
 };
 
@@ -30,8 +30,8 @@ std::vector<std::vector<char>> bytes_of(const tg::nn::Module& module) {
     const char* p = reinterpret_cast<const char*>(a.data());
     out.emplace_back(p, p + a.size() * sizeof(float));
   };
-  for (const auto& p : module.named_parameters()) add(p.second.value());
-  for (const auto& b : module.named_buffers()) add(b.second.value());
+  for (const auto& p : module.named_parameters()) add(p.second.value<float>());
+  for (const auto& b : module.named_buffers()) add(b.second.value<float>());
   return out;
 }
 
