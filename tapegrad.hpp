@@ -16,6 +16,7 @@
 #include <tapegrad/core/random.hpp>
 #include <tapegrad/core/scalar.hpp>
 #include <tapegrad/core/scalar_type.hpp>
+#include <tapegrad/core/simd_level.hpp>
 #include <tapegrad/core/tape.hpp>
 #include <tapegrad/core/tensor.hpp>
 #include <tapegrad/core/tensor_options.hpp>

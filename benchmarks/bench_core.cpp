@@ -1,6 +1,6 @@
 // Core figures: the cost of one recorded op (forward + backward) on Variable<float> and on tg::Tensor,
 // a 2-D matmul forward + backward against bare cblas_sgemm calls of the same shapes in the same run,
-// and the peak RSS.
+// exp/tanh/sigmoid forward + backward, and the peak RSS.
 //   usage: OPENBLAS_NUM_THREADS=1 ./benchmarks/bench_core
 #include <tapegrad/tapegrad.hpp>
 
@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -104,6 +105,21 @@ int main() {
     std::printf("matmul 64x784 @ 784x50 forward+backward: tapegrad %.1f us (%.1f GFLOP/s), bare sgemm %.1f us "
                 "(%.1f GFLOP/s): %.2fx the bare speed\n",
                 tape_us, flop / tape_us / 1e3, bare_us, flop / bare_us / 1e3, bare_us / tape_us);
+  }
+
+  {  // the transcendental activations, which run on the CPU's best SIMD level (kernels/elementwise.hpp)
+    tg::manual_seed(1);
+    tg::Variable<float> x(tg::randn<float>({64, 784}), true);
+    using Op = tg::Variable<float> (*)(const tg::Variable<float>&);
+    const std::pair<const char*, Op> ops[] = {{"exp", tg::exp<float>}, {"tanh", tg::tanh<float>},
+                                              {"sigmoid", tg::sigmoid<float>}};
+    std::printf("elementwise forward+backward on 64x784 floats (SIMD level %s):", tg::to_string(tg::simd_level()));
+    for (const auto& [name, op] : ops)
+      std::printf(" %s %.1f us", name, median_us(5, 100, [&] {
+                    x.zero_grad();
+                    tg::sum(op(x)).backward();
+                  }));
+    std::printf("\n");
   }
 
   std::printf("peak RSS: %.1f MiB\n", peak_rss_mib());

@@ -1,6 +1,6 @@
 #include <tapegrad/core/tape.hpp>
 
-#include <tapegrad/kernels/sums.hpp>
+#include <tapegrad/kernels/dispatch.hpp>
 
 #include <algorithm>
 #include <atomic>

@@ -99,6 +99,8 @@ class Tensor {
   void set_data(const Tensor& data);
   // True when both are copies of one handle (set_data on one changes the other).
   bool is_same(const Tensor& other) const { return impl_ == other.impl_; }
+  // How many handles share this one's impl (copies of it), as LibTorch's use_count(); 0 when undefined.
+  std::int64_t use_count() const { return impl_.use_count(); }
   Tensor contiguous() const { return *this; }  // every tensor is contiguous
   bool is_contiguous() const { return true; }
 

@@ -43,7 +43,7 @@ void normalize_values(const Array<T>& x, Array<T>& out, const std::vector<double
 template <class T>
 Tensor normalize_unrecorded(Tensor x, const std::vector<double>& mean, const std::vector<double>& stddev) {
   Variable<T>& v = x.variable<T>();
-  if (v.value_ptr().use_count() == 1) {
+  if (x.use_count() == 1 && v.value_ptr().use_count() == 1) {
     normalize_values(v.value(), v.value(), mean, stddev);
     return x;
   }

@@ -8,7 +8,7 @@
 #include <tapegrad/kernels/sums.hpp>
 #include <tapegrad/kernels/transpose.hpp>
 
-namespace tg::kernels {
+namespace tg::kernels::TG_SIMD_ARCH {
 
 // out (N, O, L) = W · cols + bias, from the zero-padded images. As its transpose: tiles of R output
 // positions (of any images) by up to 2 vectors of output channels, written channels-last into outt
@@ -165,4 +165,4 @@ TG_INSTANTIATE(float)
 TG_INSTANTIATE(double)
 #undef TG_INSTANTIATE
 
-}  // namespace tg::kernels
+}  // namespace tg::kernels::TG_SIMD_ARCH

@@ -13,8 +13,9 @@
 #include <cstddef>
 
 #include <tapegrad/kernels/conv2d_geometry.hpp>
+#include <tapegrad/kernels/simd.hpp>
 
-namespace tg::kernels {
+namespace tg::kernels::TG_SIMD_ARCH {
 
 // out (N, O, OH, OW) = W (O, K) · cols + bias, from `padded`, the images with their zero border
 // (pad_images). bias may be null (no bias).
@@ -36,4 +37,4 @@ void conv2d_input_grad(const T* dy, const T* w, const Conv2dGeometry& g, std::si
 template <class T>
 void conv2d_bias_grad(const T* dy, std::size_t N, std::size_t O, std::size_t L, T* db, bool fresh);
 
-}  // namespace tg::kernels
+}  // namespace tg::kernels::TG_SIMD_ARCH

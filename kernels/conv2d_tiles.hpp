@@ -14,7 +14,7 @@
 
 #include <tapegrad/kernels/simd.hpp>
 
-namespace tg::kernels {
+namespace tg::kernels::TG_SIMD_ARCH {
 
 // Channels rounded up to whole vectors.
 template <class T>
@@ -90,4 +90,4 @@ void zero(Vec<T> (&acc)[R][V]) {
     for (std::size_t v = 0; v < V; ++v) acc[r][v] = Vec<T>(T(0));
 }
 
-}  // namespace tg::kernels
+}  // namespace tg::kernels::TG_SIMD_ARCH

@@ -9,7 +9,7 @@
 
 #include <tapegrad/kernels/simd.hpp>
 
-namespace tg::kernels {
+namespace tg::kernels::TG_SIMD_ARCH {
 
 // sum((x - mean)^2)
 template <class T>
@@ -83,4 +83,4 @@ void row_affine2(const T* g, const T* x, std::size_t n, T a, T b, T c, T* y) {
   for (; k < n; ++k) y[k] = a * g[k] + (b * x[k] + c);
 }
 
-}  // namespace tg::kernels
+}  // namespace tg::kernels::TG_SIMD_ARCH

@@ -9,17 +9,9 @@
 #include <limits>
 
 #include <tapegrad/kernels/simd.hpp>
+#include <tapegrad/kernels/table.hpp>
 
-namespace tg::kernels {
-
-// A row's logsumexp kept in its two parts, max + log(sum(exp(x - max))). Shifting x by the parts in
-// turn, (x - max) - log_sum, stays exact where x - logsumexp would round: at |x| = 1000 a float's
-// spacing is 6e-5, so a float log_softmax of [1000, 1000] would be off by that much.
-template <class T>
-struct RowLse {
-  T max, log_sum;
-  T value() const { return max + log_sum; }
-};
+namespace tg::kernels::TG_SIMD_ARCH {
 
 // The row's logsumexp, max subtracted before exp so rows of ±1000 stay finite. An empty row gives
 // -inf, a row holding +inf gives +inf, a NaN anywhere gives NaN (torch's answers).
@@ -76,4 +68,4 @@ T row_dot(const T* a, const T* b, std::size_t n) {
   return s;
 }
 
-}  // namespace tg::kernels
+}  // namespace tg::kernels::TG_SIMD_ARCH

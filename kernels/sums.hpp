@@ -15,7 +15,7 @@
 
 #include <tapegrad/kernels/simd.hpp>
 
-namespace tg::kernels {
+namespace tg::kernels::TG_SIMD_ARCH {
 
 // Rows of up to this many values, and blocks of up to this many rows, are summed directly.
 constexpr std::size_t kDirectSumLength = 1024;
@@ -66,4 +66,4 @@ void column_sums(const T* src, std::size_t rows, std::size_t cols, T* out, bool 
     for (std::size_t j = 0; j < cols; ++j) out[j] += src[j];
 }
 
-}  // namespace tg::kernels
+}  // namespace tg::kernels::TG_SIMD_ARCH

@@ -1,5 +1,5 @@
-// A strided matrix transpose, in 8x8 blocks of AVX shuffles for float when the build has AVX (the
-// -march=x86-64-v3 default), element by element otherwise. conv2d changes layout between its
+// A strided matrix transpose, in 8x8 blocks of AVX shuffles for float in the copies compiled with
+// AVX (the AVX2 and AVX-512 levels), element by element otherwise. conv2d changes layout between its
 // channels-last tiles and NCHW tensors through it; element by element that ran at one a cycle.
 #pragma once
 
@@ -9,7 +9,7 @@
 #include <immintrin.h>
 #endif
 
-namespace tg::kernels {
+namespace tg::kernels::TG_SIMD_ARCH {
 
 // dst[j*dst_stride + i] = src[i*src_stride + j] for i < rows, j < cols.
 template <class T>
@@ -57,4 +57,4 @@ inline void transpose<float>(const float* src, std::size_t rows, std::size_t col
 }
 #endif
 
-}  // namespace tg::kernels
+}  // namespace tg::kernels::TG_SIMD_ARCH

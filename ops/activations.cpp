@@ -7,6 +7,7 @@
 #include <xtensor/xnoalias.hpp>
 
 #include <tapegrad/core/tape.hpp>
+#include <tapegrad/kernels/dispatch.hpp>
 
 namespace tg {
 namespace {
@@ -57,8 +58,7 @@ Variable<T> leaky_relu(const Variable<T>& x, typename Variable<T>::value_type ne
 
 template <class T>
 Variable<T> sigmoid(const Variable<T>& x) {
-  // 1 / (1 + e^-x) saturates cleanly: e^-x = inf gives 0, never NaN.
-  auto out = std::make_shared<Array<T>>(T(1) / (T(1) + xt::exp(-x.value())));
+  auto out = std::make_shared<Array<T>>(kernels::mapped(x.value(), kernels::map_sigmoid<T>));
   return record<T>("sigmoid", out, {x}, [out](Array<T>& g, Grads<T>& grads) {
     xt::noalias(g) *= *out * (T(1) - *out);  // s' = s (1 - s)
     grads.add(0, std::move(g));
@@ -67,7 +67,7 @@ Variable<T> sigmoid(const Variable<T>& x) {
 
 template <class T>
 Variable<T> tanh(const Variable<T>& x) {
-  auto out = std::make_shared<Array<T>>(xt::tanh(x.value()));
+  auto out = std::make_shared<Array<T>>(kernels::mapped(x.value(), kernels::map_tanh<T>));
   return record<T>("tanh", out, {x}, [out](Array<T>& g, Grads<T>& grads) {
     xt::noalias(g) *= T(1) - *out * *out;  // tanh' = 1 - tanh²
     grads.add(0, std::move(g));

@@ -8,8 +8,7 @@
 #include <xtensor/xadapt.hpp>
 
 #include <tapegrad/core/tape.hpp>
-#include <tapegrad/kernels/normalization.hpp>
-#include <tapegrad/kernels/sums.hpp>
+#include <tapegrad/kernels/dispatch.hpp>
 
 namespace tg {
 

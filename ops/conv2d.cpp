@@ -3,8 +3,7 @@
 #include <memory>
 
 #include <tapegrad/core/tape.hpp>
-#include <tapegrad/kernels/conv2d.hpp>
-#include <tapegrad/kernels/conv2d_tiles.hpp>
+#include <tapegrad/kernels/dispatch.hpp>
 
 namespace tg {
 
@@ -25,7 +24,7 @@ Variable<T> conv2d(const Variable<T>& x, const Variable<T>& weight, const Variab
   const kernels::Conv2dGeometry g = kernels::conv2d_geometry("conv2d", xs[1], xs[2], xs[3], {ws[2], ws[3]}, stride, padding);
   const std::size_t N = xs[0], O = ws[0];
   // Bounds every buffer below: padded images, channels-last copies and outputs, channels vector-padded.
-  checked_numel({N, kernels::padded_channels<T>(std::max(xs[1], O)), g.padded_height(), g.padded_width()}, "conv2d");
+  checked_numel({N, kernels::max_padded_channels<T>(std::max(xs[1], O)), g.padded_height(), g.padded_width()}, "conv2d");
 
   // The zero-padded images: read by the forward, and kept for dW when W needs a gradient (smaller
   // than their patch matrix, which dW also reads in place).

@@ -4,8 +4,7 @@
 #include <memory>
 
 #include <tapegrad/core/tape.hpp>
-#include <tapegrad/kernels/conv2d.hpp>
-#include <tapegrad/kernels/conv2d_tiles.hpp>
+#include <tapegrad/kernels/dispatch.hpp>
 
 namespace tg {
 
@@ -45,7 +44,7 @@ Variable<T> conv_transpose2d(const Variable<T>& x, const Variable<T>& weight, co
                                            padding);
   const std::size_t L = g.height * g.width;
   // Bounds every buffer below: outputs, padded gradients, channels-last copies with channels vector-padded.
-  checked_numel({N, kernels::padded_channels<T>(std::max(Cin, Cout)), g.padded_height(), g.padded_width()},
+  checked_numel({N, kernels::max_padded_channels<T>(std::max(Cin, Cout)), g.padded_height(), g.padded_width()},
                 "conv_transpose2d");
 
   Array<T> y = Array<T>::from_shape({N, Cout, g.height, g.width});

@@ -6,8 +6,7 @@
 #include <vector>
 
 #include <tapegrad/core/tape.hpp>
-#include <tapegrad/kernels/normalization.hpp>
-#include <tapegrad/kernels/sums.hpp>
+#include <tapegrad/kernels/dispatch.hpp>
 
 namespace tg {
 

@@ -4,7 +4,7 @@
 
 #include <tapegrad/core/blas.hpp>
 #include <tapegrad/core/tape.hpp>
-#include <tapegrad/kernels/sums.hpp>
+#include <tapegrad/kernels/dispatch.hpp>
 
 namespace tg {
 

@@ -8,8 +8,7 @@
 #include <xtensor/xbuilder.hpp>
 
 #include <tapegrad/core/tape.hpp>
-#include <tapegrad/kernels/row_softmax.hpp>
-#include <tapegrad/kernels/sums.hpp>
+#include <tapegrad/kernels/dispatch.hpp>
 #include <tapegrad/ops/detail/index_check.hpp>
 #include <tapegrad/ops/softmax.hpp>
 

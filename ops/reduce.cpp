@@ -7,7 +7,7 @@
 #include <xtensor/xnoalias.hpp>
 
 #include <tapegrad/core/tape.hpp>
-#include <tapegrad/kernels/sums.hpp>
+#include <tapegrad/kernels/dispatch.hpp>
 
 namespace tg {
 namespace {

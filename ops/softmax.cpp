@@ -1,8 +1,7 @@
 #include <tapegrad/ops/softmax.hpp>
 
 #include <tapegrad/core/tape.hpp>
-#include <tapegrad/kernels/row_softmax.hpp>
-#include <tapegrad/kernels/sums.hpp>
+#include <tapegrad/kernels/dispatch.hpp>
 #include <tapegrad/ops/shape.hpp>
 
 namespace tg {

@@ -7,6 +7,7 @@
 #include <xtensor/xnoalias.hpp>
 
 #include <tapegrad/core/tape.hpp>
+#include <tapegrad/kernels/dispatch.hpp>
 
 namespace tg {
 
@@ -31,7 +32,7 @@ Array<T> power(const Array<T>& x, T p) {
 
 template <class T>
 Variable<T> exp(const Variable<T>& x) {
-  auto out = std::make_shared<Array<T>>(xt::exp(x.value()));
+  auto out = std::make_shared<Array<T>>(kernels::mapped(x.value(), kernels::map_exp<T>));
   return record<T>("exp", out, {x}, [out](Array<T>& g, Grads<T>& grads) {
     xt::noalias(g) *= *out;  // (e^x)' = e^x
     grads.add(0, std::move(g));
@@ -40,7 +41,7 @@ Variable<T> exp(const Variable<T>& x) {
 
 template <class T>
 Variable<T> log(const Variable<T>& x) {
-  return record<T>("log", Array<T>(xt::log(x.value())), {x}, [xv = x.value_ptr()](Array<T>& g, Grads<T>& grads) {
+  return record<T>("log", kernels::mapped(x.value(), kernels::map_log<T>), {x}, [xv = x.value_ptr()](Array<T>& g, Grads<T>& grads) {
     xt::noalias(g) /= *xv;
     grads.add(0, std::move(g));
   });

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include <tapegrad/core/blas.hpp>
-#include <tapegrad/kernels/sums.hpp>
+#include <tapegrad/kernels/dispatch.hpp>
 #include <tapegrad/ops/detail/index_check.hpp>
 #include <tapegrad/reference/im2col.hpp>
 

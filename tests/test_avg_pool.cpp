@@ -54,7 +54,8 @@ TEST_CASE("avg_pool2d, adaptive_avg_pool2d agree with LibTorch (float64, outputs
       {"k3s3_ceil", O(3).stride(3).ceil_mode(true)},
       {"k2_divisor3", O(2).divisor_override(3)}};
   for (const auto& [name, options] : cases) {
-    CAPTURE(name);
+    const std::string& case_name = name;  // clang: CAPTURE cannot capture a structured binding
+    CAPTURE(case_name);
     Variable<double> x(fx.array<double>("x"), true);
     auto y = F::avg_pool2d(x, options);
     CHECK_AGREES(y.value(), fx.array<double>(name + ".y"));

@@ -114,7 +114,8 @@ TEST_CASE("BatchNorm1d/2d agree with LibTorch in float32: momentum, cumulative a
       {"module_cumulative", BatchNorm2dOptions(3).momentum(std::nullopt)},
       {"module_plain", BatchNorm2dOptions(3).affine(false).track_running_stats(false)}};
   for (const auto& [name, options] : cases) {
-    CAPTURE(name);
+    const std::string& case_name = name;  // clang: CAPTURE cannot capture a structured binding
+    CAPTURE(case_name);
     tg::nn::BatchNorm2dImpl bn(options);
     for (int step = 0; step < 3; ++step) {
       const std::string s = std::to_string(step);

@@ -83,7 +83,8 @@ TEST_CASE("conv_transpose2d agrees with LibTorch: float64 functional, float32 mo
                                              {"s21p10_k23", O().stride({2, 1}).padding({1, 0})},
                                              {"wide", O().stride(2)}};
   for (auto [name, options] : cases) {
-    CAPTURE(name);
+    const std::string& case_name = name;  // clang: CAPTURE cannot capture a structured binding
+    CAPTURE(case_name);
     Variable<double> x(fx.array<double>(name + ".x"), true), w(fx.array<double>(name + ".weight"), true),
         b(fx.array<double>(name + ".bias"), true);
     auto y = F::conv_transpose2d(x, w, options.bias(b));

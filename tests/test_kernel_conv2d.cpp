@@ -1,13 +1,19 @@
 // conv2d's kernels on their own: the tiling (for_each_tile, for_each_channel_block), the micro-kernel
 // (tile_product) and the four products, against naive loops at ragged sizes (channels off the vector
 // width, a single output position, an empty batch), in float and double.
-#include <tapegrad/kernels/conv2d.hpp>
+//
+// The products run the copy of the SIMD level in use (ctest runs this file once per level:
+// kernels_on_<level>). The tiling and micro-kernel are templates compiled here, for the test binary's
+// own instruction set, the x86-64 baseline (SSE2); every level's copy of them runs under the products.
+#define TG_SIMD_ARCH sse2
 #include <tapegrad/kernels/conv2d_tiles.hpp>
+#include <tapegrad/kernels/dispatch.hpp>
 
 #include "check.hpp"
 #include "kernel_check.hpp"
 
 namespace k = tg::kernels;
+namespace tiles = tg::kernels::sse2;
 
 TEST_CASE("for_each_tile: every row exactly once, in tiles of one size no larger than the registers allow") {
   auto check = [](auto vectors) {
@@ -15,16 +21,16 @@ TEST_CASE("for_each_tile: every row exactly once, in tiles of one size no larger
     for (std::size_t count = 0; count <= 40; ++count) {
       std::vector<int> seen(count, 0);
       std::size_t tile_rows = 0, calls = 0;
-      k::for_each_tile<V>(count, [&](std::size_t first, auto rows, std::size_t rows_in) {
+      tiles::for_each_tile<V>(count, [&](std::size_t first, auto rows, std::size_t rows_in) {
         constexpr std::size_t R = decltype(rows)::value;
-        CHECK(R <= k::max_tile_rows(V));
+        CHECK(R <= tiles::max_tile_rows(V));
         CHECK(rows_in <= R);
         CHECK(rows_in >= 1);
         if (calls++ == 0) tile_rows = R;
         CHECK(R == tile_rows);
         for (std::size_t r = 0; r < rows_in; ++r) ++seen.at(first + r);
       });
-      CHECK(calls == (count + k::max_tile_rows(V) - 1) / k::max_tile_rows(V));
+      CHECK(calls == (count + tiles::max_tile_rows(V) - 1) / tiles::max_tile_rows(V));
       for (std::size_t i = 0; i < count; ++i) CHECK_MESSAGE(seen[i] == 1, "count " << count << ", row " << i);
     }
   };
@@ -33,10 +39,10 @@ TEST_CASE("for_each_tile: every row exactly once, in tiles of one size no larger
 }
 
 TEST_CASE("for_each_channel_block: blocks of two vectors, one for an odd last vector, covering the channels") {
-  constexpr std::size_t W = k::kLanes<float>;
+  constexpr std::size_t W = tiles::kLanes<float>;
   for (std::size_t vectors = 0; vectors <= 5; ++vectors) {
     std::size_t next = 0;
-    k::for_each_channel_block<float>(vectors * W, [&](std::size_t c0, auto v) {
+    tiles::for_each_channel_block<float>(vectors * W, [&](std::size_t c0, auto v) {
       constexpr std::size_t V = decltype(v)::value;
       CHECK(c0 == next);
       CHECK(V == (vectors * W - c0 >= 2 * W ? 2 : 1));
@@ -51,7 +57,7 @@ namespace {
 // acc[r][v] += sum over s of src[r][offset[s]] * b[s*ldb + v*W + lane], checked lane by lane.
 template <class T, std::size_t R, std::size_t V>
 void check_tile_product(std::size_t steps) {
-  constexpr std::size_t W = k::kLanes<T>;
+  constexpr std::size_t W = tiles::kLanes<T>;
   const std::size_t ldb = V * W + 3;  // channel vectors need not be packed
   const std::vector<T> pixels = tgtest::random_buffer<T>(200, 1), b = tgtest::random_buffer<T>(steps * ldb + V * W, 2);
   std::vector<std::size_t> offset(steps);
@@ -59,10 +65,10 @@ void check_tile_product(std::size_t steps) {
   const T* src[R];
   for (std::size_t r = 0; r < R; ++r) src[r] = pixels.data() + 3 * r;
   const std::vector<T> start = tgtest::random_buffer<T>(R * V * W, 3);
-  k::Vec<T> acc[R][V];
+  tiles::Vec<T> acc[R][V];
   for (std::size_t r = 0; r < R; ++r)
-    for (std::size_t v = 0; v < V; ++v) acc[r][v] = k::Vec<T>::load_unaligned(start.data() + (r * V + v) * W);
-  k::tile_product(src, offset.data(), steps, b.data(), ldb, acc);
+    for (std::size_t v = 0; v < V; ++v) acc[r][v] = tiles::Vec<T>::load_unaligned(start.data() + (r * V + v) * W);
+  tiles::tile_product(src, offset.data(), steps, b.data(), ldb, acc);
 
   std::vector<T> got(R * V * W);
   std::vector<long double> want(R * V * W);
@@ -167,14 +173,16 @@ void check_products(const Case& c) {
   }
 }
 
-// Channel counts on and off the float (8) and double (4) vector widths, strides and paddings, one
-// output position (kernel as large as the padded input), a 1x1 kernel, an empty batch.
+// Channel counts on and off the vector widths (float 4, 8, 16 lanes at SSE2, AVX2, AVX-512; double
+// half), strides and paddings, one output position (kernel as large as the padded input), a 1x1
+// kernel, an empty batch.
 const Case kCases[] = {
     {2, 1, 8, 28, 28, 5, 5, 2, 2, 2, 2},  // the MNIST CNN's layers, at batch 2
     {2, 8, 16, 14, 14, 3, 3, 2, 2, 1, 1},
     {2, 16, 32, 7, 7, 3, 3, 2, 2, 1, 1},
     {3, 3, 5, 6, 7, 3, 2, 1, 2, 1, 0},
     {1, 9, 17, 5, 5, 3, 3, 1, 1, 0, 1},
+    {1, 4, 33, 5, 5, 3, 3, 1, 1, 1, 1},  // three AVX-512 float vectors of output channels
     {2, 5, 3, 4, 4, 6, 6, 1, 1, 1, 1},   // one output position
     {1, 17, 9, 3, 5, 1, 1, 1, 1, 0, 0},  // 1x1 kernel
     {4, 2, 1, 9, 9, 3, 3, 3, 3, 0, 0},   // one output channel

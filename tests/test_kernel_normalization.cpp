@@ -1,5 +1,5 @@
 // kernels/normalization.hpp against naive loops, at lengths around the vector width.
-#include <tapegrad/kernels/normalization.hpp>
+#include <tapegrad/kernels/dispatch.hpp>
 
 #include "check.hpp"
 #include "kernel_check.hpp"

@@ -1,6 +1,6 @@
 // The softmax family's row kernels against naive loops in long double, at lengths around the vector
 // width: row_logsumexp, row_scaled_exp (overwrite and accumulate), row_dot.
-#include <tapegrad/kernels/row_softmax.hpp>
+#include <tapegrad/kernels/dispatch.hpp>
 
 #include <cmath>
 #include <limits>

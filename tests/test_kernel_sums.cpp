@@ -1,6 +1,6 @@
 // kernels::row_sum and kernels::column_sums against naive loops, at lengths around the vector width
 // and the pairwise split, and the float sums that a running sum gets wrong.
-#include <tapegrad/kernels/sums.hpp>
+#include <tapegrad/kernels/dispatch.hpp>
 
 #include "check.hpp"
 #include "kernel_check.hpp"

@@ -1,6 +1,6 @@
 // kernels::transpose (8x8 AVX blocks for float, element by element for double and the ragged edges)
 // against a naive loop, with strides wider than the rows.
-#include <tapegrad/kernels/transpose.hpp>
+#include <tapegrad/kernels/dispatch.hpp>
 
 #include "check.hpp"
 #include "kernel_check.hpp"

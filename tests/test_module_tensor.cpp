@@ -131,6 +131,8 @@ TEST_CASE("Tensor::set_data: every copy of the handle sees the new data") {
   CHECK(b.shape() == tg::Shape{3});
   CHECK(a.is_same(b));
   CHECK_FALSE(a.is_same(c));
+  CHECK(a.use_count() == 2);
+  CHECK(Tensor().use_count() == 0);
   CHECK_THROWS_WITH_AS(a.set_data(Tensor()), "set_data: the tensor is undefined (default-constructed)", tg::Error);
 }
 
