@@ -3,6 +3,7 @@
 
 #include <tapegrad/core/allocator.hpp>
 #include <tapegrad/core/anomaly_mode.hpp>
+#include <tapegrad/core/check.hpp>
 #include <tapegrad/core/checked_cast.hpp>
 #include <tapegrad/core/device.hpp>
 #include <tapegrad/core/dispatch.hpp>

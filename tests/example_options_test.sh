@@ -24,6 +24,9 @@ for option in --batch-size --train-rows --compare-rows --seed; do
   usage_error "$option: expected a non-negative integer, got '-3'" cross_entropy "$option" -3
 done
 usage_error "--lr: expected a finite number, got 'inf'" cross_entropy --lr inf
+for option in --epochs --train-rows --test-rows --threads; do
+  usage_error "$option: expected a non-negative integer, got '-2'" libtorch_mnist "$option" -2
+done
 usage_error "--rows: expected a non-negative integer, got '+5'" manual_backward --rows +5
 usage_error "--layers: expected a non-negative integer, got '-1'" init_stats --layers -1
 usage_error "--csv: '/dev/full': not a regular file" init_stats --csv /dev/full
