@@ -13,6 +13,7 @@
 #include <tapegrad/tapegrad.hpp>
 
 #include "kernel_ceiling.hpp"
+#include "progress.hpp"
 #ifdef TAPEGRAD_WITH_LIBTORCH
 #include "libtorch_peer.hpp"
 #endif
@@ -98,8 +99,11 @@ int main(int argc, char** argv) {
 #ifdef TAPEGRAD_WITH_LIBTORCH
   Times lt_total{0, 0};
 #endif
+  examples::Progress progress;  // a status line on a terminal, nothing when piped
   for (const Layer& l : layers) {
+    progress.show("%s: %d runs per level ...", l.name, repeat);
     const std::vector<Times> t = tapegrad_us(l, repeat, levels);
+    progress.clear();
     std::printf("%-30s", l.name);
     for (std::size_t i = 0; i < levels.size(); ++i) {
       tg_total[i].forward_us += t[i].forward_us;

@@ -15,6 +15,7 @@
 #include <tapegrad/tapegrad.hpp>
 
 #include "libtorch_peer.hpp"
+#include "progress.hpp"
 
 namespace {
 
@@ -125,6 +126,7 @@ int main(int argc, char** argv) {
     const char* name;
     int n, c, h;
   };
+  examples::Progress progress;  // a status line on a terminal, nothing when piped
   // The first three are the bn-cnn model's (examples/mnist_models.cpp), after each convolution.
   for (const BatchNormCase& b : {BatchNormCase{"BatchNorm2d(8) on (64,8,14,14)", 64, 8, 14},
                                  BatchNormCase{"BatchNorm2d(16) on (64,16,7,7)", 64, 16, 7},
@@ -132,11 +134,13 @@ int main(int argc, char** argv) {
                                  BatchNormCase{"BatchNorm2d(32) on (64,32,14,14)", 64, 32, 14}}) {
     peer::LayerTimes t, p;
     for (int r = 0; r < rounds; ++r) {
+      progress.show("%s: round %d of %d ...", b.name, r + 1, rounds);
       const auto tr = tapegrad_batch_norm2d_us(b.n, b.c, b.h, repeat);
       const auto pr = peer::libtorch_batch_norm2d_us(b.n, b.c, b.h, repeat, threads);
       append(t.forward_us, tr.forward_us), append(t.backward_us, tr.backward_us);
       append(p.forward_us, pr.forward_us), append(p.backward_us, pr.backward_us);
     }
+    progress.clear();
     print_row(b.name, t.forward_us, t.backward_us, p.forward_us, p.backward_us);
   }
 
@@ -149,11 +153,13 @@ int main(int argc, char** argv) {
                                DropoutCase{"Dropout(0.5) on (64,4096)", 64, 4096}}) {
     peer::LayerTimes t, p;
     for (int r = 0; r < rounds; ++r) {
+      progress.show("%s: round %d of %d ...", d.name, r + 1, rounds);
       const auto tr = tapegrad_dropout_us(d.n, d.features, 0.5, repeat);
       const auto pr = peer::libtorch_dropout_us(d.n, d.features, 0.5, repeat, threads);
       append(t.forward_us, tr.forward_us), append(t.backward_us, tr.backward_us);
       append(p.forward_us, pr.forward_us), append(p.backward_us, pr.backward_us);
     }
+    progress.clear();
     print_row(d.name, t.forward_us, t.backward_us, p.forward_us, p.backward_us);
   }
 
@@ -169,9 +175,11 @@ int main(int argc, char** argv) {
   for (const AdamCase& a : adam_cases) {
     Times t, p;
     for (int r = 0; r < rounds; ++r) {
+      progress.show("%s: round %d of %d ...", a.name, r + 1, rounds);
       append(t, tapegrad_adam_step_us(a.shapes, repeat));
       append(p, peer::libtorch_adam_step_us(a.shapes, repeat, threads));
     }
+    progress.clear();
     print_row(a.name, t, {}, p, {});
   }
   return 0;

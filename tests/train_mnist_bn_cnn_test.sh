@@ -7,7 +7,7 @@ trainer=$1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-accuracy() { sed -n 's/^validation accuracy: \([0-9.]*\)%$/\1/p' "$1"; }
+source "$(dirname "${BASH_SOURCE[0]}")/trainer_checks.sh"
 
 "$trainer" --model bn-cnn --optimizer adam --epochs 0 >"$work/default.log"
 grep -qF "Adam lr 0.001 " "$work/default.log" || { echo "FAIL: Adam's default lr is not 0.001:"; cat "$work/default.log"; exit 1; }
@@ -24,16 +24,6 @@ loaded=$(accuracy "$work/load.log")
 echo "reloaded: validation accuracy $loaded%"
 [ "$trained" = "$loaded" ] || { echo "FAIL: --load gave $loaded%, expected $trained%"; exit 1; }
 
-usage_error() {  # <expected text in the message> <options...>
-  local want=$1
-  shift
-  set +e
-  "$trainer" "$@" >/dev/null 2>"$work/err"
-  local code=$?
-  set -e
-  [ $code = 2 ] || { echo "FAIL: '$*' exited with $code, expected 2"; cat "$work/err"; exit 1; }
-  grep -qF -- "$want" "$work/err" || { echo "FAIL: '$*' did not say '$want':"; cat "$work/err"; exit 1; }
-}
 usage_error "--optimizer must be sgd or adam, got 'lbfgs'" --optimizer lbfgs
 usage_error "--model bn-cnn trains on one thread only" --model bn-cnn --threads 2
 usage_error "--lr must be > 0" --optimizer adam --lr 0

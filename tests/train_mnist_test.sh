@@ -7,7 +7,7 @@ trainer=$1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-accuracy() { sed -n 's/^validation accuracy: \([0-9.]*\)%$/\1/p' "$1"; }
+source "$(dirname "${BASH_SOURCE[0]}")/trainer_checks.sh"
 
 "$trainer" --model mlp --epochs 1 --train-rows 5000 --save "$work/mlp.npz" --metrics-csv "$work/m.csv" >"$work/train.log"
 trained=$(accuracy "$work/train.log")
@@ -23,17 +23,6 @@ echo "reloaded: validation accuracy $loaded%"
 # Usage errors exit 2 before any work, with one "train_mnist:" prefix and the reason.
 mkfifo "$work/pipe"
 ln -s "$work/mlp.npz" "$work/link.npz"
-usage_error() {  # <expected text in the message> <options...>
-  local want=$1
-  shift
-  set +e
-  "$trainer" "$@" >/dev/null 2>"$work/err"
-  local code=$?
-  set -e
-  [ $code = 2 ] || { echo "FAIL: '$*' exited with $code, expected 2"; cat "$work/err"; exit 1; }
-  grep -qF -- "$want" "$work/err" || { echo "FAIL: '$*' did not say '$want':"; cat "$work/err"; exit 1; }
-  if grep -q "train_mnist: train_mnist:" "$work/err"; then echo "FAIL: '$*': doubled prefix"; exit 1; fi
-}
 usage_error "--model must be mlp, cnn or bn-cnn" --model rnn
 usage_error "--epochs must be >= 0" --epochs -1
 usage_error "--lr must be > 0" --lr 0
