@@ -39,4 +39,10 @@ std::size_t normalize_dim(std::ptrdiff_t dim, std::size_t rank, const char* op) 
   return static_cast<std::size_t>(dim < 0 ? dim + r : dim);
 }
 
+std::string shapes_str(const std::vector<Shape>& shapes) {
+  std::string s;
+  for (std::size_t i = 0; i < shapes.size(); ++i) s += (i ? ", " : "") + shape_str(shapes[i]);
+  return s;
+}
+
 }  // namespace tg

@@ -38,6 +38,9 @@ std::string shape_str(const S& shape) {
   return s + (shape.size() == 1 ? ",)" : ")");
 }
 
+// "(2, 3), (4,)": the shapes of an op's inputs, for its error messages.
+std::string shapes_str(const std::vector<Shape>& shapes);
+
 template <class S>
 Shape to_shape(const S& shape) {
   return Shape(shape.begin(), shape.end());

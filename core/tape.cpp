@@ -69,12 +69,6 @@ std::string value_str(T v) {
   return std::isnan(v) ? "nan" : v > 0 ? "inf" : "-inf";
 }
 
-std::string shapes_str(const std::vector<Shape>& shapes) {
-  std::string s;
-  for (const Shape& shape : shapes) s += (s.empty() ? "" : ", ") + shape_str(shape);
-  return s;
-}
-
 }  // namespace
 
 template <class T>

@@ -14,12 +14,6 @@ std::size_t product(Shape::const_iterator first, Shape::const_iterator last) {
   return std::accumulate(first, last, std::size_t{1}, std::multiplies<>());
 }
 
-std::string shapes_str(const std::vector<Shape>& shapes) {
-  std::string s;
-  for (std::size_t i = 0; i < shapes.size(); ++i) s += (i ? ", " : "") + shape_str(shapes[i]);
-  return s;
-}
-
 template <class T>
 std::vector<Shape> checked_shapes(const std::vector<Variable<T>>& tensors, const char* op) {
   if (tensors.empty()) throw Error(std::string(op) + ": expected a non-empty list of tensors");
