@@ -3,7 +3,9 @@
 
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <filesystem>
+#include <sstream>
 #include <string>
 
 #include <tapegrad/tapegrad.hpp>
@@ -36,6 +38,42 @@ inline tg::Variable<double> rand_var(const tg::Shape& shape, unsigned seed, doub
   tg::Array<double> v = xt::random::rand<double>(shape, lo, hi, eng);
   return tg::Variable<double>(std::move(v), requires_grad);
 }
+
+// A float64 leaf that needs no gradient, from literal values.
+inline tg::Variable<double> var(tg::Array<double> values) { return tg::Variable<double>(std::move(values)); }
+
+// A float parameter: a leaf that requires its gradient.
+inline tg::Variable<float> param(tg::Array<float> value) { return tg::Variable<float>(std::move(value), true); }
+
+// The values as a column, shape (n, 1) (a braced {{a}, {b}} is ambiguous to xtensor).
+template <class A>
+A column(A values) {
+  values.reshape({values.size(), 1});
+  return values;
+}
+
+// The message of the tg::Error that f throws ("" when it throws none).
+template <class F>
+std::string error_of(F&& f) {
+  try {
+    f();
+  } catch (const tg::Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+inline bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
+// A module as `std::cout << module` prints it.
+inline std::string printed(const tg::nn::Module& m) {
+  std::ostringstream out;
+  out << m;
+  return out.str();
+}
+
+// Constants the hand-computed expectations use.
+inline const double ln2 = std::log(2.0), ln3 = std::log(3.0), ln4 = std::log(4.0), e = std::exp(1.0);
 
 template <class A, class B>
 bool allclose(const A& a, const B& b, double rtol = 1e-5, double atol = 1e-8) {

@@ -4,18 +4,13 @@
 #include "text_fixtures.hpp"
 
 using doctest::Contains;
+using tgtest::printed;
 using tg::Array;
 using tg::Variable;
 using V = std::vector<Variable<double>>;
 namespace F = tg::nn::functional;
 
 namespace {
-
-std::string printed(const tg::nn::Module& m) {
-  std::ostringstream out;
-  out << m;
-  return out.str();
-}
 
 // The batch_norm of x by the naive formula, per channel over (N, *).
 Array<double> naive_batch_norm(const Array<double>& x, const Array<double>& w, const Array<double>& b,

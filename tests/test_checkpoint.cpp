@@ -21,8 +21,8 @@ using Sequential = tg::nn::SequentialImpl;
 
 namespace {
 
-struct Net : Module {
-  Net() {
+struct CheckpointNet : Module {
+  CheckpointNet() {
     body = register_module("body", std::make_shared<Sequential>(std::make_shared<Linear>(3, 4)));
     head = register_module("head", std::make_shared<Linear>(4, 2));
     count = register_buffer("count", tg::Tensor(Array<float>{{1.f, 2.f}, {3.f, 4.f}}));
@@ -116,12 +116,12 @@ class FileSizeLimit {
 TEST_CASE("checkpoint: a round trip restores every parameter and buffer exactly") {
   TempFile file("round_trip");
   tg::manual_seed(1);
-  Net saved;
+  CheckpointNet saved;
   saved.count.value<float>()(1, 0) = -7.25f;
   tg::nn::save(saved, file.path);
 
   tg::manual_seed(2);
-  Net loaded;
+  CheckpointNet loaded;
   const float* weight_buffer = loaded.head->weight.data_ptr<float>();
   CHECK_FALSE(values_of(loaded) == values_of(saved));
   tg::nn::load(loaded, file.path);
@@ -172,7 +172,7 @@ TEST_CASE("checkpoint: load rejects a mismatched module and changes nothing") {
   check_rejected(wider, "entry 'weight' has shape (2, 3), expected (4, 3); entry 'bias' has shape (2,), expected (4,)");
   Linear no_bias(3, 2, /*bias=*/false);
   check_rejected(no_bias, "unexpected entry 'bias' (not a parameter or buffer of the module)");
-  Net net;
+  CheckpointNet net;
   check_rejected(net, "missing entry 'body.0.weight' (expected shape (4, 3))");
 
   // A missing entry: the file lacks the bias this module has.
@@ -184,7 +184,7 @@ TEST_CASE("checkpoint: load rejects a mismatched module and changes nothing") {
 TEST_CASE("checkpoint: load rejects truncated, corrupt and non-zip files and changes nothing") {
   TempFile file("corrupt");
   tg::manual_seed(3);
-  Net net;
+  CheckpointNet net;
   tg::nn::save(net, file.path);
   const std::string good = read_bytes(file.path);
   const auto before = values_of(net);
@@ -227,7 +227,7 @@ TEST_CASE("checkpoint: load rejects truncated, corrupt and non-zip files and cha
 TEST_CASE("checkpoint: a local header must agree with the central directory") {
   TempFile file("local");
   tg::manual_seed(3);
-  Net net;
+  CheckpointNet net;
   tg::nn::save(net, file.path);
   const std::string good = read_bytes(file.path);
   const auto before = values_of(net);
@@ -257,7 +257,7 @@ TEST_CASE("checkpoint: a local header must agree with the central directory") {
 TEST_CASE("checkpoint: an .npy header is the dict, space padding and a newline, nothing else") {
   TempFile file("npy_tail");
   tg::manual_seed(3);
-  Net net;
+  CheckpointNet net;
   tg::nn::save(net, file.path);
   std::string bad = read_bytes(file.path);
   const auto before = values_of(net);

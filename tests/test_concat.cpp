@@ -5,11 +5,10 @@
 using tg::Array;
 using tg::Variable;
 using tgtest::rand_var;
+using tgtest::var;
 using V = std::vector<Variable<double>>;
 
 namespace {
-
-Variable<double> var(Array<double> t) { return Variable<double>(std::move(t)); }
 
 // A (rows, cols) array of the given values.
 Array<double> matrix(std::size_t rows, std::size_t cols, std::vector<double> values) {

@@ -3,11 +3,10 @@
 using tg::Array;
 using tg::Variable;
 using tgtest::rand_var;
+using tgtest::var;
 using V = std::vector<Variable<double>>;
 
 namespace {
-
-Variable<double> var(Array<double> t) { return Variable<double>(std::move(t)); }
 
 // The value of einsum(equation, operands).
 Array<double> einsum_value(const std::string& equation, const V& operands) {

@@ -10,11 +10,11 @@
 
 namespace {
 
-constexpr std::size_t kLengths[] = {0, 1, 3, 7, 8, 9, 15, 16, 17, 33, 100};
+constexpr std::size_t kElementwiseLengths[] = {0, 1, 3, 7, 8, 9, 15, 16, 17, 33, 100};
 
 template <class T, class Kernel, class Naive>
 void check_map(const char* name, Kernel kernel, Naive naive, T scale, T shift) {
-  for (const std::size_t n : kLengths) {
+  for (const std::size_t n : kElementwiseLengths) {
     std::vector<T> x = tgtest::random_buffer<T>(n, unsigned(n + 11));
     for (T& v : x) v = v * scale + shift;
     std::vector<T> y(n);

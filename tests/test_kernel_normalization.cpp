@@ -6,11 +6,11 @@
 
 namespace {
 
-constexpr std::size_t kLengths[] = {0, 1, 3, 7, 8, 9, 15, 16, 17, 31, 32, 33, 100, 1025};
+constexpr std::size_t kNormalizationLengths[] = {0, 1, 3, 7, 8, 9, 15, 16, 17, 31, 32, 33, 100, 1025};
 
 template <class T>
 void check_normalization_kernels() {
-  for (const std::size_t n : kLengths) {
+  for (const std::size_t n : kNormalizationLengths) {
     const std::string at = " n=" + std::to_string(n);
     const std::vector<T> x = tgtest::random_buffer<T>(n, unsigned(n)), g = tgtest::random_buffer<T>(n, unsigned(n + 1));
     const T mean = T(0.25), a = T(1.5), b = T(-0.5), c = T(0.75);

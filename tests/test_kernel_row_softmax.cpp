@@ -10,11 +10,11 @@
 
 namespace {
 
-constexpr std::size_t kLengths[] = {1, 2, 3, 7, 8, 9, 15, 16, 17, 33, 100};
+constexpr std::size_t kSoftmaxLengths[] = {1, 2, 3, 7, 8, 9, 15, 16, 17, 33, 100};
 
 template <class T>
 void check_rows() {
-  for (const std::size_t n : kLengths) {
+  for (const std::size_t n : kSoftmaxLengths) {
     const std::string at = " n=" + std::to_string(n);
     std::vector<T> x = tgtest::random_buffer<T>(n, unsigned(n));
     for (T& v : x) v *= T(20);  // logits over a wide range

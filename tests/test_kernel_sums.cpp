@@ -7,11 +7,11 @@
 
 namespace {
 
-constexpr std::size_t kLengths[] = {0, 1, 3, 7, 8, 9, 15, 16, 17, 31, 32, 33, 100, 1023, 1024, 1025, 2049, 5000};
+constexpr std::size_t kSumLengths[] = {0, 1, 3, 7, 8, 9, 15, 16, 17, 31, 32, 33, 100, 1023, 1024, 1025, 2049, 5000};
 
 template <class T>
 void check_row_sum() {
-  for (const std::size_t n : kLengths) {
+  for (const std::size_t n : kSumLengths) {
     const std::vector<T> x = tgtest::random_buffer<T>(n, unsigned(n));
     long double want = 0;
     for (const T v : x) want += v;

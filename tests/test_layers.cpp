@@ -4,6 +4,7 @@
 #include "check.hpp"
 
 using doctest::Contains;
+using tgtest::printed;
 using tg::Array;
 using tg::Variable;
 using Conv2d = tg::nn::Conv2dImpl;
@@ -18,12 +19,6 @@ using Sequential = tg::nn::SequentialImpl;
 
 namespace {
 
-std::string printed(const tg::nn::Module& m) {
-  std::ostringstream out;
-  out << m;
-  return out.str();
-}
-
 // Largest absolute element.
 double abs_max(const Array<float>& t) {
   double m = 0;
@@ -36,9 +31,9 @@ Variable<float> random_input(const tg::Shape& shape, std::uint64_t seed) {
   return Variable<float>(tg::randn<float>(shape), true);
 }
 
-// The brief's port of LibTorch's MNIST example, with namespaces renamed.
-struct Net : tg::nn::Module {
-  Net() {
+// The MLP of LibTorch's MNIST example, with namespaces renamed.
+struct MnistMlp : tg::nn::Module {
+  MnistMlp() {
     fc1 = register_module("fc1", std::make_shared<tg::nn::LinearImpl>(784, 50));
     fc2 = register_module("fc2", std::make_shared<tg::nn::LinearImpl>(50, 10));
   }
@@ -187,12 +182,12 @@ TEST_CASE("A small CNN as one Sequential: names, shapes, tree, gradients") {
 }
 
 TEST_CASE("The MNIST example ported from LibTorch by renaming namespaces") {
-  auto net = std::make_shared<Net>();
+  auto net = std::make_shared<MnistMlp>();
   CHECK(net->parameter_count() == 39760);
   auto logits = net->forward(random_input({4, 784}, 9));
   CHECK(logits.shape() == tg::Shape{4, 10});
   CHECK(printed(*net) ==
-        "Net(\n"
+        "MnistMlp(\n"
         "  (fc1): Linear(in_features=784, out_features=50, bias=true)\n"
         "  (fc2): Linear(in_features=50, out_features=10, bias=true)\n"
         ")");

@@ -6,14 +6,10 @@ using tg::Labels;
 using tg::Reduction;
 using tg::Array;
 using tg::Variable;
+using tgtest::e;
+using tgtest::ln2;
 using tgtest::rand_var;
 using V = std::vector<Variable<double>>;
-
-namespace {
-
-const double ln2 = std::log(2.0), e = std::exp(1.0);
-
-}  // namespace
 
 TEST_CASE("nll_loss of a 2x3 by hand, every reduction, with gradients") {
   Variable<double> lp(Array<double>{{-1, -2, -3}, {-0.5, -1.5, -2.5}}, true);

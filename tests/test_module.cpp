@@ -20,8 +20,8 @@ struct Doubler : Module {
 };
 
 // The MNIST-sized MLP with a Sequential inside, a parameter and a buffer of its own.
-struct Mlp : Module {
-  Mlp() {
+struct NestedMlp : Module {
+  NestedMlp() {
     scale = register_parameter("scale", Tensor(Array<float>{1.f}));
     features = register_module(
         "features", std::make_shared<SequentialImpl>(std::make_shared<LinearImpl>(784, 50), std::make_shared<Doubler>()));
@@ -46,7 +46,7 @@ std::vector<std::string> names_of(const Module::Named<Tensor>& named) {
 }  // namespace
 
 TEST_CASE("Module: dotted parameter names, own entries first, in registration order") {
-  auto net = std::make_shared<Mlp>();
+  auto net = std::make_shared<NestedMlp>();
   CHECK(names_of(net->named_parameters()) == std::vector<std::string>{"scale", "features.0.weight", "features.0.bias",
                                                                       "classifier.weight", "classifier.bias"});
   CHECK(names_of(net->named_parameters(/*recurse=*/false)) == std::vector<std::string>{"scale"});
@@ -69,7 +69,7 @@ TEST_CASE("Module: dotted parameter names, own entries first, in registration or
 }
 
 TEST_CASE("Module: parameters require grad, buffers do not") {
-  auto net = std::make_shared<Mlp>();
+  auto net = std::make_shared<NestedMlp>();
   for (const auto& p : net->parameters()) CHECK(p.requires_grad());
   CHECK_FALSE(net->steps.requires_grad());
   CHECK(net->buffers().size() == 1);
@@ -83,7 +83,7 @@ TEST_CASE("Module: parameters require grad, buffers do not") {
 }
 
 TEST_CASE("Module: children in registration order") {
-  auto net = std::make_shared<Mlp>();
+  auto net = std::make_shared<NestedMlp>();
   const auto& named = net->named_children();
   REQUIRE(named.size() == 2);
   CHECK(named[0].first == "features");
@@ -94,7 +94,7 @@ TEST_CASE("Module: children in registration order") {
 }
 
 TEST_CASE("Module: train and eval reach every descendant") {
-  auto net = std::make_shared<Mlp>();
+  auto net = std::make_shared<NestedMlp>();
   CHECK(net->is_training());
   net->eval();
   CHECK_FALSE(net->is_training());
@@ -109,7 +109,7 @@ TEST_CASE("Module: train and eval reach every descendant") {
 }
 
 TEST_CASE("Module: zero_grad frees every parameter's gradient") {
-  auto net = std::make_shared<Mlp>();
+  auto net = std::make_shared<NestedMlp>();
   Tensor x(Array<float>(xt::ones<float>({2, 784})));
   auto y = net->forward(x);
   y.backward(Tensor(Array<float>(xt::ones<float>({2, 10}))));
@@ -119,9 +119,9 @@ TEST_CASE("Module: zero_grad frees every parameter's gradient") {
 }
 
 TEST_CASE("Module: the printed tree") {
-  auto net = std::make_shared<Mlp>();
+  auto net = std::make_shared<NestedMlp>();
   const std::string expected =
-      "Mlp(\n"
+      "NestedMlp(\n"
       "  (features): Sequential(\n"
       "    (0): Linear(in_features=784, out_features=50, bias=true)\n"
       "    (1): Doubler\n"
@@ -144,19 +144,19 @@ TEST_CASE("Module: the printed tree") {
 }
 
 TEST_CASE("Module: bad names and bad children throw, naming the call and the module") {
-  Mlp net;
+  NestedMlp net;
   CHECK_THROWS_WITH_AS(net.register_parameter("", Tensor(Array<float>{1.f})),
-                       "register_parameter: expected a non-empty name (in Mlp)", tg::Error);
+                       "register_parameter: expected a non-empty name (in NestedMlp)", tg::Error);
   CHECK_THROWS_WITH_AS(net.register_buffer("running.mean", Tensor(Array<float>{1.f})),
                        Contains("register_buffer: name \"running.mean\" contains '.'"), tg::Error);
   CHECK_THROWS_WITH_AS(net.register_parameter("scale", Tensor(Array<float>{1.f})),
-                       "register_parameter: name \"scale\" is already registered as a parameter (in Mlp)", tg::Error);
+                       "register_parameter: name \"scale\" is already registered as a parameter (in NestedMlp)", tg::Error);
   CHECK_THROWS_WITH_AS(net.register_buffer("features", Tensor(Array<float>{1.f})),
-                       "register_buffer: name \"features\" is already registered as a module (in Mlp)", tg::Error);
+                       "register_buffer: name \"features\" is already registered as a module (in NestedMlp)", tg::Error);
   CHECK_THROWS_WITH_AS(net.register_module("steps", std::make_shared<Empty>()),
-                       "register_module: name \"steps\" is already registered as a buffer (in Mlp)", tg::Error);
+                       "register_module: name \"steps\" is already registered as a buffer (in NestedMlp)", tg::Error);
   CHECK_THROWS_WITH_AS(net.register_module("none", std::shared_ptr<Empty>()),
-                       "register_module: module \"none\" is null (in Mlp)", tg::Error);
+                       "register_module: module \"none\" is null (in NestedMlp)", tg::Error);
   auto self = std::make_shared<Empty>();
   CHECK_THROWS_WITH_AS(self->register_module("self", self), Contains("cannot be its own child"), tg::Error);
   // A failed registration adds nothing.

@@ -5,12 +5,8 @@
 namespace optim = tg::optim;
 using tg::Array;
 using tg::Variable;
+using tgtest::param;
 
-namespace {
-
-Variable<float> param(Array<float> value) { return Variable<float>(std::move(value), true); }
-
-}  // namespace
 
 TEST_CASE("Optimizer: parameter groups keep their own options; groups without take the defaults") {
   auto a = param({1.f}), b = param({1.f}), c = param({1.f});

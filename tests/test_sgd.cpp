@@ -4,10 +4,9 @@ using tg::Array;
 using tg::Variable;
 using tg::optim::SGD;
 using tg::optim::SGDOptions;
+using tgtest::param;
 
 namespace {
-
-Variable<float> param(Array<float> value) { return Variable<float>(std::move(value), true); }
 
 // One training step with a chosen gradient: zero_grad, a backward that writes exactly `g`, step.
 void step_with(SGD& opt, std::vector<std::pair<Variable<float>, Array<float>>> grads) {

@@ -5,6 +5,7 @@
 using tg::Labels;
 using tg::Array;
 using tg::Variable;
+using tgtest::column;
 using tgtest::rand_var;
 using V = std::vector<Variable<double>>;
 
@@ -15,13 +16,6 @@ Variable<double> iota_var(const tg::Shape& shape, bool requires_grad = true) {
   Array<double> t = xt::arange<double>(static_cast<double>(xt::compute_size(shape)));
   t.reshape(shape);
   return Variable<double>(std::move(t), requires_grad);
-}
-
-// The 1-D a as an (n, 1) column: a braced {{2}, {5}} is ambiguous for xarray.
-template <class A>
-A column(A a) {
-  a.reshape(tg::Shape{a.size(), 1});
-  return a;
 }
 
 }  // namespace

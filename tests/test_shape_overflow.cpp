@@ -4,6 +4,7 @@
 
 using tg::Array;
 using tg::Variable;
+using tgtest::error_of;
 
 namespace {
 
@@ -17,17 +18,6 @@ Variable<float> empty(const tg::Shape& shape, bool requires_grad = false) {
 }
 
 Variable<float> four() { return Variable<float>(Array<float>{1.f, 2.f, 3.f, 4.f}, true); }
-
-// The message of the tg::Error that fn throws, or "" when it throws none.
-template <class F>
-std::string error_of(F&& fn) {
-  try {
-    fn();
-  } catch (const tg::Error& e) {
-    return e.what();
-  }
-  return "";
-}
 
 // expr throws the overflow error, naming `op`.
 #define CHECK_OVERFLOW(expr, op)                                                 \

@@ -5,12 +5,14 @@
 
 using tg::Array;
 using tg::Variable;
+using tgtest::e;
+using tgtest::ln2;
+using tgtest::ln3;
+using tgtest::ln4;
 using tgtest::rand_var;
 using V = std::vector<Variable<double>>;
 
 namespace {
-
-const double ln2 = std::log(2.0), ln3 = std::log(3.0), ln4 = std::log(4.0), e = std::exp(1.0);
 
 template <class T>
 bool all_finite(const Array<T>& t) {

@@ -7,21 +7,10 @@
 using tg::Array;
 using tg::Tensor;
 using tg::Variable;
+using tgtest::contains;
+using tgtest::error_of;
 
 namespace {
-
-// The message of the tg::Error that f throws ("" when it throws none).
-template <class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const tg::Error& e) {
-    return e.what();
-  }
-  return "";
-}
-
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
 }  // namespace
 

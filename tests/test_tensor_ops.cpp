@@ -9,21 +9,11 @@
 using tg::Array;
 using tg::Tensor;
 using tg::Variable;
+using tgtest::contains;
+using tgtest::error_of;
 using TV = std::vector<Tensor>;
 
 namespace {
-
-template <class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const tg::Error& e) {
-    return e.what();
-  }
-  return "";
-}
-
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
 // A float64 Tensor leaf with reproducible values in [lo, hi).
 Tensor rand_t(const tg::Shape& shape, unsigned seed, double lo = -1, double hi = 1) {

@@ -6,19 +6,9 @@ using tg::Array;
 using tg::Labels;
 using tg::Mask;
 using tg::Variable;
+using tgtest::column;
 using tgtest::rand_var;
 using V = std::vector<Variable<double>>;
-
-namespace {
-
-// The values as a column, shape (n, 1) (a braced {{a}, {b}} is ambiguous to xtensor).
-template <class A>
-A column(A values) {
-  values.reshape({values.size(), 1});
-  return values;
-}
-
-}  // namespace
 
 TEST_CASE("where and masked_fill: values by hand, broadcasting as torch") {
   const Variable<double> a(Array<double>{{1., 2.}, {3., 4.}}), b(column(Array<double>{-1., -2.}));
