@@ -150,6 +150,9 @@ struct Function {
 // a one-element output: 1). An input the outputs do not depend on is an error unless allow_unused,
 // which gives an undefined Tensor. Like backward(), it sweeps this thread's tape, freed afterwards
 // unless retain_graph. create_graph is not supported (backward functions do not record).
+// It moves every reachable leaf's gradient aside for the sweep and back after it: not while another
+// thread runs a backward that reaches the same leaves (a Grads mode that writes leaves' gradients to
+// its own buffers, in core/tape.*, would lift that and skip the leaves not asked for).
 variable_list grad(const variable_list& outputs, const variable_list& inputs, const variable_list& grad_outputs = {},
                    bool retain_graph = false, bool create_graph = false, bool allow_unused = false);
 

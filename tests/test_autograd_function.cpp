@@ -113,6 +113,19 @@ TEST_CASE("autograd::Function: a custom op in float64 passes gradcheck, its broa
   CHECK(!c.grad().defined());
 }
 
+TEST_CASE("autograd::AutogradContext: saved_data holds numbers, tensors and strings; a wrong read is named") {
+  AutogradContext ctx;
+  ctx.saved_data["n"] = 3;
+  ctx.saved_data["t"] = tg::ones({2});
+  ctx.saved_data["s"] = "mean";
+  CHECK(ctx.saved_data["n"].toInt() == 3);
+  CHECK(ctx.saved_data["n"].toDouble() == 3.0);
+  CHECK(ctx.saved_data["t"].toTensor().numel() == 2);
+  CHECK(ctx.saved_data["s"].toStringRef() == "mean");
+  CHECK_THROWS_WITH_AS(ctx.saved_data["s"].toDouble(), "IValue: expected a number, holds a string", tg::Error);
+  CHECK_THROWS_WITH_AS(ctx.saved_data["n"].toTensor(), "IValue: expected a Tensor, holds a number", tg::Error);
+}
+
 TEST_CASE("autograd::Function: a non-differentiable output records nothing") {
   const Tensor x = leaf({5}, tg::kFloat, 3);
   const Tensor i = Argmax::apply(x);
@@ -171,6 +184,7 @@ TEST_CASE("autograd::grad: errors name the argument and what was expected") {
   CHECK_THROWS_WITH_AS(tg::autograd::grad({(x * 2.0).sum()}, {unused}, {}, true),
                        doctest::Contains("input 0 was not used to compute the outputs; pass allow_unused=true"),
                        tg::Error);
+  CHECK(!x.grad().defined());  // the failed call put every gradient back
   const variable_list g = tg::autograd::grad({(x * 2.0).sum()}, {x, unused}, {}, false, false, /*allow_unused=*/true);
   CHECK(!g[1].defined());
   const Tensor h = x * 2.0;
