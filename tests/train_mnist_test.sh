@@ -49,16 +49,7 @@ usage_error "--metrics-csv: '/dev/full': not a regular file" --metrics-csv /dev/
 echo "bad options and outputs exit with 2, naming the reason: ok"
 
 # Other failures exit 1, naming the file and the reason.
-run_error() {  # <expected text in the message> <options...>
-  local want=$1
-  shift
-  set +e
-  "$trainer" "$@" >/dev/null 2>"$work/err"
-  local code=$?
-  set -e
-  [ $code = 1 ] || { echo "FAIL: '$*' exited with $code, expected 1"; cat "$work/err"; exit 1; }
-  grep -qF -- "$want" "$work/err" || { echo "FAIL: '$*' did not say '$want':"; cat "$work/err"; exit 1; }
-}
+run_error() { exits_with 1 "$@"; }  # <expected text in the message> <options...>
 run_error "load: '$work': is a directory" --epochs 0 --load "$work"
 run_error "load: '/dev/zero': not a regular file" --epochs 0 --load /dev/zero
 # A full disk while writing the metrics: files may not grow at all (EFBIG; SIGXFSZ ignored). Output
