@@ -1,12 +1,12 @@
 #include <tapegrad/core/custom_function.hpp>
 
+#include <tapegrad/core/factories.hpp>
 #include <tapegrad/core/tape.hpp>
 
 #include <cxxabi.h>
 
 #include <algorithm>
 #include <cstdlib>
-#include <mutex>
 #include <string>
 
 #include <xtensor/xbuilder.hpp>
@@ -36,11 +36,6 @@ namespace autograd {
 
 void AutogradContext::mark_non_differentiable(const variable_list& outputs) {
   non_differentiable_.insert(non_differentiable_.end(), outputs.begin(), outputs.end());
-}
-
-bool AutogradContext::is_non_differentiable(const Tensor& output) const {
-  return std::any_of(non_differentiable_.begin(), non_differentiable_.end(),
-                     [&](const Tensor& t) { return t.is_same(output); });
 }
 
 namespace detail {
@@ -76,84 +71,154 @@ void add_returned_grad(const char* name, std::size_t arg, std::size_t k, const T
   grads.add(k, std::move(a));
 }
 
+// Runs the user's backward on the outputs' gradients and adds what it returns into the entry's inputs.
 template <class T>
-Tensor record_typed(const char* name, const Tensor& output, const variable_list& inputs, CustomBackward backward) {
+struct RunBackward {
+  const char* name;
+  std::vector<bool> is_var;           // per forward argument
+  std::vector<std::size_t> arg_of;    // entry input k is forward argument arg_of[k]
+  std::vector<std::vector<std::int64_t>> output_sizes;
+  std::vector<ScalarType> output_types;
+  bool materialize;
+  CustomBackward backward;
+
+  void operator()(variable_list grad_outputs, Grads<T>& grads) const {
+    if (materialize)
+      for (std::size_t i = 0; i < grad_outputs.size(); ++i)
+        if (!grad_outputs[i].defined()) grad_outputs[i] = zeros(output_sizes[i], output_types[i]);
+    variable_list returned;
+    {
+      NoGradGuard no_grad;
+      returned = backward(std::move(grad_outputs));
+    }
+    const std::size_t n_args = is_var.size();
+    // Extra gradients are allowed when undefined (LibTorch drops them).
+    if (returned.size() > n_args &&
+        std::none_of(returned.begin() + n_args, returned.end(), [](const Tensor& t) { return t.defined(); }))
+      returned.resize(n_args);
+    if (returned.size() != n_args)
+      throw Error(std::string(name) + ": backward returned " + std::to_string(returned.size()) +
+                  " gradients, expected " + std::to_string(n_args) +
+                  " (one per forward argument; an undefined Tensor where there is none)");
+    for (std::size_t i = 0; i < n_args; ++i)
+      if (returned[i].defined() && !is_var[i])
+        throw Error(std::string(name) + ": backward returned a gradient for argument " + std::to_string(i) +
+                    ", which is not a Tensor (expected an undefined Tensor there)");
+    for (std::size_t k = 0; k < arg_of.size(); ++k)
+      if (returned[arg_of[k]].defined()) add_returned_grad<T>(name, arg_of[k], k, returned[arg_of[k]], grads);
+  }
+};
+
+template <class T>
+variable_list record_typed(const char* name, FunctionOutputs out, const std::vector<std::size_t>& differentiable,
+                           const FunctionArgs& args, CustomBackward backward) {
   std::vector<Variable<T>> vars;
-  std::vector<std::size_t> arg_of;  // entry input k is forward argument arg_of[k]
-  for (std::size_t i = 0; i < inputs.size(); ++i) {
-    const Tensor& in = inputs[i];
-    if (!in.defined() || !in.requires_grad()) continue;
+  RunBackward<T> run{name, args.is_var, {}, {}, {}, out.materialize_grads, std::move(backward)};
+  for (std::size_t i = 0; i < args.tensors.size(); ++i) {
+    const Tensor& in = args.tensors[i];
+    if (!args.is_var[i] || !in.defined() || !in.requires_grad()) continue;
     if (in.scalar_type() != scalar_type_v<T>)
       throw Error(std::string(name) + ": input " + std::to_string(i) + " is " + to_string(in.scalar_type()) +
                   " and requires grad, but forward returned " + to_string(scalar_type_v<T>) +
                   " (a gradient cannot cross dtypes: the float and double tapes are separate)");
     vars.push_back(in.variable<T>());
-    arg_of.push_back(i);
+    run.arg_of.push_back(i);
   }
-  std::vector<bool> is_tensor;  // not the inputs themselves: the entry must not keep their values alive
-  for (const Tensor& in : inputs) is_tensor.push_back(in.defined());
-  const std::size_t n_args = inputs.size();
-  return tg::detail::record_inputs<T>(
-      name, output.variable<T>().value_ptr(), vars,
-      [name, n_args, arg_of, is_tensor, backward = std::move(backward)](Array<T>& g, Grads<T>& grads) {
-        variable_list returned;
-        {
-          NoGradGuard no_grad;
-          returned = backward({Tensor(Variable<T>(std::move(g)))});
-        }
-        if (returned.size() != n_args)
-          throw Error(std::string(name) + ": backward returned " + std::to_string(returned.size()) +
-                      " gradients, expected " + std::to_string(n_args) +
-                      " (one per forward argument; an undefined Tensor where there is none)");
-        for (std::size_t i = 0; i < n_args; ++i)
-          if (returned[i].defined() && !is_tensor[i])
-            throw Error(std::string(name) + ": backward returned a gradient for argument " + std::to_string(i) +
-                        ", which is not a Tensor (expected an undefined Tensor there)");
-        for (std::size_t k = 0; k < arg_of.size(); ++k)
-          if (returned[arg_of[k]].defined()) add_returned_grad<T>(name, arg_of[k], k, returned[arg_of[k]], grads);
+  variable_list& outputs = out.outputs;
+  for (const Tensor& o : outputs) {  // not the outputs themselves: the entry must not keep their values alive
+    run.output_sizes.push_back(o.sizes().vec());
+    run.output_types.push_back(o.scalar_type());
+  }
+  const std::size_t n = outputs.size();
+
+  if (differentiable.size() == 1) {
+    const std::size_t k = differentiable[0];
+    outputs[k] = tg::detail::record_inputs<T>(name, outputs[k].variable<T>().value_ptr(), vars,
+                                              [n, k, run = std::move(run)](Array<T>& g, Grads<T>& grads) {
+                                                variable_list grad_outputs(n);
+                                                grad_outputs[k] = Tensor(Variable<T>(std::move(g)));
+                                                run(std::move(grad_outputs), grads);
+                                              });
+    return std::move(outputs);
+  }
+  // Several: the function's entry, then one per output that hands its gradient over.
+  auto arrived = std::make_shared<variable_list>(n);
+  const Variable<T> function = tg::detail::record_inputs<T>(
+      name, std::make_shared<Array<T>>(Array<T>(T(0))), vars,
+      [arrived, n, run = std::move(run)](Array<T>&, Grads<T>& grads) {
+        variable_list grad_outputs(n);
+        grad_outputs.swap(*arrived);  // empty again for a sweep of a retained graph
+        run(std::move(grad_outputs), grads);
       });
+  for (const std::size_t k : differentiable)
+    outputs[k] = record<T>(name, outputs[k].variable<T>().value_ptr(), {function},
+                           [arrived, k](Array<T>& g, Grads<T>& grads) {
+                             (*arrived)[k] = Tensor(Variable<T>(std::move(g)));
+                             grads.add(0, Array<T>(T(0)));  // makes the sweep run the function's entry
+                           });
+  return std::move(outputs);
 }
 
 }  // namespace
 
-Tensor record_function(const char* name, const Tensor& output, const variable_list& inputs, CustomBackward backward) {
-  if (!output.defined()) throw Error(std::string(name) + ": forward returned an undefined Tensor");
-  if (!GradMode::is_enabled() || !output.is_floating_point()) return output;
-  if (std::none_of(inputs.begin(), inputs.end(), [](const Tensor& t) { return t.defined() && t.requires_grad(); }))
-    return output;
-  if (output.scalar_type() == kFloat) return record_typed<float>(name, output, inputs, std::move(backward));
-  return record_typed<double>(name, output, inputs, std::move(backward));
+variable_list record_function(const char* name, FunctionOutputs out, const FunctionArgs& args,
+                              CustomBackward backward) {
+  for (std::size_t i = 0; i < out.outputs.size(); ++i)
+    if (!out.outputs[i].defined())
+      throw Error(std::string(name) + ": forward returned an undefined Tensor" +
+                  (out.outputs.size() > 1 ? " as output " + std::to_string(i) : std::string()));
+  if (!GradMode::is_enabled() ||
+      std::none_of(args.tensors.begin(), args.tensors.end(), [](const Tensor& t) { return t.defined() && t.requires_grad(); }))
+    return std::move(out.outputs);
+  std::vector<std::size_t> differentiable;
+  for (std::size_t i = 0; i < out.outputs.size(); ++i) {
+    const Tensor& o = out.outputs[i];
+    const bool marked = std::any_of(out.non_differentiable.begin(), out.non_differentiable.end(),
+                                    [&](const Tensor& t) { return t.is_same(o); });
+    if (o.is_floating_point() && !marked) differentiable.push_back(i);
+  }
+  if (differentiable.empty()) return std::move(out.outputs);
+  const ScalarType type = out.outputs[differentiable[0]].scalar_type();
+  for (const std::size_t i : differentiable)
+    if (out.outputs[i].scalar_type() != type)
+      throw Error(std::string(name) + ": forward returned a " + to_string(type) + " output 0 and a " +
+                  to_string(out.outputs[i].scalar_type()) + " output " + std::to_string(i) +
+                  " (differentiable outputs share one dtype: the float and double tapes are separate; "
+                  "mark_non_differentiable the other)");
+  if (type == kFloat) return record_typed<float>(name, std::move(out), differentiable, args, std::move(backward));
+  return record_typed<double>(name, std::move(out), differentiable, args, std::move(backward));
 }
 
 }  // namespace detail
 
 namespace {
 
-// grad(): the leaves' gradients are moved aside, the tape swept as by backward(), the inputs' gradients
-// taken, and every leaf's gradient put back. (The sweep still computes the gradients of leaves that
-// were not asked for; they are dropped.)
+// grad(): one sweep of the tape that writes the gradients arriving at the inputs into a GradCapture
+// instead of any .grad.
 template <class T>
 variable_list grad_typed(const variable_list& outputs, const variable_list& inputs, const variable_list& grad_outputs,
                          bool retain_graph, bool allow_unused) {
   Tape<T>& tape = Tape<T>::current();
-  std::vector<GradMeta<T>*> wanted;
+  auto check_live = [&](const GradMeta<T>& m, const char* what, std::size_t i) {
+    if (!m.is_leaf && m.tape_id != tape.id())
+      throw Error(std::string("autograd::grad: the graph of ") + what + std::to_string(i) +
+                  " was already freed by an earlier backward (or recorded on another thread or tape); pass "
+                  "retain_graph=true to that one");
+  };
+  GradCapture<T> capture;
   for (std::size_t j = 0; j < inputs.size(); ++j) {
-    const Tensor& in = inputs[j];
-    if (!in.requires_grad())
+    if (!inputs[j].requires_grad())
       throw Error("autograd::grad: input " + std::to_string(j) + " does not require grad");
-    if (!in.is_leaf())
-      throw Error("autograd::grad: input " + std::to_string(j) +
-                  " is not a leaf (it is an op's output); tapegrad computes gradients with respect to leaves only");
-    wanted.push_back(in.variable<T>().meta().get());
+    const GradMeta<T>* m = inputs[j].variable<T>().meta().get();
+    check_live(*m, "input ", j);
+    if (!capture.has(m)) capture.slots.push_back({m, Array<T>(), false});
   }
   std::vector<Array<T>> seeds;
   for (std::size_t i = 0; i < outputs.size(); ++i) {
     const Variable<T>& out = outputs[i].variable<T>();
     if (!out.requires_grad())
       throw Error("autograd::grad: output " + std::to_string(i) + " does not require grad");
-    if (!out.is_leaf() && out.meta()->tape_id != tape.id())
-      throw Error("autograd::grad: the graph of output " + std::to_string(i) +
-                  " was already freed by an earlier backward; pass retain_graph=true to that one");
+    check_live(*out.meta(), "output ", i);
     const Tensor seed = i < grad_outputs.size() ? grad_outputs[i] : Tensor();
     if (!seed.defined()) {
       if (out.numel() != 1)
@@ -169,77 +234,48 @@ variable_list grad_typed(const variable_list& outputs, const variable_list& inpu
     seeds.push_back(std::move(s));
   }
 
-  // Every leaf the sweep or a seed can write: the recorded ops' inputs, the wanted ones, leaf outputs.
-  std::vector<GradMeta<T>*> leaves(wanted);
-  for (const Tensor& out : outputs)
-    if (out.is_leaf()) leaves.push_back(out.variable<T>().meta().get());
-  for (const TapeEntry<T>& e : tape.entries())
-    for (const auto& m : e.inputs)
-      if (m && m->is_leaf) leaves.push_back(m.get());
-  std::sort(leaves.begin(), leaves.end());
-  leaves.erase(std::unique(leaves.begin(), leaves.end()), leaves.end());
-  std::vector<std::pair<Array<T>, bool>> stash;
-  stash.reserve(leaves.size());
-  for (GradMeta<T>* m : leaves) {
-    const std::lock_guard<std::mutex> lock(m->grad_mutex);
-    stash.emplace_back(std::move(m->grad), m->has_grad);
-    m->grad = Array<T>();
-    m->has_grad = false;
-  }
-  auto restore = [&] {
-    for (std::size_t k = 0; k < leaves.size(); ++k) {
-      const std::lock_guard<std::mutex> lock(leaves[k]->grad_mutex);
-      leaves[k]->grad = std::move(stash[k].first);
-      leaves[k]->has_grad = stash[k].second;
+  // A non-leaf output's seed is its gradient on this thread's tape; a leaf output's is its own
+  // gradient's only part, captured directly when asked for.
+  bool any_recorded = false;
+  for (std::size_t i = 0; i < outputs.size(); ++i) {
+    GradMeta<T>& m = *outputs[i].variable<T>().meta();
+    typename GradCapture<T>::Slot* leaf_slot = m.is_leaf ? capture.find(&m) : nullptr;
+    if (m.is_leaf && !leaf_slot) continue;
+    any_recorded = any_recorded || !m.is_leaf;
+    Array<T>& g = m.is_leaf ? leaf_slot->grad : m.grad;
+    bool& has = m.is_leaf ? leaf_slot->has_grad : m.has_grad;
+    if (has)
+      g += seeds[i];
+    else {
+      g = std::move(seeds[i]);
+      has = true;
     }
-  };
+  }
+  if (any_recorded) tape.sweep(retain_graph, &capture);
 
   variable_list result(inputs.size());
-  try {
-    bool any_recorded = false;
-    for (std::size_t i = 0; i < outputs.size(); ++i) {
-      GradMeta<T>& m = *outputs[i].variable<T>().meta();
-      // An output that is a leaf is its own gradient's only path: its seed goes to it directly.
-      if (!m.is_leaf) any_recorded = true;
-      if (!m.has_grad) {
-        m.grad = std::move(seeds[i]);
-        m.has_grad = true;
-      } else {
-        m.grad += seeds[i];
-      }
+  for (std::size_t j = 0; j < inputs.size(); ++j) {
+    auto& slot = *capture.find(inputs[j].variable<T>().meta().get());
+    if (!slot.has_grad) {
+      if (!allow_unused)
+        throw Error("autograd::grad: input " + std::to_string(j) +
+                    " was not used to compute the outputs; pass allow_unused=true to get an undefined Tensor");
+      continue;
     }
-    if (any_recorded) tape.sweep(retain_graph);
-    for (std::size_t j = 0; j < inputs.size(); ++j) {
-      GradMeta<T>& m = *wanted[j];
-      if (!m.has_grad) {
-        if (!allow_unused)
-          throw Error("autograd::grad: input " + std::to_string(j) +
-                      " was not used to compute the outputs; pass allow_unused=true to get an undefined Tensor");
-        continue;
-      }
-      result[j] = Tensor(Variable<T>(m.grad));  // a copy: the same leaf may be listed twice
-    }
-  } catch (...) {
-    for (std::size_t i = 0; i < outputs.size(); ++i) {  // a leaf output's seed must not stay behind
-      GradMeta<T>& m = *outputs[i].variable<T>().meta();
-      if (m.is_leaf) continue;
-      m.grad = Array<T>();
-      m.has_grad = false;
-    }
-    restore();
-    throw;
+    const bool listed_again = std::any_of(inputs.begin() + j + 1, inputs.end(),
+                                          [&](const Tensor& t) { return t.variable<T>().meta().get() == slot.node; });
+    result[j] = Tensor(listed_again ? Variable<T>(slot.grad) : Variable<T>(std::move(slot.grad)));
   }
-  restore();
   return result;
 }
 
 }  // namespace
 
 variable_list grad(const variable_list& outputs, const variable_list& inputs, const variable_list& grad_outputs,
-                   bool retain_graph, bool create_graph, bool allow_unused) {
+                   std::optional<bool> retain_graph, bool create_graph, bool allow_unused) {
   if (create_graph)
-    throw Error("autograd::grad: create_graph=true is not supported (backward functions do not record, so there "
-                "is no double backward)");
+    throw Error("autograd::grad: create_graph=true is not supported: backward functions do not record, so there is "
+                "no graph of the gradients to differentiate again (no double backward)");
   if (outputs.empty() || inputs.empty()) throw Error("autograd::grad: expected at least one output and one input");
   if (!grad_outputs.empty() && grad_outputs.size() != outputs.size())
     throw Error("autograd::grad: got " + std::to_string(grad_outputs.size()) + " grad_outputs for " +
@@ -255,8 +291,9 @@ variable_list grad(const variable_list& outputs, const variable_list& inputs, co
                     "; expected every output and input to be " + to_string(type) +
                     " (Float or Double, one dtype: the float and double tapes are separate)");
     }
-  if (type == kFloat) return grad_typed<float>(outputs, inputs, grad_outputs, retain_graph, allow_unused);
-  return grad_typed<double>(outputs, inputs, grad_outputs, retain_graph, allow_unused);
+  const bool retain = retain_graph.value_or(create_graph);
+  if (type == kFloat) return grad_typed<float>(outputs, inputs, grad_outputs, retain, allow_unused);
+  return grad_typed<double>(outputs, inputs, grad_outputs, retain, allow_unused);
 }
 
 }  // namespace autograd

@@ -13,19 +13,29 @@
 //   };
 //   auto y = MulConst::apply(x, 2.0);
 //
-// apply runs forward without recording, then records one tape entry for the whole function: its
-// backward calls Derived::backward with the output's gradient and adds the returned gradients to the
-// Tensor arguments that require grad. As in LibTorch, backward returns one gradient per forward
-// argument (an undefined Tensor for "none" and for non-Tensor arguments), a gradient may be of a shape
-// that sums back to its input's (broadcasting) and is converted to its input's dtype.
+// apply runs forward without recording and returns what it returns (a Tensor, or a variable_list for
+// several outputs), recorded as one function of its Tensor arguments: backward gets one gradient per
+// output (zeros for an output that did not reach the loss, or an undefined Tensor after
+// ctx->set_materialize_grads(false)) and returns one per forward argument (an undefined Tensor for
+// "none" and for non-Tensor arguments). A gradient may be of a shape that sums back to its input's
+// (broadcasting) and is converted to its input's dtype. Integer outputs and those passed to
+// mark_non_differentiable get no gradient.
 //
-// Where this differs from LibTorch: forward returns one Tensor (not a variable_list); backward runs
-// without recording (no double backward); saved tensors carry no version check.
+// On the tape, a function with one differentiable output is one entry. With several, it is one entry
+// for the function (its output a 0-d placeholder) and, after it, one per output that hands its
+// gradient over: the reverse sweep reaches every output before the function, so backward runs once,
+// with every output's gradient.
+//
+// Where this differs from LibTorch: backward runs without recording (no double backward); saved
+// tensors carry no version check; no mark_dirty (in-place forward); the differentiable outputs and
+// the inputs that require grad share one dtype (the float and double tapes are separate).
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <typeinfo>
@@ -73,6 +83,9 @@ namespace autograd {
 
 using variable_list = std::vector<Tensor>;
 
+template <class Derived>
+struct Function;
+
 // What forward hands to backward.
 class AutogradContext {
  public:
@@ -86,75 +99,119 @@ class AutogradContext {
   // Tensors for backward: call once in forward, read back in backward.
   void save_for_backward(variable_list to_save) { saved_ = std::move(to_save); }
   const variable_list& get_saved_variables() const { return saved_; }
-  // The output returned by forward is then not differentiable: apply records nothing.
+  // These outputs of forward get no gradient (backward sees zeros for them).
   void mark_non_differentiable(const variable_list& outputs);
-  // Whether forward argument i is a Tensor whose gradient will be asked for (skip computing others).
+  // false: backward gets an undefined Tensor, not zeros, for an output whose gradient is none.
+  void set_materialize_grads(bool value) { materialize_grads_ = value; }
+  // Whether the i-th Tensor argument of forward (counting Tensor arguments only, as LibTorch's
+  // edges) will get its gradient used: skip computing the others.
   bool needs_input_grad(std::size_t i) const { return i < needs_input_grad_.size() && needs_input_grad_[i]; }
 
  private:
   template <class Derived>
   friend struct Function;
-  bool is_non_differentiable(const Tensor& output) const;
 
   variable_list saved_;
-  variable_list non_differentiable_;
+  variable_list non_differentiable_;  // read by apply right after forward, then cleared
   std::vector<bool> needs_input_grad_;
+  bool materialize_grads_ = true;
 };
 
 namespace detail {
 
 using CustomBackward = std::function<variable_list(variable_list grad_outputs)>;
 
-// `name` demangled (the tape entry's op name: it must outlive the tape).
-std::string demangle(const char* name);
-// Records one tape entry making `output` (computed without recording) a function of `inputs` (one per
-// forward argument; undefined for non-Tensor ones). Returns `output` unchanged when nothing requires
-// grad or grad mode is off.
-Tensor record_function(const char* name, const Tensor& output, const variable_list& inputs, CustomBackward backward);
+// The arguments of forward as the tape sees them.
+struct FunctionArgs {
+  variable_list tensors;     // per argument: the Tensor, or undefined for any other argument
+  std::vector<bool> is_var;  // per argument: a Tensor (or an engaged std::optional<Tensor>)
 
-template <class A>
-Tensor tensor_or_undefined(const A& arg) {
-  if constexpr (std::is_same_v<std::decay_t<A>, Tensor>)
-    return arg;
-  else
-    return Tensor();
-}
-
-}  // namespace detail
-
-// The base of a custom function: Derived defines static forward(AutogradContext*, args...) returning a
-// Tensor and static backward(AutogradContext*, variable_list) returning one gradient per argument.
-template <class Derived>
-struct Function {
-  template <class... Args>
-  static Tensor apply(Args&&... args) {
-    static const std::string name = detail::demangle(typeid(Derived).name());
-    variable_list inputs{detail::tensor_or_undefined(args)...};
-    auto ctx = std::make_shared<AutogradContext>();
-    const bool grad_mode = GradMode::is_enabled();
-    for (const Tensor& in : inputs) ctx->needs_input_grad_.push_back(grad_mode && in.defined() && in.requires_grad());
-    Tensor output;
-    {
-      NoGradGuard no_grad;
-      output = Derived::forward(ctx.get(), std::forward<Args>(args)...);
+  template <class A>
+  void add(const A& arg) {
+    using D = std::decay_t<A>;
+    if constexpr (std::is_same_v<D, Tensor>) {
+      tensors.push_back(arg);
+      is_var.push_back(true);
+    } else if constexpr (std::is_same_v<D, std::optional<Tensor>>) {
+      tensors.push_back(arg ? *arg : Tensor());
+      is_var.push_back(arg.has_value() && arg->defined());
+    } else {
+      tensors.emplace_back();
+      is_var.push_back(false);
     }
-    if (ctx->is_non_differentiable(output)) return output;
-    return detail::record_function(name.c_str(), output, inputs, [ctx](variable_list grad_outputs) {
-      return Derived::backward(ctx.get(), std::move(grad_outputs));
-    });
   }
 };
 
-// The gradients of `outputs` with respect to `inputs` (leaves of one floating dtype, as the outputs),
-// without touching any tensor's .grad(). grad_outputs gives each output's seed (empty, or undefined for
-// a one-element output: 1). An input the outputs do not depend on is an error unless allow_unused,
-// which gives an undefined Tensor. Like backward(), it sweeps this thread's tape, freed afterwards
-// unless retain_graph. create_graph is not supported (backward functions do not record).
-// It moves every reachable leaf's gradient aside for the sweep and back after it: not while another
-// thread runs a backward that reaches the same leaves (a Grads mode that writes leaves' gradients to
-// its own buffers, in core/tape.*, would lift that and skip the leaves not asked for).
+// What apply learnt from forward, for recording.
+struct FunctionOutputs {
+  variable_list outputs;
+  variable_list non_differentiable;
+  bool materialize_grads;
+};
+
+// `name` demangled (the tape entry's op name: it must outlive the tape).
+std::string demangle(const char* name);
+// Records the function making `out.outputs` (computed without recording) functions of `args`' Tensors;
+// returns the outputs, the differentiable ones now on the tape. Records nothing when no Tensor
+// argument requires grad, grad mode is off or no output is differentiable.
+variable_list record_function(const char* name, FunctionOutputs out, const FunctionArgs& args,
+                              CustomBackward backward);
+
+}  // namespace detail
+
+template <class X, class... Args>
+using forward_t = decltype(X::forward(nullptr, std::declval<Args>()...));
+
+// The base of a custom function: Derived defines static forward(AutogradContext*, args...) returning a
+// Tensor or a variable_list, and static backward(AutogradContext*, variable_list) returning one
+// gradient per forward argument.
+template <class Derived>
+struct Function {
+  template <class X = Derived, class... Args>
+  static auto apply(Args&&... args) -> std::enable_if_t<std::is_same_v<X, Derived>, forward_t<X, Args...>> {
+    using Out = forward_t<X, Args...>;
+    static_assert(std::is_same_v<Out, Tensor> || std::is_same_v<Out, variable_list>,
+                  "tg::autograd::Function: forward must return a tg::Tensor or a tg::autograd::variable_list");
+    static const std::string name = detail::demangle(typeid(Derived).name());
+    detail::FunctionArgs fargs;
+    (fargs.add(args), ...);
+    auto ctx = std::make_shared<AutogradContext>();
+    const bool grad_mode = GradMode::is_enabled();
+    for (std::size_t i = 0; i < fargs.tensors.size(); ++i)
+      if (fargs.is_var[i])
+        ctx->needs_input_grad_.push_back(grad_mode && fargs.tensors[i].defined() && fargs.tensors[i].requires_grad());
+    Out result;
+    {
+      NoGradGuard no_grad;
+      result = Derived::forward(ctx.get(), std::forward<Args>(args)...);
+    }
+    detail::FunctionOutputs out{{}, std::move(ctx->non_differentiable_), ctx->materialize_grads_};
+    ctx->non_differentiable_.clear();  // the entry must not keep the outputs' values alive
+    if constexpr (std::is_same_v<Out, Tensor>)
+      out.outputs.push_back(std::move(result));
+    else
+      out.outputs = std::move(result);
+    variable_list recorded =
+        detail::record_function(name.c_str(), std::move(out), fargs, [ctx](variable_list grad_outputs) {
+          return Derived::backward(ctx.get(), std::move(grad_outputs));
+        });
+    if constexpr (std::is_same_v<Out, Tensor>)
+      return recorded[0];
+    else
+      return recorded;
+  }
+};
+
+// The gradients of `outputs` with respect to `inputs` (leaves or intermediate tensors of one floating
+// dtype, as the outputs), written nowhere else: no tensor's .grad() is read or changed, so it may run
+// beside another thread's backward over the same parameters. grad_outputs gives each output's seed
+// (empty, or undefined for a one-element output: 1). An input the outputs do not depend on is an
+// error unless allow_unused, which gives an undefined Tensor. Like backward(), it sweeps this
+// thread's tape, freed afterwards unless retain_graph (which defaults to create_graph, as LibTorch's).
+// create_graph=true throws: backward functions do not record, so there is no double backward.
 variable_list grad(const variable_list& outputs, const variable_list& inputs, const variable_list& grad_outputs = {},
-                   bool retain_graph = false, bool create_graph = false, bool allow_unused = false);
+                   std::optional<bool> retain_graph = std::nullopt, bool create_graph = false,
+                   bool allow_unused = false);
 
 }  // namespace autograd
 }  // namespace tg
