@@ -17,7 +17,7 @@
 // several outputs), recorded as one function of its Tensor arguments: backward gets one gradient per
 // output (zeros for an output that did not reach the loss, or an undefined Tensor after
 // ctx->set_materialize_grads(false)) and returns one per forward argument (an undefined Tensor for
-// "none" and for non-Tensor arguments). A gradient may be of a shape that sums back to its input's
+// "none" and for non-Tensor arguments; one per element of a std::vector<Tensor>). A gradient may be of a shape that sums back to its input's
 // (broadcasting) and is converted to its input's dtype. Integer outputs and those passed to
 // mark_non_differentiable get no gradient.
 //
@@ -123,8 +123,10 @@ using CustomBackward = std::function<variable_list(variable_list grad_outputs)>;
 
 // The arguments of forward as the tape sees them.
 struct FunctionArgs {
-  variable_list tensors;     // per argument: the Tensor, or undefined for any other argument
-  std::vector<bool> is_var;  // per argument: a Tensor (or an engaged std::optional<Tensor>)
+  // Per argument (a list's elements each count as one, as LibTorch's TensorList): the Tensor, or
+  // undefined for any other argument; and whether it is a Tensor (or an engaged std::optional<Tensor>).
+  variable_list tensors;
+  std::vector<bool> is_var;
 
   template <class A>
   void add(const A& arg) {
@@ -132,6 +134,8 @@ struct FunctionArgs {
     if constexpr (std::is_same_v<D, Tensor>) {
       tensors.push_back(arg);
       is_var.push_back(true);
+    } else if constexpr (std::is_same_v<D, variable_list>) {
+      for (const Tensor& t : arg) add(t);
     } else if constexpr (std::is_same_v<D, std::optional<Tensor>>) {
       tensors.push_back(arg ? *arg : Tensor());
       is_var.push_back(arg.has_value() && arg->defined());

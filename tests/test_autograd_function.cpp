@@ -119,6 +119,18 @@ struct ScaleAfterNumber : tg::autograd::Function<ScaleAfterNumber> {
   }
 };
 
+// A list argument: each element is an input with a gradient of its own (LibTorch's TensorList).
+struct WeightedPair : tg::autograd::Function<WeightedPair> {
+  static Tensor forward(AutogradContext* ctx, const variable_list& xs, double k) {
+    ctx->save_for_backward(xs);
+    return k * xs[0] * xs[1];
+  }
+  static variable_list backward(AutogradContext* ctx, variable_list g) {
+    const variable_list xs = ctx->get_saved_variables();
+    return {g[0] * xs[1] * 0.5, g[0] * xs[0] * 0.5, Tensor()};
+  }
+};
+
 Tensor leaf(tg::IntArrayRef shape, tg::ScalarType dtype, unsigned seed) {
   tg::manual_seed(seed);
   return tg::randn(shape, tg::TensorOptions().dtype(dtype).requires_grad(true));
@@ -371,4 +383,11 @@ TEST_CASE("autograd::grad: retain_graph defaults to create_graph (false); create
   check_close(tg::autograd::grad({kept}, {x})[0], 2.0 * x);
   CHECK_THROWS_WITH_AS(tg::autograd::grad({(x * x).sum()}, {x}, {}, std::nullopt, /*create_graph=*/true),
                        doctest::Contains("create_graph=true is not supported"), tg::Error);
+}
+
+TEST_CASE("autograd::Function: the Tensors of a std::vector<Tensor> argument are inputs each, float64 gradcheck") {
+  const Tensor a = leaf({2, 3}, tg::kDouble, 18), b = leaf({2, 3}, tg::kDouble, 19);
+  const auto r = tg::autograd::gradcheck(
+      [](const variable_list& in) { return WeightedPair::apply(variable_list{in[0], in[1]}, 0.5); }, {a, b});
+  CHECK_MESSAGE(r.ok, r.message);
 }
