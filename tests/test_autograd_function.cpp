@@ -131,6 +131,19 @@ struct WeightedPair : tg::autograd::Function<WeightedPair> {
   }
 };
 
+// Two floating outputs, the second marked non-differentiable: the first is recorded alone.
+struct DoubleAndSign : tg::autograd::Function<DoubleAndSign> {
+  static variable_list forward(AutogradContext* ctx, const Tensor& x) {
+    const Tensor sign = x.gt(0.0).to(x.scalar_type()) * 2.0 - 1.0;
+    ctx->mark_non_differentiable({sign});
+    return {x * 2.0, sign};
+  }
+  static variable_list backward(AutogradContext*, variable_list g) {
+    CHECK(g[1].abs().sum().item<double>() == 0.0);  // the marked output's gradient: zeros
+    return {g[0] * 2.0};
+  }
+};
+
 Tensor leaf(tg::IntArrayRef shape, tg::ScalarType dtype, unsigned seed) {
   tg::manual_seed(seed);
   return tg::randn(shape, tg::TensorOptions().dtype(dtype).requires_grad(true));
@@ -338,6 +351,16 @@ TEST_CASE("autograd::Function: an integer output is not differentiable; the othe
   CHECK(o[1].scalar_type() == tg::kLong);
   CHECK(o[1].eq(x.argmax(1)).sum().item<std::int64_t>() == 2);
   const auto r = tg::autograd::gradcheck([](const variable_list& in) { return MaxWithIndex::apply(in[0])[0]; }, {x});
+  CHECK_MESSAGE(r.ok, r.message);
+}
+
+TEST_CASE("autograd::Function: an output passed to mark_non_differentiable does not require grad; the others do") {
+  const Tensor x = tg::tensor({-1.5, 2.0, 0.5}, tg::kDouble).requires_grad_();
+  const variable_list o = DoubleAndSign::apply(x);
+  CHECK(o[0].requires_grad());
+  CHECK(!o[1].requires_grad());
+  check_close(o[1], tg::tensor({-1.0, 1.0, 1.0}, tg::kDouble));
+  const auto r = tg::autograd::gradcheck([](const variable_list& in) { return DoubleAndSign::apply(in[0])[0]; }, {x});
   CHECK_MESSAGE(r.ok, r.message);
 }
 
