@@ -218,4 +218,9 @@ variable_list grad(const variable_list& outputs, const variable_list& inputs, co
                    bool allow_unused = false);
 
 }  // namespace autograd
+
+// As torch/autograd.h: torch::AutogradContext, torch::variable_list.
+using AutogradContext = autograd::AutogradContext;
+using variable_list = autograd::variable_list;
+
 }  // namespace tg

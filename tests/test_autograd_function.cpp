@@ -120,8 +120,9 @@ struct ScaleAfterNumber : tg::autograd::Function<ScaleAfterNumber> {
 };
 
 // A list argument: each element is an input with a gradient of its own (LibTorch's TensorList).
+// Spelled with torch/autograd.h's short names, tg::AutogradContext and tg::variable_list.
 struct WeightedPair : tg::autograd::Function<WeightedPair> {
-  static Tensor forward(AutogradContext* ctx, const variable_list& xs, double k) {
+  static Tensor forward(tg::AutogradContext* ctx, const tg::variable_list& xs, double k) {
     ctx->save_for_backward(xs);
     return k * xs[0] * xs[1];
   }
