@@ -261,6 +261,11 @@ TEST_CASE("autograd::grad: errors name the argument and what was expected") {
                        doctest::Contains("input 0 was not used to compute the outputs; pass allow_unused=true"),
                        tg::Error);
   CHECK(!x.grad().defined());
+  x.backward(tg::ones({3}));  // a gradient from earlier, which a failing grad() must leave as it is
+  CHECK_THROWS_WITH_AS(tg::autograd::grad({WrongCount::apply(x * 3.0).sum()}, {x}),
+                       doctest::Contains("WrongCount: backward returned 2 gradients"), tg::Error);
+  check_close(x.grad(), tg::ones({3}));
+  x.grad().zero_();
   const variable_list g = tg::autograd::grad({(x * 2.0).sum()}, {x, unused}, {}, false, false, /*allow_unused=*/true);
   CHECK(!g[1].defined());
   CHECK_THROWS_WITH_AS(tg::autograd::grad({(x * 2.0).sum()}, {x.detach()}), doctest::Contains("input 0 does not require grad"),
@@ -393,6 +398,9 @@ TEST_CASE("autograd::grad with respect to intermediate tensors") {
   const Tensor y = x * 2.0;
   const Tensor seed = tg::randn({4, 3}, tg::kDouble);
   check_close(tg::autograd::grad({y}, {y}, {seed})[0], seed);
+  const Tensor x_grad = x.grad() * 1.0;  // a copy: backward's
+  check_close(tg::autograd::grad({x}, {x}, {seed})[0], seed);  // a leaf too, its .grad untouched
+  check_close(x.grad(), x_grad);
   CHECK_THROWS_WITH_AS(tg::autograd::grad({y.sum()}, {y}), doctest::Contains("the graph of input 0 was already freed"),
                        tg::Error);
 }
