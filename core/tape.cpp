@@ -228,6 +228,13 @@ void Tape<T>::sweep(bool retain_graph, GradCapture<T>* capture) {
         if (auto* slot = capture->find(&out)) {
           slot->grad = out.grad;
           slot->has_grad = true;
+          if (capture->complete()) {
+            for (; it != entries_.rend(); ++it) {  // the rest get no sweep: no gradient stays behind
+              it->output->grad = Array<T>();
+              it->output->has_grad = false;
+            }
+            break;
+          }
         }
       grads.start(*it);
       it->backward(out.grad, grads);

@@ -49,7 +49,8 @@ struct TapeEntry {
 // What a sweep for autograd::grad writes instead of leaves' .grad: the gradient arriving at each
 // listed node (a non-leaf's as its producing op is reached, when every consumer has added to it; a
 // leaf's summed over the sweep). No leaf's .grad is read or written, so no lock is taken; gradients
-// for leaves not listed are dropped, and skipped by ops that ask Grads::needs.
+// for leaves not listed are dropped, and skipped by ops that ask Grads::needs. When only non-leaves
+// are listed, the sweep stops once it has reached them all.
 template <class T>
 struct GradCapture {
   struct Slot {
@@ -68,6 +69,12 @@ struct GradCapture {
     for (const Slot& s : slots)
       if (s.node == node) return true;
     return false;
+  }
+  // Every node is a non-leaf already reached: the older entries cannot change any of them.
+  bool complete() const {
+    for (const Slot& s : slots)
+      if (s.node->is_leaf || !s.has_grad) return false;
+    return true;
   }
 };
 

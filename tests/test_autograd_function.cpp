@@ -145,6 +145,16 @@ struct DoubleAndSign : tg::autograd::Function<DoubleAndSign> {
   }
 };
 
+// The identity, counting its backward calls.
+struct CountedIdentity : tg::autograd::Function<CountedIdentity> {
+  static inline int backward_calls = 0;
+  static Tensor forward(AutogradContext*, const Tensor& x) { return x * 1.0; }
+  static variable_list backward(AutogradContext*, variable_list g) {
+    ++backward_calls;
+    return {g[0]};
+  }
+};
+
 Tensor leaf(tg::IntArrayRef shape, tg::ScalarType dtype, unsigned seed) {
   tg::manual_seed(seed);
   return tg::randn(shape, tg::TensorOptions().dtype(dtype).requires_grad(true));
@@ -403,6 +413,21 @@ TEST_CASE("autograd::grad with respect to intermediate tensors") {
   check_close(x.grad(), x_grad);
   CHECK_THROWS_WITH_AS(tg::autograd::grad({y.sum()}, {y}), doctest::Contains("the graph of input 0 was already freed"),
                        tg::Error);
+}
+
+TEST_CASE("autograd::grad with respect to intermediate tensors only sweeps the graph after them") {
+  const Tensor x = leaf({2, 3}, tg::kDouble, 20);
+  const Tensor h = tg::exp(CountedIdentity::apply(x)), u = h * 2.0;
+  const Tensor loss = (u * u).sum();
+  CountedIdentity::backward_calls = 0;
+  const variable_list g = tg::autograd::grad({loss}, {u, h}, {}, /*retain_graph=*/true);
+  CHECK(CountedIdentity::backward_calls == 0);
+  check_close(g[0], 2.0 * u);
+  check_close(g[1], 8.0 * h);
+  // What the sweep stopped before holds no gradient: a backward through the retained graph is exact.
+  loss.backward();
+  CHECK(CountedIdentity::backward_calls == 1);
+  check_close(x.grad(), 8.0 * h * h);
 }
 
 TEST_CASE("autograd::grad: retain_graph defaults to create_graph (false); create_graph=true is named unsupported") {
