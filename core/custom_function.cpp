@@ -181,7 +181,8 @@ variable_list record_function(const char* name, FunctionOutputs out, const Funct
   const ScalarType type = out.outputs[differentiable[0]].scalar_type();
   for (const std::size_t i : differentiable)
     if (out.outputs[i].scalar_type() != type)
-      throw Error(std::string(name) + ": forward returned a " + to_string(type) + " output 0 and a " +
+      throw Error(std::string(name) + ": forward returned a " + to_string(type) + " output " +
+                  std::to_string(differentiable[0]) + " and a " +
                   to_string(out.outputs[i].scalar_type()) + " output " + std::to_string(i) +
                   " (differentiable outputs share one dtype: the float and double tapes are separate; "
                   "mark_non_differentiable the other)");

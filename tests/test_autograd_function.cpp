@@ -155,6 +155,11 @@ struct CountedIdentity : tg::autograd::Function<CountedIdentity> {
   }
 };
 
+struct MixedDtypes : tg::autograd::Function<MixedDtypes> {
+  static variable_list forward(AutogradContext*, const Tensor& x) { return {x.argmax(), x * 2.0, x.to(tg::kFloat)}; }
+  static variable_list backward(AutogradContext*, variable_list g) { return {g[1]}; }
+};
+
 Tensor leaf(tg::IntArrayRef shape, tg::ScalarType dtype, unsigned seed) {
   tg::manual_seed(seed);
   return tg::randn(shape, tg::TensorOptions().dtype(dtype).requires_grad(true));
@@ -243,6 +248,8 @@ TEST_CASE("autograd::Function: a wrong backward is an error naming the function"
   const Tensor d = leaf({2}, tg::kDouble, 5);
   CHECK_THROWS_WITH_AS(ToFloat::apply(d), doctest::Contains("ToFloat: input 0 is Double and requires grad, but forward returned Float"),
                        tg::Error);
+  CHECK_THROWS_WITH_AS(MixedDtypes::apply(d),
+                       doctest::Contains("MixedDtypes: forward returned a Double output 1 and a Float output 2"), tg::Error);
 }
 
 TEST_CASE("autograd::grad agrees with backward's .grad and leaves every .grad untouched") {
