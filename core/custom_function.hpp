@@ -17,9 +17,9 @@
 // several outputs), recorded as one function of its Tensor arguments: backward gets one gradient per
 // output (zeros for an output that did not reach the loss, or an undefined Tensor after
 // ctx->set_materialize_grads(false)) and returns one per forward argument (an undefined Tensor for
-// "none" and for non-Tensor arguments; one per element of a std::vector<Tensor>). A gradient may be of a shape that sums back to its input's
-// (broadcasting) and is converted to its input's dtype. Integer outputs and those passed to
-// mark_non_differentiable get no gradient.
+// "none" and for non-Tensor arguments; one per element of a std::vector<Tensor>). A gradient may be
+// of a shape that sums back to its input's (broadcasting) and is converted to its input's dtype.
+// Integer outputs and those passed to mark_non_differentiable get no gradient.
 //
 // On the tape, a function with one differentiable output is one entry. With several, it is one entry
 // for the function (its output a 0-d placeholder) and, after it, one per output that hands its
@@ -28,7 +28,8 @@
 //
 // Where this differs from LibTorch: backward runs without recording (no double backward); saved
 // tensors carry no version check; no mark_dirty (in-place forward); the differentiable outputs and
-// the inputs that require grad share one dtype (the float and double tapes are separate).
+// the inputs that require grad share one dtype (the float and double tapes are separate); a
+// std::vector<Tensor> argument is a TensorList (LibTorch treats only an ArrayRef<Tensor> so).
 #pragma once
 
 #include <cstddef>
