@@ -5,6 +5,7 @@
 #include <tapegrad/core/anomaly_mode.hpp>
 #include <tapegrad/core/check.hpp>
 #include <tapegrad/core/checked_cast.hpp>
+#include <tapegrad/core/custom_function.hpp>
 #include <tapegrad/core/device.hpp>
 #include <tapegrad/core/dispatch.hpp>
 #include <tapegrad/core/factories.hpp>

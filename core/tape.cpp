@@ -127,13 +127,15 @@ void Grads<T>::throw_anomaly(std::size_t i, const Array<T>& g, std::size_t at) c
 template <class T>
 typename Grads<T>::Target Grads<T>::target(GradMeta<T>& m) {
   if (!m.is_leaf || std::find(held_.begin(), held_.end(), &m) != held_.end()) return {m.grad, m.has_grad};
+  if (capture_)
+    if (auto* slot = capture_->find(&m)) return {slot->grad, slot->has_grad};
   for (Deferred& d : deferred_)
     if (d.leaf == &m) return {d.grad, d.has_grad};
-  if (m.grad_mutex.try_lock()) {
+  if (!capture_ && m.grad_mutex.try_lock()) {
     held_.push_back(&m);
     return {m.grad, m.has_grad};
   }
-  deferred_.push_back({&m, Array<T>(), false});
+  deferred_.push_back({&m, Array<T>(), false});  // under a capture: a leaf not asked for, dropped by finish
   return {deferred_.back().grad, deferred_.back().has_grad};
 }
 
@@ -185,10 +187,11 @@ void Grads<T>::finish() {
   }
   handed_out_.clear();
   release();
-  for (Deferred& d : deferred_) {
-    const std::lock_guard<std::mutex> lock(d.leaf->grad_mutex);
-    add_into(d.leaf->grad, d.leaf->has_grad, std::move(d.grad));
-  }
+  if (!capture_)
+    for (Deferred& d : deferred_) {
+      const std::lock_guard<std::mutex> lock(d.leaf->grad_mutex);
+      add_into(d.leaf->grad, d.leaf->has_grad, std::move(d.grad));
+    }
   deferred_.clear();
 }
 
@@ -209,12 +212,24 @@ Tape<T>& Tape<T>::current() {
 }
 
 template <class T>
-void Tape<T>::sweep(bool retain_graph) {
-  Grads<T> grads(autograd::AnomalyMode::is_enabled());  // one for the sweep: its lists keep their capacity
+void Tape<T>::sweep(bool retain_graph, GradCapture<T>* capture) {
+  Grads<T> grads(autograd::AnomalyMode::is_enabled(), capture);  // one for the sweep: its lists keep their capacity
   try {
     for (auto it = entries_.rbegin(); it != entries_.rend(); ++it) {
       GradMeta<T>& out = *it->output;
       if (!out.has_grad) continue;
+      if (capture)  // every consumer has run: out's gradient is whole
+        if (auto* slot = capture->find(&out)) {
+          slot->grad = out.grad;
+          slot->has_grad = true;
+          if (capture->complete()) {
+            for (; it != entries_.rend(); ++it) {  // the rest get no sweep: no gradient stays behind
+              it->output->grad = Array<T>();
+              it->output->has_grad = false;
+            }
+            break;
+          }
+        }
       grads.start(*it);
       it->backward(out.grad, grads);
       grads.finish();

@@ -46,6 +46,38 @@ struct TapeEntry {
   std::vector<Shape> input_shapes;  // recorded in anomaly mode only, for its messages
 };
 
+// What a sweep for autograd::grad writes instead of leaves' .grad: the gradient arriving at each
+// listed node (a non-leaf's as its producing op is reached, when every consumer has added to it; a
+// leaf's summed over the sweep). No leaf's .grad is read or written, so no lock is taken; gradients
+// for leaves not listed are dropped, and skipped by ops that ask Grads::needs. When only non-leaves
+// are listed, the sweep stops once it has reached them all.
+template <class T>
+struct GradCapture {
+  struct Slot {
+    const GradMeta<T>* node;
+    Array<T> grad;  // valid only when has_grad
+    bool has_grad = false;
+  };
+  std::vector<Slot> slots;
+
+  Slot* find(const GradMeta<T>* node) {
+    for (Slot& s : slots)
+      if (s.node == node) return &s;
+    return nullptr;
+  }
+  bool has(const GradMeta<T>* node) const {
+    for (const Slot& s : slots)
+      if (s.node == node) return true;
+    return false;
+  }
+  // Every node is a non-leaf already reached: the older entries cannot change any of them.
+  bool complete() const {
+    for (const Slot& s : slots)
+      if (s.node->is_leaf || !s.has_grad) return false;
+    return true;
+  }
+};
+
 // What a backward function writes its inputs' gradients into. `add` is the one place that sums a
 // broadcast gradient back to its input's shape.
 //
@@ -60,7 +92,10 @@ template <class T>
 class Grads {
  public:
   // Whether input i requires grad (skip computing its gradient otherwise).
-  bool needs(std::size_t i) const { return entry_->inputs[i] != nullptr; }
+  bool needs(std::size_t i) const {
+    const GradMeta<T>* m = entry_->inputs[i].get();
+    return m && (!capture_ || !m->is_leaf || capture_->has(m));
+  }
   const Shape& shape(std::size_t i) const { return entry_->inputs[i]->shape; }
 
   // Adds g (of input i's shape, or broadcast-compatible with it) into input i's gradient.
@@ -90,7 +125,7 @@ class Grads {
     bool& has_grad;
   };
 
-  explicit Grads(bool anomaly) : anomaly_(anomaly) {}
+  Grads(bool anomaly, GradCapture<T>* capture) : anomaly_(anomaly), capture_(capture) {}
   void start(const TapeEntry<T>& entry) { entry_ = &entry; }
   // After the backward function: checks its buffers (anomaly mode), unlocks, adds deferred gradients.
   void finish();
@@ -102,6 +137,7 @@ class Grads {
 
   const TapeEntry<T>* entry_ = nullptr;
   bool anomaly_;
+  GradCapture<T>* capture_;               // set in a sweep for autograd::grad
   std::vector<GradMeta<T>*> held_;       // leaves whose lock this function holds
   std::deque<Deferred> deferred_;        // a deque: buffer() pointers survive a push_back
   std::vector<std::size_t> handed_out_;  // inputs whose buffer() was handed out, in anomaly mode
@@ -120,7 +156,8 @@ class Tape {
   std::uint64_t id() const { return id_; }
 
   // One reverse sweep; then, unless retain_graph, frees every entry and starts a new generation.
-  void sweep(bool retain_graph);
+  // With a capture, gradients go to it instead of leaves' .grad (autograd::grad).
+  void sweep(bool retain_graph, GradCapture<T>* capture = nullptr);
   // Drops every entry unswept (a forward pass whose result is not needed).
   void clear();
 
