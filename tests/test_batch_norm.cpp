@@ -95,7 +95,7 @@ TEST_CASE("batch_norm agrees with LibTorch: functional in float64 (outputs, grad
     Variable<double> x(fx.array<double>(name + ".x"), true), w(fx.array<double>(name + ".weight"), true),
         b(fx.array<double>(name + ".bias"), true);
     Variable<double> rm(fx.array<double>(name + ".running_mean")), rv(fx.array<double>(name + ".running_var"));
-    auto y = F::batch_norm(x, rm, rv, F::BatchNormFuncOptions<double>().weight(w).bias(b).training(name != "eval4").momentum(0.2));
+    auto y = F::batch_norm(x, rm, rv, F::BatchNormFuncOptions().weight(w).bias(b).training(name != "eval4").momentum(0.2));
     CHECK_AGREES(y.value(), fx.array<double>(name + ".y"));
     y.backward(fx.array<double>(name + ".gy"));
     CHECK_AGREES(x.grad(), fx.array<double>(name + ".grad.x"));
