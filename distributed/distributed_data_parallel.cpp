@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <sstream>
 #include <string>
 
@@ -58,7 +59,12 @@ DistributedDataParallel::DistributedDataParallel(std::shared_ptr<nn::Module> mod
     throw Error("DistributedDataParallel: expected bucket_cap_mb > 0, got " + std::to_string(options.bucket_cap_mb));
   check_same_model(*module_, group_);
   for (auto& p : module_->parameters()) group_.broadcast(p.data_ptr<float>(), p.numel(), 0);
-  for (auto& b : module_->buffers()) group_.broadcast(b.data_ptr<float>(), b.numel(), 0);
+  for (auto& b : module_->buffers()) {
+    if (b.scalar_type() == kLong)  // BatchNorm's num_batches_tracked
+      group_.broadcast(reinterpret_cast<std::uint64_t*>(b.data_ptr<std::int64_t>()), b.numel(), 0);
+    else
+      group_.broadcast(b.data_ptr<float>(), b.numel(), 0);
+  }
 
   const auto cap = static_cast<std::size_t>(options.bucket_cap_mb * 1024 * 1024 / sizeof(float));
   auto params = module_->parameters();
