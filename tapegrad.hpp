@@ -69,6 +69,7 @@
 #include <tapegrad/modules/loss.hpp>
 #include <tapegrad/modules/max_pool2d.hpp>
 #include <tapegrad/modules/module.hpp>
+#include <tapegrad/modules/archive.hpp>
 #include <tapegrad/modules/npz.hpp>
 #include <tapegrad/modules/module_list.hpp>
 #include <tapegrad/modules/sequential.hpp>

@@ -68,7 +68,7 @@ int main(int argc, char** argv) {
   };
   for (int r = 0; r < runs; ++r) {
     t_old.push_back(time_epoch([&] {
-      for (const tg::data::Batch& b : old_loader) sink += b.x.value().data()[0];
+      for (const tg::data::Batch& b : old_loader) sink += b.data.data_ptr<float>()[0];
     }));
     t_serial.push_back(time_epoch([&] {
       for (auto& b : *serial) sink += b.data.data_ptr<float>()[0];

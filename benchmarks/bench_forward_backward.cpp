@@ -58,16 +58,17 @@ int main(int argc, char** argv) {
   options.flatten = true;
   const tg::data::DataLoader loader(mnist.split(tg::data::Split::Train), options);
   const tg::data::Batch all = loader.batch(0);
-  const std::size_t n = all.y.size();
-  tg::Array<float> digits = xt::cast<float>(all.y);
+  const V x = all.data.variable<float>();
+  const std::size_t n = static_cast<std::size_t>(all.target.numel());
+  tg::Array<float> digits = xt::cast<float>(all.target.value<std::int64_t>());
   tg::Array<float> digit_column = digits;
   digit_column.reshape({n, 1});
   const V targ_column(digit_column);
   std::printf("forward_and_backward on %zu MNIST rows (784-50-1, ReLU, MSE), %d thread(s), median of %d\n", n,
               threads, repeat);
   for (bool input_grad : {true, false}) {
-    const double ours = tapegrad_ms(all.x, targ_column, input_grad, repeat);
-    const double theirs = peer::libtorch_forward_backward_ms(all.x.value().data(), digits.data(), n, input_grad,
+    const double ours = tapegrad_ms(x, targ_column, input_grad, repeat);
+    const double theirs = peer::libtorch_forward_backward_ms(x.value().data(), digits.data(), n, input_grad,
                                                              repeat, threads);
     std::printf("x %-21s tapegrad %7.1f ms | LibTorch %7.1f ms | tapegrad/LibTorch speed: %.2fx\n",
                 input_grad ? "requires grad:" : "does not require grad:", ours, theirs, theirs / ours);

@@ -69,7 +69,7 @@ Batch DataLoader::make_batch(const std::size_t* rows, std::size_t b) const {
     for (std::size_t k = 0; k < px; ++k) dst[k] = static_cast<float>(src[k]) * scale_ + shift_;
     y.data()[r] = data_.labels[row];
   }
-  return Batch{Variable<float>(std::move(x)), std::move(y)};
+  return Batch{Tensor(std::move(x)), Tensor(std::move(y))};
 }
 
 }  // namespace tg::data

@@ -4,7 +4,7 @@
 //   options.batch_size = 128;
 //   tg::data::DataLoader loader(mnist.split(tg::data::Split::Train), options);
 //   for (int epoch = 0; epoch < 10; ++epoch)
-//     for (const tg::data::Batch& batch : loader) { ... net->forward(batch.x) ... batch.y ... }
+//     for (const tg::data::Batch& batch : loader) { ... net->forward(batch.data) ... batch.target ... }
 //
 // Each pass (each call to begin()) is one epoch with a new permutation. Only the rows of a batch are
 // converted to float, normalised as (pixel - mean) / std, into a fresh batch tensor.
@@ -19,8 +19,9 @@
 #include <random>
 #include <vector>
 
-#include <tapegrad/core/variable.hpp>
+#include <tapegrad/core/tensor.hpp>
 #include <tapegrad/data/dataset.hpp>
+#include <tapegrad/data/example.hpp>
 
 namespace tg::data {
 
@@ -34,10 +35,9 @@ struct ImageLoaderOptions {
   std::optional<std::uint64_t> seed;
 };
 
-struct Batch {
-  Variable<float> x;  // (B, 1, rows, cols) or (B, rows*cols), normalised; no grad
-  Labels y;           // (B,)
-};
+// What LibTorch's Stack<> makes of a batch of Examples: data (B, 1, rows, cols), or (B, rows*cols)
+// with flatten, a normalised Float tensor without grad; target (B,), Long.
+using Batch = Example<>;
 
 class DataLoader {
  public:

@@ -1,11 +1,13 @@
 #include <tapegrad/data/distributed_samplers.hpp>
 
 #include <algorithm>
+#include <cstdint>
 #include <numeric>
 #include <random>
 #include <string>
 
 #include <tapegrad/core/array.hpp>
+#include <tapegrad/modules/archive.hpp>
 
 namespace tg::data::samplers {
 
@@ -56,6 +58,20 @@ std::optional<std::vector<std::size_t>> DistributedRandomSampler::next(std::size
                                   order_.begin() + static_cast<std::ptrdiff_t>(range->second));
 }
 
+void DistributedRandomSampler::save(serialize::OutputArchive& archive) const {
+  detail::write_index(archive, "sample_index_", next_);
+  detail::write_index(archive, "epoch_", epoch_);
+}
+
+void DistributedRandomSampler::load(serialize::InputArchive& archive) {
+  const std::size_t epoch = detail::read_index(archive, "epoch_", 0, SIZE_MAX, "DistributedRandomSampler");
+  // This rank's share is [begin_, end_) in every epoch: check the position before changing anything.
+  const std::size_t next = detail::read_index(archive, "sample_index_", begin_, end_, "DistributedRandomSampler");
+  epoch_ = epoch;
+  reset();
+  next_ = next;
+}
+
 DistributedSequentialSampler::DistributedSequentialSampler(std::size_t size, std::size_t num_replicas,
                                                            std::size_t rank, bool allow_duplicates)
     : DistributedSampler(size, num_replicas, rank, allow_duplicates) {
@@ -75,6 +91,14 @@ std::optional<std::vector<std::size_t>> DistributedSequentialSampler::next(std::
   std::iota(batch.begin(), batch.end(), range->first);
   for (std::size_t& i : batch) i %= size_;  // past the end: the padding repeats from 0
   return batch;
+}
+
+void DistributedSequentialSampler::save(serialize::OutputArchive& archive) const {
+  detail::write_index(archive, "sample_index_", next_);
+}
+
+void DistributedSequentialSampler::load(serialize::InputArchive& archive) {
+  next_ = detail::read_index(archive, "sample_index_", begin_, end_, "DistributedSequentialSampler");
 }
 
 }  // namespace tg::data::samplers

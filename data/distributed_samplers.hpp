@@ -62,6 +62,10 @@ class DistributedRandomSampler : public DistributedSampler<> {
   // Draws the permutation of the current epoch (over new_size indices when given).
   void reset(std::optional<std::size_t> new_size = std::nullopt) override;
   std::optional<std::vector<std::size_t>> next(std::size_t batch_size) override;
+  // "epoch_" and "sample_index_" (0-d int64), LibTorch's keys: load() draws that epoch's permutation
+  // again and checks the position is within this rank's share.
+  void save(serialize::OutputArchive& archive) const override;
+  void load(serialize::InputArchive& archive) override;
   std::size_t index() const noexcept { return next_; }
 
  private:
@@ -76,6 +80,9 @@ class DistributedSequentialSampler : public DistributedSampler<> {
 
   void reset(std::optional<std::size_t> new_size = std::nullopt) override;
   std::optional<std::vector<std::size_t>> next(std::size_t batch_size) override;
+  // "sample_index_" (0-d int64), LibTorch's key; load() checks it is within this rank's share.
+  void save(serialize::OutputArchive& archive) const override;
+  void load(serialize::InputArchive& archive) override;
   std::size_t index() const noexcept { return next_; }
 
  private:

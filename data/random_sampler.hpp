@@ -19,6 +19,10 @@ class RandomSampler : public Sampler<> {
 
   void reset(std::optional<std::size_t> new_size = std::nullopt) override;
   std::optional<std::vector<std::size_t>> next(std::size_t batch_size) override;
+  // "index" (0-d int64) and "indices" (this epoch's permutation, int64), LibTorch's keys. load() takes
+  // the saved permutation whole (its size included) and checks it is one.
+  void save(serialize::OutputArchive& archive) const override;
+  void load(serialize::InputArchive& archive) override;
   std::size_t index() const noexcept { return index_; }
 
  private:

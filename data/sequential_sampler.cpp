@@ -22,4 +22,10 @@ std::optional<std::vector<std::size_t>> SequentialSampler::next(std::size_t batc
   return batch;
 }
 
+void SequentialSampler::save(serialize::OutputArchive& archive) const { detail::write_index(archive, "index", index_); }
+
+void SequentialSampler::load(serialize::InputArchive& archive) {
+  index_ = detail::read_index(archive, "index", 0, size_, "SequentialSampler");
+}
+
 }  // namespace tg::data::samplers

@@ -16,6 +16,9 @@ class SequentialSampler : public Sampler<> {
 
   void reset(std::optional<std::size_t> new_size = std::nullopt) override;
   std::optional<std::vector<std::size_t>> next(std::size_t batch_size) override;
+  // "index" (0-d int64), LibTorch's key; load() checks it is within this sampler's size.
+  void save(serialize::OutputArchive& archive) const override;
+  void load(serialize::InputArchive& archive) override;
   // How many indices this epoch has handed out.
   std::size_t index() const noexcept { return index_; }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <sstream>
 #include <string>
 
@@ -48,6 +49,47 @@ void check_same_model(const nn::Module& module, ProcessGroupMPI& group) {
   }
 }
 
+// Every rank's copy of t becomes rank 0's.
+void broadcast(Tensor& t, ProcessGroupMPI& group) {
+  switch (t.scalar_type()) {
+    case kFloat: group.broadcast(t.data_ptr<float>(), t.numel(), 0); break;
+    case kDouble: group.broadcast(t.data_ptr<double>(), t.numel(), 0); break;
+    case kLong:  // BatchNorm's num_batches_tracked
+      group.broadcast(reinterpret_cast<std::uint64_t*>(t.data_ptr<std::int64_t>()), t.numel(), 0);
+      break;
+    default: throw Error(std::string("DistributedDataParallel: cannot broadcast a tensor of dtype ") + to_string(t.scalar_type()));
+  }
+}
+
+// The bucket's gradients, one after another, into flat (zeros for a parameter without one).
+template <class T>
+void pack(const std::vector<Tensor>& params, std::vector<T>& flat) {
+  T* dst = flat.data();
+  for (const Tensor& p : params) {
+    const Variable<T>& v = p.variable<T>();
+    if (v.has_grad()) std::copy_n(v.grad().data(), v.numel(), dst);
+    else std::fill_n(dst, v.numel(), T(0));
+    dst += v.numel();
+  }
+}
+
+// Each parameter's gradient becomes its part of flat (the sum over the ranks) divided by the ranks.
+template <class T>
+void unpack(const std::vector<Tensor>& params, const std::vector<T>& flat, int ranks) {
+  const T scale = T(1) / static_cast<T>(ranks);
+  const T* src = flat.data();
+  for (const Tensor& p : params) {
+    GradMeta<T>& m = *p.variable<T>().meta();
+    if (!m.has_grad) {
+      m.grad = Array<T>::from_shape(m.shape);
+      m.has_grad = true;
+    }
+    T* g = m.grad.data();
+    for (std::size_t i = 0; i < m.grad.size(); ++i) g[i] = src[i] * scale;
+    src += m.grad.size();
+  }
+}
+
 }  // namespace
 
 DistributedDataParallel::DistributedDataParallel(std::shared_ptr<nn::Module> module, ProcessGroupMPI& group,
@@ -57,23 +99,26 @@ DistributedDataParallel::DistributedDataParallel(std::shared_ptr<nn::Module> mod
   if (!(options.bucket_cap_mb > 0))
     throw Error("DistributedDataParallel: expected bucket_cap_mb > 0, got " + std::to_string(options.bucket_cap_mb));
   check_same_model(*module_, group_);
-  for (auto& p : module_->parameters()) group_.broadcast(p.data_ptr<float>(), p.numel(), 0);
-  for (auto& b : module_->buffers()) group_.broadcast(b.data_ptr<float>(), b.numel(), 0);
+  for (auto& p : module_->parameters()) broadcast(p, group_);
+  for (auto& b : module_->buffers()) broadcast(b, group_);
 
-  const auto cap = static_cast<std::size_t>(options.bucket_cap_mb * 1024 * 1024 / sizeof(float));
+  const auto cap = static_cast<std::size_t>(options.bucket_cap_mb * 1024 * 1024);  // bytes
   auto params = module_->parameters();
   std::reverse(params.begin(), params.end());  // gradients are ready last layer first
-  std::size_t in_bucket = 0;
+  std::size_t in_bucket = 0;                   // bytes
   for (auto& p : params) {
     if (!p.requires_grad()) continue;
-    const auto n = static_cast<std::size_t>(p.numel());
-    if (buckets_.empty() || (in_bucket > 0 && in_bucket + n > cap)) {
-      buckets_.emplace_back();
+    const std::size_t n = static_cast<std::size_t>(p.numel());
+    const std::size_t bytes = n * (p.scalar_type() == kDouble ? sizeof(double) : sizeof(float));
+    if (buckets_.empty() || buckets_.back().dtype != p.scalar_type() || (in_bucket > 0 && in_bucket + bytes > cap)) {
+      buckets_.push_back(Bucket{p.scalar_type(), {}, {}, {}});
       in_bucket = 0;
     }
-    buckets_.back().params.push_back(p.variable<float>());
-    in_bucket += n;
-    buckets_.back().flat.resize(in_bucket);
+    Bucket& bucket = buckets_.back();
+    bucket.params.push_back(p);
+    in_bucket += bytes;
+    if (bucket.dtype == kDouble) bucket.flat_double.resize(bucket.flat_double.size() + n);
+    else bucket.flat_float.resize(bucket.flat_float.size() + n);
   }
 }
 
@@ -82,28 +127,19 @@ void DistributedDataParallel::sync_gradients() {
   std::vector<ProcessGroupMPI::Work> pending;
   pending.reserve(buckets_.size());
   for (auto& b : buckets_) {
-    float* dst = b.flat.data();
-    for (const auto& p : b.params) {
-      if (p.has_grad()) std::copy_n(p.grad().data(), p.numel(), dst);
-      else std::fill_n(dst, p.numel(), 0.0f);
-      dst += p.numel();
+    if (b.dtype == kDouble) {
+      pack(b.params, b.flat_double);
+      pending.push_back(group_.allreduce_sum_async(b.flat_double.data(), b.flat_double.size()));
+    } else {
+      pack(b.params, b.flat_float);
+      pending.push_back(group_.allreduce_sum_async(b.flat_float.data(), b.flat_float.size()));
     }
-    pending.push_back(group_.allreduce_sum_async(b.flat.data(), b.flat.size()));
   }
-  const float scale = 1.0f / static_cast<float>(group_.size());
   for (std::size_t k = 0; k < buckets_.size(); ++k) {
     pending[k].wait();
-    const float* src = buckets_[k].flat.data();
-    for (const auto& p : buckets_[k].params) {
-      GradMeta<float>& m = *p.meta();
-      if (!m.has_grad) {
-        m.grad = Array<float>::from_shape(m.shape);
-        m.has_grad = true;
-      }
-      float* g = m.grad.data();
-      for (std::size_t i = 0; i < p.numel(); ++i) g[i] = src[i] * scale;
-      src += p.numel();
-    }
+    Bucket& b = buckets_[k];
+    if (b.dtype == kDouble) unpack(b.params, b.flat_double, group_.size());
+    else unpack(b.params, b.flat_float, group_.size());
   }
   last_sync_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }

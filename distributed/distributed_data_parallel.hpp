@@ -33,8 +33,8 @@ class DistributedDataParallel {
  public:
   // Checks that every rank holds the same model (parameter and buffer names and shapes, in order)
   // and throws tg::Error naming the first difference on every rank; then copies rank 0's
-  // parameters and buffers to every rank. Collective: every rank must call it. The model is Float
-  // (gradients travel as float32); a Double parameter throws.
+  // parameters and buffers to every rank. Collective: every rank must call it. Float and Double
+  // parameters (even mixed) travel in their own dtype: a bucket holds one dtype, as LibTorch's.
   explicit DistributedDataParallel(std::shared_ptr<nn::Module> module,
                                    ProcessGroupMPI& group = ProcessGroupMPI::world(),
                                    DistributedDataParallelOptions options = {});
@@ -51,8 +51,10 @@ class DistributedDataParallel {
 
  private:
   struct Bucket {
-    std::vector<Variable<float>> params;
-    std::vector<float> flat;
+    ScalarType dtype;
+    std::vector<Tensor> params;
+    std::vector<float> flat_float;  // the packed gradients, in the bucket's dtype
+    std::vector<double> flat_double;
   };
   std::shared_ptr<nn::Module> module_;
   ProcessGroupMPI& group_;

@@ -70,15 +70,23 @@ ProcessGroupMPI& ProcessGroupMPI::world() {
 void ProcessGroupMPI::allreduce_sum(float* data, std::size_t count) { allreduce(data, count, MPI_FLOAT); }
 void ProcessGroupMPI::allreduce_sum(double* data, std::size_t count) { allreduce(data, count, MPI_DOUBLE); }
 
-ProcessGroupMPI::Work ProcessGroupMPI::allreduce_sum_async(float* data, std::size_t count) {
-  if (count > kMaxCount) throw Error("tg::distributed: allreduce_sum_async of more than INT_MAX floats; use buckets");
+ProcessGroupMPI::Work ProcessGroupMPI::start_allreduce(void* data, std::size_t count, bool doubles) {
+  if (count > kMaxCount) throw Error("tg::distributed: allreduce_sum_async of more than INT_MAX values; use buckets");
   Work work;
   auto* request = new MPI_Request;
-  const int rc = MPI_Iallreduce(MPI_IN_PLACE, data, static_cast<int>(count), MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD, request);
+  const int rc = MPI_Iallreduce(MPI_IN_PLACE, data, static_cast<int>(count), doubles ? MPI_DOUBLE : MPI_FLOAT, MPI_SUM,
+                                MPI_COMM_WORLD, request);
   if (rc != MPI_SUCCESS) delete request;
   check(rc, "MPI_Iallreduce");
   work.request_ = request;
   return work;
+}
+
+ProcessGroupMPI::Work ProcessGroupMPI::allreduce_sum_async(float* data, std::size_t count) {
+  return start_allreduce(data, count, false);
+}
+ProcessGroupMPI::Work ProcessGroupMPI::allreduce_sum_async(double* data, std::size_t count) {
+  return start_allreduce(data, count, true);
 }
 
 ProcessGroupMPI::Work::Work(Work&& other) noexcept : request_(other.request_) { other.request_ = nullptr; }
@@ -117,6 +125,7 @@ bool ProcessGroupMPI::Work::completed() {
 }
 
 void ProcessGroupMPI::broadcast(float* data, std::size_t count, int root) { bcast(data, count, MPI_FLOAT, root); }
+void ProcessGroupMPI::broadcast(double* data, std::size_t count, int root) { bcast(data, count, MPI_DOUBLE, root); }
 void ProcessGroupMPI::broadcast(std::uint64_t* data, std::size_t count, int root) {
   bcast(data, count, MPI_UINT64_T, root);
 }

@@ -48,8 +48,10 @@ class ProcessGroupMPI {
     void* request_ = nullptr;  // an MPI_Request, kept out of this header
   };
   Work allreduce_sum_async(float* data, std::size_t count);
+  Work allreduce_sum_async(double* data, std::size_t count);
   // In place: every rank's data becomes root's.
   void broadcast(float* data, std::size_t count, int root = 0);
+  void broadcast(double* data, std::size_t count, int root = 0);
   void broadcast(std::uint64_t* data, std::size_t count, int root = 0);
   // Every rank's string, indexed by rank.
   std::vector<std::string> allgather(const std::string& mine);
@@ -64,6 +66,7 @@ class ProcessGroupMPI {
 
  private:
   ProcessGroupMPI();
+  Work start_allreduce(void* data, std::size_t count, bool doubles);
   int rank_ = 0, size_ = 1;
 };
 

@@ -154,9 +154,10 @@ Variable<float> forward(const Weights& w, const Variable<float>& x) {
 
 double accuracy(const Weights& w, const tg::data::Batch& data) {
   tg::NoGradGuard no_grad;
-  const tg::Labels predicted = tg::max(forward(w, data.x), 1).indices;
+  const tg::Labels predicted = tg::max(forward(w, data.data.variable<float>()), 1).indices;
+  const tg::Labels& target = data.target.value<std::int64_t>();
   std::size_t correct = 0;
-  for (std::size_t i = 0; i < predicted.size(); ++i) correct += predicted(i) == data.y(i);
+  for (std::size_t i = 0; i < predicted.size(); ++i) correct += predicted(i) == target(i);
   return static_cast<double>(correct) / static_cast<double>(predicted.size());
 }
 
@@ -182,17 +183,17 @@ int run(const Config& c) {
   Variable<float> logits;
   {
     tg::NoGradGuard no_grad;
-    logits = forward(w, sample.x);
+    logits = forward(w, sample.data.variable<float>());
   }
   std::printf("Cross-entropy from primitives, on the logits of the untrained 784-50-10 network (seed %llu)\n"
               "for the first %zu validation rows; fused CE = tg::cross_entropy (log_softmax + nll in one op)\n\n",
-              static_cast<unsigned long long>(c.seed), sample.y.size());
-  compare_ways(logits, sample.y);
+              static_cast<unsigned long long>(c.seed), sample.target.value<std::int64_t>().size());
+  compare_ways(logits, sample.target.value<std::int64_t>());
   std::printf("\nThe same logits times 1000 (largest |logit| %.0f): exp overflows float32 above "
               "log(FLT_MAX) = %.2f\n\n",
               static_cast<double>(xt::amax(xt::abs(logits.value()))()) * 1000,
               std::log(static_cast<double>(std::numeric_limits<float>::max())));
-  compare_ways(logits * 1000, sample.y);
+  compare_ways(logits * 1000, sample.target.value<std::int64_t>());
 
   // 3: the training loop, with the LogSumExp cross-entropy built by hand above.
   tg::data::ImageLoaderOptions options;
@@ -210,7 +211,8 @@ int run(const Config& c) {
     std::size_t i = 0, window_start = 0;
     double window_loss = 0;  // summed since the last print: one batch's loss is noisy
     for (const tg::data::Batch& batch : loader) {
-      const Variable<float> loss = nll(log_softmax_lse_by_hand(forward(w, batch.x)), batch.y);
+      const Variable<float> loss =
+          nll(log_softmax_lse_by_hand(forward(w, batch.data.variable<float>())), batch.target.value<std::int64_t>());
       loss.backward();
       {
         tg::NoGradGuard no_grad;
@@ -230,7 +232,7 @@ int run(const Config& c) {
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::printf("trained in %.2f s; validation accuracy after training: %.4f (%zu rows)\n", seconds,
-              accuracy(w, valid_all), valid_all.y.size());
+              accuracy(w, valid_all), static_cast<std::size_t>(valid_all.target.numel()));
   std::printf("(the walkthrough's own loss and accuracy figures for this step were in its lost screenshots)\n");
   return 0;
 }

@@ -102,7 +102,7 @@ V first_images(const tg::data::Dataset& split, std::size_t rows, bool flatten) {
   options.batch_size = rows;
   options.shuffle = false;
   options.flatten = flatten;
-  return tg::data::DataLoader(split, options).batch(0).x;
+  return tg::data::DataLoader(split, options).batch(0).data.variable<float>();
 }
 
 // ---- 1. the inputs ----

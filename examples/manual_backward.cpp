@@ -136,8 +136,8 @@ int run(const Config& c) {
   options.shuffle = false;
   options.flatten = true;
   const tg::data::Batch batch = tg::data::DataLoader(train, options).batch(0);
-  V x(batch.x.value(), !c.no_input_grad);
-  const Array targ = xt::cast<float>(batch.y);         // the digit as a float, (N,)
+  V x(batch.data.value<float>(), !c.no_input_grad);
+  const Array targ = xt::cast<float>(batch.target.value<std::int64_t>());  // the digit as a float, (N,)
   const V targ_column = tg::reshape(V(targ), {-1, 1});  // (N, 1), as out: mse must not broadcast to (N, N)
 
   tg::manual_seed(c.seed);

@@ -177,7 +177,7 @@ std::shared_ptr<Array<float>> valid_rows(const tg::data::Dataset& valid, std::si
   options.shuffle = false;
   options.flatten = true;
   const tg::data::DataLoader loader(valid, options);
-  return loader.batch(0).x.value_ptr();
+  return loader.batch(0).data.variable<float>().value_ptr();
 }
 
 // Both cases' times per rung as grouped bars, log-scale: the ladder at a glance.

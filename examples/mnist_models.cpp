@@ -38,7 +38,7 @@ double train_epoch(tg::nn::Module& model, tg::data::DataLoader& loader, tg::opti
   std::size_t i = 0;
   for (const tg::data::Batch& batch : loader) {
     optimizer.zero_grad();
-    const double loss = tg::nn::data_parallel_backward(model, batch.x, tg::Tensor(batch.y), cross_entropy_loss);
+    const double loss = tg::nn::data_parallel_backward(model, batch.data, batch.target, cross_entropy_loss);
     optimizer.step();
     loss_sum += loss;
     if (on_batch) on_batch(i, loss);
@@ -58,14 +58,15 @@ Evaluation evaluate(tg::nn::Module& model, const tg::data::Dataset& data, bool f
   std::size_t correct = 0;
   double loss_sum = 0;
   for (const tg::data::Batch& batch : loader) {
-    const tg::Tensor out = model.forward(batch.x);
-    loss_sum += tg::nn::functional::cross_entropy(out.variable<float>(), batch.y, tg::Reduction::Sum).item();
+    const tg::Tensor out = model.forward(batch.data);
+    loss_sum += tg::cross_entropy(out, batch.target, {}, tg::Reduction::Sum).item<double>();
     const auto& logits = out.value<float>();
     const std::size_t n = logits.shape()[0], classes = logits.shape()[1];
     const float* row = logits.data();
+    const std::int64_t* target = batch.target.data_ptr<std::int64_t>();
     for (std::size_t i = 0; i < n; ++i, row += classes) {
       const auto best = static_cast<std::int64_t>(std::max_element(row, row + classes) - row);
-      correct += best == batch.y(i);
+      correct += best == target[i];
     }
   }
   model.train();
@@ -90,7 +91,7 @@ double train_epoch_distributed(tg::nn::Module& model, tg::distributed::Distribut
       const tg::data::Batch batch = loader.batch(rows);
       // ddp averages over ranks; an uneven share (a short last step) weighs by its rows.
       const auto scale = static_cast<float>(double(rows.size()) * world / global);
-      loss = tg::nn::data_parallel_backward(model, batch.x, tg::Tensor(batch.y), cross_entropy_loss, scale);
+      loss = tg::nn::data_parallel_backward(model, batch.data, batch.target, cross_entropy_loss, scale);
       share_sum += loss * double(rows.size()) / global;
     }
     ddp.sync_gradients();
@@ -123,7 +124,7 @@ Evaluation evaluate_distributed(tg::nn::Module& model, const tg::data::Dataset& 
 
 void write_step_graph(tg::nn::Module& model, const tg::data::DataLoader& loader, const std::string& path) {
   const tg::data::Batch batch = loader.batch(0);
-  auto loss = tg::nn::functional::cross_entropy(model.forward(batch.x).variable<float>(), batch.y);
+  auto loss = tg::cross_entropy(model.forward(batch.data), batch.target).variable<float>();
   loss.backward(/*retain_graph=*/true);
   tg::DotOptions<float> options;
   for (const auto& [name, p] : model.named_parameters()) options.names.emplace_back(name, p.variable<float>());

@@ -1,5 +1,6 @@
 #include <tapegrad/modules/batch_norm.hpp>
 
+#include <cstdint>
 #include <ostream>
 #include <string>
 
@@ -16,7 +17,7 @@ BatchNormBase::BatchNormBase(const BatchNormOptions& options, int dims) : option
   if (options.track_running_stats()) {
     running_mean = register_buffer("running_mean", Tensor(Array<float>::from_shape(C)));
     running_var = register_buffer("running_var", Tensor(Array<float>::from_shape(C)));
-    num_batches_tracked = register_buffer("num_batches_tracked", Tensor(Array<float>::from_shape({})));
+    num_batches_tracked = register_buffer("num_batches_tracked", Tensor(Array<std::int64_t>::from_shape({})));
   }
   reset_parameters();
 }

@@ -58,7 +58,7 @@ class BatchNormBase : public Module {
 
   Tensor weight, bias;                    // (num_features,); undefined without affine
   Tensor running_mean, running_var;       // (num_features,); undefined without track_running_stats
-  Tensor num_batches_tracked;             // a count (a 0-d float; LibTorch's is int64)
+  Tensor num_batches_tracked;             // the count of training batches: a 0-d Long (int64), as LibTorch's
 
  protected:
   BatchNormBase(const BatchNormOptions& options, int dims);

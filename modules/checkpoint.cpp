@@ -241,16 +241,33 @@ class Archive {
   std::string bytes_;
 };
 
-// The npy dtype of a Float or Double tensor, and its element size.
-const char* descr_of(const Tensor& t) { return t.scalar_type() == kDouble ? "<f8" : "<f4"; }
-std::size_t element_size(const Tensor& t) { return t.scalar_type() == kDouble ? sizeof(double) : sizeof(float); }
+// The npy dtype of a Float, Double or Long tensor (BatchNorm's num_batches_tracked), its element size
+// and its bytes.
+const char* descr_of(const Tensor& t) {
+  switch (t.scalar_type()) {
+    case kDouble: return "<f8";
+    case kLong: return "<i8";
+    case kFloat: return "<f4";
+    default: throw Error("save: tensors of dtype " + std::string(to_string(t.scalar_type())) + " are not saved");
+  }
+}
+std::size_t element_size(const Tensor& t) {
+  return t.scalar_type() == kDouble || t.scalar_type() == kLong ? 8 : sizeof(float);
+}
+char* bytes_of(const Tensor& t) {
+  switch (t.scalar_type()) {
+    case kDouble: return reinterpret_cast<char*>(t.data_ptr<double>());
+    case kLong: return reinterpret_cast<char*>(t.data_ptr<std::int64_t>());
+    default: return reinterpret_cast<char*>(t.data_ptr<float>());
+  }
+}
 
 // What is wrong with `array` as the value of tensor `t` (its dtype and shape), or "" when nothing is.
 std::string mismatch(const NpyArray& array, const Tensor& t) {
   const Shape shape = t.shape();
   if (array.descr != descr_of(t))
     return "has dtype '" + array.descr + "', expected '" + descr_of(t) + "' (" + to_string(t.scalar_type()) +
-           "; convert the module with ->to() to load a checkpoint of the other dtype)";
+           (t.is_floating_point() ? "; convert the module with ->to() to load a checkpoint of the other dtype)" : ")");
   if (array.fortran_order) return "is in Fortran order, expected C order";
   if (array.shape != shape) return "has shape " + shape_str(array.shape) + ", expected " + shape_str(shape);
   const std::size_t count = checked_numel(shape, "load");  // the module's own shape: it fits
@@ -302,9 +319,7 @@ void save(const Module& module, const std::string& path) {
   for (const auto* named : {&parameters, &buffers})
     for (const auto& [name, v] : *named) {
       if (name == kFormatEntry) throw Error("save: '" + name + "' is a reserved name; rename that parameter");
-      const char* data = v.scalar_type() == kDouble ? reinterpret_cast<const char*>(v.data_ptr<double>())
-                                                    : reinterpret_cast<const char*>(v.data_ptr<float>());
-      entries.push_back({name + ".npy", npy_header(v.shape(), descr_of(v)), data, v.numel() * element_size(v)});
+      entries.push_back({name + ".npy", npy_header(v.shape(), descr_of(v)), bytes_of(v), v.numel() * element_size(v)});
     }
   write_archive(entries, path);
 }
@@ -403,10 +418,7 @@ void load(Module& module, const std::string& path) {
     archive.fail("does not match the module: " + text);
   }
 
-  for (auto& [name, v] : targets) {
-    void* data = v.scalar_type() == kDouble ? static_cast<void*>(v.data_ptr<double>()) : v.data_ptr<float>();
-    std::memcpy(data, entries.at(name).data, v.numel() * element_size(v));
-  }
+  for (auto& [name, v] : targets) std::memcpy(bytes_of(v), entries.at(name).data, v.numel() * element_size(v));
 }
 
 }  // namespace tg::nn

@@ -38,7 +38,8 @@ double data_parallel_backward(Module& model, const Tensor& x, const Tensor& y, c
     if (l.numel() != 1)
       throw Error("data_parallel_backward: the loss must be a scalar (a mean over the slice), got shape " +
                   shape_str(l.shape()));
-    const float weight = static_cast<float>(end - begin) / static_cast<float>(batch);
+    // In double: a Double model's slice weights (1/3, ...) must not be rounded to float.
+    const double weight = static_cast<double>(end - begin) / static_cast<double>(batch);
     l.backward(seed(weight * scale));
     losses[i] = l.item<double>() * weight;
   });

@@ -9,6 +9,7 @@
 namespace tg::nn {
 
 EmbeddingImpl::EmbeddingImpl(const EmbeddingOptions& options) : options_(options) {
+  if (options.sparse()) throw Error("Embedding: sparse(true) is not supported (tapegrad has no sparse gradients)");
   if (auto idx = options.padding_idx()) {
     const auto n = std::int64_t(options.num_embeddings());
     if (*idx >= n || *idx < -n)
@@ -30,11 +31,21 @@ void EmbeddingImpl::reset_parameters() {
   else fill(weight.data_ptr<float>());
 }
 
-Tensor EmbeddingImpl::forward(const Tensor& indices) { return tg::embedding(weight, indices, options_.padding_idx()); }
+Tensor EmbeddingImpl::forward(const Tensor& indices) {
+  return functional::embedding(indices, weight,
+                               functional::EmbeddingFuncOptions()
+                                   .padding_idx(options_.padding_idx())
+                                   .max_norm(options_.max_norm())
+                                   .norm_type(options_.norm_type())
+                                   .scale_grad_by_freq(options_.scale_grad_by_freq()));
+}
 
 void EmbeddingImpl::pretty_print(std::ostream& stream) const {
   stream << "Embedding(num_embeddings=" << options_.num_embeddings() << ", embedding_dim=" << options_.embedding_dim();
   if (auto idx = options_.padding_idx()) stream << ", padding_idx=" << *idx;
+  if (auto max_norm = options_.max_norm()) stream << ", max_norm=" << *max_norm;
+  if (options_.norm_type() != 2.0) stream << ", norm_type=" << options_.norm_type();
+  if (options_.scale_grad_by_freq()) stream << ", scale_grad_by_freq=true";
   stream << ")";
 }
 

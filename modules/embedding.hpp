@@ -10,25 +10,39 @@
 
 #include <tapegrad/modules/module.hpp>
 #include <tapegrad/modules/module_holder.hpp>
+#include <tapegrad/ops/embedding.hpp>
 #include <tapegrad/ops/tensor_ops.hpp>
 
 namespace tg::nn {
 
-// max_norm, norm_type, scale_grad_by_freq and sparse, LibTorch's other options, are not supported.
+// LibTorch's options and defaults; sparse(true) throws at construction (no sparse gradients).
 class EmbeddingOptions {
  public:
   EmbeddingOptions(std::size_t num_embeddings, std::size_t embedding_dim)
       : num_embeddings_(num_embeddings), embedding_dim_(embedding_dim) {}
   // The row that is zero at init and never learns (negative: counted from the end).
   EmbeddingOptions& padding_idx(std::optional<std::int64_t> idx) { return padding_idx_ = idx, *this; }
+  // Picked rows whose norm_type-norm exceeds max_norm are scaled down to it, in place, at each forward.
+  EmbeddingOptions& max_norm(std::optional<double> max_norm) { return max_norm_ = max_norm, *this; }
+  EmbeddingOptions& norm_type(double norm_type) { return norm_type_ = norm_type, *this; }
+  EmbeddingOptions& scale_grad_by_freq(bool on) { return scale_grad_by_freq_ = on, *this; }
+  EmbeddingOptions& sparse(bool on) { return sparse_ = on, *this; }
 
   std::size_t num_embeddings() const { return num_embeddings_; }
   std::size_t embedding_dim() const { return embedding_dim_; }
   std::optional<std::int64_t> padding_idx() const { return padding_idx_; }
+  std::optional<double> max_norm() const { return max_norm_; }
+  double norm_type() const { return norm_type_; }
+  bool scale_grad_by_freq() const { return scale_grad_by_freq_; }
+  bool sparse() const { return sparse_; }
 
  private:
   std::size_t num_embeddings_, embedding_dim_;
   std::optional<std::int64_t> padding_idx_;
+  std::optional<double> max_norm_;
+  double norm_type_ = 2.0;
+  bool scale_grad_by_freq_ = false;
+  bool sparse_ = false;
 };
 
 class EmbeddingImpl : public Module {
@@ -37,7 +51,6 @@ class EmbeddingImpl : public Module {
   EmbeddingImpl(std::size_t num_embeddings, std::size_t embedding_dim)
       : EmbeddingImpl(EmbeddingOptions(num_embeddings, embedding_dim)) {}
 
-  // indices (any shape) -> (indices.shape..., embedding_dim).
   // indices: a Long tensor of any shape -> (indices.shape..., embedding_dim).
   Tensor forward(const Tensor& indices) override;
   // weight ~ N(0, 1), the padding row zero (LibTorch's init).

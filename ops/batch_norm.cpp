@@ -9,6 +9,7 @@
 
 #include <tapegrad/core/tape.hpp>
 #include <tapegrad/kernels/dispatch.hpp>
+#include <tapegrad/ops/tensor_ops.hpp>
 
 namespace tg {
 
@@ -207,3 +208,15 @@ TG_INSTANTIATE(double)
 #undef TG_INSTANTIATE
 
 }  // namespace tg
+
+namespace tg::nn::functional {
+
+Tensor batch_norm(const Tensor& x, const Tensor& running_mean, const Tensor& running_var,
+                  const BatchNormFuncOptions& options) {
+  if (!options.momentum())
+    throw Error("batch_norm: BatchNormFuncOptions().momentum must be a number (None is the module's cumulative average)");
+  return tg::batch_norm(x, options.weight(), options.bias(), running_mean, running_var, options.training(),
+                        *options.momentum(), options.eps());
+}
+
+}  // namespace tg::nn::functional

@@ -5,6 +5,7 @@
 
 #include <optional>
 
+#include <tapegrad/core/tensor.hpp>
 #include <tapegrad/core/variable.hpp>
 
 namespace tg {
@@ -23,34 +24,38 @@ Variable<T> batch_norm(const Variable<T>& x, const Variable<T>& weight, const Va
 
 namespace tg::nn::functional {
 
-// F::batch_norm(x, running_mean, running_var, F::BatchNormFuncOptions().weight(w).bias(b).training(true)).
-// As in LibTorch, the defaults are training false, momentum 0.1, eps 1e-5; momentum must be set.
-template <class T = float>
+// F::batch_norm(x, running_mean, running_var,
+//               F::BatchNormFuncOptions().weight(w).bias(b).training(true).momentum(0.1).eps(1e-5)).
+// As in LibTorch: weight and bias undefined (none) by default, training false, momentum 0.1, eps 1e-5;
+// momentum must be a number here (LibTorch fails on None too).
 struct BatchNormFuncOptions {
-  BatchNormFuncOptions& weight(Variable<T> weight) { return weight_ = std::move(weight), *this; }
-  BatchNormFuncOptions& bias(Variable<T> bias) { return bias_ = std::move(bias), *this; }
+  BatchNormFuncOptions& weight(Tensor weight) { return weight_ = std::move(weight), *this; }
+  BatchNormFuncOptions& bias(Tensor bias) { return bias_ = std::move(bias), *this; }
   BatchNormFuncOptions& training(bool training) { return training_ = training, *this; }
   BatchNormFuncOptions& momentum(std::optional<double> momentum) { return momentum_ = momentum, *this; }
   BatchNormFuncOptions& eps(double eps) { return eps_ = eps, *this; }
-  const Variable<T>& weight() const { return weight_; }
-  const Variable<T>& bias() const { return bias_; }
+  const Tensor& weight() const { return weight_; }
+  const Tensor& bias() const { return bias_; }
   bool training() const { return training_; }
   std::optional<double> momentum() const { return momentum_; }
   double eps() const { return eps_; }
 
  private:
-  Variable<T> weight_, bias_;
+  Tensor weight_, bias_;
   bool training_ = false;
   std::optional<double> momentum_ = 0.1;
   double eps_ = 1e-5;
 };
 
+// Float or Double x; the running statistics (updated in place in training) must have x's dtype.
+Tensor batch_norm(const Tensor& x, const Tensor& running_mean, const Tensor& running_var,
+                  const BatchNormFuncOptions& options = {});
+
+// The same on Variables (the options' weight and bias then hold Variable<T>s too).
 template <class T>
 Variable<T> batch_norm(const Variable<T>& x, const Variable<T>& running_mean, const Variable<T>& running_var,
-                       const BatchNormFuncOptions<T>& options = {}) {
-  if (!options.momentum()) throw Error("batch_norm: momentum must be a number here (None is for the module's cumulative average)");
-  return tg::batch_norm(x, options.weight(), options.bias(), running_mean, running_var, options.training(),
-                        *options.momentum(), options.eps());
+                       const BatchNormFuncOptions& options = {}) {
+  return batch_norm(Tensor(x), Tensor(running_mean), Tensor(running_var), options).template variable<T>();
 }
 
 }  // namespace tg::nn::functional

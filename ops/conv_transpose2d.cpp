@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <memory>
+#include <sstream>
 
 #include <tapegrad/core/tape.hpp>
 #include <tapegrad/kernels/dispatch.hpp>
+#include <tapegrad/ops/tensor_ops.hpp>
 
 namespace tg {
 
@@ -97,3 +99,19 @@ TG_INSTANTIATE(double)
 #undef TG_INSTANTIATE
 
 }  // namespace tg
+
+namespace tg::nn::functional {
+
+Tensor conv_transpose2d(const Tensor& x, const Tensor& weight, const ConvTranspose2dFuncOptions& options) {
+  const IntArrayRef& d = options.dilation();
+  const bool unit_dilation = !d.empty() && d.size() <= 2 && std::all_of(d.begin(), d.end(), [](std::int64_t v) { return v == 1; });
+  if (options.groups() != 1 || !unit_dilation) {
+    std::ostringstream got;
+    got << "conv_transpose2d: only groups 1 and dilation 1 are supported, got groups " << options.groups()
+        << " and dilation " << d;
+    throw Error(got.str());
+  }
+  return tg::conv_transpose2d(x, weight, options.bias(), options.stride(), options.padding(), options.output_padding());
+}
+
+}  // namespace tg::nn::functional

@@ -7,6 +7,10 @@
 #include <array>
 #include <cstddef>
 
+#include <cstdint>
+
+#include <tapegrad/core/int_array_ref.hpp>
+#include <tapegrad/core/tensor.hpp>
 #include <tapegrad/core/variable.hpp>
 
 namespace tg {
@@ -23,31 +27,38 @@ Variable<T> conv_transpose2d(const Variable<T>& x, const Variable<T>& weight, co
 
 namespace tg::nn::functional {
 
-// F::conv_transpose2d(x, weight, F::ConvTranspose2dFuncOptions().bias(b).stride(2).output_padding(1)).
-template <class T = float>
+// F::conv_transpose2d(x, weight, F::ConvTranspose2dFuncOptions().bias(b).stride(2).padding(1).output_padding(1)).
+// stride, padding, output_padding and dilation: one number for both axes or {h, w}, as LibTorch's.
+// groups and dilation are there with LibTorch's defaults (1); any other value throws.
 struct ConvTranspose2dFuncOptions {
-  using Pair = std::array<std::size_t, 2>;
-  ConvTranspose2dFuncOptions& bias(Variable<T> bias) { return bias_ = std::move(bias), *this; }
-  ConvTranspose2dFuncOptions& stride(std::size_t s) { return stride_ = {s, s}, *this; }
-  ConvTranspose2dFuncOptions& stride(Pair s) { return stride_ = s, *this; }
-  ConvTranspose2dFuncOptions& padding(std::size_t p) { return padding_ = {p, p}, *this; }
-  ConvTranspose2dFuncOptions& padding(Pair p) { return padding_ = p, *this; }
-  ConvTranspose2dFuncOptions& output_padding(std::size_t p) { return output_padding_ = {p, p}, *this; }
-  ConvTranspose2dFuncOptions& output_padding(Pair p) { return output_padding_ = p, *this; }
-  const Variable<T>& bias() const { return bias_; }
-  Pair stride() const { return stride_; }
-  Pair padding() const { return padding_; }
-  Pair output_padding() const { return output_padding_; }
+  ConvTranspose2dFuncOptions& bias(Tensor bias) { return bias_ = std::move(bias), *this; }
+  ConvTranspose2dFuncOptions& stride(IntArrayRef s) { return stride_ = std::move(s), *this; }
+  ConvTranspose2dFuncOptions& padding(IntArrayRef p) { return padding_ = std::move(p), *this; }
+  ConvTranspose2dFuncOptions& output_padding(IntArrayRef p) { return output_padding_ = std::move(p), *this; }
+  ConvTranspose2dFuncOptions& groups(std::int64_t groups) { return groups_ = groups, *this; }
+  ConvTranspose2dFuncOptions& dilation(IntArrayRef d) { return dilation_ = std::move(d), *this; }
+  const Tensor& bias() const { return bias_; }
+  const IntArrayRef& stride() const { return stride_; }
+  const IntArrayRef& padding() const { return padding_; }
+  const IntArrayRef& output_padding() const { return output_padding_; }
+  std::int64_t groups() const { return groups_; }
+  const IntArrayRef& dilation() const { return dilation_; }
 
  private:
-  Variable<T> bias_;
-  Pair stride_{1, 1}, padding_{0, 0}, output_padding_{0, 0};
+  Tensor bias_;
+  IntArrayRef stride_ = 1, padding_ = 0, output_padding_ = 0;
+  std::int64_t groups_ = 1;
+  IntArrayRef dilation_ = 1;
 };
 
+// No default options: F::conv_transpose2d(x, weight) is tg::conv_transpose2d(x, weight).
+Tensor conv_transpose2d(const Tensor& x, const Tensor& weight, const ConvTranspose2dFuncOptions& options);
+
+// The same on Variables (the options' bias then holds a Variable<T> too).
 template <class T>
 Variable<T> conv_transpose2d(const Variable<T>& x, const Variable<T>& weight,
-                             const ConvTranspose2dFuncOptions<T>& options = {}) {
-  return tg::conv_transpose2d(x, weight, options.bias(), options.stride(), options.padding(), options.output_padding());
+                             const ConvTranspose2dFuncOptions& options = {}) {
+  return conv_transpose2d(Tensor(x), Tensor(weight), options).template variable<T>();
 }
 
 }  // namespace tg::nn::functional

@@ -1,7 +1,8 @@
 // tg::nn::functional: the neural-network ops under the names LibTorch users reach for
 // (namespace F = tg::nn::functional; F::relu(x), F::cross_entropy(logits, y)). They are the same
 // functions as tg::relu, tg::cross_entropy, ...: one implementation, two spellings, each for
-// Variable<T> and for Tensor.
+// Variable<T> and for Tensor. embedding is F's own (indices first, as LibTorch's F::embedding;
+// tg::embedding takes the weight first, as torch::embedding).
 #pragma once
 
 #include <tapegrad/ops/activations.hpp>
@@ -34,7 +35,6 @@ using tg::conv_transpose2d;
 using tg::cross_entropy;
 using tg::dropout;
 using tg::dropout2d;
-using tg::embedding;
 using tg::flatten;
 using tg::gelu;
 using tg::layer_norm;

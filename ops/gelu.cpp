@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include <tapegrad/core/tape.hpp>
+#include <tapegrad/ops/tensor_ops.hpp>
 
 namespace tg {
 
@@ -44,3 +45,9 @@ template Variable<float> gelu(const Variable<float>&, const std::string&);
 template Variable<double> gelu(const Variable<double>&, const std::string&);
 
 }  // namespace tg
+
+namespace tg::nn::functional {
+
+Tensor gelu(const Tensor& x, const GELUFuncOptions& options) { return tg::gelu(x, options.approximate()); }
+
+}  // namespace tg::nn::functional

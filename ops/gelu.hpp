@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include <tapegrad/core/tensor.hpp>
 #include <tapegrad/core/variable.hpp>
 
 namespace tg {
@@ -32,6 +33,8 @@ template <class T>
 Variable<T> gelu(const Variable<T>& x, const GELUFuncOptions& options) {
   return tg::gelu(x, options.approximate());
 }
+// On a Float or Double tensor. No default options: F::gelu(x) is tg::gelu(x), approximate "none".
+Tensor gelu(const Tensor& x, const GELUFuncOptions& options);
 }  // namespace functional
 
 }  // namespace tg::nn

@@ -7,6 +7,7 @@
 
 #include <tapegrad/core/tape.hpp>
 #include <tapegrad/kernels/dispatch.hpp>
+#include <tapegrad/ops/tensor_ops.hpp>
 
 namespace tg {
 
@@ -96,3 +97,11 @@ TG_INSTANTIATE(double)
 #undef TG_INSTANTIATE
 
 }  // namespace tg
+
+namespace tg::nn::functional {
+
+Tensor layer_norm(const Tensor& x, const LayerNormFuncOptions& options) {
+  return tg::layer_norm(x, options.normalized_shape(), options.weight(), options.bias(), options.eps());
+}
+
+}  // namespace tg::nn::functional

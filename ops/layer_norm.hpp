@@ -2,6 +2,10 @@
 // One op with its own backward, through the same SIMD row kernels as batch_norm.
 #pragma once
 
+#include <cstdint>
+#include <vector>
+
+#include <tapegrad/core/tensor.hpp>
 #include <tapegrad/core/variable.hpp>
 
 namespace tg {
@@ -17,27 +21,32 @@ Variable<T> layer_norm(const Variable<T>& x, const Shape& normalized_shape, cons
 
 namespace tg::nn::functional {
 
-// F::layer_norm(x, F::LayerNormFuncOptions({10}).weight(w).bias(b).eps(1e-5)).
-template <class T = float>
+// F::layer_norm(x, F::LayerNormFuncOptions({10}).weight(w).bias(b).eps(1e-5)): weight and bias
+// undefined (none) by default, eps 1e-5, as in LibTorch.
 struct LayerNormFuncOptions {
-  LayerNormFuncOptions(Shape normalized_shape) : normalized_shape_(std::move(normalized_shape)) {}  // NOLINT
-  LayerNormFuncOptions& weight(Variable<T> weight) { return weight_ = std::move(weight), *this; }
-  LayerNormFuncOptions& bias(Variable<T> bias) { return bias_ = std::move(bias), *this; }
+  LayerNormFuncOptions(std::vector<std::int64_t> normalized_shape)  // NOLINT: implicit, as LibTorch's
+      : normalized_shape_(std::move(normalized_shape)) {}
+  LayerNormFuncOptions& normalized_shape(std::vector<std::int64_t> shape) { return normalized_shape_ = std::move(shape), *this; }
+  LayerNormFuncOptions& weight(Tensor weight) { return weight_ = std::move(weight), *this; }
+  LayerNormFuncOptions& bias(Tensor bias) { return bias_ = std::move(bias), *this; }
   LayerNormFuncOptions& eps(double eps) { return eps_ = eps, *this; }
-  const Shape& normalized_shape() const { return normalized_shape_; }
-  const Variable<T>& weight() const { return weight_; }
-  const Variable<T>& bias() const { return bias_; }
+  const std::vector<std::int64_t>& normalized_shape() const { return normalized_shape_; }
+  const Tensor& weight() const { return weight_; }
+  const Tensor& bias() const { return bias_; }
   double eps() const { return eps_; }
 
  private:
-  Shape normalized_shape_;
-  Variable<T> weight_, bias_;
+  std::vector<std::int64_t> normalized_shape_;
+  Tensor weight_, bias_;
   double eps_ = 1e-5;
 };
 
+Tensor layer_norm(const Tensor& x, const LayerNormFuncOptions& options);
+
+// The same on Variables (the options' weight and bias then hold Variable<T>s too).
 template <class T>
-Variable<T> layer_norm(const Variable<T>& x, const LayerNormFuncOptions<T>& options) {
-  return tg::layer_norm(x, options.normalized_shape(), options.weight(), options.bias(), options.eps());
+Variable<T> layer_norm(const Variable<T>& x, const LayerNormFuncOptions& options) {
+  return layer_norm(Tensor(x), options).template variable<T>();
 }
 
 }  // namespace tg::nn::functional

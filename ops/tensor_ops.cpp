@@ -418,9 +418,11 @@ Tensor feature_dropout(const Tensor& x, double p, bool train) {
   return dispatch_floating(x, "feature_dropout", [&](const auto& v) { return tg::dropout2d(v, p, train); });
 }
 
-Tensor embedding(const Tensor& weight, const Tensor& indices, std::optional<std::int64_t> padding_idx) {
+Tensor embedding(const Tensor& weight, const Tensor& indices, std::optional<std::int64_t> padding_idx,
+                 bool scale_grad_by_freq) {
   const Labels& idx = long_values(indices, "embedding", "indices");
-  return dispatch_floating(weight, "embedding", [&](const auto& w) { return tg::embedding(w, idx, padding_idx); });
+  return dispatch_floating(weight, "embedding",
+                           [&](const auto& w) { return tg::embedding(w, idx, padding_idx, scale_grad_by_freq); });
 }
 
 Tensor gelu(const Tensor& x, const std::string& approximate) {

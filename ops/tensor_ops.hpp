@@ -115,8 +115,9 @@ Tensor dropout(const Tensor& x, double p, bool train);
 // One draw per channel of (N, C, H, W) or (C, H, W): LibTorch's name for the op under dropout2d.
 Tensor feature_dropout(const Tensor& x, double p, bool train);
 // weight (num_embeddings, D), indices: a Long tensor; padding_idx (negative counts from the end) gets
-// no gradient.
-Tensor embedding(const Tensor& weight, const Tensor& indices, std::optional<std::int64_t> padding_idx = std::nullopt);
+// no gradient; scale_grad_by_freq divides each row's gradient by its index's count in indices.
+Tensor embedding(const Tensor& weight, const Tensor& indices, std::optional<std::int64_t> padding_idx = std::nullopt,
+                 bool scale_grad_by_freq = false);
 Tensor gelu(const Tensor& x, const std::string& approximate = "none");
 
 Tensor softmax(const Tensor& x, std::int64_t dim);

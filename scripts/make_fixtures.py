@@ -179,6 +179,14 @@ def embedding(fx):
     fx.add("indices", idx)
     forward_backward(fx, "plain", lambda w: F.embedding(idx, w), {"w": w}, 2)
     forward_backward(fx, "padding0", lambda w: F.embedding(idx, w, padding_idx=0), {"w": w}, 3)
+    forward_backward(fx, "freq", lambda w: F.embedding(idx, w, scale_grad_by_freq=True), {"w": w}, 4)
+    forward_backward(fx, "freq_padding2", lambda w: F.embedding(idx, w, padding_idx=2, scale_grad_by_freq=True),
+                     {"w": w}, 5)
+    # max_norm renormalises the picked rows of the weight in place before the lookup.
+    for name, max_norm, norm_type in (("max_norm", 1.5, 2.0), ("max_norm_p1", 2.0, 1.0), ("max_norm_inf", 1.0, float("inf"))):
+        renormed = w.detach().clone()
+        fx.add(name + ".y", F.embedding(idx, renormed, max_norm=max_norm, norm_type=norm_type))
+        fx.add(name + ".weight_after", renormed)
 
 
 @group

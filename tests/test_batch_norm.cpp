@@ -1,3 +1,4 @@
+#include <cstring>
 #include <sstream>
 
 #include "check.hpp"
@@ -90,7 +91,7 @@ TEST_CASE("batch_norm agrees with LibTorch: functional in float64 (outputs, grad
     Variable<double> x(fx.array<double>(name + ".x"), true), w(fx.array<double>(name + ".weight"), true),
         b(fx.array<double>(name + ".bias"), true);
     Variable<double> rm(fx.array<double>(name + ".running_mean")), rv(fx.array<double>(name + ".running_var"));
-    auto y = F::batch_norm(x, rm, rv, F::BatchNormFuncOptions<double>().weight(w).bias(b).training(name != "eval4").momentum(0.2));
+    auto y = F::batch_norm(x, rm, rv, F::BatchNormFuncOptions().weight(w).bias(b).training(name != "eval4").momentum(0.2));
     CHECK_AGREES(y.value(), fx.array<double>(name + ".y"));
     y.backward(fx.array<double>(name + ".gy"));
     CHECK_AGREES(x.grad(), fx.array<double>(name + ".grad.x"));
@@ -119,7 +120,8 @@ TEST_CASE("BatchNorm1d/2d agree with LibTorch in float32: momentum, cumulative a
     if (options.track_running_stats()) {
       CHECK_AGREES(bn.running_mean.value<float>(), fx.array<float>(name + ".running_mean"));
       CHECK_AGREES(bn.running_var.value<float>(), fx.array<float>(name + ".running_var"));
-      CHECK(bn.num_batches_tracked.value<float>()() == float(fx.labels(name + ".num_batches_tracked")()));
+      CHECK(bn.num_batches_tracked.scalar_type() == tg::kLong);
+      CHECK(bn.num_batches_tracked.value<std::int64_t>()() == fx.labels(name + ".num_batches_tracked")());
     }
     bn.eval();
     CHECK_AGREES(bn.forward(Variable<float>(fx.array<float>(name + ".x_eval"))).value<float>(), fx.array<float>(name + ".y_eval"));
@@ -146,16 +148,46 @@ TEST_CASE("BatchNorm2d: parameters, buffers, printing as LibTorch") {
   CHECK(std::abs(xt::mean(y.value<float>())()) < 1e-5);
 }
 
-TEST_CASE("BatchNorm2d: running statistics and the batch count survive a checkpoint") {
+TEST_CASE("BatchNorm2d: running statistics and the int64 batch count survive a checkpoint, numpy-readable") {
   tg::manual_seed(7);
   tg::nn::BatchNorm2dImpl bn(3), restored(3);
   bn.forward(Variable<float>(tg::randn<float>({4, 3, 2, 2})));
   bn.forward(Variable<float>(tg::randn<float>({4, 3, 2, 2})));
   const std::string path = "batch_norm_checkpoint_test.npz";
   tg::nn::save(bn, path);
+  const auto entries = tg::npz::read(path);
   tg::nn::load(restored, path);
   std::remove(path.c_str());
+  const tg::npz::NpyArray& count = entries.at("num_batches_tracked");
+  CHECK(count.descr == "<i8");  // NumPy's int64, as LibTorch's buffer
+  CHECK(count.shape.empty());
+  std::int64_t saved = 0;
+  REQUIRE(count.bytes.size() == sizeof(saved));
+  std::memcpy(&saved, count.bytes.data(), sizeof(saved));
+  CHECK(saved == 2);
   CHECK(restored.running_mean.value<float>() == bn.running_mean.value<float>());
   CHECK(restored.running_var.value<float>() == bn.running_var.value<float>());
-  CHECK(restored.num_batches_tracked.value<float>()() == 2.f);
+  CHECK(restored.num_batches_tracked.scalar_type() == tg::kLong);
+  CHECK(restored.num_batches_tracked.item<std::int64_t>() == 2);
+}
+
+TEST_CASE("BatchNorm2d: num_batches_tracked stays int64 through to(kDouble), counts past 2^24, and a float count is refused on load") {
+  tg::nn::BatchNorm2d bn(2);
+  bn->to(tg::kDouble);
+  CHECK(bn->running_mean.scalar_type() == tg::kDouble);
+  CHECK(bn->num_batches_tracked.scalar_type() == tg::kLong);
+  // A float32 count would stop at 2^24 (2^24 + 1 is not a float); the int64 one keeps counting.
+  bn->num_batches_tracked.fill_(std::int64_t(1) << 24);
+  bn->forward(tg::randn({4, 2, 3, 3}, tg::kDouble));
+  CHECK(bn->num_batches_tracked.item<std::int64_t>() == (std::int64_t(1) << 24) + 1);
+  bn->reset_running_stats();
+  CHECK(bn->num_batches_tracked.item<std::int64_t>() == 0);
+  const std::string path = "batch_norm_float_count_test.npz";
+  tg::nn::save(*bn, path);
+  auto entries = tg::npz::read(path);
+  entries.at("num_batches_tracked") = tg::npz::scalar(3.f);
+  tg::npz::write(path, {entries.begin(), entries.end()});
+  CHECK_THROWS_WITH_AS(tg::nn::load(*bn, path),
+                       doctest::Contains("entry 'num_batches_tracked' has dtype '<f4', expected '<i8' (Long)"), tg::Error);
+  std::remove(path.c_str());
 }

@@ -77,7 +77,7 @@ TEST_CASE("conv_transpose2d: bad input is rejected naming the op and the shapes"
 
 TEST_CASE("conv_transpose2d agrees with LibTorch: float64 functional, float32 module") {
   tgtest::TextFixture fx("conv_transpose2d");
-  using O = F::ConvTranspose2dFuncOptions<double>;
+  using O = F::ConvTranspose2dFuncOptions;
   const std::pair<std::string, O> cases[] = {{"plain", O()},
                                              {"s2p1op1", O().stride(2).padding(1).output_padding(1)},
                                              {"s21p10_k23", O().stride({2, 1}).padding({1, 0})},

@@ -85,3 +85,19 @@ TEST_CASE("data_parallel_backward names mismatched shapes") {
                        "data_parallel_backward: expected x of shape (B, ...) and y of shape (B,), got x (4, 1, 8, 8) and y (3,)",
                        tg::Error);
 }
+
+TEST_CASE("data_parallel_backward in float64: slice weights (1/3, 2/3) keep the serial gradient to 1e-13") {
+  REQUIRE_MESSAGE(std::thread::hardware_concurrency() >= 2, "this test needs 2 cores to split the batch");
+  auto grads = [](int threads) {
+    tg::set_num_threads(threads);
+    tg::manual_seed(8);
+    tg::nn::Linear fc(5, 4);
+    fc->to(tg::kDouble);
+    const tg::Tensor x = tg::randn({3, 5}, tg::kDouble), y(tg::Labels{0, 3, 1});
+    tg::nn::data_parallel_backward(*fc, x, y, cross_entropy);  // 2 threads: slices of 1 and 2 rows
+    tg::set_num_threads(1);
+    return fc->weight.grad().value<double>();
+  };
+  const tg::Array<double> serial = grads(1), parallel = grads(2);
+  CHECK(tgtest::allclose(parallel, serial, 1e-13, 1e-15));
+}

@@ -36,7 +36,10 @@ ImageLoaderOptions options(std::size_t batch_size, bool shuffle, std::uint64_t s
 // One epoch's labels in the order the loader gave them.
 std::vector<std::int64_t> epoch_order(DataLoader& loader) {
   std::vector<std::int64_t> order;
-  for (const Batch& b : loader) order.insert(order.end(), b.y.begin(), b.y.end());
+  for (const Batch& b : loader) {
+    const tg::Labels& y = b.target.value<std::int64_t>();
+    order.insert(order.end(), y.begin(), y.end());
+  }
   return order;
 }
 
@@ -48,9 +51,12 @@ TEST_CASE("DataLoader: batch shapes, the last partial batch, drop_last, flatten"
   CHECK(loader.size() == 3);
   std::vector<tg::Shape> shapes;
   for (const Batch& b : loader) {
-    shapes.push_back(b.x.shape());
-    CHECK(b.y.shape()[0] == b.x.shape()[0]);
-    CHECK_FALSE(b.x.requires_grad());
+    shapes.push_back(b.data.shape());
+    // LibTorch's Example after Stack<>: Float data without grad, Long targets, one per row.
+    CHECK(b.data.scalar_type() == tg::kFloat);
+    CHECK(b.target.scalar_type() == tg::kLong);
+    CHECK(b.target.shape() == tg::Shape{b.data.shape()[0]});
+    CHECK_FALSE(b.data.requires_grad());
   }
   CHECK(shapes == std::vector<tg::Shape>{{2, 1, 1, 2}, {2, 1, 1, 2}, {1, 1, 1, 2}});
 
@@ -60,7 +66,7 @@ TEST_CASE("DataLoader: batch shapes, the last partial batch, drop_last, flatten"
   DataLoader dropping(d, o);
   CHECK(dropping.size() == 2);
   shapes.clear();
-  for (const Batch& b : dropping) shapes.push_back(b.x.shape());
+  for (const Batch& b : dropping) shapes.push_back(b.data.shape());
   CHECK(shapes == std::vector<tg::Shape>{{2, 2}, {2, 2}});
 
   CHECK(DataLoader(d, options(5, true)).size() == 1);
@@ -75,11 +81,11 @@ TEST_CASE("DataLoader: every sample exactly once per epoch, normalised as (pixel
   for (int epoch = 0; epoch < 3; ++epoch) {
     std::vector<std::int64_t> seen;
     for (const Batch& b : loader) {
-      for (std::size_t r = 0; r < b.y.size(); ++r) {
-        const std::int64_t i = b.y(r);
+      for (std::int64_t r = 0; r < b.target.numel(); ++r) {
+        const std::int64_t i = b.target.data_ptr<std::int64_t>()[r];
         seen.push_back(i);
         // Image i is {i, i + 1}: normalised ((i - 10) / 2, (i - 9) / 2); e.g. image 3 -> (-3.5, -3).
-        const float* x = b.x.value().data() + 2 * r;
+        const float* x = b.data.data_ptr<float>() + 2 * r;
         CHECK(x[0] == doctest::Approx((i - 10) / 2.0));
         CHECK(x[1] == doctest::Approx((i - 9) / 2.0));
       }
@@ -102,8 +108,8 @@ TEST_CASE("DataLoader: normalisation of the extreme and middle byte values, by h
   DataLoader loader(d, o);
   const Batch b = loader.batch(0);
   // (0 - 33) / 78.5, (255 - 33) / 78.5, (128 - 33) / 78.5, (112 - 33) / 78.5
-  CHECK(tgtest::allclose(b.x.value(), tg::Array<float>{{-0.420382f, 2.828025f, 1.210191f, 1.006369f}}));
-  CHECK(b.y(0) == 7);
+  CHECK(tgtest::allclose(b.data.value<float>(), tg::Array<float>{{-0.420382f, 2.828025f, 1.210191f, 1.006369f}}));
+  CHECK(b.target.item<std::int64_t>() == 7);
 }
 
 TEST_CASE("DataLoader: without shuffle, the dataset's order in every epoch") {

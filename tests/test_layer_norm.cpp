@@ -45,7 +45,7 @@ TEST_CASE("layer_norm: bad shapes are rejected") {
 TEST_CASE("layer_norm agrees with LibTorch: float64 functional, float32 module") {
   tgtest::TextFixture fx("layer_norm");
   Variable<double> x(fx.array<double>("x"), true), w(fx.array<double>("weight"), true), b(fx.array<double>("bias"), true);
-  auto y = F::layer_norm(x, F::LayerNormFuncOptions<double>({5}).weight(w).bias(b));
+  auto y = F::layer_norm(x, F::LayerNormFuncOptions({5}).weight(w).bias(b));
   CHECK_AGREES(y.value(), fx.array<double>("affine.y"));
   y.backward(fx.array<double>("affine.gy"));
   CHECK_AGREES(x.grad(), fx.array<double>("affine.grad.x"));

@@ -280,18 +280,19 @@ TEST_CASE_TEMPLATE("tape = manual on MNIST: the walkthrough's 784-50-1, ReLU, MS
                    float) {
   tg::manual_seed(4);
   const tg::data::Batch batch = first_rows(tg::data::Split::Train, 1000, /*flatten=*/true);
-  check_walkthrough_net<T>(as<T>(batch.x.value()), labels_as<T>(batch.y), kaiming_mlp<T>(784, 50, 1));
+  check_walkthrough_net<T>(as<T>(batch.data.value<float>()), labels_as<T>(batch.target.value<std::int64_t>()),
+                          kaiming_mlp<T>(784, 50, 1));
 }
 
 TEST_CASE_TEMPLATE("tape = manual on MNIST: cross-entropy on 784-50-10", T, double, float) {
   tg::manual_seed(5);
   const tg::data::Batch batch = first_rows(tg::data::Split::Train, 500, /*flatten=*/true);
-  check_cross_entropy_net<T>(as<T>(batch.x.value()), batch.y, 50, 10);
+  check_cross_entropy_net<T>(as<T>(batch.data.value<float>()), batch.target.value<std::int64_t>(), 50, 10);
 }
 
 TEST_CASE_TEMPLATE("tape = manual on MNIST: conv2d 1->8, kernel 5, stride 2, padding 2 on 28x28 images", T, double,
                    float) {
   tg::manual_seed(6);
   const tg::data::Batch batch = first_rows(tg::data::Split::Valid, 64, /*flatten=*/false);
-  check_conv<T>(as<T>(batch.x.value()), 8, 5, 2, 2);
+  check_conv<T>(as<T>(batch.data.value<float>()), 8, 5, 2, 2);
 }

@@ -157,8 +157,8 @@ void check_real(const std::string& dir, double mean, double std, std::vector<std
   for (std::int64_t y : test.labels) ++expected[static_cast<std::size_t>(y)];
   std::size_t rows = 0;
   for (const tg::data::Batch& b : loader) {
-    rows += b.y.size();
-    for (std::int64_t y : b.y) ++counts[static_cast<std::size_t>(y)];
+    rows += static_cast<std::size_t>(b.target.numel());
+    for (std::int64_t y : b.target.value<std::int64_t>()) ++counts[static_cast<std::size_t>(y)];
   }
   CHECK(rows == 10000);
   CHECK(counts == expected);

@@ -1,5 +1,6 @@
 // The tg::distributed cases ctest runs under `mpirun -np 2 --oversubscribe` (tests/CMakeLists.txt):
 //   equivalence  2 ranks of 32 rows reach the parameters of 1 process with batch 64, same seed
+//   double       the same in float64, to 1e-12: gradients travel as float64
 //   coverage     over a real 2-rank job, every sample is seen exactly once per epoch
 //   throw        rank 1 throws mid-training: the job must end non-zero with its message (MPI_Abort)
 //   mismatch     rank 1 builds a different model: named at start on every rank
@@ -44,9 +45,11 @@ struct Data {
   }
 };
 
-// k steps of SGD (momentum 0.9) over the sampler's rows, gradients synced by ddp when given.
+// k steps of SGD (momentum 0.9) over the sampler's rows, in the model's dtype, gradients synced by
+// ddp when given.
 void train(tg::nn::Module& model, tg::data::DistributedSampler& sampler, const Data& data, std::size_t steps,
            tg::distributed::DistributedDataParallel* ddp) {
+  const tg::ScalarType dtype = model.parameters().front().scalar_type();
   tg::optim::SGD opt(model.parameters(), tg::optim::SGDOptions(0.1).momentum(0.9));
   std::size_t done = 0;
   for (std::size_t epoch = 0; done < steps; ++epoch) {
@@ -57,7 +60,7 @@ void train(tg::nn::Module& model, tg::data::DistributedSampler& sampler, const D
       if (!rows.empty()) {
         const auto [x, y] = data.rows(rows);
         const float scale = float(rows.size() * sampler.num_replicas()) / float(sampler.global_rows(s));
-        tg::nn::data_parallel_backward(model, x, tg::Tensor(y), cross_entropy, scale);
+        tg::nn::data_parallel_backward(model, tg::Tensor(x).to(dtype), tg::Tensor(y), cross_entropy, scale);
       }
       if (ddp) ddp->sync_gradients();
       opt.step();
@@ -65,31 +68,37 @@ void train(tg::nn::Module& model, tg::data::DistributedSampler& sampler, const D
   }
 }
 
-int equivalence(ProcessGroupMPI& world) {
+// 2 ranks against 1 process in `dtype`: the parameters after 12 steps agree within `tolerance`
+// (relative to each parameter's largest value).
+int equivalence(ProcessGroupMPI& world, tg::ScalarType dtype, double tolerance) {
   const Data data;
   tg::manual_seed(3 + static_cast<std::uint64_t>(world.rank()));  // different inits: the broadcast must fix them
   auto model = mlp(16);
+  model->to(dtype);
   tg::distributed::DistributedDataParallel ddp(model, world, {/*bucket_cap_mb=*/0.0001});  // several buckets
   tg::data::DistributedSampler sampler(600, static_cast<std::size_t>(world.size()), static_cast<std::size_t>(world.rank()), 32, 9);
   train(*model, sampler, data, 12, &ddp);  // 12 steps: through the short last batch into epoch 2
 
   tg::manual_seed(3);
   auto reference = mlp(16);
+  reference->to(dtype);
   tg::data::DistributedSampler whole(600, 1, 0, 64, 9);
   train(*reference, whole, data, 12, nullptr);
 
   const auto a = model->parameters(), b = reference->parameters();
   double worst = 0;
   for (std::size_t p = 0; p < a.size(); ++p) {
-    float scale = 0;
-    for (float v : b[p].value<float>()) scale = std::max(scale, std::abs(v));
-    for (std::size_t i = 0; i < a[p].numel(); ++i)
-      worst = std::max(worst, double(std::abs(a[p].data_ptr<float>()[i] - b[p].data_ptr<float>()[i]) / scale));
+    if (a[p].scalar_type() != dtype) throw tg::Error("a parameter is no longer of the model's dtype");
+    const tg::Array<double> mine = a[p].detach().to(tg::kDouble).value<double>(),
+                           theirs = b[p].detach().to(tg::kDouble).value<double>();
+    double scale = 0;
+    for (double v : theirs) scale = std::max(scale, std::abs(v));
+    for (std::size_t i = 0; i < mine.size(); ++i) worst = std::max(worst, std::abs(mine.data()[i] - theirs.data()[i]) / scale);
   }
-  std::printf("rank %d: %zu buckets, largest difference from 1 process with batch 64: %.2g (relative)\n", world.rank(),
-              ddp.buckets(), worst);
+  std::printf("rank %d: %s, %zu buckets, largest difference from 1 process with batch 64: %.2g (relative)\n",
+              world.rank(), tg::to_string(dtype), ddp.buckets(), worst);
   if (ddp.buckets() < 2) throw tg::Error("expected several buckets at bucket_cap_mb 0.0001");
-  if (!(worst <= 1e-5)) throw tg::Error("parameters differ from the 1-process run by " + std::to_string(worst));
+  if (!(worst <= tolerance)) throw tg::Error("parameters differ from the 1-process run by " + std::to_string(worst));
   return 0;
 }
 
@@ -128,11 +137,12 @@ int main(int argc, char** argv) {
   auto& world = ProcessGroupMPI::world();
   if (world.size() != 2) world.abort("run under mpirun -np 2, got " + std::to_string(world.size()) + " ranks");
   const int rc = tg::distributed::run_or_abort([&] {
-    if (which == "equivalence") return equivalence(world);
+    if (which == "equivalence") return equivalence(world, tg::kFloat, 1e-5);
+    if (which == "double") return equivalence(world, tg::kDouble, 1e-12);
     if (which == "coverage") return coverage(world);
     if (which == "throw") return fail_on_rank_1(world);
     if (which == "mismatch") return mismatch(world);
-    throw tg::Error("unknown case '" + which + "' (expected equivalence, coverage, throw or mismatch)");
+    throw tg::Error("unknown case '" + which + "' (expected equivalence, double, coverage, throw or mismatch)");
   });
   if (world.rank() == 0) std::printf("PASS %s\n", which.c_str());
   return rc;
