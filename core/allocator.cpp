@@ -23,7 +23,15 @@ namespace {
 constexpr std::align_val_t kAlign{kBufferAlignment};
 
 void* system_allocate(std::size_t bytes) { return ::operator new(bytes, kAlign); }
-void system_deallocate(void* p, std::size_t bytes) noexcept { ::operator delete(p, bytes, kAlign); }
+// Sized where the compiler has sized deallocation (clang 14 does not by default), so that ASan checks
+// that a buffer is given back with the size it was allocated with.
+void system_deallocate(void* p, [[maybe_unused]] std::size_t bytes) noexcept {
+#ifdef __cpp_sized_deallocation
+  ::operator delete(p, bytes, kAlign);
+#else
+  ::operator delete(p, kAlign);
+#endif
+}
 
 #if TG_BUFFER_CACHE
 
