@@ -33,8 +33,8 @@ TEST_CASE("tiling and tile_product of the SIMD level in use, float and double, a
     case tg::SimdLevel::AVX2: failures = tgtest::avx2::check_tile_kernels(message, sizeof message); break;
     case tg::SimdLevel::AVX512: failures = tgtest::avx512::check_tile_kernels(message, sizeof message); break;
   }
-  CHECK_MESSAGE(failures == 0, tg::to_string(tg::simd_level()) << ": " << failures << " checks failed, the first: "
-                                                                << message);
+  const std::string level = tg::to_string(tg::simd_level());
+  CHECK_MESSAGE(failures == 0, level << ": " << failures << " checks failed, the first: " << message);
 }
 
 namespace {
