@@ -23,8 +23,9 @@ constexpr std::size_t kBufferAlignment = 64;
 constexpr std::size_t kMaxCachedBytesPerThread = std::size_t(256) << 20;
 constexpr std::size_t kMaxCachedBlockBytes = std::size_t(64) << 20;
 
-// Returns every block the calling thread has cached to the system (LibTorch: torch::cuda::empty_cache
-// for its GPU cache). Buffers in use are untouched.
+// Returns every block the calling thread has cached to the system (the name is PyTorch's
+// torch.cuda.empty_cache, for its GPU cache; LibTorch's CPU allocator caches nothing). Buffers in use
+// are untouched.
 void empty_cache();
 // The bytes the calling thread holds in freed blocks, ready for reuse.
 std::size_t cached_bytes();
