@@ -7,21 +7,32 @@
 #include <initializer_list>
 #include <iterator>
 #include <limits>
+#include <memory>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <xtensor/xarray.hpp>
 
+#include <tapegrad/core/allocator.hpp>
+
 namespace tg {
 
+// Its buffer comes from tapegrad's per-thread cache (core/allocator.hpp).
 template <class T>
-using Array = xt::xarray<T, xt::layout_type::row_major>;
+using Array = xt::xarray<T, xt::layout_type::row_major, BufferAllocator<T>>;
 
 using Shape = std::vector<std::size_t>;
 
+// A shared tg::Array whose header and reference counts come from the buffer cache too, in one block.
+template <class T, class... Args>
+std::shared_ptr<Array<T>> make_shared_array(Args&&... args) {
+  return std::allocate_shared<Array<T>>(BufferAllocator<Array<T>>(), std::forward<Args>(args)...);
+}
+
 // Integer positions: index_select's and gather's index, max's indices.
-using Indices = xt::xarray<std::int64_t, xt::layout_type::row_major>;
+using Indices = Array<std::int64_t>;
 // Integer class targets (nll_loss, cross_entropy) and dataset labels: the same type, named for its use.
 using Labels = Indices;
 

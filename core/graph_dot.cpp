@@ -69,8 +69,8 @@ std::string to_dot(const Variable<T>& output, const DotOptions<T>& options) {
     for (std::size_t k = entries.size(); k-- > 0;) {
       if (!needed.count(entries[k].output.get())) continue;
       ops.push_back(k);
-      for (const auto& in : entries[k].inputs)
-        if (in) needed.insert(in.get());
+      for (std::size_t i = 0; i < entries[k].inputs.size(); ++i)
+        if (const auto& in = entries[k].inputs[i]) needed.insert(in.get());
     }
 
   std::unordered_map<const GradMeta<T>*, std::size_t> producer;
@@ -78,8 +78,8 @@ std::string to_dot(const Variable<T>& output, const DotOptions<T>& options) {
 
   // Each op's cluster: the module of the first named parameter it reads directly.
   auto cluster_of = [&](const TapeEntry<T>& e) -> std::string {
-    for (const auto& in : e.inputs)
-      if (in) {
+    for (std::size_t i = 0; i < e.inputs.size(); ++i)
+      if (const auto& in = e.inputs[i]) {
         auto it = names.find(in.get());
         if (it != names.end()) return module_path(it->second);
       }

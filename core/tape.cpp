@@ -12,8 +12,6 @@
 
 namespace tg {
 
-bool allocator_is_tuned();  // core/allocator.cpp: referenced so its start-up tuning is linked in
-
 namespace {
 
 std::uint64_t next_tape_id() {
@@ -117,7 +115,8 @@ template <class T>
 void Grads<T>::throw_anomaly(std::size_t i, const Array<T>& g, std::size_t at) const {
   std::vector<Shape> shapes = entry_->input_shapes;
   if (shapes.empty())  // recorded before anomaly mode was turned on: the shapes of those with a gradient
-    for (const auto& m : entry_->inputs) shapes.push_back(m ? m->shape : Shape{});
+    for (std::size_t i = 0; i < entry_->inputs.size(); ++i)
+      shapes.push_back(entry_->inputs[i] ? entry_->inputs[i]->shape : Shape{});
   throw Error(std::string("detect_anomaly: backward of '") + entry_->op + "' produced " + value_str(g.data()[at]) +
               " at element " + std::to_string(at) + " of the gradient of its input " + std::to_string(i) +
               " (inputs of shapes " + shapes_str(shapes) + ", output of shape " + shape_str(entry_->output->shape) +
@@ -202,9 +201,7 @@ void Grads<T>::release() {
 }
 
 template <class T>
-Tape<T>::Tape() : id_(next_tape_id()) {
-  (void)allocator_is_tuned();
-}
+Tape<T>::Tape() : id_(next_tape_id()) {}
 
 template <class T>
 Tape<T>& Tape<T>::current() {
@@ -335,7 +332,7 @@ template <class T>
 Variable<T> Variable<T>::detach() const {
   Variable v;
   v.value_ = value_;
-  v.meta_ = std::make_shared<GradMeta<T>>();
+  v.meta_ = make_grad_meta<T>();
   v.meta_->shape = meta_->shape;
   return v;
 }

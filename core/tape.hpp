@@ -24,6 +24,7 @@
 
 #include <tapegrad/core/anomaly_mode.hpp>
 #include <tapegrad/core/grad_mode.hpp>
+#include <tapegrad/core/inline_function.hpp>
 #include <tapegrad/core/variable.hpp>
 
 namespace tg {
@@ -34,12 +35,34 @@ template <class T>
 class Tape;
 
 template <class T>
-using BackwardFn = std::function<void(Array<T>& grad_output, Grads<T>& grads)>;
+using BackwardFn = InlineFunction<void(Array<T>& grad_output, Grads<T>& grads)>;
+
+// An op's inputs' autograd records, null where an input does not require grad. The one or two
+// inputs of nearly every op are held inline, so recording an op allocates no list.
+template <class T>
+class TapeInputs {
+ public:
+  std::size_t size() const { return size_; }
+  const std::shared_ptr<GradMeta<T>>& operator[](std::size_t i) const { return i < kInline ? inline_[i] : more_[i - kInline]; }
+  void push_back(std::shared_ptr<GradMeta<T>> m) {
+    if (size_ < kInline)
+      inline_[size_] = std::move(m);
+    else
+      more_.push_back(std::move(m));
+    ++size_;
+  }
+
+ private:
+  static constexpr std::size_t kInline = 2;
+  std::shared_ptr<GradMeta<T>> inline_[kInline];
+  std::vector<std::shared_ptr<GradMeta<T>>> more_;
+  std::size_t size_ = 0;
+};
 
 template <class T>
 struct TapeEntry {
   std::shared_ptr<GradMeta<T>> output;
-  std::vector<std::shared_ptr<GradMeta<T>>> inputs;  // null where an input does not require grad
+  TapeInputs<T> inputs;
   BackwardFn<T> backward;
   const char* op;
   bool swept = false;  // its backward has run (to_dot shows it); stays set under retain_graph
@@ -149,7 +172,8 @@ class Tape {
   // This thread's innermost tape.
   static Tape& current();
 
-  void push(TapeEntry<T>&& entry) { entries_.push_back(std::move(entry)); }
+  TapeEntry<T>& push(TapeEntry<T>&& entry) { return entries_.emplace_back(std::move(entry)); }
+  void pop() { entries_.pop_back(); }
   std::size_t size() const { return entries_.size(); }
   // The recorded ops, oldest first (to_dot reads them).
   const std::vector<TapeEntry<T>>& entries() const { return entries_; }
@@ -207,13 +231,16 @@ Variable<T> record_inputs(const char* op, std::shared_ptr<Array<T>> value, const
   meta.is_leaf = false;
   meta.op = op;
   meta.tape_id = tape.id();
-  TapeEntry<T> entry{out.meta(), {}, BackwardFn<T>(std::forward<F>(backward)), op, false, {}};
-  entry.inputs.reserve(inputs.size());
-  for (const Variable<T>& in : inputs) {
-    entry.inputs.push_back(in.requires_grad() ? in.meta() : nullptr);
-    if (anomaly) entry.input_shapes.push_back(in.shape());
+  TapeEntry<T>& entry = tape.push({out.meta(), {}, BackwardFn<T>(std::forward<F>(backward)), op, false, {}});
+  try {
+    for (const Variable<T>& in : inputs) {
+      entry.inputs.push_back(in.requires_grad() ? in.meta() : nullptr);
+      if (anomaly) entry.input_shapes.push_back(in.shape());
+    }
+  } catch (...) {  // out of memory for a long input list: no half-recorded entry
+    tape.pop();
+    throw;
   }
-  tape.push(std::move(entry));
   return out;
 }
 
@@ -231,14 +258,14 @@ Variable<T> record(const char* op, std::shared_ptr<Array<T>> value,
 template <class T, class F>
 Variable<T> record(const char* op, Array<T>&& value,
                    std::initializer_list<std::reference_wrapper<const Variable<T>>> inputs, F&& backward) {
-  return record<T>(op, std::make_shared<Array<T>>(std::move(value)), inputs, std::forward<F>(backward));
+  return record<T>(op, make_shared_array<T>(std::move(value)), inputs, std::forward<F>(backward));
 }
 
 // The same for an op with a variable number of inputs (cat, stack): grads.add(i, ..) addresses
 // inputs[i].
 template <class T, class F>
 Variable<T> record(const char* op, Array<T>&& value, const std::vector<Variable<T>>& inputs, F&& backward) {
-  return detail::record_inputs<T>(op, std::make_shared<Array<T>>(std::move(value)), inputs,
+  return detail::record_inputs<T>(op, make_shared_array<T>(std::move(value)), inputs,
                                   std::forward<F>(backward));
 }
 

@@ -16,8 +16,8 @@ Tensor::Tensor(Array<float> values, bool requires_grad)
 Tensor::Tensor(Array<double> values, bool requires_grad)
     : impl_(std::make_shared<Data>(Variable<double>(std::move(values), requires_grad))) {}
 Tensor::Tensor(Array<std::int64_t> values)
-    : impl_(std::make_shared<Data>(std::make_shared<Array<std::int64_t>>(std::move(values)))) {}
-Tensor::Tensor(Array<bool> values) : impl_(std::make_shared<Data>(std::make_shared<Array<bool>>(std::move(values)))) {}
+    : impl_(std::make_shared<Data>(make_shared_array<std::int64_t>(std::move(values)))) {}
+Tensor::Tensor(Array<bool> values) : impl_(std::make_shared<Data>(make_shared_array<bool>(std::move(values)))) {}
 
 void Tensor::set_data(const Tensor& data) {
   check_defined("set_data");

@@ -15,6 +15,9 @@ namespace tg {
 
 template <class T>
 struct GradMeta {
+  // User-provided, so that value-initialisation (make_shared) does not zero the whole object first.
+  GradMeta() noexcept {}
+
   Shape shape;            // the value's shape, so a gradient can be summed back to it
   Array<T> grad;         // valid only when has_grad
   bool has_grad = false;
@@ -27,6 +30,12 @@ struct GradMeta {
   std::mutex grad_mutex;
 };
 
+// A new GradMeta, in a block from the buffer cache (one a recorded op).
+template <class T>
+std::shared_ptr<GradMeta<T>> make_grad_meta() {
+  return std::allocate_shared<GradMeta<T>>(BufferAllocator<GradMeta<T>>());
+}
+
 template <class T = float>
 class Variable {
  public:
@@ -34,10 +43,10 @@ class Variable {
 
   Variable() = default;  // undefined: holds nothing until assigned
   explicit Variable(Array<T> value, bool requires_grad = false)
-      : Variable(std::make_shared<Array<T>>(std::move(value)), requires_grad) {}
+      : Variable(make_shared_array<T>(std::move(value)), requires_grad) {}
   // Wraps an existing buffer without copying it (an op whose backward keeps its own output).
   explicit Variable(std::shared_ptr<Array<T>> value, bool requires_grad = false)
-      : value_(std::move(value)), meta_(std::make_shared<GradMeta<T>>()) {
+      : value_(std::move(value)), meta_(make_grad_meta<T>()) {
     meta_->shape = to_shape(value_->shape());
     checked_numel(meta_->shape, "Variable");  // xtensor wraps an overflowing size around silently
     meta_->requires_grad = requires_grad;

@@ -28,7 +28,7 @@ void gate_by_sign(Array<T>& g, const Array<T>& sign_source, T slope) {
 
 template <class T>
 Variable<T> relu(const Variable<T>& x) {
-  auto out = std::make_shared<Array<T>>(Array<T>::from_shape(x.shape()));
+  auto out = make_shared_array<T>(Array<T>::from_shape(x.shape()));
   const T* src = x.value().data();
   T* dst = out->data();
   const std::size_t n = out->size();
@@ -42,7 +42,7 @@ Variable<T> relu(const Variable<T>& x) {
 
 template <class T>
 Variable<T> leaky_relu(const Variable<T>& x, typename Variable<T>::value_type negative_slope) {
-  auto out = std::make_shared<Array<T>>(Array<T>::from_shape(x.shape()));
+  auto out = make_shared_array<T>(Array<T>::from_shape(x.shape()));
   const T* src = x.value().data();
   T* dst = out->data();
   const std::size_t n = out->size();
@@ -58,7 +58,7 @@ Variable<T> leaky_relu(const Variable<T>& x, typename Variable<T>::value_type ne
 
 template <class T>
 Variable<T> sigmoid(const Variable<T>& x) {
-  auto out = std::make_shared<Array<T>>(kernels::mapped(x.value(), kernels::map_sigmoid<T>));
+  auto out = make_shared_array<T>(kernels::mapped(x.value(), kernels::map_sigmoid<T>));
   return record<T>("sigmoid", out, {x}, [out](Array<T>& g, Grads<T>& grads) {
     xt::noalias(g) *= *out * (T(1) - *out);  // s' = s (1 - s)
     grads.add(0, std::move(g));
@@ -67,7 +67,7 @@ Variable<T> sigmoid(const Variable<T>& x) {
 
 template <class T>
 Variable<T> tanh(const Variable<T>& x) {
-  auto out = std::make_shared<Array<T>>(kernels::mapped(x.value(), kernels::map_tanh<T>));
+  auto out = make_shared_array<T>(kernels::mapped(x.value(), kernels::map_tanh<T>));
   return record<T>("tanh", out, {x}, [out](Array<T>& g, Grads<T>& grads) {
     xt::noalias(g) *= T(1) - *out * *out;  // tanh' = 1 - tanh²
     grads.add(0, std::move(g));

@@ -223,7 +223,7 @@ T sign(T d) {
 template <class T>
 std::shared_ptr<Array<T>> broadcast_weight(const char* op, const char* name, const Variable<T>& weight,
                                            const Shape& shape) {
-  if (!weight.defined()) return std::make_shared<Array<T>>(xt::ones<T>(shape));
+  if (!weight.defined()) return make_shared_array<T>(xt::ones<T>(shape));
   bool fits = weight.dim() <= shape.size();
   for (std::size_t k = 0; fits && k < weight.dim(); ++k) {
     const std::size_t ws = weight.shape()[weight.dim() - 1 - k];
@@ -235,7 +235,7 @@ std::shared_ptr<Array<T>> broadcast_weight(const char* op, const char* name, con
   if (weight.requires_grad() && GradMode::is_enabled())
     throw Error(std::string(op) + ": " + name + " requires grad, but a loss's " + name +
                 " gets no gradient; pass it detach()ed");
-  return std::make_shared<Array<T>>(xt::broadcast(weight.value(), shape));
+  return make_shared_array<T>(xt::broadcast(weight.value(), shape));
 }
 
 template <class T>

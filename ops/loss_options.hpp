@@ -27,7 +27,7 @@ class OptionalTensor {
       value_.reset();
       return;
     }
-    auto a = std::make_shared<Array<double>>(Array<double>::from_shape(v.shape()));
+    auto a = make_shared_array<double>(Array<double>::from_shape(v.shape()));
     std::copy(v.value().begin(), v.value().end(), a->begin());
     value_ = std::move(a);
   }

@@ -212,7 +212,7 @@ MaxAlongDim<T> max_along_dim(const Variable<T>& x, std::ptrdiff_t dim, bool keep
     throw Error(std::string(op) + ": cannot take the max over dim " + std::to_string(d) + " of size 0 (input shape " +
                 shape_str(x.shape()) + ", expected a non-empty dim)");
   const Block b = block_of(x.shape(), d, d + 1);
-  auto values = std::make_shared<Array<T>>(Array<T>::from_shape(r.out_shape));
+  auto values = make_shared_array<T>(Array<T>::from_shape(r.out_shape));
   Indices indices = Indices::from_shape(r.out_shape);
   max_block(x.value().data(), b, values->data(), indices.data());
   return {std::move(r), b, std::move(values), std::move(indices)};

@@ -45,7 +45,7 @@ Variable<T> logsumexp_last(const Variable<T>& x, bool keepdim) {
 template <class T>
 Variable<T> log_softmax_last(const Variable<T>& x) {
   const Rows r = last_dim_rows(x.shape());
-  auto out = std::make_shared<Array<T>>(Array<T>::from_shape(x.shape()));
+  auto out = make_shared_array<T>(Array<T>::from_shape(x.shape()));
   for (std::size_t i = 0; i < r.count; ++i) {
     const T* xi = x.value().data() + i * r.n;
     T* yi = out->data() + i * r.n;
@@ -66,7 +66,7 @@ Variable<T> log_softmax_last(const Variable<T>& x) {
 template <class T>
 Variable<T> softmax_last(const Variable<T>& x) {
   const Rows r = last_dim_rows(x.shape());
-  auto out = std::make_shared<Array<T>>(Array<T>::from_shape(x.shape()));
+  auto out = make_shared_array<T>(Array<T>::from_shape(x.shape()));
   for (std::size_t i = 0; i < r.count; ++i) {
     const T* xi = x.value().data() + i * r.n;
     kernels::row_scaled_exp(xi, kernels::row_logsumexp(xi, r.n), T(1), out->data() + i * r.n, r.n);

@@ -32,7 +32,7 @@ Array<T> power(const Array<T>& x, T p) {
 
 template <class T>
 Variable<T> exp(const Variable<T>& x) {
-  auto out = std::make_shared<Array<T>>(kernels::mapped(x.value(), kernels::map_exp<T>));
+  auto out = make_shared_array<T>(kernels::mapped(x.value(), kernels::map_exp<T>));
   return record<T>("exp", out, {x}, [out](Array<T>& g, Grads<T>& grads) {
     xt::noalias(g) *= *out;  // (e^x)' = e^x
     grads.add(0, std::move(g));
@@ -49,7 +49,7 @@ Variable<T> log(const Variable<T>& x) {
 
 template <class T>
 Variable<T> sqrt(const Variable<T>& x) {
-  auto out = std::make_shared<Array<T>>(xt::sqrt(x.value()));
+  auto out = make_shared_array<T>(xt::sqrt(x.value()));
   return record<T>("sqrt", out, {x}, [out](Array<T>& g, Grads<T>& grads) {
     xt::noalias(g) /= T(2) * *out;  // (√x)' = 1 / (2√x)
     grads.add(0, std::move(g));

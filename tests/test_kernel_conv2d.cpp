@@ -2,100 +2,42 @@
 // (tile_product) and the four products, against naive loops at ragged sizes (channels off the vector
 // width, a single output position, an empty batch), in float and double.
 //
-// The products run the copy of the SIMD level in use (ctest runs this file once per level:
-// kernels_on_<level>). The tiling and micro-kernel are templates compiled here, for the test binary's
-// own instruction set, the x86-64 baseline (SSE2); every level's copy of them runs under the products.
-#define TG_SIMD_ARCH sse2
-#include <tapegrad/kernels/conv2d_tiles.hpp>
+// Everything here runs the copy of the SIMD level in use (ctest runs this file once per level:
+// kernels_on_<level>): the products through the dispatch table, the tiling and micro-kernel, which
+// are templates inside the products, through kernel_tiles_per_level.cpp, compiled once per level.
 #include <tapegrad/kernels/dispatch.hpp>
 
 #include "check.hpp"
 #include "kernel_check.hpp"
 
-namespace k = tg::kernels;
-namespace tiles = tg::kernels::sse2;
-
-TEST_CASE("for_each_tile: every row exactly once, in tiles of one size no larger than the registers allow") {
-  auto check = [](auto vectors) {
-    constexpr std::size_t V = decltype(vectors)::value;
-    for (std::size_t count = 0; count <= 40; ++count) {
-      std::vector<int> seen(count, 0);
-      std::size_t tile_rows = 0, calls = 0;
-      tiles::for_each_tile<V>(count, [&](std::size_t first, auto rows, std::size_t rows_in) {
-        constexpr std::size_t R = decltype(rows)::value;
-        CHECK(R <= tiles::max_tile_rows(V));
-        CHECK(rows_in <= R);
-        CHECK(rows_in >= 1);
-        if (calls++ == 0) tile_rows = R;
-        CHECK(R == tile_rows);
-        for (std::size_t r = 0; r < rows_in; ++r) ++seen.at(first + r);
-      });
-      CHECK(calls == (count + tiles::max_tile_rows(V) - 1) / tiles::max_tile_rows(V));
-      for (std::size_t i = 0; i < count; ++i) CHECK_MESSAGE(seen[i] == 1, "count " << count << ", row " << i);
-    }
-  };
-  check(std::integral_constant<std::size_t, 1>());
-  check(std::integral_constant<std::size_t, 2>());
+namespace tgtest {
+// kernel_tiles_per_level.cpp's check, one copy per level: how many checks failed, the first in `message`.
+namespace sse2 {
+std::size_t check_tile_kernels(char* message, std::size_t size);
 }
+namespace avx2 {
+std::size_t check_tile_kernels(char* message, std::size_t size);
+}
+namespace avx512 {
+std::size_t check_tile_kernels(char* message, std::size_t size);
+}
+}  // namespace tgtest
 
-TEST_CASE("for_each_channel_block: blocks of two vectors, one for an odd last vector, covering the channels") {
-  constexpr std::size_t W = tiles::kLanes<float>;
-  for (std::size_t vectors = 0; vectors <= 5; ++vectors) {
-    std::size_t next = 0;
-    tiles::for_each_channel_block<float>(vectors * W, [&](std::size_t c0, auto v) {
-      constexpr std::size_t V = decltype(v)::value;
-      CHECK(c0 == next);
-      CHECK(V == (vectors * W - c0 >= 2 * W ? 2 : 1));
-      next = c0 + V * W;
-    });
-    CHECK(next == vectors * W);
+namespace k = tg::kernels;
+
+TEST_CASE("tiling and tile_product of the SIMD level in use, float and double, against naive loops") {
+  char message[512] = "";
+  std::size_t failures = 0;
+  switch (tg::simd_level()) {
+    case tg::SimdLevel::SSE2: failures = tgtest::sse2::check_tile_kernels(message, sizeof message); break;
+    case tg::SimdLevel::AVX2: failures = tgtest::avx2::check_tile_kernels(message, sizeof message); break;
+    case tg::SimdLevel::AVX512: failures = tgtest::avx512::check_tile_kernels(message, sizeof message); break;
   }
+  const std::string level = tg::to_string(tg::simd_level());
+  CHECK_MESSAGE(failures == 0, level << ": " << failures << " checks failed, the first: " << message);
 }
 
 namespace {
-
-// acc[r][v] += sum over s of src[r][offset[s]] * b[s*ldb + v*W + lane], checked lane by lane.
-template <class T, std::size_t R, std::size_t V>
-void check_tile_product(std::size_t steps) {
-  constexpr std::size_t W = tiles::kLanes<T>;
-  const std::size_t ldb = V * W + 3;  // channel vectors need not be packed
-  const std::vector<T> pixels = tgtest::random_buffer<T>(200, 1), b = tgtest::random_buffer<T>(steps * ldb + V * W, 2);
-  std::vector<std::size_t> offset(steps);
-  for (std::size_t s = 0; s < steps; ++s) offset[s] = s * 7 % 150;
-  const T* src[R];
-  for (std::size_t r = 0; r < R; ++r) src[r] = pixels.data() + 3 * r;
-  const std::vector<T> start = tgtest::random_buffer<T>(R * V * W, 3);
-  tiles::Vec<T> acc[R][V];
-  for (std::size_t r = 0; r < R; ++r)
-    for (std::size_t v = 0; v < V; ++v) acc[r][v] = tiles::Vec<T>::load_unaligned(start.data() + (r * V + v) * W);
-  tiles::tile_product(src, offset.data(), steps, b.data(), ldb, acc);
-
-  std::vector<T> got(R * V * W);
-  std::vector<long double> want(R * V * W);
-  for (std::size_t r = 0; r < R; ++r)
-    for (std::size_t v = 0; v < V; ++v) {
-      acc[r][v].store_unaligned(got.data() + (r * V + v) * W);
-      for (std::size_t lane = 0; lane < W; ++lane) {
-        long double sum = start[(r * V + v) * W + lane];
-        for (std::size_t s = 0; s < steps; ++s)
-          sum += static_cast<long double>(src[r][offset[s]]) * b[s * ldb + v * W + lane];
-        want[(r * V + v) * W + lane] = sum;
-      }
-    }
-  tgtest::check_near(got, want, "tile_product " + std::to_string(R) + "x" + std::to_string(V) + ", " +
-                                    std::to_string(steps) + " steps");
-}
-
-template <class T>
-void check_tile_products() {
-  for (const std::size_t steps : {0, 1, 9, 72}) {
-    check_tile_product<T, 1, 1>(steps);
-    check_tile_product<T, 5, 1>(steps);
-    check_tile_product<T, 12, 1>(steps);
-    check_tile_product<T, 1, 2>(steps);
-    check_tile_product<T, 6, 2>(steps);
-  }
-}
 
 struct Case {
   std::size_t N, C, O, H, W, kh, kw, sh, sw, ph, pw;
@@ -190,11 +132,6 @@ const Case kCases[] = {
 };
 
 }  // namespace
-
-TEST_CASE("tile_product: R rows by V vectors of accumulators, float and double, against a naive sum") {
-  check_tile_products<float>();
-  check_tile_products<double>();
-}
 
 TEST_CASE("conv2d kernels: forward, weight, input and bias products against the direct convolution, float") {
   for (const Case& c : kCases) check_products<float>(c);
