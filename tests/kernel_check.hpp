@@ -4,22 +4,14 @@
 
 #include <cmath>
 #include <cstddef>
-#include <random>
 #include <string>
 #include <vector>
 
 #include <doctest/doctest.h>
 
-namespace tgtest {
+#include "random_buffer.hpp"
 
-template <class T>
-std::vector<T> random_buffer(std::size_t n, unsigned seed) {
-  std::mt19937 eng(seed);
-  std::uniform_real_distribution<double> u(-1.0, 1.0);
-  std::vector<T> v(n);
-  for (T& x : v) x = static_cast<T>(u(eng));
-  return v;
-}
+namespace tgtest {
 
 // |got - want| <= tol * (1 + |want|) everywhere, tol set by T's precision; the first failing index is
 // reported.

@@ -11,22 +11,14 @@
 
 #include <cmath>
 #include <cstdio>
-#include <random>
 #include <vector>
+
+#include "random_buffer.hpp"
 
 namespace tgtest::TG_SIMD_ARCH {
 namespace {
 
 namespace tiles = tg::kernels::TG_SIMD_ARCH;
-
-template <class T>
-std::vector<T> random_buffer(std::size_t n, unsigned seed) {
-  std::mt19937 eng(seed);
-  std::uniform_real_distribution<double> u(-1.0, 1.0);
-  std::vector<T> v(n);
-  for (T& x : v) x = static_cast<T>(u(eng));
-  return v;
-}
 
 // The first failure's message and the count. Messages are formatted with snprintf: std::to_string's
 // digit table is a unique global that the one-object link cannot make local.
