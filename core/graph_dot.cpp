@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include <tapegrad/core/dispatch.hpp>
 #include <tapegrad/core/files.hpp>
 #include <tapegrad/core/tape.hpp>
 
@@ -160,6 +161,32 @@ void write_dot(const std::string& path, const Variable<T>& output, const DotOpti
   AtomicFileWriter out(path, "write_dot: " + path + ": ");
   out.write(text.data(), text.size());
   out.commit();
+}
+
+namespace {
+
+template <class T>
+DotOptions<T> typed_options(const TensorDotOptions& options) {
+  DotOptions<T> typed;
+  for (const auto& [name, leaf] : options.names)
+    if (leaf.defined() && leaf.scalar_type() == scalar_type_v<T>) typed.names.emplace_back(name, leaf.template variable<T>());
+  typed.values = options.values;
+  typed.cluster_labels = options.cluster_labels;
+  return typed;
+}
+
+}  // namespace
+
+std::string to_dot(const Tensor& output, const TensorDotOptions& options) {
+  check_floating(output, "to_dot");
+  if (output.scalar_type() == kFloat) return to_dot(output.variable<float>(), typed_options<float>(options));
+  return to_dot(output.variable<double>(), typed_options<double>(options));
+}
+
+void write_dot(const std::string& path, const Tensor& output, const TensorDotOptions& options) {
+  check_floating(output, "write_dot");
+  if (output.scalar_type() == kFloat) return write_dot(path, output.variable<float>(), typed_options<float>(options));
+  write_dot(path, output.variable<double>(), typed_options<double>(options));
 }
 
 #define TG_INSTANTIATE(T)                                                       \

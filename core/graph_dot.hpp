@@ -1,7 +1,7 @@
 // tg::to_dot: the graph recorded on this thread's tape that an output depends on, as Graphviz DOT
 // (micrograd's draw_dot, torchviz's make_dot). Render it with `dot -Tsvg graph.dot -o graph.svg`.
 //
-//   auto loss = F::cross_entropy(net->forward(x), y);
+//   tg::Tensor loss = F::cross_entropy(net->forward(x), y);
 //   tg::write_dot("net.dot", loss, {net->named_parameters()});
 //
 // One node per recorded op (its name and output shape; filled once its backward has run) and one per
@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include <tapegrad/core/tensor.hpp>
 #include <tapegrad/core/variable.hpp>
 
 namespace tg {
@@ -37,6 +38,20 @@ std::string to_dot(const Variable<T>& output, const DotOptions<T>& options = {})
 // regular file); throws tg::Error naming the file and the reason when it cannot.
 template <class T>
 void write_dot(const std::string& path, const Variable<T>& output, const DotOptions<T>& options = {});
+
+// The same for a Tensor output (Float or Double), with leaves named by Tensor as
+// module->named_parameters() lists them. A named Tensor of another dtype than the output's cannot be
+// on its tape (each dtype records on its own), so it is passed over.
+struct TensorDotOptions {
+  // Implicit, so that `{net->named_parameters()}` is the options.
+  TensorDotOptions(std::vector<std::pair<std::string, Tensor>> named = {}) : names(std::move(named)) {}
+
+  std::vector<std::pair<std::string, Tensor>> names;
+  bool values = false;
+  std::vector<std::pair<std::string, std::string>> cluster_labels;
+};
+std::string to_dot(const Tensor& output, const TensorDotOptions& options = {});
+void write_dot(const std::string& path, const Tensor& output, const TensorDotOptions& options = {});
 
 extern template std::string to_dot<float>(const Variable<float>&, const DotOptions<float>&);
 extern template std::string to_dot<double>(const Variable<double>&, const DotOptions<double>&);

@@ -124,10 +124,9 @@ Evaluation evaluate_distributed(tg::nn::Module& model, const tg::data::Dataset& 
 
 void write_step_graph(tg::nn::Module& model, const tg::data::DataLoader& loader, const std::string& path) {
   const tg::data::Batch batch = loader.batch(0);
-  auto loss = tg::cross_entropy(model.forward(batch.data), batch.target).variable<float>();
-  loss.backward(/*retain_graph=*/true);
-  tg::DotOptions<float> options;
-  for (const auto& [name, p] : model.named_parameters()) options.names.emplace_back(name, p.variable<float>());
+  tg::Tensor loss = tg::cross_entropy(model.forward(batch.data), batch.target);
+  loss.backward(/*grad=*/{}, /*retain_graph=*/true);
+  tg::TensorDotOptions options{model.named_parameters()};
   for (const auto& [name, child] : model.named_children()) options.cluster_labels.push_back({name, name + ": " + child->name()});
   tg::write_dot(path, loss, options);
   tg::Tape<float>::current().clear();

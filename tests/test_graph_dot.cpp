@@ -79,6 +79,31 @@ TEST_CASE("to_dot groups a model's ops in clusters named by module path, with va
   tg::Tape<float>::current().clear();
 }
 
+TEST_CASE("to_dot of a Tensor names the model's parameters as the typed form does, in float and double") {
+  tg::manual_seed(3);
+  auto net = tg::nn::Sequential(tg::nn::Linear(4, 3), tg::nn::ReLU(), tg::nn::Linear(3, 2));
+  for (const tg::ScalarType dtype : {tg::kFloat, tg::kDouble}) {
+    CAPTURE(tg::to_string(dtype));
+    net->to(dtype);
+    const tg::Tensor loss = net->forward(tg::randn({5, 4}, tg::TensorOptions().dtype(dtype))).sum();
+    const std::string dot = tg::to_dot(loss, {net->named_parameters()});
+    CHECK(count(dot, "0.weight\\n(3, 4)") == 1);
+    CHECK(count(dot, "2.bias\\n(2,)") == 1);
+    if (dtype == tg::kFloat) {
+      tg::DotOptions<float> typed;
+      for (const auto& [name, p] : net->named_parameters()) typed.names.emplace_back(name, p.variable<float>());
+      CHECK(dot == tg::to_dot(loss.variable<float>(), typed));
+    }
+    // A named leaf of the other dtype cannot be on this tape: passed over, not an error.
+    const tg::Tensor other = tg::ones({2}, tg::TensorOptions().dtype(dtype == tg::kFloat ? tg::kDouble : tg::kFloat));
+    CHECK_NOTHROW(tg::to_dot(loss, {{{"other", other}}}));
+  }
+  CHECK_THROWS_WITH_AS(tg::to_dot(tg::ones({2}, tg::TensorOptions().dtype(tg::kLong))),
+                       doctest::Contains("to_dot: expected a floating tensor"), tg::Error);
+  tg::Tape<float>::current().clear();
+  tg::Tape<double>::current().clear();
+}
+
 TEST_CASE("write_dot writes the file and refuses to replace what is not a regular file") {
   Variable<double> a(Array<double>{1.0}, true);
   auto y = tg::exp(a);
