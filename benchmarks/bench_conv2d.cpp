@@ -1,7 +1,9 @@
 // The MNIST CNN's three conv2d layers (batch 64), forward and backward, one at a time: tapegrad's
 // implicit-im2col kernels at each SIMD level asked for (alternating run by run), and torch::conv2d
 // (oneDNN) in the same run when built with -DTAPEGRAD_WITH_LIBTORCH=ON. Median microseconds per
-// batch. Then the kernels' ceiling at AVX2 and AVX-512 (benchmarks/kernel_ceiling.hpp).
+// batch. Then a larger layer at which oneDNN's kernels are at their best (an ImageNet stem: 7x7 stride
+// 2, 3->64 channels on 224x224, batch 8), and the kernels' ceiling at AVX2 and AVX-512
+// (benchmarks/kernel_ceiling.hpp).
 //   usage: bench_conv2d [--repeat R] [--threads N] [--simd avx2,avx512]   (default: the level in use)
 #include <algorithm>
 #include <chrono>
@@ -24,9 +26,8 @@ struct Layer {
   const char* name;
   std::size_t c, o, h, kernel, stride, padding;
   bool input_grad;  // the first layer's input is the data: no gradient, as in training
+  std::size_t batch = 64;
 };
-
-constexpr std::size_t kBatch = 64;
 
 struct Times {
   double forward_us, backward_us;
@@ -42,11 +43,11 @@ double median(std::vector<double> v) {
 std::vector<Times> tapegrad_us(const Layer& l, int repeat, const std::vector<tg::SimdLevel>& levels) {
   using V = tg::Variable<float>;
   tg::manual_seed(1);
-  V x(tg::randn<float>({kBatch, l.c, l.h, l.h}), l.input_grad);
+  V x(tg::randn<float>({l.batch, l.c, l.h, l.h}), l.input_grad);
   V w(tg::randn<float>({l.o, l.c, l.kernel, l.kernel}), true);
   V b(tg::randn<float>({l.o}), true);
   const std::size_t out = (l.h + 2 * l.padding - l.kernel) / l.stride + 1;
-  const tg::Array<float> ones = xt::ones<float>({kBatch, l.o, out, out});
+  const tg::Array<float> ones = xt::ones<float>({l.batch, l.o, out, out});
   std::vector<std::vector<double>> fwd(levels.size()), bwd(levels.size());
   for (int r = 0; r < repeat; ++r)
     for (std::size_t i = 0; i < levels.size(); ++i) {
@@ -63,6 +64,40 @@ std::vector<Times> tapegrad_us(const Layer& l, int repeat, const std::vector<tg:
   std::vector<Times> t;
   for (std::size_t i = 0; i < levels.size(); ++i) t.push_back({median(fwd[i]), median(bwd[i])});
   return t;
+}
+
+struct Row {
+  std::vector<Times> tapegrad;  // one per level
+  Times libtorch{0, 0};         // zero without the peer
+};
+
+// Times one layer at each level, and torch::conv2d in the same run, and prints its row.
+Row time_and_print(const Layer& l, int repeat, const std::vector<tg::SimdLevel>& levels, int threads,
+                   examples::Progress& progress) {
+  progress.show("%s: %d runs per level ...", l.name, repeat);
+  Row row{tapegrad_us(l, repeat, levels)};
+  progress.clear();
+  std::printf("%-30s", l.name);
+  for (std::size_t i = 0; i < levels.size(); ++i)
+    std::printf(" tapegrad %-6s fwd %6.1f bwd %6.1f", tg::to_string(levels[i]), row.tapegrad[i].forward_us,
+                row.tapegrad[i].backward_us);
+#ifdef TAPEGRAD_WITH_LIBTORCH
+  const auto p = peer::libtorch_conv2d_us(int(l.batch), int(l.c), int(l.o), int(l.h), int(l.kernel), int(l.stride),
+                                          int(l.padding), l.input_grad, repeat, threads);
+  row.libtorch = {p.forward_us, p.backward_us};
+  std::printf(" | LibTorch fwd %6.1f bwd %6.1f", p.forward_us, p.backward_us);
+#else
+  (void)threads;
+#endif
+  std::printf("\n");
+  return row;
+}
+
+// tapegrad's speed at each level as a multiple of LibTorch's, forward and backward together.
+void print_speed(const std::vector<Times>& tapegrad, const Times& libtorch, const std::vector<tg::SimdLevel>& levels) {
+  for (std::size_t i = 0; i < levels.size(); ++i)
+    std::printf(" tapegrad %s/LibTorch speed: %.2fx", tg::to_string(levels[i]),
+                (libtorch.forward_us + libtorch.backward_us) / (tapegrad[i].forward_us + tapegrad[i].backward_us));
 }
 
 std::vector<tg::SimdLevel> parse_levels(const std::string& list) {
@@ -94,30 +129,18 @@ int main(int argc, char** argv) {
   const Layer layers[] = {{"Conv2d(1,8,5,s2,p2) on 28x28", 1, 8, 28, 5, 2, 2, false},
                           {"Conv2d(8,16,3,s2,p1) on 14x14", 8, 16, 14, 3, 2, 1, true},
                           {"Conv2d(16,32,3,s2,p1) on 7x7", 16, 32, 7, 3, 2, 1, true}};
-  std::printf("batch %zu, %d thread(s), median of %d runs, microseconds per batch\n", kBatch, threads, repeat);
+  std::printf("batch 64, %d thread(s), median of %d runs, microseconds per batch\n", threads, repeat);
   std::vector<Times> tg_total(levels.size(), Times{0, 0});
-#ifdef TAPEGRAD_WITH_LIBTORCH
   Times lt_total{0, 0};
-#endif
   examples::Progress progress;  // a status line on a terminal, nothing when piped
   for (const Layer& l : layers) {
-    progress.show("%s: %d runs per level ...", l.name, repeat);
-    const std::vector<Times> t = tapegrad_us(l, repeat, levels);
-    progress.clear();
-    std::printf("%-30s", l.name);
+    const Row row = time_and_print(l, repeat, levels, threads, progress);
     for (std::size_t i = 0; i < levels.size(); ++i) {
-      tg_total[i].forward_us += t[i].forward_us;
-      tg_total[i].backward_us += t[i].backward_us;
-      std::printf(" tapegrad %-6s fwd %6.1f bwd %6.1f", tg::to_string(levels[i]), t[i].forward_us, t[i].backward_us);
+      tg_total[i].forward_us += row.tapegrad[i].forward_us;
+      tg_total[i].backward_us += row.tapegrad[i].backward_us;
     }
-#ifdef TAPEGRAD_WITH_LIBTORCH
-    const auto p = peer::libtorch_conv2d_us(kBatch, l.c, l.o, l.h, l.kernel, l.stride, l.padding, l.input_grad,
-                                            repeat, threads);
-    lt_total.forward_us += p.forward_us;
-    lt_total.backward_us += p.backward_us;
-    std::printf(" | LibTorch fwd %6.1f bwd %6.1f", p.forward_us, p.backward_us);
-#endif
-    std::printf("\n");
+    lt_total.forward_us += row.libtorch.forward_us;
+    lt_total.backward_us += row.libtorch.backward_us;
   }
   std::printf("%-30s", "all three");
   for (std::size_t i = 0; i < levels.size(); ++i)
@@ -125,11 +148,19 @@ int main(int argc, char** argv) {
                 tg_total[i].backward_us);
 #ifdef TAPEGRAD_WITH_LIBTORCH
   std::printf(" | LibTorch fwd %6.1f bwd %6.1f |", lt_total.forward_us, lt_total.backward_us);
-  for (std::size_t i = 0; i < levels.size(); ++i)
-    std::printf(" tapegrad %s/LibTorch speed: %.2fx", tg::to_string(levels[i]),
-                (lt_total.forward_us + lt_total.backward_us) / (tg_total[i].forward_us + tg_total[i].backward_us));
+  print_speed(tg_total, lt_total, levels);
 #endif
+  std::printf("\n\n");
+
+  const Layer stem{"Conv2d(3,64,7,s2,p3) on 224x224", 3, 64, 224, 7, 2, 3, false, 8};
+  const int stem_repeat = std::max(3, repeat / 20);
+  std::printf("batch 8, median of %d runs\n", stem_repeat);
+  const Row row = time_and_print(stem, stem_repeat, levels, threads, progress);
+#ifdef TAPEGRAD_WITH_LIBTORCH
+  std::printf("%-30s", "");
+  print_speed(row.tapegrad, row.libtorch, levels);
   std::printf("\n");
+#endif
   for (const tg::SimdLevel level : levels) {
     if (level == tg::SimdLevel::SSE2) continue;
     const KernelCeiling c = level == tg::SimdLevel::AVX2 ? tg::kernels::avx2::measure_ceiling()
