@@ -127,21 +127,26 @@ int main(int argc, char** argv) {
     int n, c, h;
   };
   examples::Progress progress;  // a status line on a terminal, nothing when piped
+  // One layer, tapegrad and LibTorch taking turns `rounds` times, then its row.
+  const auto compare_layer = [&](const char* name, auto tapegrad_us, auto libtorch_us) {
+    peer::LayerTimes t, p;
+    for (int r = 0; r < rounds; ++r) {
+      progress.show("%s: round %d of %d ...", name, r + 1, rounds);
+      const auto tr = tapegrad_us();
+      const auto pr = libtorch_us();
+      append(t.forward_us, tr.forward_us), append(t.backward_us, tr.backward_us);
+      append(p.forward_us, pr.forward_us), append(p.backward_us, pr.backward_us);
+    }
+    progress.clear();
+    print_row(name, t.forward_us, t.backward_us, p.forward_us, p.backward_us);
+  };
   // The first three are the bn-cnn model's (examples/mnist_models.cpp), after each convolution.
   for (const BatchNormCase& b : {BatchNormCase{"BatchNorm2d(8) on (64,8,14,14)", 64, 8, 14},
                                  BatchNormCase{"BatchNorm2d(16) on (64,16,7,7)", 64, 16, 7},
                                  BatchNormCase{"BatchNorm2d(32) on (64,32,4,4)", 64, 32, 4},
                                  BatchNormCase{"BatchNorm2d(32) on (64,32,14,14)", 64, 32, 14}}) {
-    peer::LayerTimes t, p;
-    for (int r = 0; r < rounds; ++r) {
-      progress.show("%s: round %d of %d ...", b.name, r + 1, rounds);
-      const auto tr = tapegrad_batch_norm2d_us(b.n, b.c, b.h, repeat);
-      const auto pr = peer::libtorch_batch_norm2d_us(b.n, b.c, b.h, repeat, threads);
-      append(t.forward_us, tr.forward_us), append(t.backward_us, tr.backward_us);
-      append(p.forward_us, pr.forward_us), append(p.backward_us, pr.backward_us);
-    }
-    progress.clear();
-    print_row(b.name, t.forward_us, t.backward_us, p.forward_us, p.backward_us);
+    compare_layer(b.name, [&] { return tapegrad_batch_norm2d_us(b.n, b.c, b.h, repeat); },
+                  [&] { return peer::libtorch_batch_norm2d_us(b.n, b.c, b.h, repeat, threads); });
   }
 
   struct DropoutCase {
@@ -151,16 +156,8 @@ int main(int argc, char** argv) {
   for (const DropoutCase& d : {DropoutCase{"Dropout(0.5) on (64,50)", 64, 50},
                                DropoutCase{"Dropout(0.5) on (64,512)", 64, 512},
                                DropoutCase{"Dropout(0.5) on (64,4096)", 64, 4096}}) {
-    peer::LayerTimes t, p;
-    for (int r = 0; r < rounds; ++r) {
-      progress.show("%s: round %d of %d ...", d.name, r + 1, rounds);
-      const auto tr = tapegrad_dropout_us(d.n, d.features, 0.5, repeat);
-      const auto pr = peer::libtorch_dropout_us(d.n, d.features, 0.5, repeat, threads);
-      append(t.forward_us, tr.forward_us), append(t.backward_us, tr.backward_us);
-      append(p.forward_us, pr.forward_us), append(p.backward_us, pr.backward_us);
-    }
-    progress.clear();
-    print_row(d.name, t.forward_us, t.backward_us, p.forward_us, p.backward_us);
+    compare_layer(d.name, [&] { return tapegrad_dropout_us(d.n, d.features, 0.5, repeat); },
+                  [&] { return peer::libtorch_dropout_us(d.n, d.features, 0.5, repeat, threads); });
   }
 
   struct AdamCase {

@@ -7,15 +7,12 @@ bin=$1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
+source "$(dirname "${BASH_SOURCE[0]}")/trainer_checks.sh"
+
 usage_error() {  # <expected text in the message> <program> <options...>
   local want=$1 program=$2
   shift 2
-  set +e
-  "$bin/$program" "$@" >/dev/null 2>"$work/err"
-  local code=$?
-  set -e
-  [ $code = 2 ] || { echo "FAIL: '$program $*' exited with $code, expected 2"; cat "$work/err"; exit 1; }
-  grep -qF -- "$program: $want" "$work/err" || { echo "FAIL: '$program $*' did not say '$want':"; cat "$work/err"; exit 1; }
+  trainer=$bin/$program exits_with 2 "$program: $want" "$@"
 }
 for option in --rows --large-rows --subset-rows --seed; do
   usage_error "$option: expected a non-negative integer, got '-1'" matmul_ladder "$option" -1

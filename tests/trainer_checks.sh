@@ -1,4 +1,5 @@
-# Shared by the trainer's ctest scripts (sourced after they set $trainer and $work).
+# Shared by the trainer's ctest scripts and example_options_test.sh (sourced after they set $work;
+# exits_with runs $trainer).
 
 # The validation accuracy a train_mnist log reports, without the % sign.
 accuracy() { sed -n 's/^validation accuracy: \([0-9.]*\)%$/\1/p' "$1"; }
