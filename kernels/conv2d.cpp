@@ -10,78 +10,86 @@
 
 namespace tg::kernels::TG_SIMD_ARCH {
 
-// out (N, O, L) = W · cols + bias, from the zero-padded images. As its transpose: tiles of R output
-// positions (of any images) by up to 2 vectors of output channels, written channels-last into outt
-// (N·L, Op) as whole vectors, then transposed into out. Wt (K, Op) is W transposed and b the bias,
-// both zero in the padding channels.
+// out (N, O, L) = W · cols + bias, from the zero-padded images. As its transpose, a block of
+// positions at a time (for_each_position_block): tiles of R output positions (of any images of the
+// block) by up to kMaxVectors vectors of output channels, written channels-last into outt
+// (positions, Op) as whole vectors, then transposed into out. Wt (K, Op) is W transposed and b the
+// bias, both zero in the padding channels.
 template <class T>
 void conv2d_forward(const T* padded, const T* w, const T* bias, const Conv2dGeometry& g, std::size_t N,
                     std::size_t O, T* out) {
   const std::size_t K = g.patch_size(), L = g.out_size(), Op = padded_channels<T>(O);
-  const std::size_t image = g.padded_image_size(), positions = N * L;
+  const std::size_t image = g.padded_image_size();
   std::vector<T> wt(K * Op, T(0)), b(Op, T(0));
   for (std::size_t o = 0; o < O; ++o)
     for (std::size_t k = 0; k < K; ++k) wt[k * Op + o] = w[o * K + k];
   if (bias) std::copy_n(bias, O, b.begin());
   const ConvOffsets offsets = conv_offsets(g, g.channels, 1);
-  std::vector<std::size_t> source(positions);  // where each output position of the batch reads
-  for (std::size_t n = 0; n < N; ++n)
-    for (std::size_t q = 0; q < L; ++q) source[n * L + q] = n * image + offsets.position[q];
-  const std::unique_ptr<T[]> outt(new T[positions * Op]);  // every element is written by a tile
-  for_each_channel_block<T>(Op, [&](std::size_t o0, auto vectors) {
-    constexpr std::size_t V = decltype(vectors)::value;
-    for_each_tile<V>(positions, [&](std::size_t p0, auto rows, std::size_t rows_in) {
-      constexpr std::size_t R = decltype(rows)::value;
-      const T* src[R];
-      tile_sources(padded, source.data(), p0, positions, src);
-      Vec<T> acc[R][V];  // starting from the bias
-      for (std::size_t r = 0; r < R; ++r)
-        for (std::size_t v = 0; v < V; ++v) acc[r][v] = Vec<T>::load_unaligned(b.data() + o0 + v * kLanes<T>);
-      tile_product(src, offsets.tap.data(), K, wt.data() + o0, Op, acc);
-      // (A loop over all R rows, not to a run-time bound: acc then stays in registers.)
-      T* const dst = outt.get() + p0 * Op + o0;
-      for (std::size_t r = 0; r < R; ++r)
-        if (r < rows_in)
-          for (std::size_t v = 0; v < V; ++v) acc[r][v].store_unaligned(dst + r * Op + v * kLanes<T>);
+  std::vector<std::size_t> source(kBlockPositions);  // where each output position of the block reads
+  const std::unique_ptr<T[]> outt(new T[kBlockPositions * Op]);  // every element is written by a tile
+  for_each_position_block(N, L, [&](std::size_t n0, std::size_t n1, std::size_t q0, std::size_t q1) {
+    const std::size_t len = q1 - q0, positions = (n1 - n0) * len;
+    for (std::size_t n = n0; n < n1; ++n)
+      for (std::size_t q = q0; q < q1; ++q) source[(n - n0) * len + q - q0] = n * image + offsets.position[q];
+    for_each_channel_block<T>(Op, [&](std::size_t o0, auto vectors) {
+      constexpr std::size_t V = decltype(vectors)::value;
+      for_each_tile<V>(positions, [&](std::size_t p0, auto rows, std::size_t rows_in) {
+        constexpr std::size_t R = decltype(rows)::value;
+        const T* src[R];
+        tile_sources(padded, source.data(), p0, positions, src);
+        Vec<T> acc[R][V];  // starting from the bias
+        for (std::size_t r = 0; r < R; ++r)
+          for (std::size_t v = 0; v < V; ++v) acc[r][v] = Vec<T>::load_unaligned(b.data() + o0 + v * kLanes<T>);
+        tile_product(src, offsets.tap.data(), K, wt.data() + o0, Op, acc);
+        // (A loop over all R rows, not to a run-time bound: acc then stays in registers.)
+        T* const dst = outt.get() + p0 * Op + o0;
+        for (std::size_t r = 0; r < R; ++r)
+          if (r < rows_in)
+            for (std::size_t v = 0; v < V; ++v) acc[r][v].store_unaligned(dst + r * Op + v * kLanes<T>);
+      });
     });
+    for (std::size_t n = n0; n < n1; ++n)
+      transpose(outt.get() + (n - n0) * len * Op, len, O, Op, out + n * O * L + q0, L);
   });
-  for (std::size_t n = 0; n < N; ++n) transpose(outt.get() + n * L * Op, L, O, Op, out + n * O * L, L);
 }
 
-// dW (O, K) (+)= dY (O, N·L) · colsᵀ, as dWᵀ: tiles of R taps by up to 2 vectors of output channels,
-// summed over every image and position. dYt (N·L, Op) is dY transposed.
+// dW (O, K) (+)= dY (O, N·L) · colsᵀ, as dWᵀ (K, Op), a block of positions at a time: the block's dY
+// transposed into dyt (positions, Op), then tiles of R taps by up to kMaxVectors vectors of output
+// channels, summed over the block's images and positions into dWᵀ.
 template <class T>
 void conv2d_weight_grad(const T* padded, const T* dy, const Conv2dGeometry& g, std::size_t N, std::size_t O, T* dw,
                         bool fresh) {
   const std::size_t K = g.patch_size(), L = g.out_size(), Op = padded_channels<T>(O);
   const std::size_t image = g.padded_image_size();
-  const std::unique_ptr<T[]> dyt(new T[N * L * Op]);
-  for (std::size_t n = 0; n < N; ++n) transpose(dy + n * O * L, O, L, L, &dyt[n * L * Op], Op);
-  if (Op > O)  // the padding channels: their dW is dropped, but keep them finite
-    for (std::size_t p = 0; p < N * L; ++p) std::fill(&dyt[p * Op + O], &dyt[(p + 1) * Op], T(0));
+  // Zero in the padding channels, which the transposes never write: their dW is dropped, but keep
+  // them finite.
+  std::vector<T> dyt(kBlockPositions * Op, T(0)), dwt(K * Op, T(0));
   const ConvOffsets offsets = conv_offsets(g, g.channels, 1);
-  for_each_channel_block<T>(Op, [&](std::size_t o0, auto vectors) {
-    constexpr std::size_t V = decltype(vectors)::value;
-    const std::size_t o_end = std::min(O, o0 + V * kLanes<T>);
-    for_each_tile<V>(K, [&](std::size_t k0, auto rows, std::size_t rows_in) {
-      constexpr std::size_t R = decltype(rows)::value;
-      Vec<T> acc[R][V];
-      zero(acc);
-      for (std::size_t n = 0; n < N; ++n) {
-        const T* src[R];
-        tile_sources(padded + n * image, offsets.tap.data(), k0, K, src);
-        tile_product(src, offsets.position.data(), L, dyt.get() + n * L * Op + o0, Op, acc);
-      }
-      T tile[R * V * kLanes<T>];
-      for (std::size_t r = 0; r < R; ++r)
-        for (std::size_t v = 0; v < V; ++v) acc[r][v].store_unaligned(tile + (r * V + v) * kLanes<T>);
-      for (std::size_t r = 0; r < rows_in; ++r)
-        for (std::size_t o = o0; o < o_end; ++o) {
-          const T d = tile[r * V * kLanes<T> + o - o0];
-          dw[o * K + k0 + r] = fresh ? d : dw[o * K + k0 + r] + d;
+  for_each_position_block(N, L, [&](std::size_t n0, std::size_t n1, std::size_t q0, std::size_t q1) {
+    const std::size_t len = q1 - q0;
+    for (std::size_t n = n0; n < n1; ++n) transpose(dy + n * O * L + q0, O, len, L, &dyt[(n - n0) * len * Op], Op);
+    for_each_channel_block<T>(Op, [&](std::size_t o0, auto vectors) {
+      constexpr std::size_t V = decltype(vectors)::value;
+      for_each_tile<V>(K, [&](std::size_t k0, auto rows, std::size_t rows_in) {
+        constexpr std::size_t R = decltype(rows)::value;
+        T* const sum = dwt.data() + k0 * Op + o0;
+        Vec<T> acc[R][V];
+        for (std::size_t r = 0; r < R; ++r)  // rows past the taps start from zero and are not stored
+          for (std::size_t v = 0; v < V; ++v)
+            acc[r][v] = r < rows_in ? Vec<T>::load_unaligned(sum + r * Op + v * kLanes<T>) : Vec<T>(T(0));
+        for (std::size_t n = n0; n < n1; ++n) {
+          const T* src[R];
+          tile_sources(padded + n * image, offsets.tap.data(), k0, K, src);
+          tile_product(src, offsets.position.data() + q0, len, &dyt[(n - n0) * len * Op + o0], Op, acc);
         }
+        for (std::size_t r = 0; r < R; ++r)
+          if (r < rows_in)
+            for (std::size_t v = 0; v < V; ++v) acc[r][v].store_unaligned(sum + r * Op + v * kLanes<T>);
+      });
     });
   });
+  for (std::size_t o = 0; o < O; ++o)
+    for (std::size_t k = 0; k < K; ++k) dw[o * K + k] = fresh ? dwt[k * Op + o] : dw[o * K + k] + dwt[k * Op + o];
 }
 
 // dX (+)= col2im(Wᵀ · dY): for each tile of R output positions (of any images) and each kernel tap,

@@ -22,22 +22,49 @@ std::size_t padded_channels(std::size_t channels) {
   return (channels + kLanes<T> - 1) / kLanes<T> * kLanes<T>;
 }
 
-// Tiles: R rows (broadcast pixels or dY values) by V vectors of channels, at most 12 accumulators
-// so that they, the V channel vectors and the broadcast value fit in the 16 vector registers (with
-// 3 and 4 vectors the compiler spilled: tried, 20% slower).
+// Tiles: R rows (broadcast pixels or dY values) by V vectors of channels. With 16 vector registers
+// (SSE2, AVX2), one or two vectors and at most 12 accumulators, so that they, the V channel vectors
+// and the broadcast value fit (with 3 and 4 vectors the compiler spilled: tried, 20% slower). With
+// AVX-512's 32 registers, four vectors (64 float channels) by 6 rows too: 24 accumulators, each
+// broadcast value feeding 4 FMAs. One and two vectors keep 12 accumulators there as well.
+#ifdef __AVX512F__
+constexpr std::size_t kMaxVectors = 4;
+#else
 constexpr std::size_t kMaxVectors = 2;
-constexpr std::size_t max_tile_rows(std::size_t vectors) { return 12 / vectors; }
+#endif
+constexpr std::size_t max_tile_rows(std::size_t vectors) { return vectors <= 2 ? 12 / vectors : 24 / vectors; }
 
-// Calls body(channel block start c0, std::integral_constant<V>) for each block of up to kMaxVectors
-// vectors of `padded` channels.
+// Calls body(channel block start c0, std::integral_constant<V>) for each block of `padded` channels:
+// blocks of kMaxVectors vectors, then of fewer (2, then 1) for what is left.
 template <class T, class Body>
 void for_each_channel_block(std::size_t padded, Body&& body) {
-  for (std::size_t c0 = 0; c0 < padded; c0 += kMaxVectors * kLanes<T>) {
-    if (padded - c0 >= 2 * kLanes<T>)
-      body(c0, std::integral_constant<std::size_t, 2>());
-    else
-      body(c0, std::integral_constant<std::size_t, 1>());
+  std::size_t c0 = 0;
+  if constexpr (kMaxVectors >= 4)
+    for (; padded - c0 >= 4 * kLanes<T>; c0 += 4 * kLanes<T>) body(c0, std::integral_constant<std::size_t, 4>());
+  for (; padded - c0 >= 2 * kLanes<T>; c0 += 2 * kLanes<T>) body(c0, std::integral_constant<std::size_t, 2>());
+  if (c0 < padded) body(c0, std::integral_constant<std::size_t, 1>());
+}
+
+// Output positions a block: the forward's channels-last block of outputs and dW's transposed block
+// of dY (kBlockPositions x padded channels: 128 KB at 64 float channels) stay in L2 cache while
+// every tile of the block reads them, instead of streaming the whole batch's through memory once
+// per tile.
+constexpr std::size_t kBlockPositions = 512;
+
+// Splits N images of L positions each into blocks of at most kBlockPositions positions and calls
+// body(n0, n1, q0, q1) for each: positions q0..q1 of images n0..n1. Whole images when one image has
+// at most kBlockPositions positions, else equal parts of one image.
+template <class Body>
+void for_each_position_block(std::size_t N, std::size_t L, Body&& body) {
+  if (N == 0 || L == 0) return;
+  if (L <= kBlockPositions) {
+    const std::size_t images = kBlockPositions / L;
+    for (std::size_t n0 = 0; n0 < N; n0 += images) body(n0, std::min(N, n0 + images), std::size_t(0), L);
+    return;
   }
+  const std::size_t parts = (L + kBlockPositions - 1) / kBlockPositions, part = (L + parts - 1) / parts;
+  for (std::size_t n = 0; n < N; ++n)
+    for (std::size_t q0 = 0; q0 < L; q0 += part) body(n, n + 1, q0, std::min(L, q0 + part));
 }
 
 template <std::size_t... R, class F>

@@ -59,11 +59,11 @@ void check_for_each_tile(Failures& f) {
   }
 }
 
-// Blocks of two vectors, one for an odd last vector, covering the padded channels.
+// Blocks of kMaxVectors vectors, then of 2 and 1 for what is left, covering the padded channels.
 template <class T>
 void check_for_each_channel_block(Failures& f) {
   constexpr std::size_t W = tiles::kLanes<T>;
-  for (std::size_t channels = 0; channels <= 5 * W + 1; ++channels) {
+  for (std::size_t channels = 0; channels <= 9 * W + 1; ++channels) {
     const std::size_t padded = tiles::padded_channels<T>(channels);
     f.expect(padded % W == 0 && padded >= channels && padded < channels + W,
              "padded_channels(%zu) is %zu with %zu lanes", channels, padded, W);
@@ -71,11 +71,35 @@ void check_for_each_channel_block(Failures& f) {
     tiles::for_each_channel_block<T>(padded, [&](std::size_t c0, auto v) {
       constexpr std::size_t V = decltype(v)::value;
       f.expect(c0 == next, "for_each_channel_block(%zu): a block at %zu after %zu", padded, c0, next);
-      f.expect(V == (padded - c0 >= 2 * W ? 2 : 1), "for_each_channel_block(%zu): %zu vectors at %zu", padded, V, c0);
+      const std::size_t left = (padded - c0) / W;
+      const std::size_t want = left >= tiles::kMaxVectors ? tiles::kMaxVectors : left >= 2 ? 2 : 1;
+      f.expect(V == want, "for_each_channel_block(%zu): %zu vectors at %zu", padded, V, c0);
       next = c0 + V * W;
     });
     f.expect(next == padded, "for_each_channel_block(%zu): ends at %zu", padded, next);
   }
+}
+
+// Every position of every image exactly once, in blocks of at most kBlockPositions positions that
+// are whole images or parts of one.
+void check_for_each_position_block(Failures& f) {
+  const std::size_t P = tiles::kBlockPositions;
+  for (const std::size_t N : {0, 1, 3, 7})
+    for (const std::size_t L : {std::size_t(0), std::size_t(1), std::size_t(16), std::size_t(49), P - 1, P, P + 1,
+                                3 * P + 5}) {
+      std::vector<int> seen(N * L, 0);
+      tiles::for_each_position_block(N, L, [&](std::size_t n0, std::size_t n1, std::size_t q0, std::size_t q1) {
+        f.expect(n0 < n1 && n1 <= N && q0 < q1 && q1 <= L, "for_each_position_block(%zu, %zu): block n %zu..%zu q %zu..%zu",
+                 N, L, n0, n1, q0, q1);
+        f.expect((n1 - n0) * (q1 - q0) <= P, "for_each_position_block(%zu, %zu): %zu positions", N, L,
+                 (n1 - n0) * (q1 - q0));
+        f.expect(n1 == n0 + 1 || (q0 == 0 && q1 == L), "for_each_position_block(%zu, %zu): parts of several images", N, L);
+        for (std::size_t n = n0; n < n1 && n < N; ++n)
+          for (std::size_t q = q0; q < q1 && q < L; ++q) ++seen[n * L + q];
+      });
+      for (std::size_t i = 0; i < N * L; ++i)
+        f.expect(seen[i] == 1, "for_each_position_block(%zu, %zu): position %zu seen %d times", N, L, i, seen[i]);
+    }
 }
 
 // acc[r][v] += sum over s of src[r][offset[s]] * b[s*ldb + v*W + lane], lane by lane.
@@ -116,6 +140,9 @@ void check_tile_products(Failures& f) {
     check_tile_product<T, 12, 1>(f, steps);
     check_tile_product<T, 1, 2>(f, steps);
     check_tile_product<T, 6, 2>(f, steps);
+    check_tile_product<T, 1, 4>(f, steps);
+    check_tile_product<T, 5, 4>(f, steps);
+    check_tile_product<T, 6, 4>(f, steps);
   }
 }
 
@@ -126,6 +153,8 @@ std::size_t check_tile_kernels(char* message, std::size_t size) {
   Failures f;
   check_for_each_tile<1>(f);
   check_for_each_tile<2>(f);
+  check_for_each_tile<4>(f);
+  check_for_each_position_block(f);
   check_for_each_channel_block<float>(f);
   check_for_each_channel_block<double>(f);
   check_tile_products<float>(f);

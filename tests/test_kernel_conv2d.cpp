@@ -129,6 +129,13 @@ const Case kCases[] = {
     {1, 17, 9, 3, 5, 1, 1, 1, 1, 0, 0},  // 1x1 kernel
     {4, 2, 1, 9, 9, 3, 3, 3, 3, 0, 0},   // one output channel
     {0, 3, 4, 5, 5, 3, 3, 1, 1, 1, 1},   // empty batch
+    // Position blocks (kernels/conv2d_tiles.hpp: for_each_position_block, 512 positions): the ImageNet
+    // stem's shape on 48x48 (576 positions an image, in two parts; 64 output channels, four AVX-512
+    // float vectors); 625 positions and 67 channels (four vectors and one); 49 positions, blocks of
+    // 10 images and then 2.
+    {2, 3, 64, 48, 48, 7, 7, 2, 2, 3, 3},
+    {1, 2, 67, 25, 25, 3, 3, 1, 1, 1, 1},
+    {12, 2, 20, 13, 13, 3, 3, 2, 2, 1, 1},
 };
 
 }  // namespace
