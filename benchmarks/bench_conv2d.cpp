@@ -1,6 +1,6 @@
 // The MNIST CNN's three conv2d layers (batch 64), forward and backward, one at a time: tapegrad's
-// implicit-im2col kernels at each SIMD level asked for (alternating run by run), and torch::conv2d
-// (oneDNN) in the same run when built with -DTAPEGRAD_WITH_LIBTORCH=ON. Median microseconds per
+// implicit-im2col kernels at each SIMD level asked for, and torch::conv2d (oneDNN) when built with
+// -DTAPEGRAD_WITH_LIBTORCH=ON, all alternating run by run. Median microseconds per
 // batch. Then a larger layer at which oneDNN's kernels are at their best (an ImageNet stem: 7x7 stride
 // 2, 3->64 channels on 224x224, batch 8), and the kernels' ceiling at AVX2 and AVX-512
 // (benchmarks/kernel_ceiling.hpp).
@@ -38,9 +38,16 @@ double median(std::vector<double> v) {
   return v[v.size() / 2];
 }
 
-// One layer at each level, the levels taking turns run by run so that drift in the machine's speed
-// reaches them alike.
-std::vector<Times> tapegrad_us(const Layer& l, int repeat, const std::vector<tg::SimdLevel>& levels) {
+struct Row {
+  std::vector<Times> tapegrad;  // one per level
+  Times libtorch{0, 0};         // zero without the peer
+};
+
+// One layer at each level, and torch::conv2d with the peer, all taking turns run by run so that drift
+// in the machine's speed reaches them alike; prints the layer's row.
+Row time_and_print(const Layer& l, int repeat, const std::vector<tg::SimdLevel>& levels, int threads,
+                   examples::Progress& progress) {
+  progress.show("%s: %d runs each ...", l.name, repeat);
   using V = tg::Variable<float>;
   tg::manual_seed(1);
   V x(tg::randn<float>({l.batch, l.c, l.h, l.h}), l.input_grad);
@@ -48,8 +55,15 @@ std::vector<Times> tapegrad_us(const Layer& l, int repeat, const std::vector<tg:
   V b(tg::randn<float>({l.o}), true);
   const std::size_t out = (l.h + 2 * l.padding - l.kernel) / l.stride + 1;
   const tg::Array<float> ones = xt::ones<float>({l.batch, l.o, out, out});
-  std::vector<std::vector<double>> fwd(levels.size()), bwd(levels.size());
-  for (int r = 0; r < repeat; ++r)
+#ifdef TAPEGRAD_WITH_LIBTORCH
+  peer::Conv2dLayer peer_layer(int(l.batch), int(l.c), int(l.o), int(l.h), int(l.kernel), int(l.stride),
+                               int(l.padding), l.input_grad, threads);
+#else
+  (void)threads;
+#endif
+  // Forward and backward times: one list per level, then LibTorch's.
+  std::vector<std::vector<double>> fwd(levels.size() + 1), bwd(levels.size() + 1);
+  for (int r = 0; r < repeat; ++r) {
     for (std::size_t i = 0; i < levels.size(); ++i) {
       tg::set_simd_level(levels[i]);
       for (V* leaf : {&x, &w, &b}) leaf->zero_grad();
@@ -61,33 +75,22 @@ std::vector<Times> tapegrad_us(const Layer& l, int repeat, const std::vector<tg:
       fwd[i].push_back(std::chrono::duration<double, std::micro>(t1 - t0).count());
       bwd[i].push_back(std::chrono::duration<double, std::micro>(t2 - t1).count());
     }
-  std::vector<Times> t;
-  for (std::size_t i = 0; i < levels.size(); ++i) t.push_back({median(fwd[i]), median(bwd[i])});
-  return t;
-}
-
-struct Row {
-  std::vector<Times> tapegrad;  // one per level
-  Times libtorch{0, 0};         // zero without the peer
-};
-
-// Times one layer at each level, and torch::conv2d in the same run, and prints its row.
-Row time_and_print(const Layer& l, int repeat, const std::vector<tg::SimdLevel>& levels, int threads,
-                   examples::Progress& progress) {
-  progress.show("%s: %d runs per level ...", l.name, repeat);
-  Row row{tapegrad_us(l, repeat, levels)};
+#ifdef TAPEGRAD_WITH_LIBTORCH
+    const peer::ConvTimes p = peer_layer.run();
+    fwd.back().push_back(p.forward_us);
+    bwd.back().push_back(p.backward_us);
+#endif
+  }
+  Row row;
+  for (std::size_t i = 0; i < levels.size(); ++i) row.tapegrad.push_back({median(fwd[i]), median(bwd[i])});
   progress.clear();
   std::printf("%-30s", l.name);
   for (std::size_t i = 0; i < levels.size(); ++i)
     std::printf(" tapegrad %-6s fwd %6.1f bwd %6.1f", tg::to_string(levels[i]), row.tapegrad[i].forward_us,
                 row.tapegrad[i].backward_us);
 #ifdef TAPEGRAD_WITH_LIBTORCH
-  const auto p = peer::libtorch_conv2d_us(int(l.batch), int(l.c), int(l.o), int(l.h), int(l.kernel), int(l.stride),
-                                          int(l.padding), l.input_grad, repeat, threads);
-  row.libtorch = {p.forward_us, p.backward_us};
-  std::printf(" | LibTorch fwd %6.1f bwd %6.1f", p.forward_us, p.backward_us);
-#else
-  (void)threads;
+  row.libtorch = {median(fwd.back()), median(bwd.back())};
+  std::printf(" | LibTorch fwd %6.1f bwd %6.1f", row.libtorch.forward_us, row.libtorch.backward_us);
 #endif
   std::printf("\n");
   return row;

@@ -102,29 +102,33 @@ double libtorch_forward_backward_ms(const float* x_data, const float* digits, st
   return ms[ms.size() / 2];
 }
 
-ConvTimes libtorch_conv2d_us(int n, int c, int o, int h, int kernel, int stride, int padding, bool input_grad,
-                             int repeat, int threads) {
+struct Conv2dLayer::Impl {
+  torch::Tensor x, w, b, ones;
+  int stride, padding;
+};
+
+Conv2dLayer::Conv2dLayer(int n, int c, int o, int h, int kernel, int stride, int padding, bool input_grad, int threads)
+    : impl_(new Impl) {
   torch::set_num_threads(threads);
   openblas_set_num_threads(threads);
   torch::manual_seed(1);
-  const auto x = torch::randn({n, c, h, h}).requires_grad_(input_grad);
-  const auto w = torch::randn({o, c, kernel, kernel}).requires_grad_(true);
-  const auto b = torch::randn({o}).requires_grad_(true);
   const int out = (h + 2 * padding - kernel) / stride + 1;
-  const auto ones = torch::ones({n, o, out, out});
-  std::vector<double> fwd, bwd;
-  for (int r = 0; r < repeat; ++r) {
-    for (auto t : {x, w, b}) t.mutable_grad().reset();
-    const auto t0 = std::chrono::steady_clock::now();
-    const auto y = torch::conv2d(x, w, b, stride, padding);
-    const auto t1 = std::chrono::steady_clock::now();
-    y.backward(ones);
-    const auto t2 = std::chrono::steady_clock::now();
-    fwd.push_back(std::chrono::duration<double, std::micro>(t1 - t0).count());
-    bwd.push_back(std::chrono::duration<double, std::micro>(t2 - t1).count());
-  }
-  for (auto* v : {&fwd, &bwd}) std::nth_element(v->begin(), v->begin() + v->size() / 2, v->end());
-  return {fwd[fwd.size() / 2], bwd[bwd.size() / 2]};
+  *impl_ = {torch::randn({n, c, h, h}).requires_grad_(input_grad), torch::randn({o, c, kernel, kernel}).requires_grad_(true),
+            torch::randn({o}).requires_grad_(true), torch::ones({n, o, out, out}), stride, padding};
+}
+
+Conv2dLayer::~Conv2dLayer() { delete impl_; }
+
+ConvTimes Conv2dLayer::run() {
+  Impl& l = *impl_;
+  for (auto t : {l.x, l.w, l.b}) t.mutable_grad().reset();
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto y = torch::conv2d(l.x, l.w, l.b, l.stride, l.padding);
+  const auto t1 = std::chrono::steady_clock::now();
+  y.backward(l.ones);
+  const auto t2 = std::chrono::steady_clock::now();
+  return {std::chrono::duration<double, std::micro>(t1 - t0).count(),
+          std::chrono::duration<double, std::micro>(t2 - t1).count()};
 }
 
 namespace {

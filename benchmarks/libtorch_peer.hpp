@@ -39,12 +39,23 @@ double libtorch_forward_backward_ms(const float* x, const float* digits, std::si
 
 // One torch::conv2d layer (batch n, c -> o channels, square kernel/stride/padding on h x h images),
 // forward then backward from a gradient of ones, as in training (weight and bias need gradients; the
-// input only if input_grad): the median microseconds of each over `repeat` runs.
+// input only if input_grad), one timed run a call, so that a benchmark can take turns with it run by
+// run. The constructor sets LibTorch's and OpenBLAS's threads.
 struct ConvTimes {
   double forward_us, backward_us;
 };
-ConvTimes libtorch_conv2d_us(int n, int c, int o, int h, int kernel, int stride, int padding, bool input_grad,
-                             int repeat, int threads);
+class Conv2dLayer {
+ public:
+  Conv2dLayer(int n, int c, int o, int h, int kernel, int stride, int padding, bool input_grad, int threads);
+  ~Conv2dLayer();
+  Conv2dLayer(const Conv2dLayer&) = delete;
+  Conv2dLayer& operator=(const Conv2dLayer&) = delete;
+  ConvTimes run();
+
+ private:
+  struct Impl;
+  Impl* impl_;
+};
 
 // bench_layers' layers, each timed `repeat` times after one untimed warm-up run: microseconds per run
 // of the forward and of the backward (from a fixed random gradient; the input needs a gradient, as
