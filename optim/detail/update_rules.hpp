@@ -16,9 +16,9 @@
 
 namespace tg::optim::detail {
 
-// Below this many elements an update runs on the calling thread: a chunk of it takes about as long
-// as handing the chunk to a pool worker.
-constexpr std::int64_t kUpdateGrain = 8192;
+// Below this many elements an update runs on the calling thread: the MLP's 39200-weight layer took
+// 10 µs on one thread and 25-35 µs split over two, its buffers sitting in the other core's cache.
+constexpr std::int64_t kUpdateGrain = 1 << 16;
 
 // update(k, count) on consecutive chunks covering [0, n), over the thread pool.
 template <class Update>
