@@ -1,7 +1,6 @@
 #include <tapegrad/kernels/conv2d.hpp>
 
 #include <algorithm>
-#include <memory>
 #include <vector>
 
 #include <tapegrad/kernels/conv2d_tiles.hpp>
@@ -29,13 +28,13 @@ void conv2d_forward(const T* padded, const T* w, const T* bias, const Conv2dGeom
                     std::size_t O, T* out) {
   const std::size_t K = g.patch_size(), L = g.out_size(), Op = padded_channels<T>(O);
   const std::size_t image = g.padded_image_size();
-  std::vector<T> wt(K * Op, T(0)), b(Op, T(0));
+  Scratch<T> wt(K * Op, T(0)), b(Op, T(0));
   for (std::size_t o = 0; o < O; ++o)
     for (std::size_t k = 0; k < K; ++k) wt[k * Op + o] = w[o * K + k];
   if (bias) std::copy_n(bias, O, b.begin());
   const ConvOffsets offsets = conv_offsets(g, g.channels, 1);
   std::vector<std::size_t> source(kBlockPositions);
-  const std::unique_ptr<T[]> outt(new T[kBlockPositions * Op]);  // every element is written by a tile
+  Scratch<T> outt(kBlockPositions * Op);
   for_each_position_block(N, L, [&](std::size_t n0, std::size_t n1, std::size_t q0, std::size_t q1) {
     const std::size_t len = q1 - q0, positions = block_sources(offsets, image, n0, n1, q0, q1, source.data());
     for_each_channel_block<T>(Op, [&](std::size_t o0, auto vectors) {
@@ -49,14 +48,14 @@ void conv2d_forward(const T* padded, const T* w, const T* bias, const Conv2dGeom
           for (std::size_t v = 0; v < V; ++v) acc[r][v] = Vec<T>::load_unaligned(b.data() + o0 + v * kLanes<T>);
         tile_product(src, offsets.tap.data(), K, wt.data() + o0, Op, acc);
         // (A loop over all R rows, not to a run-time bound: acc then stays in registers.)
-        T* const dst = outt.get() + p0 * Op + o0;
+        T* const dst = outt.data() + p0 * Op + o0;
         for (std::size_t r = 0; r < R; ++r)
           if (r < rows_in)
             for (std::size_t v = 0; v < V; ++v) acc[r][v].store_unaligned(dst + r * Op + v * kLanes<T>);
       });
     });
     for (std::size_t n = n0; n < n1; ++n)
-      transpose(outt.get() + (n - n0) * len * Op, len, O, Op, out + n * O * L + q0, L);
+      transpose(outt.data() + (n - n0) * len * Op, len, O, Op, out + n * O * L + q0, L);
   });
 }
 
@@ -70,7 +69,7 @@ void conv2d_weight_grad(const T* padded, const T* dy, const Conv2dGeometry& g, s
   const std::size_t image = g.padded_image_size();
   // Zero in the padding channels, which the transposes never write: their dW is dropped, but keep
   // them finite.
-  std::vector<T> dyt(kBlockPositions * Op, T(0)), dwt(K * Op, T(0));
+  Scratch<T> dyt(kBlockPositions * Op, T(0)), dwt(K * Op, T(0));
   const ConvOffsets offsets = conv_offsets(g, g.channels, 1);
   std::vector<std::size_t> source(kBlockPositions);
   for_each_position_block(N, L, [&](std::size_t n0, std::size_t n1, std::size_t q0, std::size_t q1) {
@@ -110,7 +109,7 @@ void conv2d_input_grad(const T* dy, const T* w, const Conv2dGeometry& g, std::si
   const std::size_t C = g.channels, L = g.out_size(), taps = g.kernel_h * g.kernel_w;
   const std::size_t Cp = padded_channels<T>(C), Wp = g.padded_width(), positions = N * L;
   const std::size_t image_cl = g.padded_height() * Wp * Cp;
-  std::vector<T> wx(taps * O * Cp, T(0));
+  Scratch<T> wx(taps * O * Cp, T(0));
   for (std::size_t o = 0; o < O; ++o)
     for (std::size_t c = 0; c < C; ++c)
       for (std::size_t t = 0; t < taps; ++t) wx[(t * O + o) * Cp + c] = w[(o * C + c) * taps + t];
@@ -123,7 +122,7 @@ void conv2d_input_grad(const T* dy, const T* w, const Conv2dGeometry& g, std::si
       source[n * L + q] = n * O * L + q;
       target[n * L + q] = n * image_cl + at.position[q];
     }
-  std::vector<T> dpad(N * image_cl, T(0));
+  Scratch<T> dpad(N * image_cl, T(0));
   for_each_channel_block<T>(Cp, [&](std::size_t c0, auto vectors) {
     constexpr std::size_t V = decltype(vectors)::value;
     for_each_tile<V>(positions, [&](std::size_t p0, auto rows, std::size_t rows_in) {

@@ -11,10 +11,19 @@
 #include <cstddef>
 #include <type_traits>
 #include <utility>
+#include <vector>
+
+#include <xsimd/memory/xsimd_aligned_allocator.hpp>
 
 #include <tapegrad/kernels/simd.hpp>
 
 namespace tg::kernels::TG_SIMD_ARCH {
+
+// The products' scratch buffers (weights and outputs channels-last, dY transposed), aligned to a
+// cache line: their rows of whole vectors then never straddle two lines. From plain malloc, where
+// the buffers happened to land made a layer up to 2x slower (docs/performance.md).
+template <class T>
+using Scratch = std::vector<T, xsimd::aligned_allocator<T, 64>>;
 
 // Channels rounded up to whole vectors.
 template <class T>
@@ -26,7 +35,8 @@ std::size_t padded_channels(std::size_t channels) {
 // (SSE2, AVX2), one or two vectors and at most 12 accumulators, so that they, the V channel vectors
 // and the broadcast value fit (with 3 and 4 vectors the compiler spilled: tried, 20% slower). With
 // AVX-512's 32 registers, four vectors (64 float channels) by 6 rows too: 24 accumulators, each
-// broadcast value feeding 4 FMAs. One and two vectors keep 12 accumulators there as well.
+// broadcast value feeding 4 FMAs (the ImageNet stem 1.1x faster than with two vectors at most:
+// docs/performance.md). One and two vectors keep 12 accumulators there as well.
 #ifdef __AVX512F__
 constexpr std::size_t kMaxVectors = 4;
 #else
