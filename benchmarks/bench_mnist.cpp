@@ -14,6 +14,8 @@
 #include <thread>
 #include <vector>
 
+#include <tapegrad/core/blas.hpp>
+
 #include "mnist_models.hpp"
 #include "progress.hpp"
 #ifdef TAPEGRAD_WITH_LIBTORCH
@@ -49,8 +51,8 @@ std::pair<double, double> tapegrad_epoch(const std::string& name, const tg::data
 // Alternates 1-thread and n-thread epochs; prints the best of each and the ratio.
 void compare_threads(const std::vector<std::string>& models, const tg::data::MNIST& data, int n, int repeat) {
   const double rows = static_cast<double>(data.split(tg::data::Split::Train).size());
-  std::printf("tapegrad, 1 thread against %d (pool of %d), alternating; best of %d\n", n,
-              std::min<int>(n, static_cast<int>(std::thread::hardware_concurrency())), repeat);
+  std::printf("tapegrad, 1 thread against %d (pool of %d), alternating; best of %d; OpenBLAS core %s\n", n,
+              std::min<int>(n, static_cast<int>(std::thread::hardware_concurrency())), repeat, tg::blas::core_name());
   for (const auto& name : models) {
     double best[2] = {1e30, 1e30};
     examples::Progress progress;
@@ -90,8 +92,8 @@ int main(int argc, char** argv) {
     compare_threads(models, data, compare, repeat);
     return 0;
   }
-  std::printf("one epoch of %zu samples, batch %zu, SGD lr %.2f momentum %.1f, %d thread(s); best of %d\n",
-              train.size(), kBatch, kLr, kMomentum, threads, repeat);
+  std::printf("one epoch of %zu samples, batch %zu, SGD lr %.2f momentum %.1f, %d thread(s); best of %d; OpenBLAS core %s\n",
+              train.size(), kBatch, kLr, kMomentum, threads, repeat, tg::blas::core_name());
 #ifdef TAPEGRAD_WITH_LIBTORCH
   const auto& valid = data.split(tg::data::Split::Valid);
   const peer::Data peer_data{train.images.data(), nullptr, train.size(), valid.images.data(), nullptr, valid.size(),
