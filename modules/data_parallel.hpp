@@ -6,10 +6,12 @@
 //       [](const tg::Tensor& out, const tg::Tensor& y) { return tg::cross_entropy(out, y); });
 //   optimizer.step();
 //
-// Each thread runs forward, loss and backward of one slice of the batch (dim 0) on its own tape;
-// every thread's backward adds into the same parameters (a leaf's gradient is written under its own
-// lock, core/tape.hpp). Each slice's loss is weighted by slice/batch, so with a loss that is a mean
-// over its slice the parameters' gradients equal the whole batch's, up to float summation order.
+// Each thread runs forward, loss and backward of one slice of the batch (dim 0) on its own tape,
+// into gradient buffers of its own (kept between steps, so each stays in its thread's cache); then
+// the pool sums them, a chunk per thread, into the parameters' .grad. Each slice's loss is weighted
+// by slice/batch, so with a loss that is a mean over its slice the parameters' gradients equal the
+// whole batch's, up to float summation order. (When x requires grad, or the parameters are not all
+// of one dtype, the slices' backwards add into .grad under the leaves' locks instead, core/tape.hpp.)
 //
 // Splitting pays only when a slice's compute outweighs moving the weights and gradients between
 // cores (the MNIST MLP with a fast BLAS ran 0.9x on 2 threads), so by default each model's steps are
