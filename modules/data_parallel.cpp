@@ -21,7 +21,7 @@ namespace {
 // A 0-d Double tensor: a backward seed (converted to the loss's dtype by backward).
 Tensor seed(double value) { return Tensor(Array<double>(xt::xarray<double>(value))); }
 
-std::atomic<SplitPolicy> policy{SplitPolicy::Measure};
+std::atomic<SplitPolicy> split_policy{SplitPolicy::Measure};
 
 // Whether splitting pays for one model, measured: a trial alternates whole and split steps
 // (kTrialSteps of each) and keeps the one with the lower median time per row for kHoldSteps steps,
@@ -187,8 +187,8 @@ double split_step(Module& model, const Tensor& x, const Tensor& y, const SliceLo
 
 }  // namespace
 
-void set_split_policy(SplitPolicy p) { policy = p; }
-SplitPolicy get_split_policy() { return policy; }
+void set_split_policy(SplitPolicy p) { split_policy = p; }
+SplitPolicy get_split_policy() { return split_policy; }
 
 double data_parallel_backward(Module& model, const Tensor& x, const Tensor& y, const SliceLoss& loss, float scale) {
   if (x.dim() == 0 || y.dim() != 1 || x.size(0) != y.size(0))
@@ -202,7 +202,7 @@ double data_parallel_backward(Module& model, const Tensor& x, const Tensor& y, c
   if (split) {
     std::lock_guard<std::mutex> lock(states_mutex);
     state = &state_of(model, pool);
-    split = policy == SplitPolicy::Always || state->chooser.split();
+    split = split_policy == SplitPolicy::Always || state->chooser.split();
   }
   const auto start = std::chrono::steady_clock::now();
   double total = 0;
@@ -231,7 +231,7 @@ double data_parallel_backward(Module& model, const Tensor& x, const Tensor& y, c
     });
     for (double v : losses) total += v;
   }
-  if (state && policy == SplitPolicy::Measure) {
+  if (state && split_policy == SplitPolicy::Measure) {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::lock_guard<std::mutex> lock(states_mutex);
     state->chooser.record(split, seconds / static_cast<double>(batch));

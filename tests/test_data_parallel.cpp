@@ -156,6 +156,7 @@ TEST_CASE("data_parallel_backward names mismatched shapes") {
 
 TEST_CASE("data_parallel_backward in float64: slice weights (1/3, 2/3) keep the serial gradient to 1e-13") {
   REQUIRE_MESSAGE(std::thread::hardware_concurrency() >= 2, "this test needs 2 cores to split the batch");
+  tg::nn::set_split_policy(tg::nn::SplitPolicy::Always);
   auto grads = [](int threads) {
     tg::set_num_threads(threads);
     tg::manual_seed(8);
@@ -168,4 +169,33 @@ TEST_CASE("data_parallel_backward in float64: slice weights (1/3, 2/3) keep the 
   };
   const tg::Array<double> serial = grads(1), parallel = grads(2);
   CHECK(tgtest::allclose(parallel, serial, 1e-13, 1e-15));
+  tg::nn::set_split_policy(tg::nn::SplitPolicy::Measure);
+}
+
+TEST_CASE("data_parallel_backward on 2 threads accumulates as backward does, and fills an input's gradient") {
+  REQUIRE_MESSAGE(std::thread::hardware_concurrency() >= 2, "this test needs 2 cores to split the batch");
+  tg::nn::set_split_policy(tg::nn::SplitPolicy::Always);
+  struct Run {
+    tg::Array<double> weight_grad, x_grad;
+  };
+  auto run = [](int threads, bool x_requires_grad) {
+    tg::set_num_threads(threads);
+    tg::manual_seed(9);
+    tg::nn::Linear fc(5, 4);
+    fc->to(tg::kDouble);
+    const tg::Tensor x = tg::randn({6, 5}, tg::kDouble), y(tg::Labels{0, 3, 1, 2, 2, 0});
+    x.requires_grad_(x_requires_grad);
+    // Twice without zero_grad: the second adds to the first, as two backward() calls would.
+    tg::nn::data_parallel_backward(*fc, x, y, cross_entropy);
+    tg::nn::data_parallel_backward(*fc, x, y, cross_entropy, 0.5f);
+    tg::set_num_threads(1);
+    return Run{fc->weight.grad().value<double>(), x_requires_grad ? x.grad().value<double>() : tg::Array<double>()};
+  };
+  for (const bool x_requires_grad : {false, true}) {
+    CAPTURE(x_requires_grad);
+    const Run serial = run(1, x_requires_grad), parallel = run(2, x_requires_grad);
+    CHECK(tgtest::allclose(parallel.weight_grad, serial.weight_grad, 1e-13, 1e-15));
+    if (x_requires_grad) CHECK(tgtest::allclose(parallel.x_grad, serial.x_grad, 1e-13, 1e-15));
+  }
+  tg::nn::set_split_policy(tg::nn::SplitPolicy::Measure);
 }
