@@ -1,5 +1,6 @@
 #include <tapegrad/distributed/process_group.hpp>
 
+#include <algorithm>
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
@@ -30,6 +31,9 @@ void allreduce(T* data, std::size_t count, MPI_Datatype type) {
                         MPI_COMM_WORLD),
           "MPI_Allreduce");
 }
+
+MPI_Datatype mpi_type(float) { return MPI_FLOAT; }
+MPI_Datatype mpi_type(double) { return MPI_DOUBLE; }
 
 template <class T>
 void bcast(T* data, std::size_t count, MPI_Datatype type, int root) {
@@ -67,8 +71,30 @@ ProcessGroupMPI& ProcessGroupMPI::world() {
   return group;
 }
 
+ProcessGroupMPI::~ProcessGroupMPI() = default;
+
 void ProcessGroupMPI::allreduce_sum(float* data, std::size_t count) { allreduce(data, count, MPI_FLOAT); }
 void ProcessGroupMPI::allreduce_sum(double* data, std::size_t count) { allreduce(data, count, MPI_DOUBLE); }
+
+template <class T>
+void ProcessGroupMPI::allreduce_slices(const std::vector<Slice<T>>& slices, T scale, std::vector<T>& packed) {
+  std::size_t total = 0;
+  for (const auto& s : slices) total += s.count;
+  packed.resize(total);
+  T* dst = packed.data();
+  for (const auto& s : slices) dst = std::copy_n(s.data, s.count, dst);
+  allreduce(packed.data(), total, mpi_type(T()));
+  const T* src = packed.data();
+  for (const auto& s : slices)
+    for (std::size_t i = 0; i < s.count; ++i) s.data[i] = *src++ * scale;
+}
+
+void ProcessGroupMPI::allreduce_sum(const std::vector<Slice<float>>& slices, float scale) {
+  allreduce_slices(slices, scale, packed_float_);
+}
+void ProcessGroupMPI::allreduce_sum(const std::vector<Slice<double>>& slices, double scale) {
+  allreduce_slices(slices, scale, packed_double_);
+}
 
 ProcessGroupMPI::Work ProcessGroupMPI::start_allreduce(void* data, std::size_t count, bool doubles) {
   if (count > kMaxCount) throw Error("tg::distributed: allreduce_sum_async of more than INT_MAX values; use buckets");

@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,16 @@ class ProcessGroupMPI {
   // In place, over every rank: data becomes the elementwise sum.
   void allreduce_sum(float* data, std::size_t count);
   void allreduce_sum(double* data, std::size_t count);
+  // A buffer of an allreduce that sums several at once (a bucket of gradients).
+  template <class T>
+  struct Slice {
+    T* data;
+    std::size_t count;
+  };
+  // In place, over every rank: each slice becomes the elementwise sum times `scale` (1/size() for
+  // the mean). The slices travel as one message; every rank passes slices of the same counts.
+  void allreduce_sum(const std::vector<Slice<float>>& slices, float scale = 1);
+  void allreduce_sum(const std::vector<Slice<double>>& slices, double scale = 1);
   // Nonblocking allreduce: start(), then wait() before reading data. One at a time per Work.
   class Work {
    public:
@@ -63,11 +74,16 @@ class ProcessGroupMPI {
 
   ProcessGroupMPI(const ProcessGroupMPI&) = delete;
   ProcessGroupMPI& operator=(const ProcessGroupMPI&) = delete;
+  ~ProcessGroupMPI();
 
  private:
   ProcessGroupMPI();
   Work start_allreduce(void* data, std::size_t count, bool doubles);
+  template <class T>
+  void allreduce_slices(const std::vector<Slice<T>>& slices, T scale, std::vector<T>& packed);
   int rank_ = 0, size_ = 1;
+  std::vector<float> packed_float_;  // allreduce_sum's slices packed for MPI_Allreduce
+  std::vector<double> packed_double_;
 };
 
 // Runs body(); an exception from it aborts the whole job through ProcessGroupMPI::abort with its
