@@ -48,7 +48,118 @@ void finalize_at_exit() {
   if (!finalized) MPI_Finalize();
 }
 
+// The parts of `slices` (one message of their counts, one after another) that fall in [begin, end):
+// f(pointer into a slice, offset in the message, count).
+template <class T, class F>
+void for_each_part(const std::vector<ProcessGroupMPI::Slice<T>>& slices, std::size_t begin, std::size_t end, F f) {
+  std::size_t offset = 0;
+  for (const auto& s : slices) {
+    const std::size_t lo = std::max(begin, offset), hi = std::min(end, offset + s.count);
+    if (lo < hi) f(s.data + (lo - offset), lo, hi - lo);
+    offset += s.count;
+    if (offset >= end) break;
+  }
+}
+
 }  // namespace
+
+// A window every rank of this machine can read: each rank's segment holds two buffers, used by
+// alternate allreduces, so that one barrier at each phase suffices: a rank writes a buffer again
+// only two allreduces later, after every rank has passed the barriers of the one in between (and
+// so has finished reading it).
+class ProcessGroupMPI::SharedMemory {
+ public:
+  explicit SharedMemory(MPI_Comm node) : node_(node) {
+    MPI_Comm_rank(node_, &rank_);
+    MPI_Comm_size(node_, &size_);
+  }
+  ~SharedMemory() {
+    int finalized = 0;
+    MPI_Finalized(&finalized);
+    if (finalized) return;
+    release();
+    MPI_Comm_free(&node_);
+  }
+
+  // Sums in rank order (the same floating-point result on every rank).
+  template <class T>
+  void allreduce(const std::vector<Slice<T>>& slices, T scale) {
+    std::size_t n = 0;
+    for (const auto& s : slices) n += s.count;
+    if (n == 0) return;
+    reserve(n * sizeof(T));
+    const auto buffer = [&](int r) { return reinterpret_cast<T*>(segments_[static_cast<std::size_t>(r)] + parity_ * capacity_); };
+    const auto part = [&](int r) { return n * static_cast<std::size_t>(r) / static_cast<std::size_t>(size_); };
+    parity_ ^= 1;
+    T* mine = buffer(rank_);
+    for_each_part(slices, 0, n, [&](const T* data, std::size_t at, std::size_t count) { std::copy_n(data, count, mine + at); });
+    sync();
+    constexpr std::size_t kBlock = 1024;  // the sum of a block stays in L1 while every rank's part is added
+    T sum[kBlock];
+    for (std::size_t k = part(rank_), end = part(rank_ + 1); k < end; k += kBlock) {
+      const std::size_t m = std::min(kBlock, end - k);
+      std::copy_n(buffer(0) + k, m, sum);
+      for (int r = 1; r < size_; ++r) {
+        const T* in = buffer(r) + k;
+        for (std::size_t i = 0; i < m; ++i) sum[i] += in[i];
+      }
+      std::copy_n(sum, m, mine + k);
+    }
+    sync();
+    for (int r = 0; r < size_; ++r) {
+      const T* summed = buffer(r);
+      for_each_part(slices, part(r), part(r + 1), [&](T* data, std::size_t at, std::size_t count) {
+        for (std::size_t i = 0; i < count; ++i) data[i] = summed[at + i] * scale;
+      });
+    }
+  }
+
+ private:
+  // Grows both buffers to at least `bytes` (collective over the machine's ranks: every rank asks
+  // for the same count, so all grow together).
+  void reserve(std::size_t bytes) {
+    if (bytes <= capacity_) return;
+    release();
+    capacity_ = std::max(bytes, 2 * capacity_);
+    capacity_ = (capacity_ + 63) / 64 * 64;  // each buffer starts on a cache line
+    MPI_Info info;
+    MPI_Info_create(&info);
+    MPI_Info_set(info, "alloc_shared_noncontig", "true");  // each rank's segment on its own pages
+    unsigned char* base = nullptr;
+    const int rc = MPI_Win_allocate_shared(static_cast<MPI_Aint>(2 * capacity_), 1, info, node_, &base, &window_);
+    MPI_Info_free(&info);
+    check(rc, "MPI_Win_allocate_shared");
+    segments_.assign(static_cast<std::size_t>(size_), nullptr);
+    for (int r = 0; r < size_; ++r) {
+      MPI_Aint bytes_of_r = 0;
+      int unit = 0;
+      check(MPI_Win_shared_query(window_, r, &bytes_of_r, &unit, &segments_[static_cast<std::size_t>(r)]),
+            "MPI_Win_shared_query");
+    }
+    check(MPI_Win_lock_all(MPI_MODE_NOCHECK, window_), "MPI_Win_lock_all");
+  }
+
+  void release() {
+    if (window_ == MPI_WIN_NULL) return;
+    MPI_Win_unlock_all(window_);
+    MPI_Win_free(&window_);
+    capacity_ = 0;
+  }
+
+  // Every rank's writes so far are visible to every rank (the MPI-3 unified-model idiom).
+  void sync() {
+    check(MPI_Win_sync(window_), "MPI_Win_sync");
+    check(MPI_Barrier(node_), "MPI_Barrier");
+    check(MPI_Win_sync(window_), "MPI_Win_sync");
+  }
+
+  MPI_Comm node_;
+  int rank_ = 0, size_ = 1;
+  MPI_Win window_ = MPI_WIN_NULL;
+  std::size_t capacity_ = 0;  // bytes of each of a segment's two buffers
+  std::vector<unsigned char*> segments_;
+  std::size_t parity_ = 0;  // which buffer this allreduce uses
+};
 
 bool launched_by_mpirun() { return std::getenv("OMPI_COMM_WORLD_SIZE") || std::getenv("PMI_SIZE"); }
 
@@ -64,6 +175,16 @@ ProcessGroupMPI::ProcessGroupMPI() {
   MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
   MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
   MPI_Comm_size(MPI_COMM_WORLD, &size_);
+  MPI_Comm node;
+  check(MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, rank_, MPI_INFO_NULL, &node), "MPI_Comm_split_type");
+  int on_node = 0;
+  MPI_Comm_size(node, &on_node);
+  if (on_node == size_ && size_ > 1) {
+    shared_ = std::make_unique<SharedMemory>(node);
+    path_ = AllreducePath::SharedMemory;
+  } else {
+    MPI_Comm_free(&node);
+  }
 }
 
 ProcessGroupMPI& ProcessGroupMPI::world() {
@@ -73,11 +194,24 @@ ProcessGroupMPI& ProcessGroupMPI::world() {
 
 ProcessGroupMPI::~ProcessGroupMPI() = default;
 
-void ProcessGroupMPI::allreduce_sum(float* data, std::size_t count) { allreduce(data, count, MPI_FLOAT); }
-void ProcessGroupMPI::allreduce_sum(double* data, std::size_t count) { allreduce(data, count, MPI_DOUBLE); }
+void ProcessGroupMPI::allreduce_sum(float* data, std::size_t count) {
+  if (path_ == AllreducePath::SharedMemory) shared_->allreduce<float>({{data, count}}, 1);
+  else allreduce(data, count, MPI_FLOAT);
+}
+void ProcessGroupMPI::allreduce_sum(double* data, std::size_t count) {
+  if (path_ == AllreducePath::SharedMemory) shared_->allreduce<double>({{data, count}}, 1);
+  else allreduce(data, count, MPI_DOUBLE);
+}
+
+void ProcessGroupMPI::set_allreduce_path(AllreducePath path) {
+  if (path == AllreducePath::SharedMemory && !shared_)
+    throw Error("tg::distributed: the shared-memory allreduce needs every rank on one machine (and more than one rank)");
+  path_ = path;
+}
 
 template <class T>
 void ProcessGroupMPI::allreduce_slices(const std::vector<Slice<T>>& slices, T scale, std::vector<T>& packed) {
+  if (path_ == AllreducePath::SharedMemory) return shared_->allreduce(slices, scale);
   std::size_t total = 0;
   for (const auto& s : slices) total += s.count;
   packed.resize(total);
