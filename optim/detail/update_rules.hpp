@@ -21,20 +21,41 @@ struct SGDRule {
   bool nesterov;
 };
 
+// One loop per combination of options, each without a branch inside, so that the compiler
+// vectorizes it (with the tests inside the loop it stayed scalar: 60 us a step for the MNIST MLP's
+// 39760 parameters).
+template <bool kDecay, bool kMomentum, bool kFirst, bool kNesterov, class T>
+void sgd_loop(std::size_t n, T* param, const T* grad, T* momentum_buffer, T neg_lr, T decay, T momentum, T damp) {
+  for (std::size_t k = 0; k < n; ++k) {
+    T d = grad[k];
+    if constexpr (kDecay) d = grad[k] + decay * param[k];
+    if constexpr (kMomentum) {
+      const T buf = kFirst ? d : momentum_buffer[k] * momentum + damp * d;
+      momentum_buffer[k] = buf;
+      d = kNesterov ? d + momentum * buf : buf;
+    }
+    param[k] = param[k] + neg_lr * d;
+  }
+}
+
+template <bool kDecay, class T>
+void sgd_loop_for(const SGDRule& r, bool momentum, bool first, std::size_t n, T* param, const T* grad, T* buffer, T neg_lr,
+                  T decay, T m, T damp) {
+  if (!momentum) return sgd_loop<kDecay, false, false, false>(n, param, grad, buffer, neg_lr, decay, m, damp);
+  if (first && r.nesterov) return sgd_loop<kDecay, true, true, true>(n, param, grad, buffer, neg_lr, decay, m, damp);
+  if (first) return sgd_loop<kDecay, true, true, false>(n, param, grad, buffer, neg_lr, decay, m, damp);
+  if (r.nesterov) return sgd_loop<kDecay, true, false, true>(n, param, grad, buffer, neg_lr, decay, m, damp);
+  sgd_loop<kDecay, true, false, false>(n, param, grad, buffer, neg_lr, decay, m, damp);
+}
+
 // momentum_buffer is null when momentum is 0.
 template <class T>
 void sgd_update(const SGDRule& r, std::size_t n, T* param, const T* grad, T* momentum_buffer, bool first_step) {
   const T neg_lr = static_cast<T>(-r.lr), decay = static_cast<T>(r.weight_decay);
   const T momentum = static_cast<T>(r.momentum), damp = static_cast<T>(1.0 - r.dampening);
-  for (std::size_t k = 0; k < n; ++k) {
-    T d = r.weight_decay != 0 ? grad[k] + decay * param[k] : grad[k];
-    if (momentum_buffer) {
-      T& buf = momentum_buffer[k];
-      buf = first_step ? d : buf * momentum + damp * d;
-      d = r.nesterov ? d + momentum * buf : buf;
-    }
-    param[k] = param[k] + neg_lr * d;
-  }
+  const bool m = momentum_buffer != nullptr;
+  if (r.weight_decay != 0) sgd_loop_for<true>(r, m, first_step, n, param, grad, momentum_buffer, neg_lr, decay, momentum, damp);
+  else sgd_loop_for<false>(r, m, first_step, n, param, grad, momentum_buffer, neg_lr, decay, momentum, damp);
 }
 
 // Adam (decoupled = false) and AdamW (decoupled = true), at step t (1 on the first step):
