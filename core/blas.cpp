@@ -1,27 +1,67 @@
 #include <tapegrad/core/blas.hpp>
 
+#include <algorithm>
+
 #include <cblas.h>
 
-#include <tapegrad/core/detail/gemm_threads.hpp>
+#include <tapegrad/core/thread_pool.hpp>
+#include <tapegrad/core/threads.hpp>
 
 namespace tg {
 namespace blas {
+namespace {
 
-template <>
-void gemm<float>(bool ta, bool tb, std::size_t m, std::size_t n, std::size_t k, float alpha, const float* a,
-                 std::size_t lda, const float* b, std::size_t ldb, float beta, float* c, std::size_t ldc) {
-  detail::use_threads_for_gemm(double(m) * double(n) * double(k));
-  cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, int(m), int(n),
-              int(k), alpha, a, int(lda), b, int(ldb), beta, c, int(ldc));
+// A product of fewer multiply-adds runs on the calling thread. Measured for (m x 784) @ (784 x 50)
+// on 2 threads (docs/performance.md, Threads): m = 16 (0.6M) gained nothing, m = 32 (1.3M) 1.26x.
+constexpr double kSplitWork = 1 << 20;
+
+void cblas_gemm(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, int lda, const float* b,
+                int ldb, float beta, float* c, int ldc) {
+  cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, m, n, k, alpha, a,
+              lda, b, ldb, beta, c, ldc);
 }
 
-template <>
-void gemm<double>(bool ta, bool tb, std::size_t m, std::size_t n, std::size_t k, double alpha, const double* a,
-                  std::size_t lda, const double* b, std::size_t ldb, double beta, double* c, std::size_t ldc) {
-  detail::use_threads_for_gemm(double(m) * double(n) * double(k));
-  cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, int(m), int(n),
-              int(k), alpha, a, int(lda), b, int(ldb), beta, c, int(ldc));
+void cblas_gemm(bool ta, bool tb, int m, int n, int k, double alpha, const double* a, int lda, const double* b,
+                int ldb, double beta, double* c, int ldc) {
+  cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, m, n, k, alpha, a,
+              lda, b, ldb, beta, c, ldc);
 }
+
+}  // namespace
+
+// OpenBLAS always runs on one thread: a large product is split into blocks of C's rows (or
+// columns, when C is wide) over tapegrad's own pool, so the process has one pool and OpenBLAS's
+// threads (which spin with sched_yield after each parallel call) never take a core from it.
+template <class T>
+void gemm(bool ta, bool tb, std::size_t m, std::size_t n, std::size_t k, T alpha, const T* a, std::size_t lda,
+          const T* b, std::size_t ldb, T beta, T* c, std::size_t ldc) {
+  if (openblas_get_num_threads() != 1) openblas_set_num_threads(1);
+  const std::size_t threads = static_cast<std::size_t>(get_pool_threads());
+  const bool split = threads > 1 && !in_parallel_region() && double(m) * double(n) * double(k) >= kSplitWork;
+  if (!split) {
+    cblas_gemm(ta, tb, int(m), int(n), int(k), alpha, a, int(lda), b, int(ldb), beta, c, int(ldc));
+    return;
+  }
+  const bool by_rows = m >= n;
+  const std::size_t extent = by_rows ? m : n, tasks = std::min(threads, extent);
+  parallel_for(tasks, [&](std::size_t t) {
+    const std::size_t begin = extent * t / tasks, end = extent * (t + 1) / tasks;
+    if (by_rows) {  // rows [begin, end) of op(A) and C
+      const T* a_block = ta ? a + begin : a + begin * lda;
+      cblas_gemm(ta, tb, int(end - begin), int(n), int(k), alpha, a_block, int(lda), b, int(ldb), beta,
+                 c + begin * ldc, int(ldc));
+    } else {  // columns [begin, end) of op(B) and C
+      const T* b_block = tb ? b + begin * ldb : b + begin;
+      cblas_gemm(ta, tb, int(m), int(end - begin), int(k), alpha, a, int(lda), b_block, int(ldb), beta, c + begin,
+                 int(ldc));
+    }
+  });
+}
+
+template void gemm<float>(bool, bool, std::size_t, std::size_t, std::size_t, float, const float*, std::size_t,
+                          const float*, std::size_t, float, float*, std::size_t);
+template void gemm<double>(bool, bool, std::size_t, std::size_t, std::size_t, double, const double*, std::size_t,
+                           const double*, std::size_t, double, double*, std::size_t);
 
 }  // namespace blas
 }  // namespace tg

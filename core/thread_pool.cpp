@@ -1,5 +1,6 @@
 #include <tapegrad/core/thread_pool.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -16,10 +17,6 @@
 #include <tapegrad/core/threads.hpp>
 
 namespace tg {
-namespace detail {
-void before_parallel_region();  // core/threads.cpp: one OpenBLAS thread inside the pool's tasks
-}
-
 namespace {
 
 // How long an idle worker (or the caller waiting for the workers) spins before it sleeps. Longer
@@ -29,9 +26,11 @@ constexpr auto kSpin = std::chrono::microseconds(200);
 
 thread_local bool t_in_region = false;
 
+// Marks the thread as running a task; restores the mark it had (a nested call runs inside a task).
 struct RegionFlag {
+  bool outer = t_in_region;
   RegionFlag() { t_in_region = true; }
-  ~RegionFlag() { t_in_region = false; }
+  ~RegionFlag() { t_in_region = outer; }
 };
 
 // Spins until done() or kSpin has passed; returns done().
@@ -135,7 +134,6 @@ void ThreadPool::parallel_for(std::size_t n, const std::function<void(std::size_
     for (std::size_t i = 0; i < n; ++i) fn(i);
     return;
   }
-  detail::before_parallel_region();
   auto job = std::make_shared<Job>(fn, n);
   {
     std::lock_guard<std::mutex> lock(s.mutex);
@@ -149,6 +147,26 @@ void ThreadPool::parallel_for(std::size_t n, const std::function<void(std::size_
     s.done.wait(lock, [&] { return job->finished(); });
   }
   if (job->error) std::rethrow_exception(job->error);
+}
+
+void parallel_for(std::int64_t begin, std::int64_t end, std::int64_t grain_size,
+                  const std::function<void(std::int64_t, std::int64_t)>& f) {
+  if (grain_size < 1) throw Error("parallel_for: expected grain_size >= 1, got " + std::to_string(grain_size));
+  if (begin >= end) return;
+  const std::int64_t n = end - begin;
+  const std::int64_t chunks =
+      t_in_region ? 1 : std::min<std::int64_t>(thread_pool().size(), std::max<std::int64_t>(1, n / grain_size));
+  if (chunks == 1) {
+    RegionFlag region;
+    f(begin, end);
+    return;
+  }
+  thread_pool().parallel_for(static_cast<std::size_t>(chunks), [&](std::size_t i) {
+    // Chunk c starts at c * (n / chunks) + min(c, n % chunks): the first n % chunks are one longer.
+    const auto c = static_cast<std::int64_t>(i), q = n / chunks, r = n % chunks;
+    const std::int64_t b = begin + c * q + std::min(c, r);
+    f(b, b + q + (c < r ? 1 : 0));
+  });
 }
 
 bool in_parallel_region() { return t_in_region; }

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 
 namespace tg {
@@ -38,6 +39,11 @@ class ThreadPool {
 ThreadPool& thread_pool();
 // parallel_for on the process's pool.
 void parallel_for(std::size_t n, const std::function<void(std::size_t)>& fn);
+// ATen's at::parallel_for: f(b, e) over consecutive chunks [b, e) covering [begin, end), at most one
+// chunk per pool thread and none shorter than grain_size (so a range under 2 * grain_size, or a call
+// from inside a task, runs as one f(begin, end) on the calling thread).
+void parallel_for(std::int64_t begin, std::int64_t end, std::int64_t grain_size,
+                  const std::function<void(std::int64_t, std::int64_t)>& f);
 // Whether the calling thread is running a parallel_for task.
 bool in_parallel_region();
 

@@ -1,6 +1,6 @@
-// One knob for the threads tapegrad uses: the size of its one pool (tg::ThreadPool, which the
-// data-parallel step splits a batch over) and OpenBLAS's threads for a large GEMM run outside the
-// pool's tasks. Inside a task every GEMM runs on one thread, so the two never fight over the cores
+// One knob for the threads tapegrad uses: the size of its one pool (tg::ThreadPool), which the
+// data-parallel step splits a batch over and a large GEMM outside that step splits its rows over.
+// OpenBLAS itself always runs on one thread (core/blas.cpp), so two pools never fight over the cores
 // (LibTorch's 2-thread MLP ran 4.3x slower than 1 thread here for exactly that reason).
 #pragma once
 

@@ -5,8 +5,15 @@
 #include <string>
 
 #include <tapegrad/core/random.hpp>
+#include <tapegrad/core/thread_pool.hpp>
 
 namespace tg::data {
+namespace {
+
+// The fewest rows a pool thread converts (16 MNIST rows: 12544 pixels, a few µs).
+constexpr std::int64_t kRowsPerChunk = 16;
+
+}  // namespace
 
 DataLoader::DataLoader(const Dataset& data, ImageLoaderOptions options)
     : data_(data),
@@ -56,19 +63,23 @@ Batch DataLoader::make_batch(const std::size_t* rows, std::size_t b) const {
   Array<float> x = options_.flatten ? Array<float>::from_shape({b, px})
                                      : Array<float>::from_shape({b, 1, data_.rows, data_.cols});
   Labels y = Labels::from_shape({b});
-  float* dst = x.data();
-  for (std::size_t r = 0; r < b; ++r, dst += px) {
-    const std::size_t row = rows[r];
-    const std::uint8_t* src = data_.images.data() + row * px;
-    // Shuffled rows are scattered over the dataset: ask for the next one while converting this one
-    // (the conversion waited on memory for about half of its time without).
-    if (r + 1 < b) {
-      const std::uint8_t* next = data_.images.data() + rows[r + 1] * px;
-      for (std::size_t k = 0; k < px; k += 64) __builtin_prefetch(next + k);
+  // Rows are converted in chunks over the thread pool: the step waits for its batch, so on N threads
+  // a serial conversion would be N - 1 threads idle.
+  parallel_for(0, static_cast<std::int64_t>(b), kRowsPerChunk, [&](std::int64_t begin, std::int64_t end) {
+    for (auto r = static_cast<std::size_t>(begin); r < static_cast<std::size_t>(end); ++r) {
+      const std::size_t row = rows[r];
+      const std::uint8_t* src = data_.images.data() + row * px;
+      // Shuffled rows are scattered over the dataset: ask for the next one while converting this one
+      // (the conversion waited on memory for about half of its time without).
+      if (r + 1 < static_cast<std::size_t>(end)) {
+        const std::uint8_t* next = data_.images.data() + rows[r + 1] * px;
+        for (std::size_t k = 0; k < px; k += 64) __builtin_prefetch(next + k);
+      }
+      float* dst = x.data() + r * px;
+      for (std::size_t k = 0; k < px; ++k) dst[k] = static_cast<float>(src[k]) * scale_ + shift_;
+      y.data()[r] = data_.labels[row];
     }
-    for (std::size_t k = 0; k < px; ++k) dst[k] = static_cast<float>(src[k]) * scale_ + shift_;
-    y.data()[r] = data_.labels[row];
-  }
+  });
   return Batch{Tensor(std::move(x)), Tensor(std::move(y))};
 }
 

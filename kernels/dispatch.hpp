@@ -128,6 +128,10 @@ void map_sigmoid(const T* x, std::size_t n, T* y) {
   active<T>().map_sigmoid(x, n, y);
 }
 template <class T>
+void sgd_update(const SGDCoefficients<T>& c, std::size_t n, T* param, const T* grad, T* momentum_buffer) {
+  active<T>().sgd_update(c, n, param, grad, momentum_buffer);
+}
+template <class T>
 void adam_update(const AdamCoefficients<T>& c, std::size_t n, T* param, const T* grad, T* exp_avg, T* exp_avg_sq,
                  T* max_exp_avg_sq) {
   active<T>().adam_update(c, n, param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq);

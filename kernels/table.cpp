@@ -7,6 +7,7 @@
 #include <tapegrad/kernels/elementwise.hpp>
 #include <tapegrad/kernels/normalization.hpp>
 #include <tapegrad/kernels/row_softmax.hpp>
+#include <tapegrad/kernels/sgd.hpp>
 #include <tapegrad/kernels/sums.hpp>
 #include <tapegrad/kernels/transpose.hpp>
 
@@ -18,7 +19,8 @@ constexpr KernelTable<T> make_table() {
           &conv2d_bias_grad<T>, &transpose<T>,        &row_sum<T>,            &column_sums<T>,
           &row_logsumexp<T>,  &row_scaled_exp<T>,     &row_dot<T>,            &row_centered_sumsq<T>,
           &row_sum_and_dot<T>, &row_affine<T>,        &row_affine2<T>,        &map_exp<T>,
-          &map_log<T>,        &map_tanh<T>,           &map_sigmoid<T>,        &adam_update<T>};
+          &map_log<T>,        &map_tanh<T>,           &map_sigmoid<T>,        &sgd_update<T>,
+          &adam_update<T>};
 }
 
 extern const KernelTable<float> float_table;

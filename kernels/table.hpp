@@ -19,6 +19,13 @@ struct RowLse {
   T value() const { return max + log_sum; }
 };
 
+// One SGD step's coefficients, computed in double and rounded to T once (optim/detail/update_rules.hpp).
+template <class T>
+struct SGDCoefficients {
+  T neg_lr, weight_decay, momentum, one_minus_dampening;
+  bool decay, nesterov, first_step;  // decay: weight_decay != 0; first_step: the buffer starts as d
+};
+
 // One Adam step's coefficients, computed in double and rounded to T once (optim/detail/update_rules.hpp).
 template <class T>
 struct AdamCoefficients {
@@ -28,7 +35,7 @@ struct AdamCoefficients {
 };
 
 // One entry a kernel; what each computes is said where it is written (kernels/conv2d.hpp, sums.hpp,
-// row_softmax.hpp, normalization.hpp, transpose.hpp, elementwise.hpp, adam.hpp).
+// row_softmax.hpp, normalization.hpp, transpose.hpp, elementwise.hpp, sgd.hpp, adam.hpp).
 template <class T>
 struct KernelTable {
   std::size_t lanes;  // of the vectors the conv2d products use
@@ -54,6 +61,7 @@ struct KernelTable {
   void (*map_log)(const T* x, std::size_t n, T* y);
   void (*map_tanh)(const T* x, std::size_t n, T* y);
   void (*map_sigmoid)(const T* x, std::size_t n, T* y);
+  void (*sgd_update)(const SGDCoefficients<T>& c, std::size_t n, T* param, const T* grad, T* momentum_buffer);
   void (*adam_update)(const AdamCoefficients<T>& c, std::size_t n, T* param, const T* grad, T* exp_avg,
                       T* exp_avg_sq, T* max_exp_avg_sq);
 };

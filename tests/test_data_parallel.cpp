@@ -49,10 +49,51 @@ TEST_CASE("parallel_for runs every task once, rethrows a task's exception, and r
   for (auto& h : hits) CHECK(h == 1);
   CHECK_THROWS_WITH_AS(pool.parallel_for(10, [](std::size_t i) { if (i == 3) throw tg::Error("task 3 failed"); }),
                        "task 3 failed", tg::Error);
-  std::atomic<int> inner{0};
-  pool.parallel_for(2, [&](std::size_t) { pool.parallel_for(3, [&](std::size_t) { ++inner; }); });
+  std::atomic<int> inner{0}, outside_region{0};
+  pool.parallel_for(2, [&](std::size_t) {
+    pool.parallel_for(3, [&](std::size_t) { ++inner; });
+    if (!tg::in_parallel_region()) ++outside_region;  // the nested call must not clear the outer mark
+  });
   CHECK(inner == 6);
+  CHECK(outside_region == 0);
+  CHECK_FALSE(tg::in_parallel_region());
   CHECK_THROWS_WITH_AS(tg::ThreadPool(0), "ThreadPool: expected threads >= 1, got 0", tg::Error);
+}
+
+TEST_CASE("parallel_for over a range: chunks cover it once, none under the grain, serial when small") {
+  tg::set_num_threads(2);
+  const int pool = tg::get_pool_threads();
+  for (const std::int64_t n : {0, 1, 5, 7, 8, 100, 1001}) {
+    std::vector<std::atomic<int>> hits(static_cast<std::size_t>(n));
+    std::atomic<int> chunks{0};
+    std::atomic<std::int64_t> shortest{n};
+    tg::parallel_for(10, 10 + n, 4, [&](std::int64_t b, std::int64_t e) {
+      ++chunks;
+      for (std::int64_t i = b; i < e; ++i) ++hits[static_cast<std::size_t>(i - 10)];
+      std::int64_t s = shortest;
+      while (e - b < s && !shortest.compare_exchange_weak(s, e - b)) {
+      }
+    });
+    for (auto& h : hits) CHECK(h == 1);
+    CHECK(chunks == (n == 0 ? 0 : std::min<std::int64_t>(pool, std::max<std::int64_t>(1, n / 4))));
+    if (n >= 4) CHECK(shortest >= 4);
+  }
+  CHECK_THROWS_WITH_AS(tg::parallel_for(0, 10, 0, [](std::int64_t, std::int64_t) {}),
+                       "parallel_for: expected grain_size >= 1, got 0", tg::Error);
+  tg::set_num_threads(1);
+}
+
+TEST_CASE("a large matmul split over the pool's threads equals the 1-thread product") {
+  tg::manual_seed(3);
+  const tg::Tensor a = tg::randn({300, 200}), b = tg::randn({200, 150}), wide = tg::randn({200, 900});
+  const auto product = [&](int threads) {
+    tg::set_num_threads(threads);
+    std::vector<tg::Tensor> out = {a.matmul(b), a.matmul(wide), a.t().matmul(a), b.t().matmul(a.t()).t()};
+    tg::set_num_threads(1);
+    return out;
+  };
+  const auto serial = product(1), split = product(2);
+  for (std::size_t i = 0; i < serial.size(); ++i) CHECK(allclose(serial[i].value<float>(), split[i].value<float>(), 1e-5, 1e-4));
 }
 
 TEST_CASE("data_parallel_backward: 2 threads reach the 1-thread parameters within 1e-5 relative") {
