@@ -2,6 +2,7 @@
 // a 2-D matmul forward + backward against bare cblas_sgemm calls of the same shapes in the same run,
 // exp/tanh/sigmoid forward + backward, and the peak RSS.
 //   usage: OPENBLAS_NUM_THREADS=1 ./benchmarks/bench_core
+#include <tapegrad/core/blas.hpp>
 #include <tapegrad/tapegrad.hpp>
 
 #include <cblas.h>
@@ -39,7 +40,7 @@ double peak_rss_mib() {
 }  // namespace
 
 int main() {
-  std::printf("tapegrad core benchmark (BLAS threads: %d)\n", tg::get_num_threads());
+  std::printf("tapegrad core benchmark (threads: %d; OpenBLAS core %s)\n", tg::get_num_threads(), tg::blas::core_name());
 
   // 1. Recorded-op overhead: a chain of 100 tiny ops on a 4-element tensor, forward and backward.
   {

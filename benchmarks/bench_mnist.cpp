@@ -3,16 +3,19 @@
 // same process run: samples/s of each and the ratio.
 // With --compare-threads N it instead alternates tapegrad epochs on 1 thread and on N threads
 // (tg::set_num_threads; the batch split over tapegrad's pool) and prints the speed-up.
-//   usage: bench_mnist [--model mlp|cnn|both] [--threads N] [--repeat R] [--compare-threads N]
+//   usage: bench_mnist [--model mlp|cnn|both] [--threads N>=1] [--repeat R>=1] [--compare-threads N>=1]
 #include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <tapegrad/core/blas.hpp>
 
 #include "mnist_models.hpp"
 #include "progress.hpp"
@@ -49,8 +52,8 @@ std::pair<double, double> tapegrad_epoch(const std::string& name, const tg::data
 // Alternates 1-thread and n-thread epochs; prints the best of each and the ratio.
 void compare_threads(const std::vector<std::string>& models, const tg::data::MNIST& data, int n, int repeat) {
   const double rows = static_cast<double>(data.split(tg::data::Split::Train).size());
-  std::printf("tapegrad, 1 thread against %d (pool of %d), alternating; best of %d\n", n,
-              std::min<int>(n, static_cast<int>(std::thread::hardware_concurrency())), repeat);
+  std::printf("tapegrad, 1 thread against %d (pool of %d), alternating; best of %d; OpenBLAS core %s\n", n,
+              std::min<int>(n, static_cast<int>(std::thread::hardware_concurrency())), repeat, tg::blas::core_name());
   for (const auto& name : models) {
     double best[2] = {1e30, 1e30};
     examples::Progress progress;
@@ -71,15 +74,26 @@ void compare_threads(const std::vector<std::string>& models, const tg::data::MNI
 int main(int argc, char** argv) {
   std::string which = "both";
   int threads = 1, repeat = 3, compare = 0;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--model")) which = argv[i + 1];
-    else if (!std::strcmp(argv[i], "--threads")) threads = std::stoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--repeat")) repeat = std::stoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--compare-threads")) compare = std::stoi(argv[i + 1]);
-    else {
-      std::fprintf(stderr, "usage: bench_mnist [--model mlp|cnn|both] [--threads N] [--repeat R] [--compare-threads N]\n");
+  const char* usage = "usage: bench_mnist [--model mlp|cnn|both] [--threads N>=1] [--repeat R>=1] [--compare-threads N>=1]\n";
+  // A positive integer, or 0 when the text is not one.
+  const auto positive = [](const char* text) {
+    char* end = nullptr;
+    const long v = std::strtol(text, &end, 10);
+    return *text && *end == '\0' && v >= 1 && v <= 1024 ? static_cast<int>(v) : 0;
+  };
+  for (int i = 1; i < argc; i += 2) {
+    const char* value = i + 1 < argc ? argv[i + 1] : nullptr;
+    int* number = !std::strcmp(argv[i], "--threads")           ? &threads
+                  : !std::strcmp(argv[i], "--repeat")          ? &repeat
+                  : !std::strcmp(argv[i], "--compare-threads") ? &compare
+                                                               : nullptr;
+    const bool model = !std::strcmp(argv[i], "--model");
+    if (!value || (!number && !model) || (number && !(*number = positive(value))) ||
+        (model && std::strcmp(value, "mlp") && std::strcmp(value, "cnn") && std::strcmp(value, "both"))) {
+      std::fprintf(stderr, "%s", usage);
       return 2;
     }
+    if (model) which = value;
   }
   tg::set_num_threads(threads);
   const tg::data::MNIST data(tg::data::mnist_dir());
@@ -90,8 +104,8 @@ int main(int argc, char** argv) {
     compare_threads(models, data, compare, repeat);
     return 0;
   }
-  std::printf("one epoch of %zu samples, batch %zu, SGD lr %.2f momentum %.1f, %d thread(s); best of %d\n",
-              train.size(), kBatch, kLr, kMomentum, threads, repeat);
+  std::printf("one epoch of %zu samples, batch %zu, SGD lr %.2f momentum %.1f, %d thread(s); best of %d; OpenBLAS core %s\n",
+              train.size(), kBatch, kLr, kMomentum, threads, repeat, tg::blas::core_name());
 #ifdef TAPEGRAD_WITH_LIBTORCH
   const auto& valid = data.split(tg::data::Split::Valid);
   const peer::Data peer_data{train.images.data(), nullptr, train.size(), valid.images.data(), nullptr, valid.size(),

@@ -29,6 +29,8 @@ void cblas_gemm(bool ta, bool tb, int m, int n, int k, double alpha, const doubl
 
 }  // namespace
 
+const char* core_name() { return openblas_get_corename(); }
+
 // OpenBLAS always runs on one thread: a large product is split into blocks of C's rows (or
 // columns, when C is wide) over tapegrad's own pool, so the process has one pool and OpenBLAS's
 // threads (which spin with sched_yield after each parallel call) never take a core from it.

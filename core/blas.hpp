@@ -7,6 +7,10 @@
 
 namespace tg::blas {
 
+// The kernel set OpenBLAS chose for this CPU at load time ("SkylakeX", "Haswell", ...; a CPU it does
+// not know gets its slow "Prescott" set unless OPENBLAS_CORETYPE names one). Benchmarks print it.
+const char* core_name();
+
 template <class T>
 void gemm(bool trans_a, bool trans_b, std::size_t m, std::size_t n, std::size_t k, T alpha, const T* a,
           std::size_t lda, const T* b, std::size_t ldb, T beta, T* c, std::size_t ldc);

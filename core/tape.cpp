@@ -10,9 +10,21 @@
 
 #include <xtensor/xmath.hpp>
 
+#include <immintrin.h>
+
 namespace tg {
 
 namespace {
+
+// Locks a leaf held by another thread's backward function, which releases it within one GEMM: spin
+// on try_lock for about that long before sleeping, as waking a sleeping thread costs more here.
+void lock_leaf(std::mutex& m) {
+  for (int k = 0; k < 4096; ++k) {
+    if (m.try_lock()) return;
+    _mm_pause();
+  }
+  m.lock();
+}
 
 std::uint64_t next_tape_id() {
   static std::atomic<std::uint64_t> counter{1};
@@ -188,7 +200,8 @@ void Grads<T>::finish() {
   release();
   if (!capture_)
     for (Deferred& d : deferred_) {
-      const std::lock_guard<std::mutex> lock(d.leaf->grad_mutex);
+      lock_leaf(d.leaf->grad_mutex);
+      const std::lock_guard<std::mutex> lock(d.leaf->grad_mutex, std::adopt_lock);
       add_into(d.leaf->grad, d.leaf->has_grad, std::move(d.grad));
     }
   deferred_.clear();

@@ -143,6 +143,21 @@ Tensor Tensor::grad() const {
   return Tensor();
 }
 
+namespace detail {
+
+void zero_grad(const Tensor& parameter, bool set_to_none) {
+  const auto reset = [set_to_none](const auto& v) {
+    if (!v.has_grad()) return;
+    auto variable = v;  // a handle: zero_grad and grad() act on the shared leaf
+    if (set_to_none) variable.zero_grad();
+    else std::fill(variable.grad().begin(), variable.grad().end(), 0);
+  };
+  if (parameter.scalar_type() == kFloat) reset(parameter.variable<float>());
+  else if (parameter.scalar_type() == kDouble) reset(parameter.variable<double>());
+}
+
+}  // namespace detail
+
 void Tensor::backward(const Tensor& gradient, bool retain_graph) const {
   check_floating(*this, "backward");
   auto run = [&](const auto& v) {

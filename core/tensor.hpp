@@ -217,4 +217,10 @@ std::ostream& operator<<(std::ostream& out, const Tensor& t);
 // LibTorch's name for the type string in that last line: "CPUFloatType".
 std::string type_string(ScalarType type);
 
+namespace detail {
+// A parameter's gradient zeroed in place (LibTorch 1.13's zero_grad), or freed when set_to_none
+// (LibTorch 2's default), so that the next backward writes it afresh.
+void zero_grad(const Tensor& parameter, bool set_to_none);
+}  // namespace detail
+
 }  // namespace tg

@@ -52,7 +52,7 @@ std::optional<Config> parse(int argc, char** argv) {
      "in the large case, time the row loops (rungs 1-3) on only this many rows and scale the time up by the "
      "row ratio, an estimate (0: time them on all rows)")
     ("repeat", po::value(&c.repeat)->default_value(10), "timed calls per rung (the median is printed), after a warm-up")
-    ("threads", po::value(&c.threads)->default_value(1), "OpenBLAS threads")
+    ("threads", po::value(&c.threads)->default_value(1), "threads (tg::set_num_threads)")
     ("seed", po::value(&c.seed)->default_value(1), "seed of the random weight")
     ("plot", po::value(&c.plot), "draw the times per rung as a bar chart to this PNG (needs gnuplot)");
   if (!examples::parse_options(opts, argc, argv)) return std::nullopt;
@@ -210,7 +210,7 @@ int run(const Config& c) {
   std::printf("Step 1 of the walkthrough: (%zu x %zu validation rows, normalised) @ (%zu x 10 randn weight, "
               "seed %llu)\n",
               rows, valid.pixels(), valid.pixels(), static_cast<unsigned long long>(c.seed));
-  std::printf("median time per call over %d calls after a warm-up; OpenBLAS threads: %d; float32\n\n", c.repeat,
+  std::printf("median time per call over %d calls after a warm-up; threads: %d; float32\n\n", c.repeat,
               c.threads);
 
   // The walkthrough's problem.

@@ -1,6 +1,11 @@
 #include <tapegrad/modules/data_parallel.hpp>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -16,35 +21,221 @@ namespace {
 // A 0-d Double tensor: a backward seed (converted to the loss's dtype by backward).
 Tensor seed(double value) { return Tensor(Array<double>(xt::xarray<double>(value))); }
 
+std::atomic<SplitPolicy> policy{SplitPolicy::Measure};
+
+// Whether splitting pays for one model, measured: a trial alternates whole and split steps
+// (kTrialSteps of each) and keeps the one with the lower median time per row for kHoldSteps steps,
+// then tries again (the batch or the machine's load may have changed).
+class SplitChooser {
+ public:
+  static constexpr int kTrialSteps = 5, kHoldSteps = 1000;
+
+  bool split() const {
+    if (trial_step_ < 2 * kTrialSteps) return trial_step_ % 2 == 1;
+    return chose_split_;
+  }
+  void record(bool split, double seconds_per_row) {
+    if (trial_step_ < 2 * kTrialSteps) {
+      (split ? split_ : whole_).push_back(seconds_per_row);
+      if (++trial_step_ == 2 * kTrialSteps) {
+        chose_split_ = median(split_) < median(whole_);
+        split_.clear(), whole_.clear();
+        held_ = 0;
+      }
+    } else if (++held_ == kHoldSteps) {
+      trial_step_ = 0;
+    }
+  }
+
+ private:
+  static double median(std::vector<double>& v) {
+    std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+    return v[v.size() / 2];
+  }
+  int trial_step_ = 0, held_ = 0;
+  bool chose_split_ = true;
+  std::vector<double> whole_, split_;
+};
+
+// Each slice's backward writes the parameters' gradients into its own buffers (a GradCapture, no
+// locks), kept from step to step so that each stays in the cache of the thread that runs its slice;
+// then every thread sums a chunk of them into the parameters' .grad. Adding one slice's gradient into
+// another's under the leaf's lock serialised that add at the end of the step.
+template <class T>
+struct SliceGradients {
+  std::vector<GradCapture<T>> slices;
+
+  // Slots for `params` in each of n captures, emptied of last step's gradients.
+  void prepare(const std::vector<GradMeta<T>*>& params, std::size_t n) {
+    slices.resize(n);
+    for (GradCapture<T>& c : slices) {
+      bool same = c.slots.size() == params.size();
+      for (std::size_t j = 0; same && j < params.size(); ++j) same = c.slots[j].node == params[j];
+      if (!same) {
+        c.slots.clear();
+        for (GradMeta<T>* m : params) c.slots.push_back({m, Array<T>(), false});
+      }
+      for (auto& slot : c.slots) slot.has_grad = false;
+    }
+  }
+
+  // Adds every slice's gradient of parameter j into its .grad, chunks of it over the pool.
+  void reduce(const std::vector<GradMeta<T>*>& params) {
+    for (std::size_t j = 0; j < params.size(); ++j) {
+      GradMeta<T>& m = *params[j];
+      std::vector<const T*> parts;
+      for (const GradCapture<T>& c : slices)
+        if (c.slots[j].has_grad) parts.push_back(c.slots[j].grad.data());
+      if (parts.empty()) continue;
+      const std::lock_guard<std::mutex> lock(m.grad_mutex);  // other backward passes may reach it
+      const bool fresh = !m.has_grad;
+      if (fresh) m.grad = Array<T>::from_shape(m.shape);
+      T* out = m.grad.data();
+      parallel_for(0, static_cast<std::int64_t>(m.grad.size()), kReduceGrain, [&](std::int64_t b, std::int64_t e) {
+        for (std::size_t p = 0; p < parts.size(); ++p) {
+          const T* part = parts[p];
+          if (fresh && p == 0) std::copy(part + b, part + e, out + b);
+          else
+            for (std::int64_t k = b; k < e; ++k) out[k] += part[k];
+        }
+      });
+      m.has_grad = true;
+    }
+  }
+
+  static constexpr std::int64_t kReduceGrain = 8192;
+};
+
+struct ModelState {
+  std::weak_ptr<const void> alive;  // the model's first parameter: the state goes when it does
+  SplitChooser chooser;
+  SliceGradients<float> float_grads;
+  SliceGradients<double> double_grads;
+};
+
+std::mutex states_mutex;
+// Keyed by model and pool size; a state lives as long as the process (the chooser's few dozen bytes
+// and, for a model that is split, one gradient per parameter and slice).
+std::map<std::pair<const Module*, int>, ModelState>& states() {
+  static std::map<std::pair<const Module*, int>, ModelState> map;
+  return map;
+}
+
+// The state of this model on a pool of `pool` threads; drops those of models that are gone.
+ModelState& state_of(Module& model, int pool) {
+  auto& map = states();
+  for (auto it = map.begin(); it != map.end();)
+    it = it->second.alive.expired() ? map.erase(it) : std::next(it);
+  ModelState& s = map[{&model, pool}];
+  if (s.alive.expired()) {
+    const auto params = model.parameters();
+    if (!params.empty()) {
+      const Tensor& p = params.front();
+      if (p.scalar_type() == kFloat) s.alive = std::shared_ptr<const void>(p.variable<float>().meta());
+      else if (p.scalar_type() == kDouble) s.alive = std::shared_ptr<const void>(p.variable<double>().meta());
+    }
+  }
+  return s;
+}
+
+// The model's parameters that require grad, if all are of dtype T and x does not require grad (else
+// the split falls back to backward into .grad under the leaves' locks).
+template <class T>
+bool trainable_params(Module& model, const Tensor& x, std::vector<GradMeta<T>*>& out) {
+  if (x.requires_grad()) return false;
+  for (const Tensor& p : model.parameters()) {
+    if (!p.requires_grad()) continue;
+    if (p.scalar_type() != scalar_type_v<T>) return false;
+    out.push_back(p.variable<T>().meta().get());
+  }
+  return true;
+}
+
+void check_slice_loss(const Tensor& l) {
+  if (l.numel() != 1)
+    throw Error("data_parallel_backward: the loss must be a scalar (a mean over the slice), got shape " +
+                shape_str(l.shape()));
+}
+
+// The split step on captures: each slice's forward, loss and backward into its own gradients, then
+// the gradients summed into the parameters.
+template <class T>
+double split_step(Module& model, const Tensor& x, const Tensor& y, const SliceLoss& loss, double scale,
+                  std::size_t slices, const std::vector<GradMeta<T>*>& params, SliceGradients<T>& grads) {
+  const std::size_t batch = static_cast<std::size_t>(x.size(0));
+  grads.prepare(params, slices);
+  std::vector<double> losses(slices);
+  parallel_for(slices, [&](std::size_t i) {
+    const std::size_t begin = batch * i / slices, end = batch * (i + 1) / slices;
+    const auto b = static_cast<std::int64_t>(begin), n = static_cast<std::int64_t>(end - begin);
+    Tensor l = loss(model.forward(x.narrow(0, b, n)), y.narrow(0, b, n));
+    check_slice_loss(l);
+    const double weight = static_cast<double>(end - begin) / static_cast<double>(batch);
+    losses[i] = l.item<double>() * weight;
+    if (!l.requires_grad()) return;
+    const Variable<T>& out = l.variable<T>();
+    GradMeta<T>& m = *out.meta();
+    m.grad = Array<T>(xt::xarray<T>(static_cast<T>(weight * scale)));
+    m.has_grad = true;
+    Tape<T>::current().sweep(false, &grads.slices[i]);
+  });
+  grads.reduce(params);
+  double total = 0;
+  for (double v : losses) total += v;
+  return total;
+}
+
 }  // namespace
+
+void set_split_policy(SplitPolicy p) { policy = p; }
+SplitPolicy get_split_policy() { return policy; }
 
 double data_parallel_backward(Module& model, const Tensor& x, const Tensor& y, const SliceLoss& loss, float scale) {
   if (x.dim() == 0 || y.dim() != 1 || x.size(0) != y.size(0))
     throw Error("data_parallel_backward: expected x of shape (B, ...) and y of shape (B,), got x " +
                 shape_str(x.shape()) + " and y " + shape_str(y.shape()));
   const std::size_t batch = static_cast<std::size_t>(x.size(0));
-  const std::size_t slices = std::min<std::size_t>(static_cast<std::size_t>(get_pool_threads()), batch);
-  if (slices <= 1) {
+  const int pool = get_pool_threads();
+  const std::size_t slices = std::min<std::size_t>(static_cast<std::size_t>(pool), batch);
+  ModelState* state = nullptr;
+  bool split = slices > 1;
+  if (split) {
+    std::lock_guard<std::mutex> lock(states_mutex);
+    state = &state_of(model, pool);
+    split = policy == SplitPolicy::Always || state->chooser.split();
+  }
+  const auto start = std::chrono::steady_clock::now();
+  double total = 0;
+  std::vector<GradMeta<float>*> float_params;
+  std::vector<GradMeta<double>*> double_params;
+  if (!split) {
     Tensor l = loss(model.forward(x), y);
     if (scale == 1.0f) l.backward();
     else l.backward(seed(scale));
-    return l.item<double>();
+    total = l.item<double>();
+  } else if (trainable_params(model, x, float_params)) {
+    total = split_step<float>(model, x, y, loss, scale, slices, float_params, state->float_grads);
+  } else if (trainable_params(model, x, double_params)) {
+    total = split_step<double>(model, x, y, loss, scale, slices, double_params, state->double_grads);
+  } else {
+    std::vector<double> losses(slices);
+    parallel_for(slices, [&](std::size_t i) {
+      const std::size_t begin = batch * i / slices, end = batch * (i + 1) / slices;
+      const auto b = static_cast<std::int64_t>(begin), n = static_cast<std::int64_t>(end - begin);
+      Tensor l = loss(model.forward(x.narrow(0, b, n)), y.narrow(0, b, n));
+      check_slice_loss(l);
+      // In double: a Double model's slice weights (1/3, ...) must not be rounded to float.
+      const double weight = static_cast<double>(end - begin) / static_cast<double>(batch);
+      l.backward(seed(weight * scale));
+      losses[i] = l.item<double>() * weight;
+    });
+    for (double v : losses) total += v;
   }
-  std::vector<double> losses(slices);
-  parallel_for(slices, [&](std::size_t i) {
-    const std::size_t begin = batch * i / slices, end = batch * (i + 1) / slices;
-    const auto b = static_cast<std::int64_t>(begin), n = static_cast<std::int64_t>(end - begin);
-    Tensor l = loss(model.forward(x.narrow(0, b, n)), y.narrow(0, b, n));
-    if (l.numel() != 1)
-      throw Error("data_parallel_backward: the loss must be a scalar (a mean over the slice), got shape " +
-                  shape_str(l.shape()));
-    // In double: a Double model's slice weights (1/3, ...) must not be rounded to float.
-    const double weight = static_cast<double>(end - begin) / static_cast<double>(batch);
-    l.backward(seed(weight * scale));
-    losses[i] = l.item<double>() * weight;
-  });
-  double total = 0;
-  for (double v : losses) total += v;
+  if (state && policy == SplitPolicy::Measure) {
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::lock_guard<std::mutex> lock(states_mutex);
+    state->chooser.record(split, seconds / static_cast<double>(batch));
+  }
   return total;
 }
 

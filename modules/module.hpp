@@ -92,8 +92,9 @@ class Module {
   virtual void to(Device device, ScalarType dtype);
   virtual void to(Device device);
 
-  // Frees every parameter's gradient (LibTorch's set_to_none), recursively.
-  void zero_grad();
+  // Zeroes every parameter's gradient in place, recursively, as LibTorch 1.13 does; with set_to_none
+  // (LibTorch 2's default) frees them instead, and the next backward writes them afresh.
+  void zero_grad(bool set_to_none = false);
   // The number of scalars in all parameters, recursively.
   std::size_t parameter_count() const;
 

@@ -69,9 +69,9 @@ Tensor Optimizer::evaluate(const LossClosure& closure) {
   return closure();
 }
 
-void Optimizer::zero_grad() {
+void Optimizer::zero_grad(bool set_to_none) {
   for (auto& group : param_groups_)
-    for (auto& p : group.params()) visit_parameter(p, [](auto v) { v.zero_grad(); });
+    for (const auto& p : group.params()) detail::zero_grad(p, set_to_none);
 }
 
 const void* Optimizer::state_key(const Tensor& parameter) {

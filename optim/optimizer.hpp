@@ -133,8 +133,10 @@ class Optimizer {
   // One update of every parameter that has a gradient; parameters without one are left as they are.
   // Returns the closure's loss, or an undefined Tensor without a closure.
   virtual Tensor step(LossClosure closure = nullptr) = 0;
-  // Frees every parameter's gradient (LibTorch's set_to_none): the next backward writes it afresh.
-  void zero_grad();
+  // Zeroes every parameter's gradient in place, as LibTorch 1.13 does (a parameter that then gets
+  // no gradient is still stepped, with a zero one); with set_to_none (LibTorch 2's default) frees
+  // them instead, and step() skips a parameter until a backward gives it a gradient again.
+  void zero_grad(bool set_to_none = false);
 
   // The first group's parameters (throws when there is no group).
   const std::vector<Tensor>& parameters() const;

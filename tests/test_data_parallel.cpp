@@ -23,6 +23,7 @@ tg::Tensor cross_entropy(const tg::Tensor& out, const tg::Tensor& y) {
 // with the batch split over `threads` threads.
 std::vector<tg::Array<float>> train(int threads, int steps) {
   tg::set_num_threads(threads);
+  tg::nn::set_split_policy(tg::nn::SplitPolicy::Always);
   tg::manual_seed(7);
   auto model = small_cnn();
   tg::optim::SGD opt(model->parameters(), tg::optim::SGDOptions(0.1).momentum(0.9));
@@ -37,6 +38,7 @@ std::vector<tg::Array<float>> train(int threads, int steps) {
   std::vector<tg::Array<float>> out;
   for (const auto& p : model->parameters()) out.push_back(p.value<float>());
   tg::set_num_threads(1);
+  tg::nn::set_split_policy(tg::nn::SplitPolicy::Measure);
   return out;
 }
 
@@ -107,6 +109,31 @@ TEST_CASE("data_parallel_backward: 2 threads reach the 1-thread parameters withi
     for (std::size_t i = 0; i < serial[p].size(); ++i)
       CHECK(std::abs(serial[p].data()[i] - parallel[p].data()[i]) <= 1e-5f * scale);
   }
+}
+
+TEST_CASE("data_parallel_backward measures: 5 whole and 5 split trial steps alternate, then the faster holds") {
+  REQUIRE_MESSAGE(std::thread::hardware_concurrency() >= 2, "this test needs 2 cores to split the batch");
+  REQUIRE(tg::nn::get_split_policy() == tg::nn::SplitPolicy::Measure);
+  tg::set_num_threads(2);
+  auto model = small_cnn();
+  std::atomic<int> calls{0};
+  const auto counting_loss = [&](const tg::Tensor& out, const tg::Tensor& y) {
+    ++calls;
+    return tg::cross_entropy(out, y);
+  };
+  const tg::Tensor x(tg::Variable<float>(tg::randn<float>({8, 1, 8, 8})));
+  tg::Labels labels = tg::Labels::from_shape({8});
+  for (std::size_t i = 0; i < 8; ++i) labels(i) = static_cast<std::int64_t>(i);
+  const tg::Tensor y(labels);
+  std::vector<int> slices;
+  for (int step = 0; step < 30; ++step) {
+    calls = 0;
+    tg::nn::data_parallel_backward(*model, x, y, counting_loss);
+    slices.push_back(calls);
+  }
+  for (int step = 0; step < 10; ++step) CHECK(slices[step] == (step % 2 ? 2 : 1));
+  for (int step = 11; step < 30; ++step) CHECK(slices[step] == slices[10]);
+  tg::set_num_threads(1);
 }
 
 TEST_CASE("set_num_threads caps the pool at the machine's cores and rejects 0") {

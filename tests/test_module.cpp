@@ -108,13 +108,25 @@ TEST_CASE("Module: train and eval reach every descendant") {
   CHECK_FALSE((*net->features)[1]->is_training());
 }
 
-TEST_CASE("Module: zero_grad frees every parameter's gradient") {
+TEST_CASE("Module: zero_grad zeroes every parameter's gradient in place; zero_grad(true) frees them") {
   auto net = std::make_shared<NestedMlp>();
   Tensor x(Array<float>(xt::ones<float>({2, 784})));
   auto y = net->forward(x);
   y.backward(Tensor(Array<float>(xt::ones<float>({2, 10}))));
-  for (const auto& p : net->parameters()) CHECK(p.grad().defined());
+  std::vector<const float*> buffers;
+  for (const auto& p : net->parameters()) {
+    REQUIRE(p.grad().defined());
+    CHECK(p.grad().abs().sum().item<float>() > 0);
+    buffers.push_back(p.grad().data_ptr<float>());
+  }
   net->zero_grad();
+  for (std::size_t i = 0; i < buffers.size(); ++i) {
+    const Tensor g = net->parameters()[i].grad();
+    REQUIRE(g.defined());
+    CHECK(g.data_ptr<float>() == buffers[i]);  // the same buffer, as LibTorch 1.13 keeps it
+    CHECK(g.abs().sum().item<float>() == 0);
+  }
+  net->zero_grad(/*set_to_none=*/true);
   for (const auto& p : net->parameters()) CHECK_FALSE(p.grad().defined());
 }
 

@@ -77,7 +77,7 @@ void replay_class(const std::string& c) {
   }
   const std::size_t steps = f.at(c + ".g0").shape[0];
   for (std::size_t step = 0; step < steps; ++step) {
-    opt->zero_grad();
+    opt->zero_grad(/*set_to_none=*/true);  // the fixture's missing gradients are None in PyTorch
     for (std::size_t i = 0; i < 2; ++i)
       if (has_grad(c, step, i)) params[i].backward(at_step(f.array<T>(c + ".g" + std::to_string(i)), step));
     opt->step();

@@ -88,12 +88,21 @@ TEST_CASE("SGD: a parameter without a gradient is skipped, and its momentum star
   check_value(b, {0.9f});   // buf 1: b's first step
 }
 
-TEST_CASE("SGD: zero_grad frees every gradient, so the next step changes nothing") {
+TEST_CASE("SGD: zero_grad zeroes the gradients (a step with weight decay still moves them); zero_grad(true) frees them") {
+  auto w = param({2.f});
+  SGD decaying({w}, SGDOptions(0.1).weight_decay(0.5));
+  w.backward(Array<float>{1.f});
+  decaying.zero_grad();
+  REQUIRE(w.has_grad());
+  CHECK(w.grad()(0) == 0.f);
+  decaying.step();  // d = 0 + 0.5 * 2, as LibTorch 1.13 steps a zeroed gradient
+  check_value(w, {1.9f});
+
   auto a = param({{1.f, 2.f}, {3.f, 4.f}}), b = param({5.f});
   SGD opt({a, b}, SGDOptions(0.1));
   a.backward(Array<float>{{1.f, 1.f}, {1.f, 1.f}});
   b.backward(Array<float>{1.f});
-  opt.zero_grad();
+  opt.zero_grad(/*set_to_none=*/true);
   CHECK_FALSE(a.has_grad());
   CHECK_FALSE(b.has_grad());
   opt.step();
