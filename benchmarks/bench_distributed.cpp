@@ -1,11 +1,16 @@
 // Data-parallel MNIST training, one epoch (50000 samples, total batch 64, SGD lr 0.05 momentum 0.9)
 // in three set-ups alternated in one job, for the MLP and the CNN:
 //   1 process, 1 thread | 2 ranks of 32 rows, 1 thread each | 1 process, 2 threads (tg::ThreadPool)
-// with samples/s, the speed-up over 1 process, and the allreduce's share of the 2-rank step; then
-// the time of one gradient allreduce of each model (docs/distributed.md's cost model uses it).
+// with samples/s, the speed-up over 1 process, and the gradient sync's share of the 2-rank step
+// (the allreduce plus any wait for the other rank); then the time of one gradient allreduce of each
+// model alone, through each of ProcessGroupMPI's paths (docs/distributed.md's cost model uses it).
 //   OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 \
-//     mpirun --oversubscribe -np 2 build/benchmarks/bench_distributed [--repeat R] [--model mlp|cnn|both]
+//     mpirun --oversubscribe --bind-to none -np 2 build/benchmarks/bench_distributed [--repeat R] [--model mlp|cnn|both]
 // "1 process" runs on rank 0 while rank 1 sleeps (it polls every millisecond, taking no core).
+// --bind-to none: by default Open MPI binds each of 2 ranks to one core, and the "2 threads" run
+// would share rank 0's; the bench says so when rank 0 has fewer cores than that run's threads.
+#include <sched.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -33,7 +38,14 @@ void solo(tg::distributed::ProcessGroupMPI& world, const std::function<void()>& 
 
 struct Result {
   double seconds = 1e30, sync = 0;
+  std::size_t steps = 0;
 };
+
+// The cores this process may run on (Open MPI binds each rank to one by default).
+int cores_allowed() {
+  cpu_set_t set;
+  return sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : 0;
+}
 
 Result epoch(const std::string& name, const tg::data::MNIST& data, int threads, bool distributed, std::uint64_t seed) {
   auto& world = tg::distributed::ProcessGroupMPI::world();
@@ -61,12 +73,15 @@ Result epoch(const std::string& name, const tg::data::MNIST& data, int threads, 
   mnist::train_epoch_distributed(*model, ddp, sampler, loader, opt,
                                  [&](std::size_t, double) { r.sync += ddp.last_sync_seconds(); });
   r.seconds = since(t0);
+  r.steps = sampler.steps();
   return r;
 }
 
 // Seconds of one allreduce of the model's gradients (median of many), through DDP's buckets.
-double allreduce_seconds(const std::string& name, std::size_t& floats) {
+double allreduce_seconds(const std::string& name, tg::distributed::ProcessGroupMPI::AllreducePath path, std::size_t& floats) {
   auto& world = tg::distributed::ProcessGroupMPI::world();
+  const auto default_path = world.allreduce_path();
+  world.set_allreduce_path(path);
   auto model = mnist::make_model(name);
   for (auto& p : model->parameters()) {
     const auto& meta = p.variable<float>().meta();
@@ -79,6 +94,7 @@ double allreduce_seconds(const std::string& name, std::size_t& floats) {
     ddp.sync_gradients();
     t.push_back(ddp.last_sync_seconds());
   }
+  world.set_allreduce_path(default_path);
   std::nth_element(t.begin(), t.begin() + 250, t.end());
   return t[250];
 }
@@ -100,6 +116,8 @@ int main(int argc, char** argv) {
     const double n = static_cast<double>(data.split(tg::data::Split::Train).size());
     const bool lead = world.rank() == 0;
     if (lead) std::printf("one epoch, total batch %zu, best of %d, set-ups alternated\n", kBatch, repeat);
+    if (lead && cores_allowed() < 2)
+      std::printf("rank 0 may run on %d core: the 2-thread run shares it (mpirun --bind-to none lifts that)\n", cores_allowed());
     std::vector<std::string> models = which == "both" ? std::vector<std::string>{"mlp", "cnn"} : std::vector<std::string>{which};
     for (const auto& name : models) {
       Result one, ranks2, threads2;
@@ -110,14 +128,18 @@ int main(int argc, char** argv) {
         solo(world, [&] { threads2.seconds = std::min(threads2.seconds, epoch(name, data, 2, false, 1 + r).seconds); });
       }
       if (lead)
-        std::printf("%s  1 process: %.0f samples/s | 2 ranks: %.0f samples/s (%.2fx; allreduce %.1f%% of the step) | "
+        std::printf("%s  1 process: %.0f samples/s | 2 ranks: %.0f samples/s (%.2fx; step %.0f us, gradient sync %.0f us = %.1f%%) | "
                     "2 threads: %.0f samples/s (%.2fx)\n",
                     name.c_str(), n / one.seconds, n / ranks2.seconds, one.seconds / ranks2.seconds,
+                    1e6 * ranks2.seconds / double(ranks2.steps), 1e6 * ranks2.sync / double(ranks2.steps),
                     100 * ranks2.sync / ranks2.seconds, n / threads2.seconds, one.seconds / threads2.seconds);
+      using Path = tg::distributed::ProcessGroupMPI::AllreducePath;
       std::size_t floats = 0;
-      const double ar = allreduce_seconds(name, floats);
-      if (lead) std::printf("%s  gradient allreduce, 2 ranks: %zu floats (%.0f KiB), %.1f us (median of 500)\n", name.c_str(),
-                            floats, floats * 4 / 1024.0, ar * 1e6);
+      const double shared = allreduce_seconds(name, Path::SharedMemory, floats), mpi = allreduce_seconds(name, Path::MPI, floats);
+      if (lead)
+        std::printf("%s  gradient allreduce alone, 2 ranks: %zu floats (%.0f KiB), shared memory %.1f us, MPI_Allreduce %.1f us "
+                    "(median of 500)\n",
+                    name.c_str(), floats, floats * 4 / 1024.0, shared * 1e6, mpi * 1e6);
     }
     return 0;
   });

@@ -61,33 +61,20 @@ void broadcast(Tensor& t, ProcessGroupMPI& group) {
   }
 }
 
-// The bucket's gradients, one after another, into flat (zeros for a parameter without one).
+// The bucket's gradients as slices for one allreduce; a parameter without one gets zeros.
 template <class T>
-void pack(const std::vector<Tensor>& params, std::vector<T>& flat) {
-  T* dst = flat.data();
-  for (const Tensor& p : params) {
-    const Variable<T>& v = p.variable<T>();
-    if (v.has_grad()) std::copy_n(v.grad().data(), v.numel(), dst);
-    else std::fill_n(dst, v.numel(), T(0));
-    dst += v.numel();
-  }
-}
-
-// Each parameter's gradient becomes its part of flat (the sum over the ranks) divided by the ranks.
-template <class T>
-void unpack(const std::vector<Tensor>& params, const std::vector<T>& flat, int ranks) {
-  const T scale = T(1) / static_cast<T>(ranks);
-  const T* src = flat.data();
+std::vector<ProcessGroupMPI::Slice<T>> gradient_slices(const std::vector<Tensor>& params) {
+  std::vector<ProcessGroupMPI::Slice<T>> slices;
+  slices.reserve(params.size());
   for (const Tensor& p : params) {
     GradMeta<T>& m = *p.variable<T>().meta();
     if (!m.has_grad) {
-      m.grad = Array<T>::from_shape(m.shape);
+      m.grad = Array<T>(xt::zeros<T>(m.shape));
       m.has_grad = true;
     }
-    T* g = m.grad.data();
-    for (std::size_t i = 0; i < m.grad.size(); ++i) g[i] = src[i] * scale;
-    src += m.grad.size();
+    slices.push_back({m.grad.data(), m.grad.size()});
   }
+  return slices;
 }
 
 }  // namespace
@@ -111,35 +98,21 @@ DistributedDataParallel::DistributedDataParallel(std::shared_ptr<nn::Module> mod
     const std::size_t n = static_cast<std::size_t>(p.numel());
     const std::size_t bytes = n * (p.scalar_type() == kDouble ? sizeof(double) : sizeof(float));
     if (buckets_.empty() || buckets_.back().dtype != p.scalar_type() || (in_bucket > 0 && in_bucket + bytes > cap)) {
-      buckets_.push_back(Bucket{p.scalar_type(), {}, {}, {}});
+      buckets_.push_back(Bucket{p.scalar_type(), {}});
       in_bucket = 0;
     }
     Bucket& bucket = buckets_.back();
     bucket.params.push_back(p);
     in_bucket += bytes;
-    if (bucket.dtype == kDouble) bucket.flat_double.resize(bucket.flat_double.size() + n);
-    else bucket.flat_float.resize(bucket.flat_float.size() + n);
   }
 }
 
 void DistributedDataParallel::sync_gradients() {
   const auto t0 = std::chrono::steady_clock::now();
-  std::vector<ProcessGroupMPI::Work> pending;
-  pending.reserve(buckets_.size());
-  for (auto& b : buckets_) {
-    if (b.dtype == kDouble) {
-      pack(b.params, b.flat_double);
-      pending.push_back(group_.allreduce_sum_async(b.flat_double.data(), b.flat_double.size()));
-    } else {
-      pack(b.params, b.flat_float);
-      pending.push_back(group_.allreduce_sum_async(b.flat_float.data(), b.flat_float.size()));
-    }
-  }
-  for (std::size_t k = 0; k < buckets_.size(); ++k) {
-    pending[k].wait();
-    Bucket& b = buckets_[k];
-    if (b.dtype == kDouble) unpack(b.params, b.flat_double, group_.size());
-    else unpack(b.params, b.flat_float, group_.size());
+  const double scale = 1.0 / group_.size();
+  for (const Bucket& b : buckets_) {
+    if (b.dtype == kDouble) group_.allreduce_sum(gradient_slices<double>(b.params), scale);
+    else group_.allreduce_sum(gradient_slices<float>(b.params), static_cast<float>(scale));
   }
   last_sync_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }

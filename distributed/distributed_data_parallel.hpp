@@ -12,9 +12,10 @@
 //     optimizer.step();
 //
 // Gradients travel in buckets (LibTorch's bucket_cap_mb, 25 MB by default), parameters in reverse
-// registration order as LibTorch buckets them; each bucket's allreduce starts as soon as it is
-// packed. LibTorch starts a bucket's allreduce from autograd hooks while backward still runs; here
-// sync_gradients runs after backward (docs/distributed.md, "Overlap", says what was measured).
+// registration order as LibTorch buckets them, one blocking allreduce per bucket that writes the
+// mean straight back into the gradients. LibTorch starts a bucket's allreduce from autograd hooks
+// while backward still runs; here sync_gradients runs after backward (docs/distributed.md,
+// "Overlap", says what was measured).
 #pragma once
 
 #include <memory>
@@ -53,8 +54,6 @@ class DistributedDataParallel {
   struct Bucket {
     ScalarType dtype;
     std::vector<Tensor> params;
-    std::vector<float> flat_float;  // the packed gradients, in the bucket's dtype
-    std::vector<double> flat_double;
   };
   std::shared_ptr<nn::Module> module_;
   ProcessGroupMPI& group_;

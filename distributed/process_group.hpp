@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,25 @@ class ProcessGroupMPI {
   // In place, over every rank: data becomes the elementwise sum.
   void allreduce_sum(float* data, std::size_t count);
   void allreduce_sum(double* data, std::size_t count);
+  // How allreduce_sum moves the data. SharedMemory (the default when every rank runs on this
+  // machine): the ranks sum through an MPI-3 shared-memory window, each rank adding up its 1/size()
+  // of the values and reading the other parts back (reduce-scatter, then allgather), with no
+  // message copies; docs/distributed.md has the times. MPI: MPI_Allreduce (the default across
+  // machines). Every rank must choose the same.
+  enum class AllreducePath { SharedMemory, MPI };
+  AllreducePath allreduce_path() const { return path_; }
+  // Throws tg::Error for SharedMemory when the ranks do not all share this machine.
+  void set_allreduce_path(AllreducePath path);
+  // A buffer of an allreduce that sums several at once (a bucket of gradients).
+  template <class T>
+  struct Slice {
+    T* data;
+    std::size_t count;
+  };
+  // In place, over every rank: each slice becomes the elementwise sum times `scale` (1/size() for
+  // the mean). The slices travel as one message; every rank passes slices of the same counts.
+  void allreduce_sum(const std::vector<Slice<float>>& slices, float scale = 1);
+  void allreduce_sum(const std::vector<Slice<double>>& slices, double scale = 1);
   // Nonblocking allreduce: start(), then wait() before reading data. One at a time per Work.
   class Work {
    public:
@@ -63,11 +83,19 @@ class ProcessGroupMPI {
 
   ProcessGroupMPI(const ProcessGroupMPI&) = delete;
   ProcessGroupMPI& operator=(const ProcessGroupMPI&) = delete;
+  ~ProcessGroupMPI();
 
  private:
   ProcessGroupMPI();
   Work start_allreduce(void* data, std::size_t count, bool doubles);
+  template <class T>
+  void allreduce_slices(const std::vector<Slice<T>>& slices, T scale, std::vector<T>& packed);
   int rank_ = 0, size_ = 1;
+  class SharedMemory;
+  std::unique_ptr<SharedMemory> shared_;  // when every rank runs on this machine
+  AllreducePath path_ = AllreducePath::MPI;
+  std::vector<float> packed_float_;  // allreduce_sum's slices packed for MPI_Allreduce
+  std::vector<double> packed_double_;
 };
 
 // Runs body(); an exception from it aborts the whole job through ProcessGroupMPI::abort with its

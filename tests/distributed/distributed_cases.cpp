@@ -2,6 +2,9 @@
 //   equivalence  2 ranks of 32 rows reach the parameters of 1 process with batch 64, same seed
 //   double       the same in float64, to 1e-12: gradients travel as float64
 //   coverage     over a real 2-rank job, every sample is seen exactly once per epoch
+//   allreduce    (any number of ranks) allreduce_sum through each path, float and double, of
+//                slices and of one buffer, at counts that do not split evenly over the ranks and
+//                that grow the shared-memory window
 //   throw        rank 1 throws mid-training: the job must end non-zero with its message (MPI_Abort)
 //   mismatch     rank 1 builds a different model: named at start on every rank
 // Each prints "PASS <case>" on rank 0 when its checks hold, and exits non-zero otherwise.
@@ -117,6 +120,48 @@ int coverage(ProcessGroupMPI& world) {
   return 0;
 }
 
+// Every rank holds (rank + 1) · (i % 7 + 1) / 4 at position i: sums and halves are exact.
+template <class T>
+T contribution(int rank, std::size_t i) {
+  return T(rank + 1) * T(i % 7 + 1) / T(4);
+}
+
+template <class T>
+void check_allreduce(ProcessGroupMPI& world, std::size_t count) {
+  const std::string where = std::string("allreduce of ") + std::to_string(count) + (sizeof(T) == 4 ? " floats" : " doubles") +
+                            (world.allreduce_path() == ProcessGroupMPI::AllreducePath::MPI ? " (MPI)" : " (shared memory)");
+  const T ranks_sum = T(world.size()) * T(world.size() + 1) / T(2);
+  std::vector<T> values(count);
+  for (std::size_t i = 0; i < count; ++i) values[i] = contribution<T>(world.rank(), i);
+  // As slices of uneven sizes (one empty), halved: the mean of 2 ranks' gradients.
+  const std::size_t a = count / 3, b = count - a;
+  world.allreduce_sum(std::vector<ProcessGroupMPI::Slice<T>>{{values.data(), a}, {values.data() + a, 0}, {values.data() + a, b}},
+                      T(0.5));
+  for (std::size_t i = 0; i < count; ++i)
+    if (values[i] != T(0.5) * ranks_sum * contribution<T>(0, i))
+      throw tg::Error(where + ": slices: value " + std::to_string(i) + " is " + std::to_string(values[i]));
+  // As one buffer.
+  for (std::size_t i = 0; i < count; ++i) values[i] = contribution<T>(world.rank(), i);
+  world.allreduce_sum(values.data(), count);
+  for (std::size_t i = 0; i < count; ++i)
+    if (values[i] != ranks_sum * contribution<T>(0, i))
+      throw tg::Error(where + ": one buffer: value " + std::to_string(i) + " is " + std::to_string(values[i]));
+}
+
+int allreduce(ProcessGroupMPI& world) {
+  using Path = ProcessGroupMPI::AllreducePath;
+  if (world.allreduce_path() != Path::SharedMemory) throw tg::Error("expected the shared-memory path on one machine");
+  for (Path path : {Path::SharedMemory, Path::MPI}) {
+    world.set_allreduce_path(path);
+    for (std::size_t count : {0, 1, 2, 5, 1023, 1025, 3001, 100003, 7, 300001}) {
+      check_allreduce<float>(world, count);
+      check_allreduce<double>(world, count);
+    }
+  }
+  world.set_allreduce_path(Path::SharedMemory);
+  return 0;
+}
+
 int fail_on_rank_1(ProcessGroupMPI& world) {
   auto model = mlp(16);
   tg::distributed::DistributedDataParallel ddp(model, world);
@@ -135,14 +180,16 @@ int mismatch(ProcessGroupMPI& world) {
 int main(int argc, char** argv) {
   const std::string which = argc > 1 ? argv[1] : "";
   auto& world = ProcessGroupMPI::world();
-  if (world.size() != 2) world.abort("run under mpirun -np 2, got " + std::to_string(world.size()) + " ranks");
+  if (world.size() != 2 && which != "allreduce")
+    world.abort("run under mpirun -np 2, got " + std::to_string(world.size()) + " ranks");
   const int rc = tg::distributed::run_or_abort([&] {
     if (which == "equivalence") return equivalence(world, tg::kFloat, 1e-5);
     if (which == "double") return equivalence(world, tg::kDouble, 1e-12);
     if (which == "coverage") return coverage(world);
+    if (which == "allreduce") return allreduce(world);
     if (which == "throw") return fail_on_rank_1(world);
     if (which == "mismatch") return mismatch(world);
-    throw tg::Error("unknown case '" + which + "' (expected equivalence, double, coverage, throw or mismatch)");
+    throw tg::Error("unknown case '" + which + "' (expected equivalence, double, coverage, allreduce, throw or mismatch)");
   });
   if (world.rank() == 0) std::printf("PASS %s\n", which.c_str());
   return rc;
