@@ -151,10 +151,22 @@ bool trainable_params(Module& model, const Tensor& x, std::vector<GradMeta<T>*>&
   return true;
 }
 
-void check_slice_loss(const Tensor& l) {
+// Slice i of `slices` of the batch: its loss, recorded on this thread's tape, and its weight
+// rows/batch (in double: a Double model's weights, 1/3 and such, must not be rounded to float).
+struct Slice {
+  Tensor loss;
+  double weight;
+};
+Slice slice_loss(Module& model, const Tensor& x, const Tensor& y, const SliceLoss& loss, std::size_t i,
+                 std::size_t slices) {
+  const std::size_t batch = static_cast<std::size_t>(x.size(0));
+  const std::size_t begin = batch * i / slices, end = batch * (i + 1) / slices;
+  const auto b = static_cast<std::int64_t>(begin), n = static_cast<std::int64_t>(end - begin);
+  Tensor l = loss(model.forward(x.narrow(0, b, n)), y.narrow(0, b, n));
   if (l.numel() != 1)
     throw Error("data_parallel_backward: the loss must be a scalar (a mean over the slice), got shape " +
                 shape_str(l.shape()));
+  return {std::move(l), static_cast<double>(end - begin) / static_cast<double>(batch)};
 }
 
 // The split step on captures: each slice's forward, loss and backward into its own gradients, then
@@ -162,20 +174,14 @@ void check_slice_loss(const Tensor& l) {
 template <class T>
 double split_step(Module& model, const Tensor& x, const Tensor& y, const SliceLoss& loss, double scale,
                   std::size_t slices, const std::vector<GradMeta<T>*>& params, SliceGradients<T>& grads) {
-  const std::size_t batch = static_cast<std::size_t>(x.size(0));
   grads.prepare(params, slices);
   std::vector<double> losses(slices);
   parallel_for(slices, [&](std::size_t i) {
-    const std::size_t begin = batch * i / slices, end = batch * (i + 1) / slices;
-    const auto b = static_cast<std::int64_t>(begin), n = static_cast<std::int64_t>(end - begin);
-    Tensor l = loss(model.forward(x.narrow(0, b, n)), y.narrow(0, b, n));
-    check_slice_loss(l);
-    const double weight = static_cast<double>(end - begin) / static_cast<double>(batch);
-    losses[i] = l.item<double>() * weight;
-    if (!l.requires_grad()) return;
-    const Variable<T>& out = l.variable<T>();
-    GradMeta<T>& m = *out.meta();
-    m.grad = Array<T>(xt::xarray<T>(static_cast<T>(weight * scale)));
+    const Slice slice = slice_loss(model, x, y, loss, i, slices);
+    losses[i] = slice.loss.item<double>() * slice.weight;
+    if (!slice.loss.requires_grad()) return;
+    GradMeta<T>& m = *slice.loss.variable<T>().meta();
+    m.grad = Array<T>(xt::xarray<T>(static_cast<T>(slice.weight * scale)));
     m.has_grad = true;
     Tape<T>::current().sweep(false, &grads.slices[i]);
   });
@@ -220,14 +226,9 @@ double data_parallel_backward(Module& model, const Tensor& x, const Tensor& y, c
   } else {
     std::vector<double> losses(slices);
     parallel_for(slices, [&](std::size_t i) {
-      const std::size_t begin = batch * i / slices, end = batch * (i + 1) / slices;
-      const auto b = static_cast<std::int64_t>(begin), n = static_cast<std::int64_t>(end - begin);
-      Tensor l = loss(model.forward(x.narrow(0, b, n)), y.narrow(0, b, n));
-      check_slice_loss(l);
-      // In double: a Double model's slice weights (1/3, ...) must not be rounded to float.
-      const double weight = static_cast<double>(end - begin) / static_cast<double>(batch);
-      l.backward(seed(weight * scale));
-      losses[i] = l.item<double>() * weight;
+      const Slice slice = slice_loss(model, x, y, loss, i, slices);
+      slice.loss.backward(seed(slice.weight * scale));
+      losses[i] = slice.loss.item<double>() * slice.weight;
     });
     for (double v : losses) total += v;
   }
