@@ -148,7 +148,7 @@ void Module::to(Device device, ScalarType dtype) {
 void Module::to(Device device) { check_cpu(device, "Module::to"); }
 
 void Module::zero_grad(bool set_to_none) {
-  for (const auto& parameter : parameters()) detail::zero_grad(parameter, set_to_none);
+  for (const auto& parameter : parameters()) tg::detail::zero_grad(parameter, set_to_none);
 }
 
 std::size_t Module::parameter_count() const {

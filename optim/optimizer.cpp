@@ -71,7 +71,7 @@ Tensor Optimizer::evaluate(const LossClosure& closure) {
 
 void Optimizer::zero_grad(bool set_to_none) {
   for (auto& group : param_groups_)
-    for (const auto& p : group.params()) detail::zero_grad(p, set_to_none);
+    for (const auto& p : group.params()) tg::detail::zero_grad(p, set_to_none);
 }
 
 const void* Optimizer::state_key(const Tensor& parameter) {
