@@ -23,23 +23,32 @@ Tensor seed(double value) { return Tensor(Array<double>(xt::xarray<double>(value
 
 std::atomic<SplitPolicy> split_policy{SplitPolicy::Measure};
 
-// Whether splitting pays for one model, measured: a trial alternates whole and split steps
-// (kTrialSteps of each) and keeps the one with the lower median time per row for kHoldSteps steps,
-// then tries again (the batch or the machine's load may have changed).
-class SplitChooser {
+// How one step runs: on the calling thread alone; whole on the calling thread with its large GEMMs
+// split over the pool (core/blas.cpp); or split into slices, one a thread.
+enum class StepMode { Serial, SplitGemms, SplitBatch };
+constexpr int kModes = 3;
+
+// Which mode pays for one model, measured: a trial cycles through the modes (kTrialSteps steps of
+// each) and keeps the one with the lowest median time per row for kHoldSteps steps, then tries again
+// (the batch or the machine's load may have changed). With Serial among them, the choice is never
+// much slower than one thread.
+class StepChooser {
  public:
   static constexpr int kTrialSteps = 5, kHoldSteps = 1000;
 
-  bool split() const {
-    if (trial_step_ < 2 * kTrialSteps) return trial_step_ % 2 == 1;
-    return chose_split_;
+  StepMode mode() const {
+    if (trial_step_ < kModes * kTrialSteps) return static_cast<StepMode>(trial_step_ % kModes);
+    return chosen_;
   }
-  void record(bool split, double seconds_per_row) {
-    if (trial_step_ < 2 * kTrialSteps) {
-      (split ? split_ : whole_).push_back(seconds_per_row);
-      if (++trial_step_ == 2 * kTrialSteps) {
-        chose_split_ = median(split_) < median(whole_);
-        split_.clear(), whole_.clear();
+  void record(StepMode mode, double seconds_per_row) {
+    if (trial_step_ < kModes * kTrialSteps) {
+      times_[static_cast<int>(mode)].push_back(seconds_per_row);
+      if (++trial_step_ == kModes * kTrialSteps) {
+        double best = median(times_[0]);
+        chosen_ = StepMode::Serial;
+        for (int m = 1; m < kModes; ++m)
+          if (const double t = median(times_[m]); t < best) best = t, chosen_ = static_cast<StepMode>(m);
+        for (auto& t : times_) t.clear();
         held_ = 0;
       }
     } else if (++held_ == kHoldSteps) {
@@ -53,8 +62,8 @@ class SplitChooser {
     return v[v.size() / 2];
   }
   int trial_step_ = 0, held_ = 0;
-  bool chose_split_ = true;
-  std::vector<double> whole_, split_;
+  StepMode chosen_ = StepMode::SplitBatch;
+  std::vector<double> times_[kModes];
 };
 
 // Each slice's backward writes the parameters' gradients into its own buffers (a GradCapture, no
@@ -108,7 +117,8 @@ struct SliceGradients {
 
 struct ModelState {
   std::weak_ptr<const void> alive;  // the model's first parameter: the state goes when it does
-  SplitChooser chooser;
+  std::mutex buffers;               // the per-slice gradients: one split step of the model at a time
+  StepChooser chooser;
   SliceGradients<float> float_grads;
   SliceGradients<double> double_grads;
 };
@@ -128,6 +138,8 @@ ModelState& state_of(Module& model, int pool) {
     it = it->second.alive.expired() ? map.erase(it) : std::next(it);
   ModelState& s = map[{&model, pool}];
   if (s.alive.expired()) {
+    static const std::shared_ptr<const void> forever = std::make_shared<int>(0);  // a model without parameters
+    s.alive = forever;
     const auto params = model.parameters();
     if (!params.empty()) {
       const Tensor& p = params.front();
@@ -136,6 +148,11 @@ ModelState& state_of(Module& model, int pool) {
     }
   }
   return s;
+}
+
+ModelState& locked_state_of(Module& model, int pool) {
+  const std::lock_guard<std::mutex> lock(states_mutex);
+  return state_of(model, pool);
 }
 
 // The model's parameters that require grad, if all are of dtype T and x does not require grad (else
@@ -203,26 +220,35 @@ double data_parallel_backward(Module& model, const Tensor& x, const Tensor& y, c
   const std::size_t batch = static_cast<std::size_t>(x.size(0));
   const int pool = get_pool_threads();
   const std::size_t slices = std::min<std::size_t>(static_cast<std::size_t>(pool), batch);
-  ModelState* state = nullptr;
-  bool split = slices > 1;
-  if (split) {
+  ModelState* state = nullptr;  // when the step is measured
+  StepMode mode = slices > 1 ? StepMode::SplitBatch : StepMode::Serial;
+  if (slices > 1 && split_policy == SplitPolicy::Measure) {
+    state = &locked_state_of(model, pool);
     std::lock_guard<std::mutex> lock(states_mutex);
-    state = &state_of(model, pool);
-    split = split_policy == SplitPolicy::Always || state->chooser.split();
+    mode = state->chooser.mode();
   }
   const auto start = std::chrono::steady_clock::now();
   double total = 0;
   std::vector<GradMeta<float>*> float_params;
   std::vector<GradMeta<double>*> double_params;
-  if (!split) {
-    Tensor l = loss(model.forward(x), y);
-    if (scale == 1.0f) l.backward();
-    else l.backward(seed(scale));
-    total = l.item<double>();
+  if (mode != StepMode::SplitBatch) {
+    const auto whole = [&](std::size_t) {
+      Tensor l = loss(model.forward(x), y);
+      if (scale == 1.0f) l.backward();
+      else l.backward(seed(scale));
+      total = l.item<double>();
+    };
+    // As one task of the pool the step runs on this thread alone, its GEMMs included.
+    if (mode == StepMode::Serial) parallel_for(1, whole);
+    else whole(0);
   } else if (trainable_params(model, x, float_params)) {
-    total = split_step<float>(model, x, y, loss, scale, slices, float_params, state->float_grads);
+    ModelState& s = state ? *state : locked_state_of(model, pool);
+    const std::lock_guard<std::mutex> lock(s.buffers);
+    total = split_step<float>(model, x, y, loss, scale, slices, float_params, s.float_grads);
   } else if (trainable_params(model, x, double_params)) {
-    total = split_step<double>(model, x, y, loss, scale, slices, double_params, state->double_grads);
+    ModelState& s = state ? *state : locked_state_of(model, pool);
+    const std::lock_guard<std::mutex> lock(s.buffers);
+    total = split_step<double>(model, x, y, loss, scale, slices, double_params, s.double_grads);
   } else {
     std::vector<double> losses(slices);
     parallel_for(slices, [&](std::size_t i) {
@@ -235,7 +261,7 @@ double data_parallel_backward(Module& model, const Tensor& x, const Tensor& y, c
   if (state && split_policy == SplitPolicy::Measure) {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::lock_guard<std::mutex> lock(states_mutex);
-    state->chooser.record(split, seconds / static_cast<double>(batch));
+    state->chooser.record(mode, seconds / static_cast<double>(batch));
   }
   return total;
 }

@@ -15,7 +15,8 @@
 //
 // Splitting pays only when a slice's compute outweighs moving the weights and gradients between
 // cores (the MNIST MLP with a fast BLAS ran 0.9x on 2 threads), so by default each model's steps are
-// measured: a trial of 5 whole and 5 split steps, alternating, picks the faster for the next 1000.
+// measured: a trial of 5 steps of each mode (on this thread alone; whole, with its large GEMMs split
+// over the pool; split into slices) picks the fastest for the next 1000 steps.
 // LibTorch's torch::nn::parallel::data_parallel replicates a module over CUDA devices and returns
 // the output; here the tape is per thread, so the loss and backward run inside each slice too.
 #pragma once
@@ -27,8 +28,8 @@
 
 namespace tg::nn {
 
-// How data_parallel_backward decides whether to split a batch over the pool: Measure (the default)
-// chooses per model by timing trial steps, Always splits whenever the pool has 2 threads or more.
+// How data_parallel_backward decides how to use the pool: Measure (the default) chooses per model by
+// timing trial steps, Always splits the batch whenever the pool has 2 threads or more.
 enum class SplitPolicy { Measure, Always };
 void set_split_policy(SplitPolicy policy);
 SplitPolicy get_split_policy();

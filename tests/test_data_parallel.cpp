@@ -111,28 +111,32 @@ TEST_CASE("data_parallel_backward: 2 threads reach the 1-thread parameters withi
   }
 }
 
-TEST_CASE("data_parallel_backward measures: 5 whole and 5 split trial steps alternate, then the faster holds") {
+TEST_CASE("data_parallel_backward measures: serial, GEMM-split and batch-split trial steps cycle, then the fastest holds") {
   REQUIRE_MESSAGE(std::thread::hardware_concurrency() >= 2, "this test needs 2 cores to split the batch");
   REQUIRE(tg::nn::get_split_policy() == tg::nn::SplitPolicy::Measure);
   tg::set_num_threads(2);
   auto model = small_cnn();
-  std::atomic<int> calls{0};
+  std::atomic<int> calls{0}, in_task{0};
   const auto counting_loss = [&](const tg::Tensor& out, const tg::Tensor& y) {
     ++calls;
+    in_task += tg::in_parallel_region();  // a serial step runs as one task, so its GEMMs are never split
     return tg::cross_entropy(out, y);
   };
   const tg::Tensor x(tg::Variable<float>(tg::randn<float>({8, 1, 8, 8})));
   tg::Labels labels = tg::Labels::from_shape({8});
   for (std::size_t i = 0; i < 8; ++i) labels(i) = static_cast<std::int64_t>(i);
   const tg::Tensor y(labels);
-  std::vector<int> slices;
-  for (int step = 0; step < 30; ++step) {
-    calls = 0;
+  std::vector<int> slices, tasks;
+  for (int step = 0; step < 40; ++step) {
+    calls = 0, in_task = 0;
     tg::nn::data_parallel_backward(*model, x, y, counting_loss);
-    slices.push_back(calls);
+    slices.push_back(calls), tasks.push_back(in_task);
   }
-  for (int step = 0; step < 10; ++step) CHECK(slices[step] == (step % 2 ? 2 : 1));
-  for (int step = 11; step < 30; ++step) CHECK(slices[step] == slices[10]);
+  for (int step = 0; step < 15; ++step) {  // 5 of each mode: serial, GEMMs split, batch split
+    CHECK(slices[step] == (step % 3 == 2 ? 2 : 1));
+    CHECK(tasks[step] == (step % 3 == 0 ? 1 : step % 3 == 1 ? 0 : 2));
+  }
+  for (int step = 16; step < 40; ++step) CHECK(slices[step] == slices[15]);
   tg::set_num_threads(1);
 }
 
