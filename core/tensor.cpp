@@ -149,8 +149,9 @@ void zero_grad(const Tensor& parameter, bool set_to_none) {
   const auto reset = [set_to_none](const auto& v) {
     if (!v.has_grad()) return;
     auto variable = v;  // a handle: zero_grad and grad() act on the shared leaf
-    if (set_to_none) variable.zero_grad();
-    else std::fill(variable.grad().begin(), variable.grad().end(), 0);
+    if (set_to_none) return variable.zero_grad();
+    auto& g = variable.grad();
+    std::fill_n(g.data(), g.size(), 0);
   };
   if (parameter.scalar_type() == kFloat) reset(parameter.variable<float>());
   else if (parameter.scalar_type() == kDouble) reset(parameter.variable<double>());

@@ -154,14 +154,15 @@ void parallel_for(std::int64_t begin, std::int64_t end, std::int64_t grain_size,
   if (grain_size < 1) throw Error("parallel_for: expected grain_size >= 1, got " + std::to_string(grain_size));
   if (begin >= end) return;
   const std::int64_t n = end - begin;
+  ThreadPool& pool = thread_pool();
   const std::int64_t chunks =
-      t_in_region ? 1 : std::min<std::int64_t>(thread_pool().size(), std::max<std::int64_t>(1, n / grain_size));
+      t_in_region ? 1 : std::min<std::int64_t>(pool.size(), std::max<std::int64_t>(1, n / grain_size));
   if (chunks == 1) {
     RegionFlag region;
     f(begin, end);
     return;
   }
-  thread_pool().parallel_for(static_cast<std::size_t>(chunks), [&](std::size_t i) {
+  pool.parallel_for(static_cast<std::size_t>(chunks), [&](std::size_t i) {
     // Chunk c starts at c * (n / chunks) + min(c, n % chunks): the first n % chunks are one longer.
     const auto c = static_cast<std::int64_t>(i), q = n / chunks, r = n % chunks;
     const std::int64_t b = begin + c * q + std::min(c, r);

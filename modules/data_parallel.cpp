@@ -7,6 +7,8 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include <xtensor/xbuilder.hpp>
@@ -100,7 +102,7 @@ struct SliceGradients {
       const bool fresh = !m.has_grad;
       if (fresh) m.grad = Array<T>::from_shape(m.shape);
       T* out = m.grad.data();
-      parallel_for(0, static_cast<std::int64_t>(m.grad.size()), kReduceGrain, [&](std::int64_t b, std::int64_t e) {
+      parallel_for(0, static_cast<std::int64_t>(m.grad.size()), kElementwiseGrain, [&](std::int64_t b, std::int64_t e) {
         for (std::size_t p = 0; p < parts.size(); ++p) {
           const T* part = parts[p];
           if (fresh && p == 0) std::copy(part + b, part + e, out + b);
@@ -111,8 +113,6 @@ struct SliceGradients {
       m.has_grad = true;
     }
   }
-
-  static constexpr std::int64_t kReduceGrain = 8192;
 };
 
 struct ModelState {
@@ -153,6 +153,13 @@ ModelState& state_of(Module& model, int pool) {
 ModelState& locked_state_of(Module& model, int pool) {
   const std::lock_guard<std::mutex> lock(states_mutex);
   return state_of(model, pool);
+}
+
+// The model's state and the mode of this step, under one lock.
+std::pair<ModelState*, StepMode> measured_step(Module& model, int pool) {
+  const std::lock_guard<std::mutex> lock(states_mutex);
+  ModelState& s = state_of(model, pool);
+  return {&s, s.chooser.mode()};
 }
 
 // The model's parameters that require grad, if all are of dtype T and x does not require grad (else
@@ -222,11 +229,7 @@ double data_parallel_backward(Module& model, const Tensor& x, const Tensor& y, c
   const std::size_t slices = std::min<std::size_t>(static_cast<std::size_t>(pool), batch);
   ModelState* state = nullptr;  // when the step is measured
   StepMode mode = slices > 1 ? StepMode::SplitBatch : StepMode::Serial;
-  if (slices > 1 && split_policy == SplitPolicy::Measure) {
-    state = &locked_state_of(model, pool);
-    std::lock_guard<std::mutex> lock(states_mutex);
-    mode = state->chooser.mode();
-  }
+  if (slices > 1 && split_policy == SplitPolicy::Measure) std::tie(state, mode) = measured_step(model, pool);
   const auto start = std::chrono::steady_clock::now();
   double total = 0;
   std::vector<GradMeta<float>*> float_params;
@@ -258,7 +261,7 @@ double data_parallel_backward(Module& model, const Tensor& x, const Tensor& y, c
     });
     for (double v : losses) total += v;
   }
-  if (state && split_policy == SplitPolicy::Measure) {
+  if (state) {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::lock_guard<std::mutex> lock(states_mutex);
     state->chooser.record(mode, seconds / static_cast<double>(batch));

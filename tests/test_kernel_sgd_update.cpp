@@ -28,7 +28,7 @@ void naive_sgd(const SGDRule& r, T& p, T d, T* buf, bool first_step) {
 
 template <class T>
 void check_sgd_update() {
-  const std::size_t chunked = 2 * static_cast<std::size_t>(tg::optim::detail::kUpdateGrain) + 5;
+  const std::size_t chunked = 2 * static_cast<std::size_t>(tg::kElementwiseGrain) + 5;
   for (const std::size_t n : {std::size_t(0), std::size_t(1), std::size_t(3), std::size_t(4), std::size_t(7),
                               std::size_t(8), std::size_t(9), std::size_t(17), std::size_t(100), chunked}) {
     const SGDRule rules[] = {{0.1, 0, 0, 0, false},       // plain

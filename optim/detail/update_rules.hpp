@@ -16,15 +16,10 @@
 
 namespace tg::optim::detail {
 
-// Below this many elements an update runs on the calling thread. After a data-parallel backward
-// the gradient sits partly in the other core's cache: the MLP's 39200-weight layer took 25-35 µs
-// split over 2 threads and 40-50 µs on the main thread alone.
-constexpr std::int64_t kUpdateGrain = 8192;
-
 // update(k, count) on consecutive chunks covering [0, n), over the thread pool.
 template <class Update>
 void in_chunks(std::size_t n, const Update& update) {
-  parallel_for(0, static_cast<std::int64_t>(n), kUpdateGrain, [&](std::int64_t b, std::int64_t e) {
+  parallel_for(0, static_cast<std::int64_t>(n), kElementwiseGrain, [&](std::int64_t b, std::int64_t e) {
     update(static_cast<std::size_t>(b), static_cast<std::size_t>(e - b));
   });
 }
