@@ -41,7 +41,7 @@ ThreadPool& thread_pool();
 void parallel_for(std::size_t n, const std::function<void(std::size_t)>& fn);
 // The fewest elements of elementwise work (an optimizer's update, a sum of gradients) worth a pool
 // thread's chunk. After a data-parallel backward a gradient sits partly in the other core's cache:
-// the MNIST MLP's 39200-weight update took 25-35 µs split over 2 threads, 40-50 µs on one.
+// the MNIST MLP's 39200-weight update took 24-35 µs split over 2 threads, 40-52 µs on one.
 constexpr std::int64_t kElementwiseGrain = 8192;
 // ATen's at::parallel_for: f(b, e) over consecutive chunks [b, e) covering [begin, end), at most one
 // chunk per pool thread and none shorter than grain_size (so a range under 2 * grain_size, or a call
