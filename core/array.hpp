@@ -10,6 +10,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -23,7 +24,18 @@ namespace tg {
 template <class T>
 using Array = xt::xarray<T, xt::layout_type::row_major, BufferAllocator<T>>;
 
-using Shape = std::vector<std::size_t>;
+// xtensor's own shape type: up to four dims are held inline, so copying an array's shape (every
+// Variable keeps one) allocates nothing.
+using Shape = xt::svector<std::size_t, 4>;
+static_assert(std::is_same_v<Shape, Array<float>::shape_type>);
+
+// Frees a's buffer; a keeps its shape but no elements, and is assigned before it is read again (a
+// gradient whose has_grad is false). Assigning Array<T>() instead would allocate: xtensor's default
+// array is 0-d, with one element.
+template <class T>
+void free_buffer(Array<T>& a) noexcept {
+  a.storage() = typename Array<T>::storage_type();
+}
 
 // A shared tg::Array whose header and reference counts come from the buffer cache too, in one block.
 template <class T, class... Args>

@@ -9,6 +9,8 @@
 #include <ostream>
 #include <vector>
 
+#include <tapegrad/core/array.hpp>
+
 namespace tg {
 
 class IntArrayRef {
@@ -17,7 +19,7 @@ class IntArrayRef {
   IntArrayRef(std::int64_t one) : values_{one} {}
   IntArrayRef(std::initializer_list<std::int64_t> values) : values_(values) {}
   IntArrayRef(std::vector<std::int64_t> values) : values_(std::move(values)) {}
-  IntArrayRef(const std::vector<std::size_t>& shape) : values_(shape.begin(), shape.end()) {}
+  IntArrayRef(const Shape& shape) : values_(shape.begin(), shape.end()) {}
 
   std::size_t size() const { return values_.size(); }
   bool empty() const { return values_.empty(); }

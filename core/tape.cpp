@@ -198,6 +198,7 @@ void Grads<T>::finish() {
   }
   handed_out_.clear();
   release();
+  if (deferred_.empty()) return;  // the common case: std::deque's clear is not free
   if (!capture_)
     for (Deferred& d : deferred_) {
       lock_leaf(d.leaf->grad_mutex);
@@ -234,7 +235,7 @@ void Tape<T>::sweep(bool retain_graph, GradCapture<T>* capture) {
           slot->has_grad = true;
           if (capture->complete()) {
             for (; it != entries_.rend(); ++it) {  // the rest get no sweep: no gradient stays behind
-              it->output->grad = Array<T>();
+              free_buffer(it->output->grad);
               it->output->has_grad = false;
             }
             break;
@@ -245,14 +246,14 @@ void Tape<T>::sweep(bool retain_graph, GradCapture<T>* capture) {
       grads.finish();
       it->swept = true;
       // A non-leaf's gradient is spent once it has reached the inputs (LibTorch keeps none either).
-      out.grad = Array<T>();
+      free_buffer(out.grad);
       out.has_grad = false;
     }
   } catch (...) {
     grads.release();
     // A half-swept graph would feed stale gradients to the next backward: drop it whole.
     for (auto& e : entries_) {
-      e.output->grad = Array<T>();
+      free_buffer(e.output->grad);
       e.output->has_grad = false;
     }
     clear();
@@ -311,7 +312,7 @@ Array<T>& Variable<T>::grad() {
 
 template <class T>
 void Variable<T>::zero_grad() {
-  meta_->grad = Array<T>();
+  free_buffer(meta_->grad);
   meta_->has_grad = false;
 }
 

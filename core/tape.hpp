@@ -61,6 +61,11 @@ class TapeInputs {
 
 template <class T>
 struct TapeEntry {
+  // Built in place in the tape (Tape::push), the backward straight from the op's lambda.
+  template <class F>
+  TapeEntry(std::shared_ptr<GradMeta<T>> output, F&& backward, const char* op)
+      : output(std::move(output)), backward(std::forward<F>(backward)), op(op) {}
+
   std::shared_ptr<GradMeta<T>> output;
   TapeInputs<T> inputs;
   BackwardFn<T> backward;
@@ -172,7 +177,10 @@ class Tape {
   // This thread's innermost tape.
   static Tape& current();
 
-  TapeEntry<T>& push(TapeEntry<T>&& entry) { return entries_.emplace_back(std::move(entry)); }
+  template <class F>
+  TapeEntry<T>& push(std::shared_ptr<GradMeta<T>> output, F&& backward, const char* op) {
+    return entries_.emplace_back(std::move(output), std::forward<F>(backward), op);
+  }
   void pop() { entries_.pop_back(); }
   std::size_t size() const { return entries_.size(); }
   // The recorded ops, oldest first (to_dot reads them).
@@ -231,7 +239,7 @@ Variable<T> record_inputs(const char* op, std::shared_ptr<Array<T>> value, const
   meta.is_leaf = false;
   meta.op = op;
   meta.tape_id = tape.id();
-  TapeEntry<T>& entry = tape.push({out.meta(), {}, BackwardFn<T>(std::forward<F>(backward)), op, false, {}});
+  TapeEntry<T>& entry = tape.push(out.meta(), std::forward<F>(backward), op);
   try {
     for (const Variable<T>& in : inputs) {
       entry.inputs.push_back(in.requires_grad() ? in.meta() : nullptr);
@@ -259,6 +267,14 @@ template <class T, class F>
 Variable<T> record(const char* op, Array<T>&& value,
                    std::initializer_list<std::reference_wrapper<const Variable<T>>> inputs, F&& backward) {
   return record<T>(op, make_shared_array<T>(std::move(value)), inputs, std::forward<F>(backward));
+}
+
+// The same with the forward result as an xtensor expression, evaluated straight into the shared
+// block (no temporary Array moved into it).
+template <class T, class E, class F>
+Variable<T> record(const char* op, const xt::xexpression<E>& value,
+                   std::initializer_list<std::reference_wrapper<const Variable<T>>> inputs, F&& backward) {
+  return record<T>(op, make_shared_array<T>(value), inputs, std::forward<F>(backward));
 }
 
 // The same for an op with a variable number of inputs (cat, stack): grads.add(i, ..) addresses

@@ -47,7 +47,7 @@ class Variable {
   // Wraps an existing buffer without copying it (an op whose backward keeps its own output).
   explicit Variable(std::shared_ptr<Array<T>> value, bool requires_grad = false)
       : value_(std::move(value)), meta_(make_grad_meta<T>()) {
-    meta_->shape = to_shape(value_->shape());
+    meta_->shape = value_->shape();
     checked_numel(meta_->shape, "Variable");  // xtensor wraps an overflowing size around silently
     meta_->requires_grad = requires_grad;
   }

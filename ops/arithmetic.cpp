@@ -1,6 +1,7 @@
 #include <tapegrad/ops/arithmetic.hpp>
 
 #include <xtensor/xmath.hpp>
+#include <xtensor/xnoalias.hpp>
 
 #include <tapegrad/core/tape.hpp>
 
@@ -17,7 +18,7 @@ void check_broadcast(const Variable<T>& a, const Variable<T>& b, const char* op)
 template <class T>
 Variable<T> add(const Variable<T>& a, const Variable<T>& b) {
   check_broadcast(a, b, "add");
-  return record<T>("add", Array<T>(a.value() + b.value()), {a, b}, [](Array<T>& g, Grads<T>& grads) {
+  return record<T>("add", a.value() + b.value(), {a, b}, [](Array<T>& g, Grads<T>& grads) {
     if (grads.needs(0)) grads.add(0, grads.needs(1) ? Array<T>(g) : std::move(g));
     if (grads.needs(1)) grads.add(1, std::move(g));
   });
@@ -26,7 +27,7 @@ Variable<T> add(const Variable<T>& a, const Variable<T>& b) {
 template <class T>
 Variable<T> sub(const Variable<T>& a, const Variable<T>& b) {
   check_broadcast(a, b, "sub");
-  return record<T>("sub", Array<T>(a.value() - b.value()), {a, b}, [](Array<T>& g, Grads<T>& grads) {
+  return record<T>("sub", a.value() - b.value(), {a, b}, [](Array<T>& g, Grads<T>& grads) {
     if (grads.needs(1)) grads.add(1, Array<T>(-g));
     if (grads.needs(0)) grads.add(0, std::move(g));
   });
@@ -35,51 +36,60 @@ Variable<T> sub(const Variable<T>& a, const Variable<T>& b) {
 template <class T>
 Variable<T> mul(const Variable<T>& a, const Variable<T>& b) {
   check_broadcast(a, b, "mul");
-  return record<T>("mul", Array<T>(a.value() * b.value()), {a, b},
+  return record<T>("mul", a.value() * b.value(), {a, b},
                    [av = keep_if(b.requires_grad(), a), bv = keep_if(a.requires_grad(), b)](Array<T>& g,
                                                                                              Grads<T>& grads) {
-                     if (grads.needs(0)) grads.add(0, Array<T>(g * *bv));
                      if (grads.needs(1)) grads.add(1, Array<T>(g * *av));
+                     if (grads.needs(0)) {  // g's last use: it becomes input 0's gradient in place
+                       xt::noalias(g) *= *bv;
+                       grads.add(0, std::move(g));
+                     }
                    });
 }
 
 template <class T>
 Variable<T> div(const Variable<T>& a, const Variable<T>& b) {
   check_broadcast(a, b, "div");
-  return record<T>("div", Array<T>(a.value() / b.value()), {a, b},
+  return record<T>("div", a.value() / b.value(), {a, b},
                    [av = keep_if(b.requires_grad(), a), bv = b.value_ptr()](Array<T>& g, Grads<T>& grads) {
-                     if (grads.needs(0)) grads.add(0, Array<T>(g / *bv));
                      if (grads.needs(1)) grads.add(1, Array<T>(-g * *av / (*bv * *bv)));
+                     if (grads.needs(0)) {
+                       xt::noalias(g) /= *bv;
+                       grads.add(0, std::move(g));
+                     }
                    });
 }
 
 template <class T>
 Variable<T> neg(const Variable<T>& a) {
-  return record<T>("neg", Array<T>(-a.value()), {a},
+  return record<T>("neg", -a.value(), {a},
                    [](Array<T>& g, Grads<T>& grads) { grads.add(0, Array<T>(-g)); });
 }
 
 template <class T>
 Variable<T> add(const Variable<T>& a, T s) {
-  return record<T>("add", Array<T>(a.value() + s), {a},
+  return record<T>("add", a.value() + s, {a},
                    [](Array<T>& g, Grads<T>& grads) { grads.add(0, std::move(g)); });
 }
 
 template <class T>
 Variable<T> mul(const Variable<T>& a, T s) {
-  return record<T>("mul", Array<T>(a.value() * s), {a},
-                   [s](Array<T>& g, Grads<T>& grads) { grads.add(0, Array<T>(g * s)); });
+  return record<T>("mul", a.value() * s, {a},
+                   [s](Array<T>& g, Grads<T>& grads) {
+                     xt::noalias(g) *= s;
+                     grads.add(0, std::move(g));
+                   });
 }
 
 template <class T>
 Variable<T> rsub(const Variable<T>& a, T s) {
-  return record<T>("rsub", Array<T>(s - a.value()), {a},
+  return record<T>("rsub", s - a.value(), {a},
                    [](Array<T>& g, Grads<T>& grads) { grads.add(0, Array<T>(-g)); });
 }
 
 template <class T>
 Variable<T> rdiv(const Variable<T>& a, T s) {
-  return record<T>("rdiv", Array<T>(s / a.value()), {a},
+  return record<T>("rdiv", s / a.value(), {a},
                    [s, av = a.value_ptr()](Array<T>& g, Grads<T>& grads) {
                      grads.add(0, Array<T>(-s * g / (*av * *av)));
                    });
