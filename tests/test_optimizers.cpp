@@ -30,7 +30,7 @@ TEST_CASE("Optimizer: parameter groups keep their own options; groups without ta
   for (const auto& g : opt.param_groups()) CHECK(g.options().get_lr() == 0.25);
   CHECK_THROWS_WITH_AS(opt.set_lr(-1.0), doctest::Contains("SGD: invalid learning rate"), tg::Error);
 
-  opt.zero_grad();
+  opt.zero_grad(/*set_to_none=*/true);
   for (auto* p : {&a, &b, &c}) CHECK_FALSE(p->has_grad());
 }
 
