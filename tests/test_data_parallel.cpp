@@ -2,6 +2,8 @@
 // to the same parameters as the serial step (up to float summation order).
 #include "check.hpp"
 
+#include <tapegrad/core/blas.hpp>
+
 #include <atomic>
 #include <stdexcept>
 #include <thread>
@@ -62,6 +64,24 @@ TEST_CASE("parallel_for runs every task once, rethrows a task's exception, and r
   CHECK_THROWS_WITH_AS(tg::ThreadPool(0), "ThreadPool: expected threads >= 1, got 0", tg::Error);
 }
 
+TEST_CASE("parallel_for: the calling thread takes task 0, a worker the next, every call") {
+  tg::ThreadPool pool(2);
+  const auto caller = std::this_thread::get_id();
+  for (int call = 0; call < 20; ++call) {
+    std::atomic<bool> first_started{false};
+    std::thread::id ran_first;
+    pool.parallel_for(2, [&](std::size_t i) {
+      if (i == 0) {
+        ran_first = std::this_thread::get_id();
+        first_started = true;
+      } else {
+        while (!first_started) std::this_thread::yield();  // so a worker holding task 1 cannot take task 0
+      }
+    });
+    CHECK(ran_first == caller);
+  }
+}
+
 TEST_CASE("parallel_for over a range: chunks cover it once, none under the grain, serial when small") {
   tg::set_num_threads(2);
   const int pool = tg::get_pool_threads();
@@ -96,6 +116,25 @@ TEST_CASE("a large matmul split over the pool's threads equals the 1-thread prod
   };
   const auto serial = product(1), split = product(2);
   for (std::size_t i = 0; i < serial.size(); ++i) CHECK(allclose(serial[i].value<float>(), split[i].value<float>(), 1e-5, 1e-4));
+}
+
+TEST_CASE("a GEMM split by rows, by columns or along its longer side equals the 1-thread product") {
+  tg::manual_seed(5);
+  const tg::Array<float> a = tg::randn<float>({120, 90}), b = tg::randn<float>({90, 110}), c0 = tg::randn<float>({120, 110});
+  for (const bool ta : {false, true})
+    for (const tg::blas::Split along : {tg::blas::Split::Longer, tg::blas::Split::Rows, tg::blas::Split::Columns}) {
+      // op(A) is 120x90 either way: transposed, A is stored 90x120.
+      const tg::Array<float> at = ta ? tg::Array<float>(xt::transpose(a)) : a;
+      const auto product = [&](int threads) {
+        tg::set_num_threads(threads);
+        tg::Array<float> c = c0;
+        tg::blas::gemm<float>(ta, false, 120, 110, 90, 1.5f, at.data(), ta ? 120 : 90, b.data(), 110, 0.5f,
+                              c.data(), 110, along);
+        tg::set_num_threads(1);
+        return c;
+      };
+      CHECK(allclose(product(1), product(2), 1e-5, 1e-4));
+    }
 }
 
 TEST_CASE("data_parallel_backward: 2 threads reach the 1-thread parameters within 1e-5 relative") {
