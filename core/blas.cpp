@@ -31,12 +31,12 @@ void cblas_gemm(bool ta, bool tb, int m, int n, int k, double alpha, const doubl
 
 const char* core_name() { return openblas_get_corename(); }
 
-// OpenBLAS always runs on one thread: a large product is split into blocks of C's rows or
-// columns (Split) over tapegrad's own pool, so the process has one pool and OpenBLAS's
+// OpenBLAS always runs on one thread: a large product is split into blocks of C's rows (or
+// columns, when C is wide) over tapegrad's own pool, so the process has one pool and OpenBLAS's
 // threads (which spin with sched_yield after each parallel call) never take a core from it.
 template <class T>
 void gemm(bool ta, bool tb, std::size_t m, std::size_t n, std::size_t k, T alpha, const T* a, std::size_t lda,
-          const T* b, std::size_t ldb, T beta, T* c, std::size_t ldc, Split along) {
+          const T* b, std::size_t ldb, T beta, T* c, std::size_t ldc) {
   if (openblas_get_num_threads() != 1) openblas_set_num_threads(1);
   const std::size_t threads = static_cast<std::size_t>(get_pool_threads());
   const bool split = threads > 1 && !in_parallel_region() && double(m) * double(n) * double(k) >= kSplitWork;
@@ -44,7 +44,7 @@ void gemm(bool ta, bool tb, std::size_t m, std::size_t n, std::size_t k, T alpha
     cblas_gemm(ta, tb, int(m), int(n), int(k), alpha, a, int(lda), b, int(ldb), beta, c, int(ldc));
     return;
   }
-  const bool by_rows = along == Split::Rows || (along == Split::Longer && m >= n);
+  const bool by_rows = m >= n;
   const std::size_t extent = by_rows ? m : n, tasks = std::min(threads, extent);
   parallel_for(tasks, [&](std::size_t t) {
     const std::size_t begin = extent * t / tasks, end = extent * (t + 1) / tasks;
@@ -61,9 +61,9 @@ void gemm(bool ta, bool tb, std::size_t m, std::size_t n, std::size_t k, T alpha
 }
 
 template void gemm<float>(bool, bool, std::size_t, std::size_t, std::size_t, float, const float*, std::size_t,
-                          const float*, std::size_t, float, float*, std::size_t, Split);
+                          const float*, std::size_t, float, float*, std::size_t);
 template void gemm<double>(bool, bool, std::size_t, std::size_t, std::size_t, double, const double*, std::size_t,
-                           const double*, std::size_t, double, double*, std::size_t, Split);
+                           const double*, std::size_t, double, double*, std::size_t);
 
 }  // namespace blas
 }  // namespace tg

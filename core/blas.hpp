@@ -11,15 +11,8 @@ namespace tg::blas {
 // not know gets its slow "Prescott" set unless OPENBLAS_CORETYPE names one). Benchmarks print it.
 const char* core_name();
 
-// How a product large enough to share is split over the pool: into blocks of C's rows, of its
-// columns, or along its longer side. A product that reads or writes a parameter (Linear's y = x·Wᵀ
-// and dW) splits along the parameter's rows: block t is then the same rows of W as chunk t of the
-// optimizer's update and of zero_grad, which the pool gives to the same thread (core/thread_pool.hpp),
-// so each thread finds its share of W and of its gradient in its own cache.
-enum class Split { Longer, Rows, Columns };
-
 template <class T>
 void gemm(bool trans_a, bool trans_b, std::size_t m, std::size_t n, std::size_t k, T alpha, const T* a,
-          std::size_t lda, const T* b, std::size_t ldb, T beta, T* c, std::size_t ldc, Split split = Split::Longer);
+          std::size_t lda, const T* b, std::size_t ldb, T beta, T* c, std::size_t ldc);
 
 }  // namespace tg::blas

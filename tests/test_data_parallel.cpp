@@ -2,8 +2,6 @@
 // to the same parameters as the serial step (up to float summation order).
 #include "check.hpp"
 
-#include <tapegrad/core/blas.hpp>
-
 #include <atomic>
 #include <stdexcept>
 #include <thread>
@@ -116,25 +114,6 @@ TEST_CASE("a large matmul split over the pool's threads equals the 1-thread prod
   };
   const auto serial = product(1), split = product(2);
   for (std::size_t i = 0; i < serial.size(); ++i) CHECK(allclose(serial[i].value<float>(), split[i].value<float>(), 1e-5, 1e-4));
-}
-
-TEST_CASE("a GEMM split by rows, by columns or along its longer side equals the 1-thread product") {
-  tg::manual_seed(5);
-  const tg::Array<float> a = tg::randn<float>({120, 90}), b = tg::randn<float>({90, 110}), c0 = tg::randn<float>({120, 110});
-  for (const bool ta : {false, true})
-    for (const tg::blas::Split along : {tg::blas::Split::Longer, tg::blas::Split::Rows, tg::blas::Split::Columns}) {
-      // op(A) is 120x90 either way: transposed, A is stored 90x120.
-      const tg::Array<float> at = ta ? tg::Array<float>(xt::transpose(a)) : a;
-      const auto product = [&](int threads) {
-        tg::set_num_threads(threads);
-        tg::Array<float> c = c0;
-        tg::blas::gemm<float>(ta, false, 120, 110, 90, 1.5f, at.data(), ta ? 120 : 90, b.data(), 110, 0.5f,
-                              c.data(), 110, along);
-        tg::set_num_threads(1);
-        return c;
-      };
-      CHECK(allclose(product(1), product(2), 1e-5, 1e-4));
-    }
 }
 
 TEST_CASE("data_parallel_backward: 2 threads reach the 1-thread parameters within 1e-5 relative") {
