@@ -16,6 +16,14 @@ std::size_t checked_numel(std::initializer_list<std::size_t> shape, const char* 
   return checked_numel(shape.begin(), shape.end(), op);
 }
 
+Shape insert_dim(const Shape& shape, std::size_t d, std::size_t n) {
+  Shape out;  // built by push_back: GCC 12 misreads svector::insert as out of bounds
+  for (std::size_t k = 0; k < d; ++k) out.push_back(shape[k]);
+  out.push_back(n);
+  for (std::size_t k = d; k < shape.size(); ++k) out.push_back(shape[k]);
+  return out;
+}
+
 Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op) {
   const std::size_t n = std::max(a.size(), b.size());
   Shape out(n);

@@ -83,6 +83,9 @@ std::size_t checked_numel(const S& shape, const char* op) {
 }
 std::size_t checked_numel(std::initializer_list<std::size_t> shape, const char* op);
 
+// `shape` with a new dim of size n at position d (d <= shape.size()): stack's and unsqueeze's shape.
+Shape insert_dim(const Shape& shape, std::size_t d, std::size_t n);
+
 // NumPy's broadcast of two shapes, or an Error naming `op` and both shapes.
 Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op);
 

@@ -96,9 +96,7 @@ Variable<T> stack(const std::vector<Variable<T>>& tensors, std::ptrdiff_t dim) {
   for (const Shape& s : shapes)
     if (s != first) throw Error("stack: expected tensors of the same shape, got shapes " + shapes_str(shapes));
   const std::size_t d = normalize_dim(dim, first.size() + 1, "stack");
-  Shape out_shape = first;
-  out_shape.insert(out_shape.begin() + d, tensors.size());
-  return join(tensors, product(first.begin(), first.begin() + d), std::move(out_shape), "stack");
+  return join(tensors, product(first.begin(), first.begin() + d), insert_dim(first, d, tensors.size()), "stack");
 }
 
 template <class T>

@@ -624,10 +624,9 @@ Tensor squeeze(const Tensor& x, std::int64_t dim) {
 
 Tensor unsqueeze(const Tensor& x, std::int64_t dim) {
   check_defined(x, "unsqueeze");
-  Shape s = x.shape();
+  const Shape s = x.shape();
   const std::size_t d = normalize_dim(dim, s.size() + 1, "unsqueeze");
-  s.insert(s.begin() + static_cast<std::ptrdiff_t>(d), 1);
-  return reshape(x, IntArrayRef(s));
+  return reshape(x, IntArrayRef(insert_dim(s, d, 1)));
 }
 
 Tensor transpose(const Tensor& x, std::int64_t dim0, std::int64_t dim1) {

@@ -40,7 +40,7 @@ Array<T> mse_grad(const Array<T>& out, const Array<T>& targ) {
     throw Error("mse_grad: expected out (N, 1) and targ (N,), got " + shape_str(out.shape()) + " and " +
                 shape_str(targ.shape()));
   const std::size_t n = targ.size();
-  Array<T> d = Array<T>::from_shape(out.shape());
+  Array<T> d(out.shape());
   const T *o = out.data(), *t = targ.data();
   T* dd = d.data();
   for (std::size_t i = 0; i < n; ++i) dd[i] = T(2) * (o[i] - t[i]) / T(n);
