@@ -1,7 +1,7 @@
 // Core figures: the cost of one recorded op (forward + backward) on Variable<float> and on tg::Tensor,
 // a 2-D matmul forward + backward against bare cblas_sgemm calls of the same shapes in the same run,
 // exp/tanh/sigmoid forward + backward, and the peak RSS.
-//   usage: OPENBLAS_NUM_THREADS=1 ./benchmarks/bench_core
+//   usage: OPENBLAS_NUM_THREADS=1 ./benchmarks/bench_core   (no options but --help)
 #include <tapegrad/core/blas.hpp>
 #include <tapegrad/tapegrad.hpp>
 
@@ -11,8 +11,11 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <optional>
 #include <utility>
 #include <vector>
+
+#include "cli.hpp"
 
 namespace {
 
@@ -37,9 +40,21 @@ double peak_rss_mib() {
   return u.ru_maxrss / 1024.0;
 }
 
+struct Config {};
+
+// No options but --help: anything else is a usage error, not a run.
+std::optional<Config> parse(int argc, char** argv) {
+  boost::program_options::options_description opts(
+      "bench_core: the cost of a recorded op, a matmul against bare sgemm calls, exp/tanh/sigmoid, the peak RSS\n"
+      "(run with OPENBLAS_NUM_THREADS=1)\n\nOptions");
+  opts.add_options()("help,h", "print this help and exit");
+  if (!examples::parse_options(opts, argc, argv)) return std::nullopt;
+  return Config{};
+}
+
 }  // namespace
 
-int main() {
+int run(const Config&) {
   std::printf("tapegrad core benchmark (threads: %d; OpenBLAS core %s)\n", tg::get_num_threads(), tg::blas::core_name());
 
   // 1. Recorded-op overhead: a chain of 100 tiny ops on a 4-element tensor, forward and backward.
@@ -126,3 +141,5 @@ int main() {
   std::printf("peak RSS: %.1f MiB\n", peak_rss_mib());
   return 0;
 }
+
+int main(int argc, char** argv) { return examples::run_main<Config>("bench_core", argc, argv, parse, run); }
