@@ -106,7 +106,7 @@ void print_speed(const std::vector<Times>& tapegrad, const Times& libtorch, cons
 
 struct Config {
   int repeat, threads;
-  std::vector<tg::SimdLevel> levels;
+  std::vector<tg::SimdLevel> levels;  // none: the level in use
 };
 
 // The levels of a comma-separated list such as "avx2,avx512"; a usage error names a level that is no
@@ -135,7 +135,6 @@ std::vector<tg::SimdLevel> parse_levels(const std::string& list) {
 std::optional<Config> parse(int argc, char** argv) {
   namespace po = boost::program_options;
   Config c;
-  std::string simd;
   po::options_description opts(
       "bench_conv2d: the MNIST CNN's conv2d layers and an ImageNet stem, forward and backward, at each SIMD\n"
       "level asked for (and against torch::conv2d, when built with LibTorch)\n\nOptions");
@@ -144,17 +143,17 @@ std::optional<Config> parse(int argc, char** argv) {
     ("repeat", po::value(&c.repeat)->default_value(500), "runs of each MNIST layer (the median is printed; the stem "
                                                          "runs repeat/20, at least 3)")
     ("threads", po::value(&c.threads)->default_value(1), "threads of tapegrad's pool and of LibTorch")
-    ("simd", po::value(&simd), "SIMD levels to time, comma-separated from sse2, avx2, avx512 (default: the level in use)");
+    ("simd", po::value<std::string>()->notifier([&c](const std::string& list) { c.levels = parse_levels(list); }),
+     "SIMD levels to time, comma-separated from sse2, avx2, avx512 (default: the level in use)");
   if (!examples::parse_options(opts, argc, argv)) return std::nullopt;
   examples::check_at_least("--repeat", c.repeat, 1);
   examples::check_at_least("--threads", c.threads, 1);
-  c.levels = simd.empty() ? std::vector<tg::SimdLevel>{tg::simd_level()} : parse_levels(simd);
   return c;
 }
 
 int run(const Config& c) {
   const int repeat = c.repeat, threads = c.threads;
-  const std::vector<tg::SimdLevel>& levels = c.levels;
+  const std::vector<tg::SimdLevel> levels = c.levels.empty() ? std::vector<tg::SimdLevel>{tg::simd_level()} : c.levels;
   tg::set_num_threads(threads);
   const Layer layers[] = {{"Conv2d(1,8,5,s2,p2) on 28x28", 1, 8, 28, 5, 2, 2, false},
                           {"Conv2d(8,16,3,s2,p1) on 14x14", 8, 16, 14, 3, 2, 1, true},

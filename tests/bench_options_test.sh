@@ -51,6 +51,9 @@ for option in "${counts[@]}"; do
 done
 case $name in
   bench_mnist | bench_distributed) usage_error "--model: expected mlp, cnn or both, got 'foo'" --model foo ;;
-  bench_conv2d) usage_error "--simd: 'avx2,avx3': simd level 'avx3' is not one of" --simd avx2,avx3 ;;
+  bench_conv2d)
+    usage_error "--simd: 'avx2,avx3': simd level 'avx3' is not one of" --simd avx2,avx3
+    usage_error "--simd: '': simd level '' is not one of" --simd ''
+    ;;
 esac
 echo "$name: --help prints the options; bad options are usage errors: ok"
