@@ -5,6 +5,7 @@
 #include <tapegrad/core/checked_cast.hpp>
 #include <tapegrad/core/dispatch.hpp>
 #include <tapegrad/core/grad_mode.hpp>
+#include <tapegrad/core/thread_pool.hpp>
 
 namespace tg {
 
@@ -150,8 +151,11 @@ void zero_grad(const Tensor& parameter, bool set_to_none) {
     if (!v.has_grad()) return;
     auto variable = v;  // a handle: zero_grad and grad() act on the shared leaf
     if (set_to_none) return variable.zero_grad();
-    auto& g = variable.grad();
-    std::fill_n(g.data(), g.size(), 0);
+    auto* g = variable.grad().data();
+    using T = std::remove_reference_t<decltype(*g)>;
+    // The same chunks as the optimizer's update, so each thread zeroes the part it will update.
+    parallel_for(0, static_cast<std::int64_t>(variable.grad().size()), kElementwiseGrain,
+                 [g](std::int64_t b, std::int64_t e) { std::fill(g + b, g + e, T(0)); });
   };
   if (parameter.scalar_type() == kFloat) reset(parameter.variable<float>());
   else if (parameter.scalar_type() == kDouble) reset(parameter.variable<double>());

@@ -46,28 +46,37 @@ bool spin_until(Done done) {
 
 }  // namespace
 
-// One parallel_for call. Workers that wake late hold on to it and find every task claimed, so the
-// caller waits for the tasks only, never for a worker the OS has not scheduled yet (on a busy
-// machine the caller runs the late worker's share itself).
+// One parallel_for call. Task i belongs first to pool thread i % threads (the caller is thread 0),
+// so that a thread gets the same slice of the same buffers at every step and finds them in its own
+// cache: a parameter's chunk of the update, of the gradient sum and of a split GEMM's output. A thread
+// that has run its own tasks takes what is left of the others', so the caller never waits for a
+// worker the OS has not scheduled yet (on a busy machine it runs the late worker's share itself).
 struct Job {
   const std::function<void(std::size_t)>* fn;
-  std::size_t n;
-  std::atomic<std::size_t> next{0}, done{0};
+  std::size_t n, threads;
+  std::unique_ptr<std::atomic<std::size_t>[]> next;  // per thread: how many of its tasks are claimed
+  std::atomic<std::size_t> done{0};
   std::mutex error_mutex;
   std::exception_ptr error;
 
-  Job(const std::function<void(std::size_t)>& f, std::size_t count) : fn(&f), n(count) {}
+  Job(const std::function<void(std::size_t)>& f, std::size_t count, std::size_t pool_threads)
+      : fn(&f), n(count), threads(pool_threads), next(new std::atomic<std::size_t>[pool_threads]) {
+    for (std::size_t t = 0; t < threads; ++t) next[t].store(0, std::memory_order_relaxed);
+  }
 
-  // Runs tasks until none is left; returns whether it finished the last one.
-  bool run() {
+  // Runs thread `self`'s tasks, then any left of the others'; returns whether it finished the last one.
+  bool run(std::size_t self) {
     RegionFlag region;
     std::size_t finished = 0;
-    for (std::size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < n; ++finished) {
-      try {
-        (*fn)(i);
-      } catch (...) {
-        std::lock_guard<std::mutex> lock(error_mutex);
-        if (!error) error = std::current_exception();
+    for (std::size_t k = 0; k < threads; ++k) {
+      const std::size_t owner = (self + k) % threads;
+      for (std::size_t j; (j = owner + threads * next[owner].fetch_add(1, std::memory_order_relaxed)) < n; ++finished) {
+        try {
+          (*fn)(j);
+        } catch (...) {
+          std::lock_guard<std::mutex> lock(error_mutex);
+          if (!error) error = std::current_exception();
+        }
       }
     }
     return finished > 0 && done.fetch_add(finished, std::memory_order_acq_rel) + finished == n;
@@ -83,7 +92,7 @@ struct ThreadPool::State {
   bool stop = false;         // under mutex
   std::shared_ptr<Job> job;  // the latest job, under mutex
 
-  void worker_loop() {
+  void worker_loop(std::size_t self) {
     std::uint64_t seen = 0;
     for (;;) {
       std::shared_ptr<Job> current;
@@ -98,7 +107,7 @@ struct ThreadPool::State {
         seen = generation.load(std::memory_order_acquire);
         current = job;
       }
-      if (current->run()) {
+      if (current->run(self)) {
         std::lock_guard<std::mutex> lock(mutex);  // pairs with the caller's wait
         done.notify_all();
       }
@@ -111,7 +120,8 @@ ThreadPool::ThreadPool(int threads) : state_(new State) {
     delete state_;
     throw Error("ThreadPool: expected threads >= 1, got " + std::to_string(threads));
   }
-  for (int t = 1; t < threads; ++t) state_->workers.emplace_back([s = state_] { s->worker_loop(); });
+  for (int t = 1; t < threads; ++t)
+    state_->workers.emplace_back([s = state_, t] { s->worker_loop(static_cast<std::size_t>(t)); });
 }
 
 ThreadPool::~ThreadPool() {
@@ -134,14 +144,14 @@ void ThreadPool::parallel_for(std::size_t n, const std::function<void(std::size_
     for (std::size_t i = 0; i < n; ++i) fn(i);
     return;
   }
-  auto job = std::make_shared<Job>(fn, n);
+  auto job = std::make_shared<Job>(fn, n, s.workers.size() + 1);
   {
     std::lock_guard<std::mutex> lock(s.mutex);
     s.job = job;
     s.generation.fetch_add(1, std::memory_order_release);
   }
   s.wake.notify_all();
-  job->run();
+  job->run(0);
   if (!spin_until([&] { return job->finished(); })) {
     std::unique_lock<std::mutex> lock(s.mutex);
     s.done.wait(lock, [&] { return job->finished(); });

@@ -26,7 +26,9 @@ class ThreadPool {
 
   int size() const;
   // Runs fn(i) for every i in [0, n), spread over the pool's threads (the caller's included), and
-  // returns when all have finished. If tasks throw, the first exception is rethrown here after every
+  // returns when all have finished. Task i goes first to thread i % size() (the caller is thread 0),
+  // so that the same task of every call finds its data in the same core's cache; a thread done with
+  // its own tasks takes the others' that are still unclaimed. If tasks throw, the first exception is rethrown here after every
   // task has ended. Called from inside a task it runs the tasks serially on the calling thread.
   void parallel_for(std::size_t n, const std::function<void(std::size_t)>& fn);
 
@@ -39,9 +41,9 @@ class ThreadPool {
 ThreadPool& thread_pool();
 // parallel_for on the process's pool.
 void parallel_for(std::size_t n, const std::function<void(std::size_t)>& fn);
-// The fewest elements of elementwise work (an optimizer's update, a sum of gradients) worth a pool
-// thread's chunk. After a data-parallel backward a gradient sits partly in the other core's cache:
-// the MNIST MLP's 39200-weight update took 24-35 µs split over 2 threads, 40-52 µs on one.
+// The fewest elements of elementwise work (an optimizer's update, zero_grad, a sum of gradients)
+// worth a pool thread's chunk (measured: docs/performance.md, Threads). Chunk c of a parameter goes to
+// thread c at every step, so it stays in that core's cache between the backward and the update.
 constexpr std::int64_t kElementwiseGrain = 8192;
 // ATen's at::parallel_for: f(b, e) over consecutive chunks [b, e) covering [begin, end), at most one
 // chunk per pool thread and none shorter than grain_size (so a range under 2 * grain_size, or a call

@@ -62,6 +62,24 @@ TEST_CASE("parallel_for runs every task once, rethrows a task's exception, and r
   CHECK_THROWS_WITH_AS(tg::ThreadPool(0), "ThreadPool: expected threads >= 1, got 0", tg::Error);
 }
 
+TEST_CASE("parallel_for: the calling thread takes task 0, a worker the next, every call") {
+  tg::ThreadPool pool(2);
+  const auto caller = std::this_thread::get_id();
+  for (int call = 0; call < 20; ++call) {
+    std::atomic<bool> first_started{false};
+    std::thread::id ran_first;
+    pool.parallel_for(2, [&](std::size_t i) {
+      if (i == 0) {
+        ran_first = std::this_thread::get_id();
+        first_started = true;
+      } else {
+        while (!first_started) std::this_thread::yield();  // so a worker holding task 1 cannot take task 0
+      }
+    });
+    CHECK(ran_first == caller);
+  }
+}
+
 TEST_CASE("parallel_for over a range: chunks cover it once, none under the grain, serial when small") {
   tg::set_num_threads(2);
   const int pool = tg::get_pool_threads();
