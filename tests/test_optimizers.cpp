@@ -8,7 +8,7 @@ using tg::Variable;
 using tgtest::param;
 
 
-TEST_CASE("Optimizer: parameter groups keep their own options; groups without take the defaults") {
+TEST_CASE("Optimizer: parameter groups keep their own options, groups without take the defaults") {
   auto a = param({1.f}), b = param({1.f}), c = param({1.f});
   std::vector<optim::OptimizerParamGroup> groups;
   groups.emplace_back(std::vector<tg::Tensor>{a}, std::make_unique<optim::SGDOptions>(0.5));
@@ -30,11 +30,11 @@ TEST_CASE("Optimizer: parameter groups keep their own options; groups without ta
   for (const auto& g : opt.param_groups()) CHECK(g.options().get_lr() == 0.25);
   CHECK_THROWS_WITH_AS(opt.set_lr(-1.0), doctest::Contains("SGD: invalid learning rate"), tg::Error);
 
-  opt.zero_grad();
+  opt.zero_grad(/*set_to_none=*/true);
   for (auto* p : {&a, &b, &c}) CHECK_FALSE(p->has_grad());
 }
 
-TEST_CASE("Optimizer: add_parameters extends the first group; a parameter given twice is rejected") {
+TEST_CASE("Optimizer: add_parameters extends the first group, a parameter given twice is rejected") {
   auto a = param({1.f}), b = param({2.f});
   optim::Adam opt({a}, optim::AdamOptions(0.1));
   opt.add_parameters({b});
