@@ -4,16 +4,17 @@
 // batch. Then a larger layer at which oneDNN's kernels are at their best (an ImageNet stem: 7x7 stride
 // 2, 3->64 channels on 224x224, batch 8), and the kernels' ceiling at AVX2 and AVX-512
 // (benchmarks/kernel_ceiling.hpp).
-//   usage: bench_conv2d [--repeat R] [--threads N] [--simd avx2,avx512]   (default: the level in use)
+//   usage: bench_conv2d [--repeat R>=1] [--threads N>=1] [--simd avx2,avx512]   (default: the level in use)
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <tapegrad/tapegrad.hpp>
 
+#include "cli.hpp"
 #include "kernel_ceiling.hpp"
 #include "progress.hpp"
 #ifdef TAPEGRAD_WITH_LIBTORCH
@@ -103,31 +104,56 @@ void print_speed(const std::vector<Times>& tapegrad, const Times& libtorch, cons
                 (libtorch.forward_us + libtorch.backward_us) / (tapegrad[i].forward_us + tapegrad[i].backward_us));
 }
 
+struct Config {
+  int repeat, threads;
+  std::vector<tg::SimdLevel> levels;  // none: the level in use
+};
+
+// The levels of a comma-separated list such as "avx2,avx512"; a usage error names a level that is no
+// level's name or that this CPU cannot run.
 std::vector<tg::SimdLevel> parse_levels(const std::string& list) {
+  const std::vector<tg::SimdLevel> supported = tg::supported_simd_levels();
   std::vector<tg::SimdLevel> levels;
   for (std::size_t at = 0; at <= list.size();) {
     const std::size_t comma = std::min(list.find(',', at), list.size());
-    levels.push_back(tg::simd_level_from_string(list.substr(at, comma - at)));
+    const std::string name = list.substr(at, comma - at);
+    try {
+      levels.push_back(tg::simd_level_from_string(name));
+    } catch (const tg::Error& e) {
+      throw boost::program_options::error("--simd: '" + list + "': " + e.what());
+    }
+    if (std::find(supported.begin(), supported.end(), levels.back()) == supported.end()) {
+      std::string runs;
+      for (const tg::SimdLevel l : supported) runs += (runs.empty() ? "" : ", ") + std::string(tg::to_string(l));
+      throw boost::program_options::error("--simd: this CPU cannot run " + name + " (it runs " + runs + ")");
+    }
     at = comma + 1;
   }
   return levels;
 }
 
-}  // namespace
+std::optional<Config> parse(int argc, char** argv) {
+  namespace po = boost::program_options;
+  Config c;
+  po::options_description opts(
+      "bench_conv2d: the MNIST CNN's conv2d layers and an ImageNet stem, forward and backward, at each SIMD\n"
+      "level asked for (and against torch::conv2d, when built with LibTorch)\n\nOptions");
+  opts.add_options()
+    ("help,h", "print this help and exit")
+    ("repeat", po::value(&c.repeat)->default_value(500), "runs of each MNIST layer (the median is printed; the stem "
+                                                         "runs repeat/20, at least 3)")
+    ("threads", po::value(&c.threads)->default_value(1), "threads of tapegrad's pool and of LibTorch")
+    ("simd", po::value<std::string>()->notifier([&c](const std::string& list) { c.levels = parse_levels(list); }),
+     "SIMD levels to time, comma-separated from sse2, avx2, avx512 (default: the level in use)");
+  if (!examples::parse_options(opts, argc, argv)) return std::nullopt;
+  examples::check_at_least("--repeat", c.repeat, 1);
+  examples::check_at_least("--threads", c.threads, 1);
+  return c;
+}
 
-int main(int argc, char** argv) {
-  int repeat = 500, threads = 1;
-  std::vector<tg::SimdLevel> levels{tg::simd_level()};
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--repeat")) repeat = std::stoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--threads")) threads = std::stoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--simd")) levels = parse_levels(argv[i + 1]);
-    else {
-      std::fprintf(stderr, "usage: bench_conv2d [--repeat R] [--threads N] [--simd avx2,avx512]\n");
-      return 2;
-    }
-  }
-  for (const tg::SimdLevel level : levels) tg::set_simd_level(level);  // refused before any work if unsupported
+int run(const Config& c) {
+  const int repeat = c.repeat, threads = c.threads;
+  const std::vector<tg::SimdLevel> levels = c.levels.empty() ? std::vector<tg::SimdLevel>{tg::simd_level()} : c.levels;
   tg::set_num_threads(threads);
   const Layer layers[] = {{"Conv2d(1,8,5,s2,p2) on 28x28", 1, 8, 28, 5, 2, 2, false},
                           {"Conv2d(8,16,3,s2,p1) on 14x14", 8, 16, 14, 3, 2, 1, true},
@@ -173,3 +199,7 @@ int main(int argc, char** argv) {
   }
   return 0;
 }
+
+}  // namespace
+
+int main(int argc, char** argv) { return examples::run_main<Config>("bench_conv2d", argc, argv, parse, run); }

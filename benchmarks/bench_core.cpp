@@ -1,7 +1,8 @@
 // Core figures: the cost of one recorded op (forward + backward) on Variable<float> and on tg::Tensor,
 // a 2-D matmul forward + backward against bare cblas_sgemm calls of the same shapes in the same run,
-// exp/tanh/sigmoid forward + backward, and the peak RSS.
-//   usage: OPENBLAS_NUM_THREADS=1 ./benchmarks/bench_core
+// exp/tanh/sigmoid forward + backward, and the peak RSS; built with LibTorch, the Tensor op's chain
+// through LibTorch's autograd too, alternating with tapegrad's.
+//   usage: OPENBLAS_NUM_THREADS=1 ./benchmarks/bench_core   (no options but --help)
 #include <tapegrad/core/blas.hpp>
 #include <tapegrad/tapegrad.hpp>
 
@@ -11,24 +12,38 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <optional>
 #include <utility>
 #include <vector>
+
+#include "cli.hpp"
+#ifdef TAPEGRAD_WITH_LIBTORCH
+#include "libtorch_peer.hpp"
+#endif
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// The mean time per call of `fn` in µs over `reps` calls.
+template <class F>
+double mean_us(int reps, F&& fn) {
+  const auto t0 = Clock::now();
+  for (int i = 0; i < reps; ++i) fn();
+  return std::chrono::duration<double, std::micro>(Clock::now() - t0).count() / reps;
+}
+
+double median(std::vector<double> t) {
+  std::nth_element(t.begin(), t.begin() + t.size() / 2, t.end());
+  return t[t.size() / 2];
+}
+
 // Median over `runs` of the mean time per call of `fn` in µs (each run calls it `reps` times).
 template <class F>
 double median_us(int runs, int reps, F&& fn) {
   std::vector<double> t;
-  for (int r = 0; r < runs; ++r) {
-    const auto t0 = Clock::now();
-    for (int i = 0; i < reps; ++i) fn();
-    t.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count() / reps);
-  }
-  std::nth_element(t.begin(), t.begin() + t.size() / 2, t.end());
-  return t[t.size() / 2];
+  for (int r = 0; r < runs; ++r) t.push_back(mean_us(reps, fn));
+  return median(t);
 }
 
 double peak_rss_mib() {
@@ -37,9 +52,21 @@ double peak_rss_mib() {
   return u.ru_maxrss / 1024.0;
 }
 
+struct Config {};
+
+// No options but --help: anything else is a usage error, not a run.
+std::optional<Config> parse(int argc, char** argv) {
+  boost::program_options::options_description opts(
+      "bench_core: the cost of a recorded op, a matmul against bare sgemm calls, exp/tanh/sigmoid, the peak RSS\n"
+      "(run with OPENBLAS_NUM_THREADS=1)\n\nOptions");
+  opts.add_options()("help,h", "print this help and exit");
+  if (!examples::parse_options(opts, argc, argv)) return std::nullopt;
+  return Config{};
+}
+
 }  // namespace
 
-int main() {
+int run(const Config&) {
   std::printf("tapegrad core benchmark (threads: %d; OpenBLAS core %s)\n", tg::get_num_threads(), tg::blas::core_name());
 
   // 1. Recorded-op overhead: a chain of 100 tiny ops on a 4-element tensor, forward and backward.
@@ -72,6 +99,17 @@ int main() {
     const double us = median_us(9, 200, step);
     std::printf("recorded Tensor op, forward+backward (chain of %d ops on 4 floats): %.3f us per op\n", chain,
                 us / chain);
+#ifdef TAPEGRAD_WITH_LIBTORCH
+    // 1c. The same chain through LibTorch's autograd, run by run in turn with tapegrad's Tensor chain.
+    std::vector<double> ours, theirs;
+    for (int r = 0; r < 9; ++r) {
+      ours.push_back(mean_us(200, step));
+      theirs.push_back(peer::libtorch_op_chain_us(chain, 200));
+    }
+    std::printf("the same chain through LibTorch, alternating: %.3f us per op; tapegrad's Tensor op %.3f us: %.1fx "
+                "LibTorch's speed\n",
+                median(theirs) / chain, median(ours) / chain, median(theirs) / median(ours));
+#endif
   }
 
   // 2. matmul 64x784 @ 784x50, forward + backward (both inputs require grad: 3 GEMMs), against the
@@ -123,6 +161,12 @@ int main() {
     std::printf("\n");
   }
 
+#ifdef TAPEGRAD_WITH_LIBTORCH
+  std::printf("peak RSS: %.1f MiB (LibTorch's included)\n", peak_rss_mib());
+#else
   std::printf("peak RSS: %.1f MiB\n", peak_rss_mib());
+#endif
   return 0;
 }
+
+int main(int argc, char** argv) { return examples::run_main<Config>("bench_core", argc, argv, parse, run); }

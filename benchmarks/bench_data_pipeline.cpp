@@ -4,16 +4,17 @@
 // With TAPEGRAD_WITH_LIBTORCH, LibTorch's own pipeline (the same chain, 0 and 2 workers) runs in the
 // same alternation. Each figure is the median of the runs, in ms per epoch, with the ratio to the
 // DataLoader's in the same run. Nothing trains: this is the cost of the batches alone.
-//   usage: TAPEGRAD_DATA_DIR=... ./benchmarks/bench_data_pipeline [runs]
+//   usage: TAPEGRAD_DATA_DIR=... ./benchmarks/bench_data_pipeline [--runs R>=1]
 #include <tapegrad/tapegrad.hpp>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "cli.hpp"
 #ifdef TAPEGRAD_WITH_LIBTORCH
 #include "libtorch_peer.hpp"
 #endif
@@ -27,14 +28,26 @@ double median(std::vector<double> t) {
   return t[t.size() / 2];
 }
 
-}  // namespace
+struct Config {
+  int runs;
+};
 
-int main(int argc, char** argv) {
-  const int runs = argc > 1 ? std::atoi(argv[1]) : 7;
-  if (runs < 1) {
-    std::fprintf(stderr, "usage: bench_data_pipeline [runs >= 1]\n");
-    return 2;
-  }
+std::optional<Config> parse(int argc, char** argv) {
+  namespace po = boost::program_options;
+  Config c;
+  po::options_description opts(
+      "bench_data_pipeline: one shuffled MNIST epoch's batches through the trainers' DataLoader and through\n"
+      "make_data_loader (and LibTorch's pipeline, when built with it)\n\nOptions");
+  opts.add_options()
+    ("help,h", "print this help and exit")
+    ("runs", po::value(&c.runs)->default_value(7), "epochs of each pipeline, alternating (the median is printed)");
+  if (!examples::parse_options(opts, argc, argv)) return std::nullopt;
+  examples::check_at_least("--runs", c.runs, 1);
+  return c;
+}
+
+int run(const Config& c) {
+  const int runs = c.runs;
   const std::string root = tg::data::mnist_dir();
   namespace transforms = tg::data::transforms;
 
@@ -95,4 +108,9 @@ int main(int argc, char** argv) {
               median(t_torch_threaded), median(t_torch_threaded) / old_ms);
 #endif
   std::printf("(checksum %g)\n", sink);
+  return 0;
 }
+
+}  // namespace
+
+int main(int argc, char** argv) { return examples::run_main<Config>("bench_data_pipeline", argc, argv, parse, run); }

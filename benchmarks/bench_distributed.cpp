@@ -5,7 +5,7 @@
 // (the allreduce plus any wait for the other rank); then the time of one gradient allreduce of each
 // model alone, through each of ProcessGroupMPI's paths (docs/distributed.md's cost model uses it).
 //   OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 \
-//     mpirun --oversubscribe --bind-to none -np 2 build/benchmarks/bench_distributed [--repeat R] [--model mlp|cnn|both]
+//     mpirun --oversubscribe --bind-to none -np 2 build/benchmarks/bench_distributed [--repeat R>=1] [--model mlp|cnn|both]
 // "1 process" runs on rank 0 while rank 1 sleeps (it polls every millisecond, taking no core).
 // --bind-to none: by default Open MPI binds each of 2 ranks to one core, and the "2 threads" run
 // would share rank 0's; the bench says so when rank 0 has fewer cores than that run's threads.
@@ -14,11 +14,12 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <cstring>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "cli.hpp"
 #include "mnist_models.hpp"
 
 namespace {
@@ -99,18 +100,33 @@ double allreduce_seconds(const std::string& name, tg::distributed::ProcessGroupM
   return t[250];
 }
 
-}  // namespace
+struct Config {
+  int repeat;
+  std::string model;
+};
 
-int main(int argc, char** argv) {
+// Every rank parses the same command line, before MPI starts: a usage error ends each rank alike.
+std::optional<Config> parse(int argc, char** argv) {
+  namespace po = boost::program_options;
+  Config c;
+  po::options_description opts(
+      "bench_distributed: one MNIST epoch on 1 process, on 2 ranks (under mpirun -np 2) and on 2 threads,\n"
+      "alternating, and the time of one gradient allreduce\n\nOptions");
+  opts.add_options()
+    ("help,h", "print this help and exit")
+    ("repeat", po::value(&c.repeat)->default_value(2), "epochs of each set-up (the best is printed)")
+    ("model", po::value(&c.model)->default_value("both"), "mlp, cnn or both");
+  if (!examples::parse_options(opts, argc, argv)) return std::nullopt;
+  examples::check_at_least("--repeat", c.repeat, 1);
+  examples::check_one_of("--model", c.model, {"mlp", "cnn", "both"});
+  return c;
+}
+
+int run(const Config& c) {
   auto& world = tg::distributed::ProcessGroupMPI::world();
   return tg::distributed::run_or_abort([&] {
-    int repeat = 2;
-    std::string which = "both";
-    for (int i = 1; i + 1 < argc; i += 2) {
-      if (!std::strcmp(argv[i], "--repeat")) repeat = std::stoi(argv[i + 1]);
-      else if (!std::strcmp(argv[i], "--model")) which = argv[i + 1];
-      else throw tg::Error("usage: bench_distributed [--repeat R] [--model mlp|cnn|both]");
-    }
+    const int repeat = c.repeat;
+    const std::string& which = c.model;
     if (world.size() != 2) throw tg::Error("run under mpirun -np 2");
     const tg::data::MNIST data(tg::data::mnist_dir());
     const double n = static_cast<double>(data.split(tg::data::Split::Train).size());
@@ -144,3 +160,7 @@ int main(int argc, char** argv) {
     return 0;
   });
 }
+
+}  // namespace
+
+int main(int argc, char** argv) { return examples::run_main<Config>("bench_distributed", argc, argv, parse, run); }

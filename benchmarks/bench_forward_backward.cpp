@@ -1,17 +1,18 @@
 // The walkthrough's forward_and_backward (784-50-1, ReLU, MSE against the digit as a float, Kaiming
 // init) on the 50000 MNIST training rows, through tapegrad's tape and through LibTorch 1.13 in the
 // same run (built only with -DTAPEGRAD_WITH_LIBTORCH=ON): median ms of each, with and without the
-// input's gradient.   usage: bench_forward_backward [--repeat R] [--threads N]
+// input's gradient.   usage: bench_forward_backward [--repeat R>=1] [--threads N>=1]
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <tapegrad/tapegrad.hpp>
 
+#include "cli.hpp"
 #include "libtorch_peer.hpp"
 
 namespace {
@@ -38,18 +39,28 @@ double tapegrad_ms(const V& x_data, const V& targ_column, bool input_grad, int r
   return ms[ms.size() / 2];
 }
 
-}  // namespace
+struct Config {
+  int repeat, threads;
+};
 
-int main(int argc, char** argv) {
-  int repeat = 5, threads = 1;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--repeat")) repeat = std::stoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--threads")) threads = std::stoi(argv[i + 1]);
-    else {
-      std::fprintf(stderr, "usage: bench_forward_backward [--repeat R] [--threads N]\n");
-      return 2;
-    }
-  }
+std::optional<Config> parse(int argc, char** argv) {
+  namespace po = boost::program_options;
+  Config c;
+  po::options_description opts(
+      "bench_forward_backward: the walkthrough's forward_and_backward on 50000 MNIST rows, tapegrad's tape\n"
+      "against LibTorch\n\nOptions");
+  opts.add_options()
+    ("help,h", "print this help and exit")
+    ("repeat", po::value(&c.repeat)->default_value(5), "runs of each (the median is printed)")
+    ("threads", po::value(&c.threads)->default_value(1), "threads of tapegrad's pool and of LibTorch");
+  if (!examples::parse_options(opts, argc, argv)) return std::nullopt;
+  examples::check_at_least("--repeat", c.repeat, 1);
+  examples::check_at_least("--threads", c.threads, 1);
+  return c;
+}
+
+int run(const Config& c) {
+  const int repeat = c.repeat, threads = c.threads;
   tg::set_num_threads(threads);
   const tg::data::MNIST mnist(tg::data::mnist_dir());
   tg::data::ImageLoaderOptions options;
@@ -75,3 +86,7 @@ int main(int argc, char** argv) {
   }
   return 0;
 }
+
+}  // namespace
+
+int main(int argc, char** argv) { return examples::run_main<Config>("bench_forward_backward", argc, argv, parse, run); }

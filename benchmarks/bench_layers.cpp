@@ -3,17 +3,18 @@
 // `repeat` runs each, so that the machine's drift hits both alike. Prints the best and median
 // microseconds of each, and tapegrad's speed over LibTorch's (median against median). Needs
 // -DTAPEGRAD_WITH_LIBTORCH=ON (there is nothing to compare against without it).
-//   usage: bench_layers [--repeat R] [--rounds K] [--threads N]
+//   usage: bench_layers [--repeat R>=1] [--rounds K>=1] [--threads N>=1]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <tapegrad/tapegrad.hpp>
 
+#include "cli.hpp"
 #include "libtorch_peer.hpp"
 #include "progress.hpp"
 
@@ -100,23 +101,29 @@ void print_row(const char* name, const Times& tg_fwd, const Times& tg_bwd, const
               median(tg_total), median(lt_total), median(lt_total) / median(tg_total));
 }
 
-}  // namespace
+struct Config {
+  int repeat, rounds, threads;
+};
 
-int main(int argc, char** argv) {
-  int repeat = 200, rounds = 5, threads = 1;
-  for (int i = 1; i < argc; i += 2) {
-    if (i + 1 < argc && !std::strcmp(argv[i], "--repeat")) repeat = std::stoi(argv[i + 1]);
-    else if (i + 1 < argc && !std::strcmp(argv[i], "--rounds")) rounds = std::stoi(argv[i + 1]);
-    else if (i + 1 < argc && !std::strcmp(argv[i], "--threads")) threads = std::stoi(argv[i + 1]);
-    else {
-      std::fprintf(stderr, "usage: bench_layers [--repeat R] [--rounds K] [--threads N]\n");
-      return 2;
-    }
-  }
-  if (repeat < 1 || rounds < 1 || threads < 1) {
-    std::fprintf(stderr, "bench_layers: --repeat, --rounds and --threads must be positive\n");
-    return 2;
-  }
+std::optional<Config> parse(int argc, char** argv) {
+  namespace po = boost::program_options;
+  Config c;
+  po::options_description opts(
+      "bench_layers: BatchNorm2d, Dropout and an Adam step, tapegrad's against LibTorch's, alternating\n\nOptions");
+  opts.add_options()
+    ("help,h", "print this help and exit")
+    ("repeat", po::value(&c.repeat)->default_value(200), "timed runs in each round")
+    ("rounds", po::value(&c.rounds)->default_value(5), "rounds, tapegrad and LibTorch taking turns")
+    ("threads", po::value(&c.threads)->default_value(1), "threads of tapegrad's pool and of LibTorch");
+  if (!examples::parse_options(opts, argc, argv)) return std::nullopt;
+  examples::check_at_least("--repeat", c.repeat, 1);
+  examples::check_at_least("--rounds", c.rounds, 1);
+  examples::check_at_least("--threads", c.threads, 1);
+  return c;
+}
+
+int run(const Config& c) {
+  const int repeat = c.repeat, rounds = c.rounds, threads = c.threads;
   tg::set_num_threads(threads);
   std::printf("%d thread(s), %d rounds of %d runs alternating; microseconds, tapegrad | LibTorch; "
               "speed = LibTorch median / tapegrad median\n",
@@ -181,3 +188,7 @@ int main(int argc, char** argv) {
   }
   return 0;
 }
+
+}  // namespace
+
+int main(int argc, char** argv) { return examples::run_main<Config>("bench_layers", argc, argv, parse, run); }

@@ -9,14 +9,14 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include <tapegrad/core/blas.hpp>
 
+#include "cli.hpp"
 #include "mnist_models.hpp"
 #include "progress.hpp"
 #ifdef TAPEGRAD_WITH_LIBTORCH
@@ -69,32 +69,36 @@ void compare_threads(const std::vector<std::string>& models, const tg::data::MNI
   }
 }
 
-}  // namespace
+struct Config {
+  std::string model;
+  int threads, repeat, compare_threads = 0;  // 0: no comparison
+};
 
-int main(int argc, char** argv) {
-  std::string which = "both";
-  int threads = 1, repeat = 3, compare = 0;
-  const char* usage = "usage: bench_mnist [--model mlp|cnn|both] [--threads N>=1] [--repeat R>=1] [--compare-threads N>=1]\n";
-  // A positive integer, or 0 when the text is not one.
-  const auto positive = [](const char* text) {
-    char* end = nullptr;
-    const long v = std::strtol(text, &end, 10);
-    return *text && *end == '\0' && v >= 1 && v <= 1024 ? static_cast<int>(v) : 0;
-  };
-  for (int i = 1; i < argc; i += 2) {
-    const char* value = i + 1 < argc ? argv[i + 1] : nullptr;
-    int* number = !std::strcmp(argv[i], "--threads")           ? &threads
-                  : !std::strcmp(argv[i], "--repeat")          ? &repeat
-                  : !std::strcmp(argv[i], "--compare-threads") ? &compare
-                                                               : nullptr;
-    const bool model = !std::strcmp(argv[i], "--model");
-    if (!value || (!number && !model) || (number && !(*number = positive(value))) ||
-        (model && std::strcmp(value, "mlp") && std::strcmp(value, "cnn") && std::strcmp(value, "both"))) {
-      std::fprintf(stderr, "%s", usage);
-      return 2;
-    }
-    if (model) which = value;
-  }
+std::optional<Config> parse(int argc, char** argv) {
+  namespace po = boost::program_options;
+  Config c;
+  po::options_description opts(
+      "bench_mnist: one MNIST training epoch through tapegrad (and LibTorch, when built with it), or with\n"
+      "--compare-threads, tapegrad on 1 thread against N\n\nOptions");
+  opts.add_options()
+    ("help,h", "print this help and exit")
+    ("model", po::value(&c.model)->default_value("both"), "mlp, cnn or both")
+    ("threads", po::value(&c.threads)->default_value(1), "threads of tapegrad's pool and of LibTorch")
+    ("repeat", po::value(&c.repeat)->default_value(3), "epochs of each (the best is printed)")
+    ("compare-threads", po::value(&c.compare_threads)->notifier([](int n) {
+       examples::check_at_least("--compare-threads", n, 1);
+     }),
+     "alternate tapegrad epochs on 1 thread and on N threads instead, and print the speed-up");
+  if (!examples::parse_options(opts, argc, argv)) return std::nullopt;
+  examples::check_one_of("--model", c.model, {"mlp", "cnn", "both"});
+  examples::check_at_least("--threads", c.threads, 1);
+  examples::check_at_least("--repeat", c.repeat, 1);
+  return c;
+}
+
+int run(const Config& c) {
+  const std::string& which = c.model;
+  const int threads = c.threads, repeat = c.repeat, compare = c.compare_threads;
   tg::set_num_threads(threads);
   const tg::data::MNIST data(tg::data::mnist_dir());
   const auto& train = data.split(tg::data::Split::Train);
@@ -148,3 +152,7 @@ int main(int argc, char** argv) {
   );
   return 0;
 }
+
+}  // namespace
+
+int main(int argc, char** argv) { return examples::run_main<Config>("bench_mnist", argc, argv, parse, run); }

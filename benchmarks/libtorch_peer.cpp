@@ -75,6 +75,20 @@ EpochResult libtorch_epoch(const std::string& model_name, const Data& d, int bat
   return r;
 }
 
+double libtorch_op_chain_us(int chain, int reps) {
+  torch::set_num_threads(1);
+  const auto x = torch::tensor({1.f, 2.f, 3.f, 4.f}, torch::requires_grad());
+  const auto c = torch::full({4}, 0.5f), ones = torch::ones({4});
+  const auto t0 = std::chrono::steady_clock::now();
+  for (int i = 0; i < reps; ++i) {
+    auto y = x;
+    for (int k = 0; k < chain / 2; ++k) y = y * c + 1.f;
+    y.backward(ones);
+    x.mutable_grad().zero_();
+  }
+  return std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count() / reps;
+}
+
 double libtorch_forward_backward_ms(const float* x_data, const float* digits, std::size_t n, bool input_grad,
                                     int repeat, int threads) {
   torch::set_num_threads(threads);

@@ -31,6 +31,12 @@ struct EpochResult {
 EpochResult libtorch_epoch(const std::string& model, const Data& data, int batch, double lr, double momentum,
                            int threads, std::uint64_t seed);
 
+// LibTorch's cost of a recorded op, as bench_core times tapegrad's: a chain of `chain` ops
+// (y = y * c + 1, on a 4-float tensor that requires grad), backward from ones, the gradient zeroed;
+// the mean µs per step over `reps` steps, one timed run a call (so a benchmark can alternate with it).
+// Runs on one thread.
+double libtorch_op_chain_us(int chain, int reps);
+
 // The walkthrough's forward_and_backward (784-50-1, ReLU, MSE against the digit as a float, Kaiming
 // init) on n rows of normalised images x (n x 784): the median milliseconds of `repeat` runs, with x
 // requiring grad (as in the walkthrough) or not.

@@ -1,6 +1,6 @@
-// The shared main() of the example programs: parse the command line (Boost.Program_options) strictly,
-// check the outputs, run, and turn failures into exit codes: 2 for a usage error (with a pointer to
-// --help), an ExitError's own code, 1 for any other failure.
+// The shared main() of the example programs and the benchmarks: parse the command line
+// (Boost.Program_options) strictly, check the outputs, run, and turn failures into exit codes: 2 for a
+// usage error (with a pointer to --help), an ExitError's own code, 1 for any other failure.
 #pragma once
 
 #include <fcntl.h>
@@ -60,12 +60,14 @@ inline void check_values(const boost::program_options::options_description& opti
 }
 
 // Parses argv into the variables bound to `options`; prints the help and returns false for --help.
-// Throws boost::program_options::error for unknown options and bad values, including a sign on an
-// unsigned count and a value that is not a finite number for a float or double.
+// Throws boost::program_options::error for unknown options, a positional argument and bad values,
+// including a sign on an unsigned count and a value that is not a finite number for a float or double.
 inline bool parse_options(const boost::program_options::options_description& options, int argc, char** argv) {
   namespace po = boost::program_options;
   po::variables_map vm;
-  const po::parsed_options parsed = po::parse_command_line(argc, argv, options);
+  // No positional arguments: without this, Boost would ignore a stray "7" or call it an ambiguous option.
+  const po::parsed_options parsed =
+      po::command_line_parser(argc, argv).options(options).positional(po::positional_options_description()).run();
   check_values(options, parsed);
   po::store(parsed, vm);
   if (vm.count("help")) {
@@ -74,6 +76,24 @@ inline bool parse_options(const boost::program_options::options_description& opt
   }
   po::notify(vm);
   return true;
+}
+
+// A usage error unless `value`, given to `option`, is at least `least` (a count of runs or threads, which
+// an int holds but the parser does not bound); the message names the option, the value and the bound.
+inline void check_at_least(const std::string& option, int value, int least) {
+  if (value < least)
+    throw boost::program_options::error(option + ": expected an integer >= " + std::to_string(least) + ", got '" +
+                                        std::to_string(value) + "'");
+}
+
+// A usage error unless `value`, given to `option`, is one of `choices`.
+inline void check_one_of(const std::string& option, const std::string& value, const std::vector<std::string>& choices) {
+  for (const std::string& c : choices)
+    if (value == c) return;
+  std::string expected;
+  for (std::size_t i = 0; i < choices.size(); ++i)
+    expected += (i == 0 ? "" : i + 1 == choices.size() ? " or " : ", ") + choices[i];
+  throw boost::program_options::error(option + ": expected " + expected + ", got '" + value + "'");
 }
 
 // A usage error unless `path`, the value of `option`, can be written as a regular file (see

@@ -79,7 +79,7 @@ void for_each_position_block(std::size_t N, std::size_t L, Body&& body) {
 
 template <std::size_t... R, class F>
 void with_rows(std::size_t rows, std::index_sequence<R...>, F& f) {
-  ((rows == R + 1 && (f(std::integral_constant<std::size_t, R + 1>()), true)) || ...);
+  (void)((rows == R + 1 && (f(std::integral_constant<std::size_t, R + 1>()), true)) || ...);
 }
 
 // Splits `count` rows into the fewest tiles of at most max_tile_rows(V), all of one size R (so a

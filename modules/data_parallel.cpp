@@ -30,22 +30,26 @@ std::atomic<SplitPolicy> split_policy{SplitPolicy::Measure};
 enum class StepMode { Serial, SplitGemms, SplitBatch };
 constexpr int kModes = 3;
 
-// Which mode pays for one model, measured: a trial cycles through the modes (kTrialSteps steps of
-// each) and keeps the one with the lowest median time per row for kHoldSteps steps, then tries again
-// (the batch or the machine's load may have changed). With Serial among them, the choice is never
-// much slower than one thread.
+// Which mode pays for one model, measured: a trial cycles through the modes and keeps the one with
+// the lowest median time per row over its last kTrialSteps steps for kHoldSteps steps, then tries
+// again (the batch or the machine's load may have changed). The first kWarmupRounds rounds are not
+// counted: after set_num_threads a new worker starts with a cold cache and an empty buffer cache,
+// and the first trial's medians of the split modes came out 1.4x-1.7x the later trials', enough to
+// make the serial mode look as fast (MNIST MLP, docs/performance.md). With Serial among them, the choice is never much slower
+// than one thread.
 class StepChooser {
  public:
-  static constexpr int kTrialSteps = 5, kHoldSteps = 1000;
+  static constexpr int kWarmupRounds = 3, kTrialSteps = 5, kHoldSteps = 1000;
+  static constexpr int kTrialLength = kModes * (kWarmupRounds + kTrialSteps);
 
   StepMode mode() const {
-    if (trial_step_ < kModes * kTrialSteps) return static_cast<StepMode>(trial_step_ % kModes);
+    if (trial_step_ < kTrialLength) return static_cast<StepMode>(trial_step_ % kModes);
     return chosen_;
   }
   void record(StepMode mode, double seconds_per_row) {
-    if (trial_step_ < kModes * kTrialSteps) {
-      times_[static_cast<int>(mode)].push_back(seconds_per_row);
-      if (++trial_step_ == kModes * kTrialSteps) {
+    if (trial_step_ < kTrialLength) {
+      if (trial_step_ >= kModes * kWarmupRounds) times_[static_cast<int>(mode)].push_back(seconds_per_row);
+      if (++trial_step_ == kTrialLength) {
         double best = median(times_[0]);
         chosen_ = StepMode::Serial;
         for (int m = 1; m < kModes; ++m)

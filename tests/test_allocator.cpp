@@ -67,7 +67,7 @@ TEST_CASE("buffer cache: a freed block is handed out again for the next allocati
   CHECK(y.data() == first);
 }
 
-TEST_CASE("buffer cache: bounded per thread; blocks over the largest class are never cached") {
+TEST_CASE("buffer cache: bounded per thread, blocks over the largest class are never cached") {
   tg::empty_cache();
   BufferAllocator<char> alloc;
   const std::size_t n = tg::kMaxCachedBytesPerThread / tg::kMaxCachedBlockBytes + 2;

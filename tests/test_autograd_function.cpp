@@ -204,7 +204,7 @@ TEST_CASE("autograd::Function: a custom op in float64 passes gradcheck, its broa
   CHECK(!c.grad().defined());
 }
 
-TEST_CASE("autograd::AutogradContext: saved_data holds numbers, tensors and strings; a wrong read is named") {
+TEST_CASE("autograd::AutogradContext: saved_data holds numbers, tensors and strings, a wrong read is named") {
   AutogradContext ctx;
   ctx.saved_data["n"] = 3;
   ctx.saved_data["t"] = tg::ones({2});
@@ -366,7 +366,7 @@ TEST_CASE("autograd::Function with several outputs: one backward, a gradient per
   check_close(x.grad(), 2.0 * (w * tg::exp(x) + x * w * tg::exp(x)));
 }
 
-TEST_CASE("autograd::Function: an integer output is not differentiable; the others are") {
+TEST_CASE("autograd::Function: an integer output is not differentiable, the others are") {
   const Tensor x = tg::tensor({{0.5, -1.0, 2.0}, {3.0, 0.25, -2.0}}, tg::kDouble).requires_grad_();
   const variable_list o = MaxWithIndex::apply(x);
   CHECK(o[0].requires_grad());
@@ -377,7 +377,7 @@ TEST_CASE("autograd::Function: an integer output is not differentiable; the othe
   CHECK_MESSAGE(r.ok, r.message);
 }
 
-TEST_CASE("autograd::Function: an output passed to mark_non_differentiable does not require grad; the others do") {
+TEST_CASE("autograd::Function: an output passed to mark_non_differentiable does not require grad, the others do") {
   const Tensor x = tg::tensor({-1.5, 2.0, 0.5}, tg::kDouble).requires_grad_();
   const variable_list o = DoubleAndSign::apply(x);
   CHECK(o[0].requires_grad());
@@ -437,7 +437,7 @@ TEST_CASE("autograd::grad with respect to intermediate tensors only sweeps the g
   check_close(x.grad(), 8.0 * h * h);
 }
 
-TEST_CASE("autograd::grad: retain_graph defaults to create_graph (false); create_graph=true is named unsupported") {
+TEST_CASE("autograd::grad: retain_graph defaults to create_graph (false), create_graph=true is named unsupported") {
   const Tensor x = leaf({3}, tg::kFloat, 17);
   const Tensor loss = (x * x).sum();
   tg::autograd::grad({loss}, {x});

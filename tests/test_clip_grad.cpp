@@ -46,7 +46,7 @@ TEST_CASE("clip_grad_norm_: other orders, the inf norm, parameters without a gra
   CHECK(clip_grad_norm_(none, 1.0) == 0.0);
 }
 
-TEST_CASE("clip_grad_norm_: a non-finite norm throws only with error_if_nonfinite; norm_type must be > 0") {
+TEST_CASE("clip_grad_norm_: a non-finite norm throws only with error_if_nonfinite, norm_type must be > 0") {
   auto params = with_grads<float>({Array<float>{std::numeric_limits<float>::infinity(), 1.f}});
   CHECK_THROWS_WITH_AS(clip_grad_norm_(params, 1.0, 2.0, true), doctest::Contains("non-finite"), tg::Error);
   CHECK(std::isinf(clip_grad_norm_(params, 1.0)));

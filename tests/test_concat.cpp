@@ -57,7 +57,7 @@ TEST_CASE("split and chunk: pieces as torch's") {
   CHECK(tgtest::allclose(tg::cat(tg::chunk(x, 2, -1), 0).value(), matrix(10, 1, {0., 2., 4., 6., 8., 1., 3., 5., 7., 9.})));
 }
 
-TEST_CASE("cat, stack, split, chunk gradchecks; inputs that need no gradient get none") {
+TEST_CASE("cat, stack, split, chunk gradchecks, inputs that need no gradient get none") {
   auto a = rand_var({2, 3, 4}, 1), b = rand_var({2, 1, 4}, 2), c = rand_var({2, 5, 4}, 3);
   CHECK_GRADCHECK([](const V& in) { return tg::cat(in, 1); }, {a, b, c});
   CHECK_GRADCHECK([](const V& in) { return tg::cat(V{in[0], in[0]}, 0); }, {a});  // one input twice

@@ -50,7 +50,7 @@ TEST_CASE("conv_transpose2d: against the scatter definition, channel counts on a
   }
 }
 
-TEST_CASE("conv_transpose2d: float64 gradcheck (input, weight, bias; strides, padding, output_padding)") {
+TEST_CASE("conv_transpose2d: float64 gradcheck (input, weight, bias, strides, padding, output_padding)") {
   auto x = tgtest::rand_var({2, 3, 3, 4}, 3), w = tgtest::rand_var({3, 2, 3, 2}, 4), b = tgtest::rand_var({2}, 5);
   CHECK_GRADCHECK([](const V& in) { return tg::conv_transpose2d(in[0], in[1], in[2]); }, {x, w, b});
   CHECK_GRADCHECK([](const V& in) { return tg::conv_transpose2d(in[0], in[1], in[2], {2, 3}, {1, 0}, {1, 2}); }, {x, w, b});

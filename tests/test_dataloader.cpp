@@ -118,7 +118,7 @@ TEST_CASE("DataLoader: without shuffle, the dataset's order in every epoch") {
   for (int epoch = 0; epoch < 2; ++epoch) CHECK(epoch_order(loader) == std::vector<std::int64_t>{0, 1, 2, 3, 4});
 }
 
-TEST_CASE("DataLoader: the same seed gives the same orders; each epoch a different one") {
+TEST_CASE("DataLoader: the same seed gives the same orders, each epoch a different one") {
   const Dataset d = tiny(100);
   DataLoader a(d, options(16, true, 42)), b(d, options(16, true, 42)), c(d, options(16, true, 43));
   const auto a1 = epoch_order(a), a2 = epoch_order(a);

@@ -32,7 +32,7 @@ TEST_CASE("DistributedSampler: every sample exactly once per epoch over the rank
     }
 }
 
-TEST_CASE("DistributedSampler: 2 ranks of 32 split the batches of 1 process of 64; epochs differ") {
+TEST_CASE("DistributedSampler: 2 ranks of 32 split the batches of 1 process of 64, epochs differ") {
   DistributedSampler one(1000, 1, 0, 64, 5), r0(1000, 2, 0, 32, 5), r1(1000, 2, 1, 32, 5);
   REQUIRE(one.steps() == r0.steps());
   for (std::size_t step = 0; step < one.steps(); ++step) {

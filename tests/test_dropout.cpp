@@ -70,7 +70,7 @@ TEST_CASE("dropout, dropout2d: float64 gradcheck under a fixed mask, train and e
     CHECK(x.grad().data()[i] == doctest::Approx(y.value().data()[i] / x.value().data()[i]));
 }
 
-TEST_CASE("Dropout, Dropout2d modules: train/eval, options, printing; F:: spellings") {
+TEST_CASE("Dropout, Dropout2d modules: train/eval, options, printing, F:: spellings") {
   tg::nn::DropoutImpl drop(0.2);
   tg::nn::Dropout2dImpl drop2d(tg::nn::Dropout2dOptions(0.3).inplace(true));
   tg::nn::Dropout2d feature;  // a holder, default-constructed as upstream MNIST's member

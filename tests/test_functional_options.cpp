@@ -179,7 +179,7 @@ TEST_CASE("F::conv_transpose2d with ConvTranspose2dFuncOptions agrees with ConvT
                        Contains("expected bias (2,)"), tg::Error);
 }
 
-TEST_CASE("F::gelu with GELUFuncOptions agrees with GELU, both approximations; an unknown one throws") {
+TEST_CASE("F::gelu with GELUFuncOptions agrees with GELU, both approximations, an unknown one throws") {
   const Tensor x = tg::randn({3, 4}) * 3;
   for (const std::string form : {"none", "tanh"}) {
     CAPTURE(form);

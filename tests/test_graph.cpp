@@ -56,7 +56,7 @@ TEST_CASE("detach shares the value but cuts the graph") {
   CHECK(x.grad()(0) == doctest::Approx(4.0));
 }
 
-TEST_CASE("retain_graph allows a second backward; without it the graph is freed") {
+TEST_CASE("retain_graph allows a second backward, without it the graph is freed") {
   Variable<double> x(Array<double>{1.5}, true);
   auto y = x * x * x;
   y.backward(/*retain_graph=*/true);

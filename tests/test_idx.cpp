@@ -113,7 +113,7 @@ TEST_CASE("read_idx: malformed or corrupt gzip files are rejected, naming the fi
   check_rejected(dir / "magic-only.gz", "corrupt or truncated gzip data");
 }
 
-TEST_CASE("read_idx: data after the gzip stream is rejected; concatenated gzip members are one stream") {
+TEST_CASE("read_idx: data after the gzip stream is rejected, concatenated gzip members are one stream") {
   tgtest::TempDir dir;
   const Bytes file = idx_bytes({3}, {1, 2, 3});
   tgtest::write_gz(dir / "a.gz", file);

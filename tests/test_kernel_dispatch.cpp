@@ -52,7 +52,7 @@ TEST_CASE("simd level: set_simd_level switches the kernels to each supported lev
   }
 }
 
-TEST_CASE("simd level: names round-trip; an unknown name or an unsupported level is a tg::Error") {
+TEST_CASE("simd level: names round-trip, an unknown name or an unsupported level is a tg::Error") {
   for (const tg::SimdLevel level : {tg::SimdLevel::SSE2, tg::SimdLevel::AVX2, tg::SimdLevel::AVX512})
     CHECK(tg::simd_level_from_string(tg::to_string(level)) == level);
   CHECK_THROWS_WITH_AS(tg::simd_level_from_string("avx3"), "simd level 'avx3' is not one of sse2, avx2, avx512",

@@ -47,7 +47,7 @@ TEST_CASE("linear: bad input throws naming the op") {
                        "linear: expected bias (3,) to match weight (3, 5), got (5,)", tg::Error);
 }
 
-TEST_CASE("linear: any number of leading batch dims (N, *, in), a single vector (in,); agrees with LibTorch") {
+TEST_CASE("linear: any number of leading batch dims (N, *, in), a single vector (in,), agrees with LibTorch") {
   auto x = rand_var({2, 3, 4}, 1), w = rand_var({5, 4}, 2), b = rand_var({5}, 3);
   auto y = tg::linear(x, w, b);
   CHECK(y.shape() == tg::Shape{2, 3, 5});

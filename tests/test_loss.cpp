@@ -151,7 +151,7 @@ TEST_CASE("nll_loss and cross_entropy with weight, ignore_index, label_smoothing
         doctest::Approx(-(std::log(p0) + std::log(1 - p0)) / 2));
 }
 
-TEST_CASE("cross_entropy: the fused path and the general one agree; -100 targets are ignored by default") {
+TEST_CASE("cross_entropy: the fused path and the general one agree, -100 targets are ignored by default") {
   auto x = rand_var({5, 7}, 30, -3, 3);
   const Labels t{6, 0, 2, 3, 3};
   const Variable<double> ones(Array<double>(xt::ones<double>({7})));
@@ -228,7 +228,7 @@ TEST_CASE("elementwise and binary losses gradchecks, input and target, every red
   }
 }
 
-TEST_CASE_TEMPLATE("binary_cross_entropy_with_logits is stable at logits of +-1000; binary_cross_entropy clamps its logs",
+TEST_CASE_TEMPLATE("binary_cross_entropy_with_logits is stable at logits of +-1000, binary_cross_entropy clamps its logs",
                    T, float, double) {
   Variable<T> x(Array<T>{1000, -1000, 1000, -1000}, true);
   const Variable<T> y(Array<T>{1, 0, 0, 1});

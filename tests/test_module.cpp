@@ -108,7 +108,7 @@ TEST_CASE("Module: train and eval reach every descendant") {
   CHECK_FALSE((*net->features)[1]->is_training());
 }
 
-TEST_CASE("Module: zero_grad zeroes every parameter's gradient in place; zero_grad(true) frees them") {
+TEST_CASE("Module: zero_grad zeroes every parameter's gradient in place, zero_grad(true) frees them") {
   auto net = std::make_shared<NestedMlp>();
   Tensor x(Array<float>(xt::ones<float>({2, 784})));
   auto y = net->forward(x);

@@ -173,7 +173,7 @@ TEST_CASE("Module::to: parameters and buffers change dtype in place, seen by mem
   CHECK_THROWS_WITH_AS(net->to(tg::kLong), doctest::Contains("modules convert to a floating dtype"), tg::Error);
 }
 
-TEST_CASE("gradcheck of whole modules in float64: Sequential(Linear, Tanh, Linear); Conv2d + BatchNorm2d in training") {
+TEST_CASE("gradcheck of whole modules in float64: Sequential(Linear, Tanh, Linear), Conv2d + BatchNorm2d in training") {
   tg::manual_seed(5);
   tg::nn::Sequential mlp(tg::nn::Linear(3, 4), tg::nn::Tanh(), tg::nn::Linear(4, 2));
   mlp->to(tg::kDouble);

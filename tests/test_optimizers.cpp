@@ -8,7 +8,7 @@ using tg::Variable;
 using tgtest::param;
 
 
-TEST_CASE("Optimizer: parameter groups keep their own options; groups without take the defaults") {
+TEST_CASE("Optimizer: parameter groups keep their own options, groups without take the defaults") {
   auto a = param({1.f}), b = param({1.f}), c = param({1.f});
   std::vector<optim::OptimizerParamGroup> groups;
   groups.emplace_back(std::vector<tg::Tensor>{a}, std::make_unique<optim::SGDOptions>(0.5));
@@ -34,7 +34,7 @@ TEST_CASE("Optimizer: parameter groups keep their own options; groups without ta
   for (auto* p : {&a, &b, &c}) CHECK_FALSE(p->has_grad());
 }
 
-TEST_CASE("Optimizer: add_parameters extends the first group; a parameter given twice is rejected") {
+TEST_CASE("Optimizer: add_parameters extends the first group, a parameter given twice is rejected") {
   auto a = param({1.f}), b = param({2.f});
   optim::Adam opt({a}, optim::AdamOptions(0.1));
   opt.add_parameters({b});

@@ -88,7 +88,7 @@ TEST_CASE("SGD: a parameter without a gradient is skipped, and its momentum star
   check_value(b, {0.9f});   // buf 1: b's first step
 }
 
-TEST_CASE("SGD: zero_grad zeroes the gradients (a step with weight decay still moves them); zero_grad(true) frees them") {
+TEST_CASE("SGD: zero_grad zeroes the gradients (a step with weight decay still moves them), zero_grad(true) frees them") {
   auto w = param({2.f});
   SGD decaying({w}, SGDOptions(0.1).weight_decay(0.5));
   w.backward(Array<float>{1.f});

@@ -14,7 +14,7 @@ namespace {
 
 }  // namespace
 
-TEST_CASE("Tensor wraps a Variable and shares it; integer tensors hold arrays") {
+TEST_CASE("Tensor wraps a Variable and shares it, integer tensors hold arrays") {
   Variable<float> v(Array<float>{{1, 2, 3}, {4, 5, 6}}, true);
   Tensor t = v;  // implicit
   CHECK(t.defined());
@@ -74,7 +74,7 @@ TEST_CASE("item converts like LibTorch's, and rejects more than one element") {
   CHECK(contains(error_of([] { (void)tg::tensor(std::nan("")).item<std::int64_t>(); }), "does not fit"));
 }
 
-TEST_CASE("to(dtype) converts; a conversion that would need a gradient across dtypes throws") {
+TEST_CASE("to(dtype) converts, a conversion that would need a gradient across dtypes throws") {
   Tensor l = tg::tensor({1, 0, 3});
   Tensor f = l.to(tg::kFloat);
   CHECK(f.scalar_type() == tg::kFloat);

@@ -204,7 +204,7 @@ TEST_CASE("shape methods on floating and integer tensors") {
   CHECK(contains(error_of([&] { (void)x.t(); }), "t: expected a tensor of at most 2 dims"));
 }
 
-TEST_CASE("index_select and gather take Long indices; the index dtype is checked") {
+TEST_CASE("index_select and gather take Long indices, the index dtype is checked") {
   Tensor x = tg::tensor({{1.0, 2.0, 3.0}, {4.0, 5.0, 6.0}}, tg::requires_grad());
   Tensor rows = x.index_select(0, tg::tensor({1, 1, 0}));
   CHECK(rows.value<float>() == Array<float>{{4, 5, 6}, {4, 5, 6}, {1, 2, 3}});

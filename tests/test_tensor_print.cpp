@@ -58,7 +58,7 @@ TEST_CASE("printing: wide matrices in column blocks, 3-D and 4-D as matrices") {
         "(1,2,.,.) = \n  4  5\n  6  7\n\n(2,2,.,.) = \n  12  13\n  14  15\n[ CPUFloatType{2,2,2,2} ]");
 }
 
-TEST_CASE("printing leaves the stream's format as it was; sizes and dtypes print as LibTorch's") {
+TEST_CASE("printing leaves the stream's format as it was, sizes and dtypes print as LibTorch's") {
   std::ostringstream os;
   os.precision(3);
   os << std::fixed << tg::tensor({1e-5, 2.0}) << ' ' << 1.23456;
