@@ -151,8 +151,8 @@ void zero_grad(const Tensor& parameter, bool set_to_none) {
     if (!v.has_grad()) return;
     auto variable = v;  // a handle: zero_grad and grad() act on the shared leaf
     if (set_to_none) return variable.zero_grad();
-    auto* g = variable.grad().data();
-    using T = std::remove_reference_t<decltype(*g)>;
+    using T = typename std::decay_t<decltype(v)>::value_type;
+    T* g = variable.grad().data();
     // The same chunks as the optimizer's update, so each thread zeroes the part it will update.
     parallel_for(0, static_cast<std::int64_t>(variable.grad().size()), kElementwiseGrain,
                  [g](std::int64_t b, std::int64_t e) { std::fill(g + b, g + e, T(0)); });

@@ -28,8 +28,9 @@ class ThreadPool {
   // Runs fn(i) for every i in [0, n), spread over the pool's threads (the caller's included), and
   // returns when all have finished. Task i goes first to thread i % size() (the caller is thread 0),
   // so that the same task of every call finds its data in the same core's cache; a thread done with
-  // its own tasks takes the others' that are still unclaimed. If tasks throw, the first exception is rethrown here after every
-  // task has ended. Called from inside a task it runs the tasks serially on the calling thread.
+  // its own tasks takes the others' that are still unclaimed. If tasks throw, the first exception is
+  // rethrown here after every task has ended. Called from inside a task it runs the tasks serially
+  // on the calling thread.
   void parallel_for(std::size_t n, const std::function<void(std::size_t)>& fn);
 
  private:

@@ -35,8 +35,8 @@ constexpr int kModes = 3;
 // again (the batch or the machine's load may have changed). The first kWarmupRounds rounds are not
 // counted: after set_num_threads a new worker starts with a cold cache and an empty buffer cache,
 // and the first trial's medians of the split modes came out 1.4x-1.7x the later trials', enough to
-// make the serial mode look as fast (MNIST MLP, docs/performance.md). With Serial among them, the choice is never much slower
-// than one thread.
+// make the serial mode look as fast (MNIST MLP, docs/performance.md). With Serial among them, the
+// choice is never much slower than one thread.
 class StepChooser {
  public:
   static constexpr int kWarmupRounds = 3, kTrialSteps = 5, kHoldSteps = 1000;
