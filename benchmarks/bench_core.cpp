@@ -1,9 +1,12 @@
 // Core figures: the cost of one recorded op (forward + backward) on Variable<float> and on tg::Tensor,
 // a 2-D matmul forward + backward against bare cblas_sgemm calls of the same shapes in the same run,
-// exp/tanh/sigmoid forward + backward, and the peak RSS; built with LibTorch, the Tensor op's chain
-// through LibTorch's autograd too, alternating with tapegrad's.
+// tapegrad's GEMM kernel against OpenBLAS's sgemm product by product, exp/tanh/sigmoid forward +
+// backward, and the peak RSS; built with LibTorch, the Tensor op's chain through LibTorch's autograd
+// too, alternating with tapegrad's. OPENBLAS_CORETYPE=SkylakeX (or another set) compares the kernel
+// with OpenBLAS's kernels for that CPU instead of the set it picked.
 //   usage: OPENBLAS_NUM_THREADS=1 ./benchmarks/bench_core   (no options but --help)
 #include <tapegrad/core/blas.hpp>
+#include <tapegrad/kernels/dispatch.hpp>
 #include <tapegrad/tapegrad.hpp>
 
 #include <cblas.h>
@@ -144,6 +147,47 @@ int run(const Config&) {
     std::printf("matmul 64x784 @ 784x50 forward+backward: tapegrad %.1f us (%.1f GFLOP/s), bare sgemm %.1f us "
                 "(%.1f GFLOP/s): %.2fx the bare speed\n",
                 tape_us, flop / tape_us / 1e3, bare_us, flop / bare_us / 1e3, bare_us / tape_us);
+  }
+
+  // 3. tapegrad's GEMM kernel (kernels/gemm.hpp) against cblas_sgemm on one thread, alternating, for
+  //    the MNIST models' products and square ones; tg::blas::gemm runs the kernel up to 2^26
+  //    multiply-adds and OpenBLAS above.
+  {
+    struct Product {
+      const char* what;
+      bool ta, tb;
+      std::size_t m, n, k;
+    };
+    const Product products[] = {{"MLP forward x·Wᵀ", false, true, 64, 50, 784},
+                                {"MLP forward, half of W", false, true, 64, 25, 784},
+                                {"MLP dW = Gᵀ·x", true, false, 50, 784, 64},
+                                {"CNN classifier forward", false, true, 64, 10, 512},
+                                {"MLP evaluation, 1000 rows", false, true, 1000, 50, 784},
+                                {"square 128", false, false, 128, 128, 128},
+                                {"square 256", false, false, 256, 256, 256},
+                                {"square 512", false, false, 512, 512, 512}};
+    std::printf("GEMM on one thread, tapegrad's kernel (SIMD level %s) against OpenBLAS (%s), best of 5 "
+                "alternating rounds:\n",
+                tg::to_string(tg::simd_level()), tg::blas::core_name());
+    for (const Product& p : products) {
+      const std::size_t a_size = p.m * p.k, b_size = p.k * p.n;
+      const tg::Array<float> a = tg::randn<float>({a_size}), b = tg::randn<float>({b_size});
+      std::vector<float> c(p.m * p.n);
+      const std::size_t lda = p.ta ? p.m : p.k, ldb = p.tb ? p.k : p.n;
+      const int reps = std::max(1, int(2e7 / (double(p.m) * p.n * p.k)));
+      double own_us = 1e30, blas_us = 1e30;
+      for (int round = 0; round < 5; ++round) {
+        own_us = std::min(own_us, median_us(5, reps, [&] {
+          tg::kernels::gemm<float>(p.ta, p.tb, p.m, p.n, p.k, 1.f, a.data(), lda, b.data(), ldb, 0.f, c.data(), p.n);
+        }));
+        blas_us = std::min(blas_us, median_us(5, reps, [&] {
+          cblas_sgemm(CblasRowMajor, p.ta ? CblasTrans : CblasNoTrans, p.tb ? CblasTrans : CblasNoTrans, int(p.m),
+                      int(p.n), int(p.k), 1.f, a.data(), int(lda), b.data(), int(ldb), 0.f, c.data(), int(p.n));
+        }));
+      }
+      std::printf("  %-28s %c%c %4zux%4zux%4zu: kernel %8.1f us, OpenBLAS %8.1f us: %.2fx OpenBLAS's speed\n", p.what,
+                  p.ta ? 'T' : 'N', p.tb ? 'T' : 'N', p.m, p.n, p.k, own_us, blas_us, blas_us / own_us);
+    }
   }
 
   {  // the transcendental activations, which run on the CPU's best SIMD level (kernels/elementwise.hpp)

@@ -13,17 +13,18 @@
 #include <utility>
 #include <vector>
 
-#include <xsimd/memory/xsimd_aligned_allocator.hpp>
-
+#include <tapegrad/core/allocator.hpp>
 #include <tapegrad/kernels/simd.hpp>
 
 namespace tg::kernels::TG_SIMD_ARCH {
 
-// The products' scratch buffers (weights and outputs channels-last, dY transposed), aligned to a
-// cache line: their rows of whole vectors then never straddle two lines. From plain malloc, where
-// the buffers happened to land made a layer up to 2x slower (docs/performance.md).
+// The products' scratch buffers (weights and outputs channels-last, dY transposed, GEMM panels), from
+// tg::Array's allocator: aligned to a cache line, so their rows of whole vectors never straddle two
+// lines (from plain malloc, where the buffers happened to land made a layer up to 2x slower:
+// docs/performance.md), and cached per thread, so a buffer over 128 KiB is not handed back to the OS
+// and faulted in again at every call.
 template <class T>
-using Scratch = std::vector<T, xsimd::aligned_allocator<T, 64>>;
+using Scratch = std::vector<T, BufferAllocator<T>>;
 
 // Channels rounded up to whole vectors.
 template <class T>

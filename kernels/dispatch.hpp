@@ -62,6 +62,11 @@ void conv2d_bias_grad(const T* dy, std::size_t N, std::size_t O, std::size_t L, 
   active<T>().conv2d_bias_grad(dy, N, O, L, db, fresh);
 }
 template <class T>
+void gemm(bool trans_a, bool trans_b, std::size_t m, std::size_t n, std::size_t k, T alpha, const T* a,
+          std::size_t lda, const T* b, std::size_t ldb, T beta, T* c, std::size_t ldc) {
+  active<T>().gemm(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+template <class T>
 void transpose(const T* src, std::size_t rows, std::size_t cols, std::size_t src_stride, T* dst,
                std::size_t dst_stride) {
   active<T>().transpose(src, rows, cols, src_stride, dst, dst_stride);

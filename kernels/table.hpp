@@ -34,7 +34,7 @@ struct AdamCoefficients {
   bool coupled, decoupled;  // weight decay added to the gradient (Adam), or scaling the parameter (AdamW)
 };
 
-// One entry a kernel; what each computes is said where it is written (kernels/conv2d.hpp, sums.hpp,
+// One entry a kernel; what each computes is said where it is written (kernels/conv2d.hpp, gemm.hpp, sums.hpp,
 // row_softmax.hpp, normalization.hpp, transpose.hpp, elementwise.hpp, sgd.hpp, adam.hpp).
 template <class T>
 struct KernelTable {
@@ -46,6 +46,8 @@ struct KernelTable {
   void (*conv2d_input_grad)(const T* dy, const T* w, const Conv2dGeometry& g, std::size_t N, std::size_t O, T* dx,
                             bool fresh);
   void (*conv2d_bias_grad)(const T* dy, std::size_t N, std::size_t O, std::size_t L, T* db, bool fresh);
+  void (*gemm)(bool trans_a, bool trans_b, std::size_t m, std::size_t n, std::size_t k, T alpha, const T* a,
+               std::size_t lda, const T* b, std::size_t ldb, T beta, T* c, std::size_t ldc);
   void (*transpose)(const T* src, std::size_t rows, std::size_t cols, std::size_t src_stride, T* dst,
                     std::size_t dst_stride);
   T (*row_sum)(const T* x, std::size_t n);

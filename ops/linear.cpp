@@ -31,8 +31,9 @@ Variable<T> linear(const Variable<T>& x, const Variable<T>& weight, const Variab
   Array<T> y = Array<T>::from_shape(y_shape);
   if (has_bias)
     for (std::size_t i = 0; i < n; ++i) std::copy_n(bias.value().data(), out, y.data() + i * out);
+  // Split over the pool along W's rows, as dW below: each thread reads, and then writes, its own rows.
   blas::gemm<T>(false, true, n, out, in, T(1), x.value().data(), in, weight.value().data(), in,
-                has_bias ? T(1) : T(0), y.data(), out);
+                has_bias ? T(1) : T(0), y.data(), out, blas::Split::Columns);
 
   auto backward = [xv = keep_if(weight.requires_grad(), x), wv = keep_if(x.requires_grad(), weight), n, in, out,
                    has_bias](Array<T>& g, Grads<T>& grads) {
@@ -43,7 +44,8 @@ Variable<T> linear(const Variable<T>& x, const Variable<T>& weight, const Variab
     }
     if (grads.needs(1)) {  // dW (out, in) = Gᵀ (out, N) · X (N, in)
       T* dw = grads.buffer(1, fresh);
-      blas::gemm<T>(true, false, out, in, n, T(1), g.data(), out, xv->data(), in, fresh ? T(0) : T(1), dw, in);
+      blas::gemm<T>(true, false, out, in, n, T(1), g.data(), out, xv->data(), in, fresh ? T(0) : T(1), dw, in,
+                    blas::Split::Rows);
     }
     if (has_bias && grads.needs(2)) {  // db = column sums of G
       T* db = grads.buffer(2, fresh);
