@@ -13,6 +13,17 @@
 
 namespace tg::kernels::TG_SIMD_ARCH {
 
+// The last n < kLanes elements of a row as one vector, the lanes past them `fill`: rows shorter than
+// a vector (MNIST's 10 classes) then take xsimd's exp too, where std::exp element by element was most
+// of the MLP's cross-entropy.
+template <class T>
+Vec<T> load_tail(const T* x, std::size_t n, T fill) {
+  alignas(64) T lanes[kLanes<T>];
+  std::fill(lanes, lanes + kLanes<T>, fill);
+  std::copy_n(x, n, lanes);
+  return Vec<T>::load_aligned(lanes);
+}
+
 // The row's logsumexp, max subtracted before exp so rows of ±1000 stay finite. An empty row gives
 // -inf, a row holding +inf gives +inf, a NaN anywhere gives NaN (torch's answers).
 template <class T>
@@ -33,9 +44,8 @@ RowLse<T> row_logsumexp(const T* x, std::size_t n) {
   Vec<T> vs(T(0));
   const Vec<T> vm(m);
   for (k = 0; k + W <= n; k += W) vs += xsimd::exp(Vec<T>::load_unaligned(x + k) - vm);
-  T s = xsimd::hadd(vs);
-  for (; k < n; ++k) s += std::exp(x[k] - m);
-  return {m, std::log(s)};
+  if (k < n) vs += xsimd::exp(load_tail(x + k, n - k, -std::numeric_limits<T>::infinity()) - vm);  // exp(-inf) = 0
+  return {m, std::log(xsimd::hadd(vs))};
 }
 
 // y = scale * exp((x - shift.max) - shift.log_sum) over a row, or y += that when `accumulate`.
@@ -44,16 +54,19 @@ template <class T>
 void row_scaled_exp(const T* x, RowLse<T> shift, T scale, T* y, std::size_t n, bool accumulate = false) {
   constexpr std::size_t W = kLanes<T>;
   const Vec<T> vmax(shift.max), vlog_sum(shift.log_sum), vscale(scale);
-  auto batch_exp = [&](std::size_t k) { return xsimd::exp((Vec<T>::load_unaligned(x + k) - vmax) - vlog_sum); };
-  auto scalar_exp = [&](std::size_t k) { return std::exp((x[k] - shift.max) - shift.log_sum); };
+  auto scaled_exp = [&](const Vec<T>& v) { return vscale * xsimd::exp((v - vmax) - vlog_sum); };
   std::size_t k = 0;
-  if (accumulate) {
-    for (; k + W <= n; k += W) xsimd::fma(vscale, batch_exp(k), Vec<T>::load_unaligned(y + k)).store_unaligned(y + k);
-    for (; k < n; ++k) y[k] += scale * scalar_exp(k);
-  } else {
-    for (; k + W <= n; k += W) (vscale * batch_exp(k)).store_unaligned(y + k);
-    for (; k < n; ++k) y[k] = scale * scalar_exp(k);
-  }
+  // (An if, not `(accumulate ? e + y : e).store...`: at AVX-512 double that ternary added y into
+  // lane 0 only, built with GCC 12 and xsimd 8; the kernel test caught it.)
+  if (accumulate)
+    for (; k + W <= n; k += W)
+      (scaled_exp(Vec<T>::load_unaligned(x + k)) + Vec<T>::load_unaligned(y + k)).store_unaligned(y + k);
+  else
+    for (; k + W <= n; k += W) scaled_exp(Vec<T>::load_unaligned(x + k)).store_unaligned(y + k);
+  if (k == n) return;
+  alignas(64) T tail[W];
+  scaled_exp(load_tail(x + k, n - k, shift.max)).store_aligned(tail);  // finite in the unused lanes
+  for (std::size_t i = 0; k + i < n; ++i) y[k + i] = accumulate ? y[k + i] + tail[i] : tail[i];
 }
 
 // sum(a * b) over a row (softmax's backward needs <g, y> per row).
