@@ -79,10 +79,11 @@ std::vector<ProcessGroupMPI::Slice<T>> gradient_slices(const std::vector<Tensor>
 
 }  // namespace
 
-DistributedDataParallel::DistributedDataParallel(std::shared_ptr<nn::Module> module, ProcessGroupMPI& group,
-                                                 DistributedDataParallelOptions options)
-    : module_(std::move(module)), group_(group) {
+DistributedDataParallel::DistributedDataParallel(std::shared_ptr<nn::Module> module, nn::Forward forward,
+                                                 ProcessGroupMPI& group, DistributedDataParallelOptions options)
+    : module_(std::move(module)), forward_(std::move(forward)), group_(group) {
   if (!module_) throw Error("DistributedDataParallel: the module is null");
+  if (!forward_) throw Error("DistributedDataParallel: the forward function is empty");
   if (!(options.bucket_cap_mb > 0))
     throw Error("DistributedDataParallel: expected bucket_cap_mb > 0, got " + std::to_string(options.bucket_cap_mb));
   check_same_model(*module_, group_);

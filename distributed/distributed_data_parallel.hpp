@@ -19,10 +19,13 @@
 #pragma once
 
 #include <memory>
+#include <type_traits>
 #include <vector>
 
 #include <tapegrad/distributed/process_group.hpp>
+#include <tapegrad/modules/data_parallel.hpp>
 #include <tapegrad/modules/module.hpp>
+#include <tapegrad/modules/module_holder.hpp>
 
 namespace tg::distributed {
 
@@ -36,12 +39,25 @@ class DistributedDataParallel {
   // and throws tg::Error naming the first difference on every rank; then copies rank 0's
   // parameters and buffers to every rank. Collective: every rank must call it. Float and Double
   // parameters (even mixed) travel in their own dtype: a bucket holds one dtype, as LibTorch's.
-  explicit DistributedDataParallel(std::shared_ptr<nn::Module> module,
+  // forward() runs the module's own forward, as its type declares it (LibTorch's `Tensor
+  // forward(Tensor x)` too, which hides Module's virtual one): pass a pointer or holder of the module's
+  // own type for that.
+  template <class M, class = std::enable_if_t<std::is_base_of_v<nn::Module, M>>>
+  explicit DistributedDataParallel(std::shared_ptr<M> module, ProcessGroupMPI& group = ProcessGroupMPI::world(),
+                                   DistributedDataParallelOptions options = {})
+      : DistributedDataParallel(module, [m = module.get()](const Tensor& x) { return m->forward(x); }, group,
+                                options) {}
+  template <class Impl>
+  explicit DistributedDataParallel(const nn::ModuleHolder<Impl>& module,
                                    ProcessGroupMPI& group = ProcessGroupMPI::world(),
-                                   DistributedDataParallelOptions options = {});
+                                   DistributedDataParallelOptions options = {})
+      : DistributedDataParallel(module.ptr(), group, options) {}
+  // With the forward given (a model of several inputs): forward() calls it.
+  DistributedDataParallel(std::shared_ptr<nn::Module> module, nn::Forward forward, ProcessGroupMPI& group,
+                          DistributedDataParallelOptions options = {});
 
   nn::Module& module() { return *module_; }
-  Tensor forward(const Tensor& x) { return module_->forward(x); }
+  Tensor forward(const Tensor& x) { return forward_(x); }
 
   // Every parameter's gradient becomes its average over the ranks; a parameter without one counts
   // as zeros (and gets the average). Collective: every rank must call it, once per step.
@@ -56,6 +72,7 @@ class DistributedDataParallel {
     std::vector<Tensor> params;
   };
   std::shared_ptr<nn::Module> module_;
+  nn::Forward forward_;
   ProcessGroupMPI& group_;
   std::vector<Bucket> buckets_;
   double last_sync_seconds_ = 0;

@@ -185,12 +185,12 @@ struct Slice {
   Tensor loss;
   double weight;
 };
-Slice slice_loss(Module& model, const Tensor& x, const Tensor& y, const SliceLoss& loss, std::size_t i,
+Slice slice_loss(const Forward& forward, const Tensor& x, const Tensor& y, const SliceLoss& loss, std::size_t i,
                  std::size_t slices) {
   const std::size_t batch = static_cast<std::size_t>(x.size(0));
   const std::size_t begin = batch * i / slices, end = batch * (i + 1) / slices;
   const auto b = static_cast<std::int64_t>(begin), n = static_cast<std::int64_t>(end - begin);
-  Tensor l = loss(model.forward(x.narrow(0, b, n)), y.narrow(0, b, n));
+  Tensor l = loss(forward(x.narrow(0, b, n)), y.narrow(0, b, n));
   if (l.numel() != 1)
     throw Error("data_parallel_backward: the loss must be a scalar (a mean over the slice), got shape " +
                 shape_str(l.shape()));
@@ -200,12 +200,12 @@ Slice slice_loss(Module& model, const Tensor& x, const Tensor& y, const SliceLos
 // The split step on captures: each slice's forward, loss and backward into its own gradients, then
 // the gradients summed into the parameters.
 template <class T>
-double split_step(Module& model, const Tensor& x, const Tensor& y, const SliceLoss& loss, double scale,
+double split_step(const Forward& forward, const Tensor& x, const Tensor& y, const SliceLoss& loss, double scale,
                   std::size_t slices, const std::vector<GradMeta<T>*>& params, SliceGradients<T>& grads) {
   grads.prepare(params, slices);
   std::vector<double> losses(slices);
   parallel_for(slices, [&](std::size_t i) {
-    const Slice slice = slice_loss(model, x, y, loss, i, slices);
+    const Slice slice = slice_loss(forward, x, y, loss, i, slices);
     losses[i] = slice.loss.item<double>() * slice.weight;
     if (!slice.loss.requires_grad()) return;
     GradMeta<T>& m = *slice.loss.variable<T>().meta();
@@ -224,7 +224,8 @@ double split_step(Module& model, const Tensor& x, const Tensor& y, const SliceLo
 void set_split_policy(SplitPolicy p) { split_policy = p; }
 SplitPolicy get_split_policy() { return split_policy; }
 
-double data_parallel_backward(Module& model, const Tensor& x, const Tensor& y, const SliceLoss& loss, float scale) {
+double data_parallel_backward(Module& model, const Forward& forward, const Tensor& x, const Tensor& y,
+                              const SliceLoss& loss, float scale) {
   if (x.dim() == 0 || y.dim() != 1 || x.size(0) != y.size(0))
     throw Error("data_parallel_backward: expected x of shape (B, ...) and y of shape (B,), got x " +
                 shape_str(x.shape()) + " and y " + shape_str(y.shape()));
@@ -240,7 +241,7 @@ double data_parallel_backward(Module& model, const Tensor& x, const Tensor& y, c
   std::vector<GradMeta<double>*> double_params;
   if (mode != StepMode::SplitBatch) {
     const auto whole = [&](std::size_t) {
-      Tensor l = loss(model.forward(x), y);
+      Tensor l = loss(forward(x), y);
       if (scale == 1.0f) l.backward();
       else l.backward(seed(scale));
       total = l.item<double>();
@@ -251,15 +252,15 @@ double data_parallel_backward(Module& model, const Tensor& x, const Tensor& y, c
   } else if (trainable_params(model, x, float_params)) {
     ModelState& s = state ? *state : locked_state_of(model, pool);
     const std::lock_guard<std::mutex> lock(s.buffers);
-    total = split_step<float>(model, x, y, loss, scale, slices, float_params, s.float_grads);
+    total = split_step<float>(forward, x, y, loss, scale, slices, float_params, s.float_grads);
   } else if (trainable_params(model, x, double_params)) {
     ModelState& s = state ? *state : locked_state_of(model, pool);
     const std::lock_guard<std::mutex> lock(s.buffers);
-    total = split_step<double>(model, x, y, loss, scale, slices, double_params, s.double_grads);
+    total = split_step<double>(forward, x, y, loss, scale, slices, double_params, s.double_grads);
   } else {
     std::vector<double> losses(slices);
     parallel_for(slices, [&](std::size_t i) {
-      const Slice slice = slice_loss(model, x, y, loss, i, slices);
+      const Slice slice = slice_loss(forward, x, y, loss, i, slices);
       slice.loss.backward(seed(slice.weight * scale));
       losses[i] = slice.loss.item<double>() * slice.weight;
     });

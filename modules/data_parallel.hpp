@@ -22,6 +22,7 @@
 #pragma once
 
 #include <functional>
+#include <type_traits>
 
 #include <tapegrad/core/tensor.hpp>
 #include <tapegrad/modules/module.hpp>
@@ -37,12 +38,25 @@ SplitPolicy get_split_policy();
 // The loss of one slice, a mean over its rows (cross_entropy, mse_loss with Reduction::Mean).
 using SliceLoss = std::function<Tensor(const Tensor& output, const Tensor& target)>;
 
-// Forward, loss and backward of the batch (x, y), split into min(pool threads, rows) slices run in
-// parallel (when the split policy lets it); gradients accumulate into the model's parameters as loss.backward() would. Returns the
-// batch's loss (the weighted sum of the slices'). With one thread it is the plain serial step.
-// `scale` multiplies the gradients (not the returned loss): a rank of a distributed job whose share
-// of the global batch is uneven weights its gradient by it.
-double data_parallel_backward(Module& model, const Tensor& x, const Tensor& y, const SliceLoss& loss,
-                              float scale = 1.0f);
+// How a slice runs through the model: output = forward(input rows).
+using Forward = std::function<Tensor(const Tensor& x)>;
+
+// Forward, loss and backward of the batch (x, y) through `forward`, split into min(pool threads,
+// rows) slices run in parallel (when the split policy lets it); gradients accumulate into the
+// parameters of `model` as loss.backward() would. Returns the batch's loss (the weighted sum of the
+// slices'). With one thread it is the plain serial step. `scale` multiplies the gradients (not the
+// returned loss): a rank of a distributed job whose share of the global batch is uneven weights its
+// gradient by it. A forward of one's own serves a model of several inputs, or part of a model.
+double data_parallel_backward(Module& model, const Forward& forward, const Tensor& x, const Tensor& y,
+                              const SliceLoss& loss, float scale = 1.0f);
+
+// The same through the model's own forward, whatever its type declares: a LibTorch-style
+// `Tensor forward(Tensor x)` (which hides Module's virtual forward rather than overriding it) as well
+// as an override. For the former pass the module itself (`*net` for a holder), not a Module& to it.
+template <class M, class = std::enable_if_t<std::is_base_of_v<Module, M>>>
+double data_parallel_backward(M& model, const Tensor& x, const Tensor& y, const SliceLoss& loss, float scale = 1.0f) {
+  return data_parallel_backward(
+      model, Forward([&model](const Tensor& in) { return model.forward(in); }), x, y, loss, scale);
+}
 
 }  // namespace tg::nn

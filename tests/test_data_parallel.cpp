@@ -221,3 +221,64 @@ TEST_CASE("data_parallel_backward on 2 threads accumulates as backward does, and
   }
   tg::nn::set_split_policy(tg::nn::SplitPolicy::Measure);
 }
+
+namespace {
+
+// A model written as LibTorch's examples write one: its forward takes the Tensor by value, so it
+// hides Module's virtual forward(const Tensor&) instead of overriding it.
+struct LibTorchStyleNetImpl : tg::nn::Module {
+  LibTorchStyleNetImpl() {
+    fc1 = register_module("fc1", tg::nn::Linear(12, 8));
+    fc2 = register_module("fc2", tg::nn::Linear(8, 3));
+  }
+  tg::Tensor forward(tg::Tensor x) { return fc2(tg::relu(fc1(x))); }  // NOLINT: LibTorch's signature
+  tg::nn::Linear fc1{nullptr}, fc2{nullptr};
+};
+TG_MODULE(LibTorchStyleNet);
+
+// fc1's and fc2's weights after 3 steps on 2 threads, with the step given by `step`.
+template <class Step>
+std::vector<tg::Array<float>> train_libtorch_style(Step step) {
+  tg::set_num_threads(2);
+  tg::nn::set_split_policy(tg::nn::SplitPolicy::Always);
+  tg::manual_seed(11);
+  LibTorchStyleNet net;
+  tg::optim::SGD opt(net->parameters(), tg::optim::SGDOptions(0.1));
+  for (int s = 0; s < 3; ++s) {
+    const tg::Tensor x(tg::Variable<float>(tg::randn<float>({10, 12})));
+    tg::Labels y = tg::Labels::from_shape({10});
+    for (std::size_t i = 0; i < 10; ++i) y(i) = static_cast<std::int64_t>((i + s) % 3);
+    opt.zero_grad();
+    step(net, x, tg::Tensor(y));
+    opt.step();
+  }
+  tg::set_num_threads(1);
+  tg::nn::set_split_policy(tg::nn::SplitPolicy::Measure);
+  return {net->fc1->weight.value<float>(), net->fc2->weight.value<float>()};
+}
+
+}  // namespace
+
+TEST_CASE("data_parallel_backward runs a LibTorch-style module's own forward, or a forward given") {
+  const auto serial = train_libtorch_style([](LibTorchStyleNet& net, const tg::Tensor& x, const tg::Tensor& y) {
+    tg::cross_entropy(net->forward(x), y).backward();
+  });
+  const auto own = train_libtorch_style([](LibTorchStyleNet& net, const tg::Tensor& x, const tg::Tensor& y) {
+    tg::nn::data_parallel_backward(*net, x, y, cross_entropy);
+  });
+  const auto given = train_libtorch_style([](LibTorchStyleNet& net, const tg::Tensor& x, const tg::Tensor& y) {
+    tg::nn::data_parallel_backward(
+        *net, [&](const tg::Tensor& in) { return net->forward(in); }, x, y, cross_entropy);
+  });
+  for (std::size_t p = 0; p < serial.size(); ++p)
+    for (std::size_t i = 0; i < serial[p].size(); ++i) {
+      CHECK(own[p].data()[i] == doctest::Approx(serial[p].data()[i]).epsilon(1e-5));
+      CHECK(given[p].data()[i] == doctest::Approx(serial[p].data()[i]).epsilon(1e-5));
+    }
+  // Through a Module& the virtual forward runs, which this module does not override: named.
+  LibTorchStyleNet net;
+  tg::nn::Module& as_base = *net;
+  CHECK_THROWS_WITH_AS(tg::nn::data_parallel_backward(as_base, tg::Tensor(tg::Variable<float>(tg::randn<float>({4, 12}))),
+                                                      tg::Tensor(tg::Labels::from_shape({4})), cross_entropy),
+                       doctest::Contains("forward(x) is not implemented"), tg::Error);
+}

@@ -7,6 +7,9 @@
 //                that grow the shared-memory window
 //   throw        rank 1 throws mid-training: the job must end non-zero with its message (MPI_Abort)
 //   mismatch     rank 1 builds a different model: named at start on every rank
+//   user_module  a module written as LibTorch's examples write one (`Tensor forward(Tensor x)`, held
+//                by its own holder): DDP's forward runs it, and 2 ranks train it to 1 process's
+//                parameters through data_parallel_backward
 // Each prints "PASS <case>" on rank 0 when its checks hold, and exits non-zero otherwise.
 #include <cmath>
 #include <cstdio>
@@ -50,7 +53,8 @@ struct Data {
 
 // k steps of SGD (momentum 0.9) over the sampler's rows, in the model's dtype, gradients synced by
 // ddp when given.
-void train(tg::nn::Module& model, tg::data::DistributedSampler& sampler, const Data& data, std::size_t steps,
+template <class M>
+void train(M& model, tg::data::DistributedSampler& sampler, const Data& data, std::size_t steps,
            tg::distributed::DistributedDataParallel* ddp) {
   const tg::ScalarType dtype = model.parameters().front().scalar_type();
   tg::optim::SGD opt(model.parameters(), tg::optim::SGDOptions(0.1).momentum(0.9));
@@ -175,6 +179,39 @@ int mismatch(ProcessGroupMPI& world) {
   return 0;
 }
 
+// A LibTorch-style model: its forward hides Module's virtual one instead of overriding it.
+struct UserNetImpl : tg::nn::Module {
+  UserNetImpl() {
+    fc1 = register_module("fc1", tg::nn::Linear(20, 16));
+    fc2 = register_module("fc2", tg::nn::Linear(16, 10));
+  }
+  tg::Tensor forward(tg::Tensor x) { return fc2(tg::relu(fc1(x))); }  // NOLINT: LibTorch's signature
+  tg::nn::Linear fc1{nullptr}, fc2{nullptr};
+};
+TG_MODULE(UserNet);
+
+int user_module(ProcessGroupMPI& world) {
+  const Data data;
+  tg::manual_seed(5 + static_cast<std::uint64_t>(world.rank()));  // different inits: the broadcast fixes them
+  UserNet net;
+  tg::distributed::DistributedDataParallel ddp(net, world);
+  const auto [x, y] = data.rows({0, 1, 2, 3});
+  const tg::Tensor out = ddp.forward(tg::Tensor(x));
+  if (!tg::allclose(out.variable<float>(), net->forward(tg::Tensor(x)).variable<float>())) throw tg::Error("ddp.forward differs from the module's forward");
+
+  tg::data::DistributedSampler sampler(600, static_cast<std::size_t>(world.size()), static_cast<std::size_t>(world.rank()), 32, 9);
+  train(*net, sampler, data, 12, &ddp);
+  tg::manual_seed(5);
+  UserNet reference;
+  tg::data::DistributedSampler whole(600, 1, 0, 64, 9);
+  train(*reference, whole, data, 12, nullptr);
+  const auto a = net->parameters(), b = reference->parameters();
+  for (std::size_t p = 0; p < a.size(); ++p)
+    if (!tg::allclose(a[p].variable<float>(), b[p].variable<float>(), 1e-5, 1e-6))
+      throw tg::Error("parameter " + std::to_string(p) + " differs from the 1-process run");
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -189,7 +226,9 @@ int main(int argc, char** argv) {
     if (which == "allreduce") return allreduce(world);
     if (which == "throw") return fail_on_rank_1(world);
     if (which == "mismatch") return mismatch(world);
-    throw tg::Error("unknown case '" + which + "' (expected equivalence, double, coverage, allreduce, throw or mismatch)");
+    if (which == "user_module") return user_module(world);
+    throw tg::Error("unknown case '" + which +
+                    "' (expected equivalence, double, coverage, allreduce, throw, mismatch or user_module)");
   });
   if (world.rank() == 0) std::printf("PASS %s\n", which.c_str());
   return rc;
