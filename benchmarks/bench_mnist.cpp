@@ -3,7 +3,8 @@
 // same process run: samples/s of each and the ratio.
 // With --compare-threads N it instead alternates tapegrad epochs on 1 thread and on N threads
 // (tg::set_num_threads; the batch split over tapegrad's pool) and prints the speed-up.
-//   usage: bench_mnist [--model mlp|cnn|both] [--threads N>=1] [--repeat R>=1] [--compare-threads N>=1]
+// --phases adds where the best epochs' steps spent their time.
+//   usage: bench_mnist [--model mlp|cnn|both] [--threads N>=1] [--repeat R>=1] [--compare-threads N>=1 [--phases]]
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -34,8 +35,10 @@ double peak_rss_mib() {
   return u.ru_maxrss / 1024.0;
 }
 
-// Seconds of one tapegrad epoch (training only, as the peer measures it) and the validation accuracy.
-std::pair<double, double> tapegrad_epoch(const std::string& name, const tg::data::MNIST& data, std::uint64_t seed) {
+// Seconds of one tapegrad epoch (training only, as the peer measures it) and the validation accuracy;
+// the step's phases into `phases` when given.
+std::pair<double, double> tapegrad_epoch(const std::string& name, const tg::data::MNIST& data, std::uint64_t seed,
+                                         mnist::StepPhases* phases = nullptr) {
   tg::manual_seed(seed);
   auto model = mnist::make_model(name);
   tg::optim::SGD opt(model->parameters(), tg::optim::SGDOptions(kLr).momentum(kMomentum));
@@ -44,34 +47,53 @@ std::pair<double, double> tapegrad_epoch(const std::string& name, const tg::data
   options.flatten = mnist::takes_flat_images(name);
   tg::data::DataLoader loader(data.split(tg::data::Split::Train), options);
   const auto t0 = std::chrono::steady_clock::now();
-  mnist::train_epoch(*model, loader, opt);
+  mnist::train_epoch(*model, loader, opt, {}, phases);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return {seconds, mnist::accuracy(*model, data.split(tg::data::Split::Valid), options.flatten)};
 }
 
-// Alternates 1-thread and n-thread epochs; prints the best of each and the ratio.
-void compare_threads(const std::vector<std::string>& models, const tg::data::MNIST& data, int n, int repeat) {
+// "batch 20.1  zero_grad 3.9  ..." in µs a step.
+std::string phase_line(const mnist::StepPhases& p) {
+  const double us = 1e6 / static_cast<double>(std::max<std::size_t>(p.steps, 1));
+  char line[160];
+  std::snprintf(line, sizeof line, "batch %6.1f  zero_grad %5.1f  forward+backward %6.1f  step %5.1f  (us a step)",
+                p.batch * us, p.zero_grad * us, p.forward_backward * us, p.step * us);
+  return line;
+}
+
+// Alternates 1-thread and n-thread epochs; prints the best of each and the ratio, and with `phases`
+// the best epochs' steps phase by phase.
+void compare_threads(const std::vector<std::string>& models, const tg::data::MNIST& data, int n, int repeat,
+                     bool phases) {
   const double rows = static_cast<double>(data.split(tg::data::Split::Train).size());
   std::printf("tapegrad, 1 thread against %d (pool of %d), alternating; best of %d; OpenBLAS core %s\n", n,
               std::min<int>(n, static_cast<int>(std::thread::hardware_concurrency())), repeat, tg::blas::core_name());
   for (const auto& name : models) {
     double best[2] = {1e30, 1e30};
+    mnist::StepPhases best_phases[2];
     examples::Progress progress;
     for (int r = 0; r < repeat; ++r)
       for (int k = 0; k < 2; ++k) {
         progress.show("%s: run %d of %d ...", name.c_str(), r + 1, repeat);
         tg::set_num_threads(k ? n : 1);
-        best[k] = std::min(best[k], tapegrad_epoch(name, data, 1 + r).first);
+        mnist::StepPhases p;
+        const double seconds = tapegrad_epoch(name, data, 1 + r, phases ? &p : nullptr).first;
+        if (seconds < best[k]) best[k] = seconds, best_phases[k] = p;
       }
     progress.clear();
     std::printf("%s  1 thread: %.3f s, %.0f samples/s | %d threads: %.3f s, %.0f samples/s | speed-up %.2fx\n",
                 name.c_str(), best[0], rows / best[0], n, best[1], rows / best[1], best[0] / best[1]);
+    if (phases)
+      for (int k = 0; k < 2; ++k)
+        std::printf("%s  %d thread%s: %s\n", name.c_str(), k ? n : 1, k && n > 1 ? "s" : " ",
+                    phase_line(best_phases[k]).c_str());
   }
 }
 
 struct Config {
   std::string model;
   int threads, repeat, compare_threads = 0;  // 0: no comparison
+  bool phases = false;
 };
 
 std::optional<Config> parse(int argc, char** argv) {
@@ -88,11 +110,16 @@ std::optional<Config> parse(int argc, char** argv) {
     ("compare-threads", po::value(&c.compare_threads)->notifier([](int n) {
        examples::check_at_least("--compare-threads", n, 1);
      }),
-     "alternate tapegrad epochs on 1 thread and on N threads instead, and print the speed-up");
+     "alternate tapegrad epochs on 1 thread and on N threads instead, and print the speed-up")
+    ("phases", po::bool_switch(&c.phases),
+     "with --compare-threads: also where the best epochs' steps spent their time (batch, zero_grad, "
+     "forward+backward, optimizer step)");
   if (!examples::parse_options(opts, argc, argv)) return std::nullopt;
   examples::check_one_of("--model", c.model, {"mlp", "cnn", "both"});
   examples::check_at_least("--threads", c.threads, 1);
   examples::check_at_least("--repeat", c.repeat, 1);
+  if (c.phases && c.compare_threads == 0)
+    throw boost::program_options::error("--phases: expected --compare-threads N with it");
   return c;
 }
 
@@ -105,7 +132,7 @@ int run(const Config& c) {
   std::vector<std::string> models = which == "both" ? std::vector<std::string>{"mlp", "cnn"}
                                                     : std::vector<std::string>{which};
   if (compare > 0) {
-    compare_threads(models, data, compare, repeat);
+    compare_threads(models, data, compare, repeat, c.phases);
     return 0;
   }
   std::printf("one epoch of %zu samples, batch %zu, SGD lr %.2f momentum %.1f, %d thread(s); best of %d; OpenBLAS core %s\n",

@@ -1,6 +1,7 @@
 #include "mnist_models.hpp"
 
 #include <algorithm>
+#include <chrono>
 
 namespace mnist {
 
@@ -32,14 +33,30 @@ tg::Tensor cross_entropy_loss(const tg::Tensor& output, const tg::Tensor& target
 }
 
 double train_epoch(tg::nn::Module& model, tg::data::DataLoader& loader, tg::optim::Optimizer& optimizer,
-                   const std::function<void(std::size_t, double)>& on_batch) {
+                   const std::function<void(std::size_t, double)>& on_batch, StepPhases* phases) {
+  using Clock = std::chrono::steady_clock;
+  Clock::time_point since;
+  // Adds the time since the last lap to `phase` (only when phases are asked for).
+  const auto lap = [&](double StepPhases::*phase) {
+    if (!phases) return;
+    const Clock::time_point now = Clock::now();
+    phases->*phase += std::chrono::duration<double>(now - since).count();
+    since = now;
+  };
   model.train();
   double loss_sum = 0;
   std::size_t i = 0;
-  for (const tg::data::Batch& batch : loader) {
+  for (auto it = loader.begin(); it != loader.end(); ++it) {
+    if (phases) since = Clock::now();
+    const tg::data::Batch batch = *it;  // the rows converted here
+    lap(&StepPhases::batch);
     optimizer.zero_grad();
+    lap(&StepPhases::zero_grad);
     const double loss = tg::nn::data_parallel_backward(model, batch.data, batch.target, cross_entropy_loss);
+    lap(&StepPhases::forward_backward);
     optimizer.step();
+    lap(&StepPhases::step);
+    if (phases) ++phases->steps;
     loss_sum += loss;
     if (on_batch) on_batch(i, loss);
     ++i;

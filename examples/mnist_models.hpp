@@ -22,11 +22,19 @@ bool takes_flat_images(const std::string& name);
 // The trainers' loss: mean cross-entropy (a tg::nn::SliceLoss).
 tg::Tensor cross_entropy_loss(const tg::Tensor& output, const tg::Tensor& target);
 
+// Where an epoch's training steps spent their time, in seconds summed over the steps: building the
+// batch, zero_grad, forward+loss+backward (tg::nn::data_parallel_backward), the optimizer's step.
+struct StepPhases {
+  double batch = 0, zero_grad = 0, forward_backward = 0, step = 0;
+  std::size_t steps = 0;
+};
+
 // One pass over the loader: zero_grad, forward, cross-entropy, backward, step, for every batch; the
 // batch is split over tg's thread pool (tg::nn::data_parallel_backward, tg::set_num_threads).
-// `on_batch(i, loss)` runs after each step (progress display). Returns the mean batch loss.
+// `on_batch(i, loss)` runs after each step (progress display); `phases`, when given, gets the
+// step's time phase by phase (bench_mnist --phases). Returns the mean batch loss.
 double train_epoch(tg::nn::Module& model, tg::data::DataLoader& loader, tg::optim::Optimizer& optimizer,
-                   const std::function<void(std::size_t, double)>& on_batch = {});
+                   const std::function<void(std::size_t, double)>& on_batch = {}, StepPhases* phases = nullptr);
 
 // Mean cross-entropy loss and classification accuracy over a whole split, in eval mode and without
 // recording.

@@ -50,7 +50,8 @@ for option in "${counts[@]}"; do
   usage_error "$option: expected an integer >= 1, got '0'" "$option" 0
 done
 case $name in
-  bench_mnist | bench_distributed) usage_error "--model: expected mlp, cnn or both, got 'foo'" --model foo ;;
+  bench_mnist | bench_distributed) usage_error "--model: expected mlp, cnn or both, got 'foo'" --model foo ;;&
+  bench_mnist) usage_error "--phases: expected --compare-threads N with it" --phases ;;
   bench_conv2d)
     usage_error "--simd: 'avx2,avx3': simd level 'avx3' is not one of" --simd avx2,avx3
     usage_error "--simd: '': simd level '' is not one of" --simd ''
