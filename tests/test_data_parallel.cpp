@@ -1,6 +1,7 @@
 // tg::ThreadPool and tg::nn::data_parallel_backward: a batch split over the pool's threads trains
 // to the same parameters as the serial step (up to float summation order).
 #include "check.hpp"
+#include "libtorch_style_net.hpp"
 
 #include <atomic>
 #include <stdexcept>
@@ -224,17 +225,7 @@ TEST_CASE("data_parallel_backward on 2 threads accumulates as backward does, and
 
 namespace {
 
-// A model written as LibTorch's examples write one: its forward takes the Tensor by value, so it
-// hides Module's virtual forward(const Tensor&) instead of overriding it.
-struct LibTorchStyleNetImpl : tg::nn::Module {
-  LibTorchStyleNetImpl() {
-    fc1 = register_module("fc1", tg::nn::Linear(12, 8));
-    fc2 = register_module("fc2", tg::nn::Linear(8, 3));
-  }
-  tg::Tensor forward(tg::Tensor x) { return fc2(tg::relu(fc1(x))); }  // NOLINT: LibTorch's signature
-  tg::nn::Linear fc1{nullptr}, fc2{nullptr};
-};
-TG_MODULE(LibTorchStyleNet);
+using tgtest::LibTorchStyleNet;
 
 // fc1's and fc2's weights after 3 steps on 2 threads, with the step given by `step`.
 template <class Step>
@@ -242,7 +233,7 @@ std::vector<tg::Array<float>> train_libtorch_style(Step step) {
   tg::set_num_threads(2);
   tg::nn::set_split_policy(tg::nn::SplitPolicy::Always);
   tg::manual_seed(11);
-  LibTorchStyleNet net;
+  LibTorchStyleNet net(12, 8, 3);
   tg::optim::SGD opt(net->parameters(), tg::optim::SGDOptions(0.1));
   for (int s = 0; s < 3; ++s) {
     const tg::Tensor x(tg::Variable<float>(tg::randn<float>({10, 12})));
@@ -276,7 +267,7 @@ TEST_CASE("data_parallel_backward runs a LibTorch-style module's own forward, or
       CHECK(given[p].data()[i] == doctest::Approx(serial[p].data()[i]).epsilon(1e-5));
     }
   // Through a Module& the virtual forward runs, which this module does not override: named.
-  LibTorchStyleNet net;
+  LibTorchStyleNet net(12, 8, 3);
   tg::nn::Module& as_base = *net;
   CHECK_THROWS_WITH_AS(tg::nn::data_parallel_backward(as_base, tg::Tensor(tg::Variable<float>(tg::randn<float>({4, 12}))),
                                                       tg::Tensor(tg::Labels::from_shape({4})), cross_entropy),

@@ -18,6 +18,8 @@
 
 #include <tapegrad/tapegrad.hpp>
 
+#include "../libtorch_style_net.hpp"
+
 namespace {
 
 using tg::distributed::ProcessGroupMPI;
@@ -179,21 +181,12 @@ int mismatch(ProcessGroupMPI& world) {
   return 0;
 }
 
-// A LibTorch-style model: its forward hides Module's virtual one instead of overriding it.
-struct UserNetImpl : tg::nn::Module {
-  UserNetImpl() {
-    fc1 = register_module("fc1", tg::nn::Linear(20, 16));
-    fc2 = register_module("fc2", tg::nn::Linear(16, 10));
-  }
-  tg::Tensor forward(tg::Tensor x) { return fc2(tg::relu(fc1(x))); }  // NOLINT: LibTorch's signature
-  tg::nn::Linear fc1{nullptr}, fc2{nullptr};
-};
-TG_MODULE(UserNet);
+using tgtest::LibTorchStyleNet;
 
 int user_module(ProcessGroupMPI& world) {
   const Data data;
   tg::manual_seed(5 + static_cast<std::uint64_t>(world.rank()));  // different inits: the broadcast fixes them
-  UserNet net;
+  LibTorchStyleNet net(20, 16, 10);
   tg::distributed::DistributedDataParallel ddp(net, world);
   const auto [x, y] = data.rows({0, 1, 2, 3});
   const tg::Tensor out = ddp.forward(tg::Tensor(x));
@@ -202,7 +195,7 @@ int user_module(ProcessGroupMPI& world) {
   tg::data::DistributedSampler sampler(600, static_cast<std::size_t>(world.size()), static_cast<std::size_t>(world.rank()), 32, 9);
   train(*net, sampler, data, 12, &ddp);
   tg::manual_seed(5);
-  UserNet reference;
+  LibTorchStyleNet reference(20, 16, 10);
   tg::data::DistributedSampler whole(600, 1, 0, 64, 9);
   train(*reference, whole, data, 12, nullptr);
   const auto a = net->parameters(), b = reference->parameters();
