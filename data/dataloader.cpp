@@ -6,6 +6,7 @@
 
 #include <tapegrad/core/random.hpp>
 #include <tapegrad/core/thread_pool.hpp>
+#include <tapegrad/kernels/dispatch.hpp>
 
 namespace tg::data {
 namespace {
@@ -75,8 +76,7 @@ Batch DataLoader::make_batch(const std::size_t* rows, std::size_t b) const {
         const std::uint8_t* next = data_.images.data() + rows[r + 1] * px;
         for (std::size_t k = 0; k < px; k += 64) __builtin_prefetch(next + k);
       }
-      float* dst = x.data() + r * px;
-      for (std::size_t k = 0; k < px; ++k) dst[k] = static_cast<float>(src[k]) * scale_ + shift_;
+      kernels::map_bytes_affine(src, px, scale_, shift_, x.data() + r * px);
       y.data()[r] = data_.labels[row];
     }
   });

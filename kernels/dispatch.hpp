@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <type_traits>
 #include <utility>
 
@@ -131,6 +132,10 @@ void map_tanh(const T* x, std::size_t n, T* y) {
 template <class T>
 void map_sigmoid(const T* x, std::size_t n, T* y) {
   active<T>().map_sigmoid(x, n, y);
+}
+template <class T>
+void map_bytes_affine(const std::uint8_t* x, std::size_t n, T a, T b, T* y) {
+  active<T>().map_bytes_affine(x, n, a, b, y);
 }
 template <class T>
 void sgd_update(const SGDCoefficients<T>& c, std::size_t n, T* param, const T* grad, T* momentum_buffer) {

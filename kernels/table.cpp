@@ -21,7 +21,7 @@ constexpr KernelTable<T> make_table() {
           &column_sums<T>,      &row_logsumexp<T>,   &row_scaled_exp<T>,     &row_dot<T>,
           &row_centered_sumsq<T>, &row_sum_and_dot<T>, &row_affine<T>,       &row_affine2<T>,
           &map_exp<T>,          &map_log<T>,         &map_tanh<T>,           &map_sigmoid<T>,
-          &sgd_update<T>,       &adam_update<T>};
+          &map_bytes_affine<T>, &sgd_update<T>,      &adam_update<T>};
 }
 
 extern const KernelTable<float> float_table;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <utility>
 
 #include <tapegrad/kernels/conv2d_geometry.hpp>
@@ -63,6 +64,7 @@ struct KernelTable {
   void (*map_log)(const T* x, std::size_t n, T* y);
   void (*map_tanh)(const T* x, std::size_t n, T* y);
   void (*map_sigmoid)(const T* x, std::size_t n, T* y);
+  void (*map_bytes_affine)(const std::uint8_t* x, std::size_t n, T a, T b, T* y);
   void (*sgd_update)(const SGDCoefficients<T>& c, std::size_t n, T* param, const T* grad, T* momentum_buffer);
   void (*adam_update)(const AdamCoefficients<T>& c, std::size_t n, T* param, const T* grad, T* exp_avg,
                       T* exp_avg_sq, T* max_exp_avg_sq);

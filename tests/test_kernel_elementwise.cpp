@@ -89,3 +89,26 @@ TEST_CASE("map_exp, map_log, map_tanh, map_sigmoid: infinities, NaN, overflow an
   check_edges<float>();
   check_edges<double>();
 }
+
+namespace {
+
+template <class T>
+void check_bytes_affine() {
+  for (const std::size_t n : {0, 1, 15, 16, 17, 63, 64, 65, 784}) {
+    std::vector<std::uint8_t> x(n);
+    for (std::size_t i = 0; i < n; ++i) x[i] = static_cast<std::uint8_t>((i * 37 + 11) % 256);
+    const T a = T(1) / T(255) / T(0.3081), b = -T(0.1307) / T(0.3081);
+    std::vector<T> y(n + 1, T(-7));  // one past the end, left alone
+    std::vector<long double> want(y.begin(), y.end());
+    for (std::size_t i = 0; i < n; ++i) want[i] = static_cast<long double>(x[i]) * a + b;
+    tg::kernels::map_bytes_affine(x.data(), n, a, b, y.data());
+    tgtest::check_near(y, want, "map_bytes_affine n=" + std::to_string(n));
+  }
+}
+
+}  // namespace
+
+TEST_CASE("map_bytes_affine: bytes scaled and shifted, every byte value, float and double, against a naive loop") {
+  check_bytes_affine<float>();
+  check_bytes_affine<double>();
+}
