@@ -2,9 +2,12 @@
 // through tapegrad and, when built with -DTAPEGRAD_WITH_LIBTORCH=ON, through LibTorch 1.13 in the
 // same process run: samples/s of each and the ratio.
 // With --compare-threads N it instead alternates tapegrad epochs on 1 thread and on N threads
-// (tg::set_num_threads; the batch split over tapegrad's pool) and prints the speed-up.
+// (tg::set_num_threads; the batch split over tapegrad's pool) and prints the speed-up, after how fast
+// each CPU runs a GEMM alone and with the others busy.
 // --phases adds where the best epochs' steps spent their time.
 //   usage: bench_mnist [--model mlp|cnn|both] [--threads N>=1] [--repeat R>=1] [--compare-threads N>=1 [--phases]]
+#include <pthread.h>
+#include <sched.h>
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -52,6 +55,34 @@ std::pair<double, double> tapegrad_epoch(const std::string& name, const tg::data
   return {seconds, mnist::accuracy(*model, data.split(tg::data::Split::Valid), options.flatten)};
 }
 
+// How fast each CPU runs the MLP's forward GEMM pinned to it, alone and with every CPU running it at
+// once: a virtual machine's CPUs need not be equal (the host may run another guest on a CPU's
+// hyperthread sibling), and a split into equal halves runs at the slower one's pace.
+void print_cpu_speeds() {
+  const unsigned cpus = std::thread::hardware_concurrency();
+  if (cpus < 2) return;
+  const tg::Array<float> x = tg::randn<float>({32, 784}), w = tg::randn<float>({50, 784});
+  auto timed_loop = [&](unsigned cpu, double& ms) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    pthread_setaffinity_np(pthread_self(), sizeof set, &set);
+    std::vector<float> y(32 * 50);
+    const auto t0 = std::chrono::steady_clock::now();
+    for (int i = 0; i < 2000; ++i)
+      tg::blas::gemm<float>(false, true, 32, 50, 784, 1.f, x.data(), 784, w.data(), 784, 0.f, y.data(), 50);
+    ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  };
+  std::vector<double> alone(cpus), together(cpus);
+  for (unsigned c = 0; c < cpus; ++c) std::thread([&, c] { timed_loop(c, alone[c]); }).join();
+  std::vector<std::thread> all;
+  for (unsigned c = 0; c < cpus; ++c) all.emplace_back([&, c] { timed_loop(c, together[c]); });
+  for (auto& t : all) t.join();
+  std::printf("CPU speeds (2000 forward GEMMs of the MLP's, pinned):");
+  for (unsigned c = 0; c < cpus; ++c) std::printf(" cpu%u %.0f ms alone, %.0f ms together;", c, alone[c], together[c]);
+  std::printf("\n");
+}
+
 // "batch 20.1  zero_grad 3.9  ..." in µs a step.
 std::string phase_line(const mnist::StepPhases& p) {
   const double us = 1e6 / static_cast<double>(std::max<std::size_t>(p.steps, 1));
@@ -68,6 +99,7 @@ void compare_threads(const std::vector<std::string>& models, const tg::data::MNI
   const double rows = static_cast<double>(data.split(tg::data::Split::Train).size());
   std::printf("tapegrad, 1 thread against %d (pool of %d), alternating; best of %d; OpenBLAS core %s\n", n,
               std::min<int>(n, static_cast<int>(std::thread::hardware_concurrency())), repeat, tg::blas::core_name());
+  print_cpu_speeds();
   for (const auto& name : models) {
     double best[2] = {1e30, 1e30};
     mnist::StepPhases best_phases[2];
