@@ -26,6 +26,7 @@
 
 #include <tapegrad/core/tensor.hpp>
 #include <tapegrad/modules/module.hpp>
+#include <tapegrad/modules/module_holder.hpp>
 
 namespace tg::nn {
 
@@ -52,11 +53,17 @@ double data_parallel_backward(Module& model, const Forward& forward, const Tenso
 
 // The same through the model's own forward, whatever its type declares: a LibTorch-style
 // `Tensor forward(Tensor x)` (which hides Module's virtual forward rather than overriding it) as well
-// as an override. For the former pass the module itself (`*net` for a holder), not a Module& to it.
+// as an override. For the former pass the module itself or its holder, not a Module& to it.
 template <class M, class = std::enable_if_t<std::is_base_of_v<Module, M>>>
 double data_parallel_backward(M& model, const Tensor& x, const Tensor& y, const SliceLoss& loss, float scale = 1.0f) {
   return data_parallel_backward(
       model, Forward([&model](const Tensor& in) { return model.forward(in); }), x, y, loss, scale);
+}
+// The same for a module holder (`net` as well as `*net`).
+template <class Impl>
+double data_parallel_backward(ModuleHolder<Impl>& model, const Tensor& x, const Tensor& y, const SliceLoss& loss,
+                              float scale = 1.0f) {
+  return data_parallel_backward(*model, x, y, loss, scale);
 }
 
 }  // namespace tg::nn

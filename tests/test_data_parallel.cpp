@@ -250,12 +250,15 @@ std::vector<tg::Array<float>> train_libtorch_style(Step step) {
 
 }  // namespace
 
-TEST_CASE("data_parallel_backward runs a LibTorch-style module's own forward, or a forward given") {
+TEST_CASE("data_parallel_backward runs a LibTorch-style module's own forward (module or holder), or a forward given") {
   const auto serial = train_libtorch_style([](LibTorchStyleNet& net, const tg::Tensor& x, const tg::Tensor& y) {
     tg::cross_entropy(net->forward(x), y).backward();
   });
   const auto own = train_libtorch_style([](LibTorchStyleNet& net, const tg::Tensor& x, const tg::Tensor& y) {
     tg::nn::data_parallel_backward(*net, x, y, cross_entropy);
+  });
+  const auto holder = train_libtorch_style([](LibTorchStyleNet& net, const tg::Tensor& x, const tg::Tensor& y) {
+    tg::nn::data_parallel_backward(net, x, y, cross_entropy);
   });
   const auto given = train_libtorch_style([](LibTorchStyleNet& net, const tg::Tensor& x, const tg::Tensor& y) {
     tg::nn::data_parallel_backward(
@@ -264,12 +267,13 @@ TEST_CASE("data_parallel_backward runs a LibTorch-style module's own forward, or
   for (std::size_t p = 0; p < serial.size(); ++p)
     for (std::size_t i = 0; i < serial[p].size(); ++i) {
       CHECK(own[p].data()[i] == doctest::Approx(serial[p].data()[i]).epsilon(1e-5));
+      CHECK(holder[p].data()[i] == own[p].data()[i]);
       CHECK(given[p].data()[i] == doctest::Approx(serial[p].data()[i]).epsilon(1e-5));
     }
   // Through a Module& the virtual forward runs, which this module does not override: named.
   LibTorchStyleNet net(12, 8, 3);
   tg::nn::Module& as_base = *net;
-  CHECK_THROWS_WITH_AS(tg::nn::data_parallel_backward(as_base, tg::Tensor(tg::Variable<float>(tg::randn<float>({4, 12}))),
-                                                      tg::Tensor(tg::Labels::from_shape({4})), cross_entropy),
+  const tg::Tensor x(tg::Variable<float>(tg::randn<float>({4, 12}))), y(tg::Labels::from_shape({4}));
+  CHECK_THROWS_WITH_AS(tg::nn::data_parallel_backward(as_base, x, y, cross_entropy),
                        doctest::Contains("forward(x) is not implemented"), tg::Error);
 }
