@@ -19,6 +19,7 @@
 #include <vector>
 
 #include <tapegrad/core/blas.hpp>
+#include <tapegrad/kernels/dispatch.hpp>
 
 #include "cli.hpp"
 #include "mnist_models.hpp"
@@ -57,7 +58,8 @@ std::pair<double, double> tapegrad_epoch(const std::string& name, const tg::data
 
 // How fast each CPU runs the MLP's forward GEMM pinned to it, alone and with every CPU running it at
 // once: a virtual machine's CPUs need not be equal (the host may run another guest on a CPU's
-// hyperthread sibling), and a split into equal halves runs at the slower one's pace.
+// hyperthread sibling), and a split into equal halves runs at the slower one's pace. The kernel
+// itself, not tg::blas::gemm, which would split the product over the pool.
 void print_cpu_speeds() {
   const unsigned cpus = std::thread::hardware_concurrency();
   if (cpus < 2) return;
@@ -70,7 +72,7 @@ void print_cpu_speeds() {
     std::vector<float> y(32 * 50);
     const auto t0 = std::chrono::steady_clock::now();
     for (int i = 0; i < 2000; ++i)
-      tg::blas::gemm<float>(false, true, 32, 50, 784, 1.f, x.data(), 784, w.data(), 784, 0.f, y.data(), 50);
+      tg::kernels::gemm<float>(false, true, 32, 50, 784, 1.f, x.data(), 784, w.data(), 784, 0.f, y.data(), 50);
     ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   };
   std::vector<double> alone(cpus), together(cpus);

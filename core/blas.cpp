@@ -15,8 +15,9 @@ namespace {
 // A product of fewer multiply-adds runs on the calling thread. Measured for (m x 784) @ (784 x 50)
 // on 2 threads (docs/performance.md, Threads): m = 16 (0.6M) gained nothing, m = 32 (1.3M) 1.26x.
 constexpr double kSplitWork = 1 << 20;
-// Up to this many multiply-adds the own kernel (no cache blocking) ran at least as fast as OpenBLAS's
-// kernels for this CPU; at 512³ (2^27) OpenBLAS's were 1.25x-1.5x faster (docs/performance.md, Own GEMM).
+// Up to this many multiply-adds the own kernel (no cache blocking) ran about as fast as OpenBLAS's best
+// kernels for this CPU or faster; at 512³ (2^27) it ran 0.68x-1.04x of them, at 1024³ 0.35x
+// (docs/performance.md, Own GEMM).
 constexpr double kOwnKernelWork = 1 << 26;
 
 void cblas_gemm(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, int lda, const float* b,

@@ -1,8 +1,8 @@
 // Elementwise exp, log, tanh and sigmoid over a contiguous buffer: the transcendental functions,
-// where a vector lane's worth of polynomial pays; and bytes to T, scaled and shifted. xtensor's xt::exp and friends vectorise only for
-// the instruction set the library is compiled for, the x86-64 baseline (SSE2, about 2.7x slower than
-// AVX2 on exp, tanh and sigmoid: docs/performance.md); these run the CPU's best level. xsimd on whole
-// vectors, the C library on the tail, as xtensor does.
+// where a vector lane's worth of polynomial pays; and bytes to T, scaled and shifted. xtensor's
+// xt::exp and friends vectorise only for the instruction set the library is compiled for, the x86-64
+// baseline (SSE2, about 2.7x slower than AVX2 on exp, tanh and sigmoid: docs/performance.md); these
+// run the CPU's best level. xsimd on whole vectors, the C library on the tail, as xtensor does.
 #pragma once
 
 #include <cmath>

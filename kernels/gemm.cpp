@@ -1,7 +1,6 @@
 #include <tapegrad/kernels/gemm.hpp>
 
 #include <algorithm>
-#include <vector>
 
 #include <tapegrad/kernels/conv2d_tiles.hpp>
 #include <tapegrad/kernels/transpose.hpp>
@@ -100,7 +99,7 @@ void gemm(bool trans_a, bool trans_b, std::size_t m, std::size_t n, std::size_t 
   // docs/performance.md, Own GEMM); below, the sums at the end cost more than packing B.
   if (trans_b && !trans_a && k >= kDotMinVectors * kLanes<T>)
     return gemm_dot(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-  std::vector<std::size_t> row(m), step(k);
+  Scratch<std::size_t> row(m), step(k);  // from the buffer cache: no malloc per product
   for (std::size_t i = 0; i < m; ++i) row[i] = trans_a ? i : i * lda;
   for (std::size_t p = 0; p < k; ++p) step[p] = trans_a ? p * lda : p;
   // B's columns read in place: whole vectors of an untransposed B. The rest are packed into a panel
