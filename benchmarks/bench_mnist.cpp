@@ -3,7 +3,8 @@
 // same process run: samples/s of each and the ratio.
 // With --compare-threads N it instead alternates tapegrad epochs on 1 thread and on N threads
 // (tg::set_num_threads; the batch split over tapegrad's pool) and prints the speed-up, after how fast
-// each CPU runs a GEMM alone and with the others busy.
+// each CPU runs a GEMM alone and with the others busy. A third run, N independent replicas (batch 64/N
+// each, nothing summed), gives the most any data-parallel step on N threads could gain.
 // --phases adds where the best epochs' steps spent their time.
 //   usage: bench_mnist [--model mlp|cnn|both] [--threads N>=1] [--repeat R>=1] [--compare-threads N>=1 [--phases]]
 #include <pthread.h>
@@ -11,6 +12,7 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <optional>
@@ -54,6 +56,42 @@ std::pair<double, double> tapegrad_epoch(const std::string& name, const tg::data
   mnist::train_epoch(*model, loader, opt, {}, phases);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return {seconds, mnist::accuracy(*model, data.split(tg::data::Split::Valid), options.flatten)};
+}
+
+// The most any data-parallel step on n threads can gain: n replicas of the model on n threads, each
+// training on its own share of every batch (kBatch / n rows, tg::data::DistributedSampler) with
+// nothing shared and nothing summed, for the steps of one epoch. A synchronous step adds the gradient
+// sum, the weights' moves between cores and the wait for the slower thread. Returns the epoch's
+// seconds: from the moment all replicas are built to the moment the last one ends.
+double independent_replicas_epoch(const std::string& name, const tg::data::MNIST& data, int n, std::uint64_t seed) {
+  const auto& train = data.split(tg::data::Split::Train);
+  const auto threads = static_cast<std::size_t>(n);
+  std::atomic<int> ready{0};
+  std::atomic<bool> go{false};
+  std::chrono::steady_clock::time_point t0;
+  std::vector<std::thread> replicas;
+  for (std::size_t t = 0; t < threads; ++t)
+    replicas.emplace_back([&, t] {
+      tg::manual_seed(seed);  // the generator is per thread
+      auto model = mnist::make_model(name);
+      tg::optim::SGD opt(model->parameters(), tg::optim::SGDOptions(kLr).momentum(kMomentum));
+      tg::data::ImageLoaderOptions options;
+      options.flatten = mnist::takes_flat_images(name);
+      const tg::data::DataLoader loader(train, options);
+      const tg::data::DistributedSampler sampler(train.size(), threads, t, std::max<std::size_t>(1, kBatch / threads), seed);
+      if (++ready == n) t0 = std::chrono::steady_clock::now(), go = true;
+      while (!go) std::this_thread::yield();
+      for (std::size_t step = 0; step < sampler.steps(); ++step) {
+        const auto rows = sampler.rows(step);
+        if (rows.empty()) continue;
+        const tg::data::Batch batch = loader.batch(rows);
+        opt.zero_grad();
+        mnist::cross_entropy_loss(model->forward(batch.data), batch.target).backward();
+        opt.step();
+      }
+    });
+  for (auto& r : replicas) r.join();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
 // How fast each CPU runs the MLP's forward GEMM pinned to it, alone and with every CPU running it at
@@ -103,20 +141,26 @@ void compare_threads(const std::vector<std::string>& models, const tg::data::MNI
               std::min<int>(n, static_cast<int>(std::thread::hardware_concurrency())), repeat, tg::blas::core_name());
   print_cpu_speeds();
   for (const auto& name : models) {
-    double best[2] = {1e30, 1e30};
+    double best[3] = {1e30, 1e30, 1e30};  // 1 thread, n threads, n independent replicas
     mnist::StepPhases best_phases[2];
     examples::Progress progress;
     for (int r = 0; r < repeat; ++r)
-      for (int k = 0; k < 2; ++k) {
+      for (int k = 0; k < 3; ++k) {
         progress.show("%s: run %d of %d ...", name.c_str(), r + 1, repeat);
-        tg::set_num_threads(k ? n : 1);
+        tg::set_num_threads(k == 1 ? n : 1);
         mnist::StepPhases p;
-        const double seconds = tapegrad_epoch(name, data, 1 + r, phases ? &p : nullptr).first;
-        if (seconds < best[k]) best[k] = seconds, best_phases[k] = p;
+        const double seconds = k == 2 ? independent_replicas_epoch(name, data, n, 1 + r)
+                                      : tapegrad_epoch(name, data, 1 + r, phases ? &p : nullptr).first;
+        if (seconds < best[k]) {
+          best[k] = seconds;
+          if (k < 2) best_phases[k] = p;
+        }
       }
     progress.clear();
     std::printf("%s  1 thread: %.3f s, %.0f samples/s | %d threads: %.3f s, %.0f samples/s | speed-up %.2fx\n",
                 name.c_str(), best[0], rows / best[0], n, best[1], rows / best[1], best[0] / best[1]);
+    std::printf("%s  ceiling: %d independent replicas of batch %zu, nothing summed: %.3f s, %.0f samples/s, %.2fx\n",
+                name.c_str(), n, std::max<std::size_t>(1, kBatch / static_cast<std::size_t>(n)), best[2], rows / best[2], best[0] / best[2]);
     if (phases)
       for (int k = 0; k < 2; ++k)
         std::printf("%s  %d thread%s: %s\n", name.c_str(), k ? n : 1, k && n > 1 ? "s" : " ",
@@ -144,7 +188,8 @@ std::optional<Config> parse(int argc, char** argv) {
     ("compare-threads", po::value(&c.compare_threads)->notifier([](int n) {
        examples::check_at_least("--compare-threads", n, 1);
      }),
-     "alternate tapegrad epochs on 1 thread and on N threads instead, and print the speed-up")
+     "alternate tapegrad epochs on 1 thread, on N threads and as N independent replicas instead, and "
+     "print the speed-ups")
     ("phases", po::bool_switch(&c.phases),
      "with --compare-threads: also where the best epochs' steps spent their time (batch, zero_grad, "
      "forward+backward, optimizer step)");
