@@ -1,6 +1,8 @@
 #include <tapegrad/ops/reduce.hpp>
 
 #include <algorithm>
+#include <cmath>
+#include <memory>
 #include <string>
 #include <utility>
 
@@ -241,6 +243,46 @@ Variable<T> mean(const Variable<T>& x, const std::vector<std::ptrdiff_t>& dims, 
 }
 
 template <class T>
+Variable<T> norm_over(const Variable<T>& x, double p, const ReducedDims& r) {
+  if (!(p > 0.0) || std::isinf(p))
+    throw Error("norm: expected a finite p > 0, got p = " + std::to_string(p) +
+                " (for p = inf take amax(abs(x)), for p = 0 count (x != 0))");
+  const T pt = static_cast<T>(p);
+  // |x|^p, with p = 1 and 2 (the common ones) exact and without std::pow.
+  auto power = [p, pt](T v) { return p == 2.0 ? v * v : p == 1.0 ? std::abs(v) : std::pow(std::abs(v), pt); };
+  auto root = [p, pt](T s) { return p == 2.0 ? std::sqrt(s) : p == 1.0 ? s : std::pow(s, T(1) / pt); };
+  const Array<T>& xv = x.value();
+  Array<T> powered = Array<T>::from_shape(xv.shape());
+  for (std::size_t i = 0; i < xv.size(); ++i) powered.data()[i] = power(xv.data()[i]);
+  auto norms = std::make_shared<Array<T>>(sum_over(powered, r));
+  for (T& v : *norms) v = root(v);
+  return record<T>("norm", norms, {x}, [xv = x.value_ptr(), norms, r, p, pt](Array<T>& g, Grads<T>& grads) {
+    for (std::size_t k = 0; k < g.size(); ++k) {
+      const T n = norms->data()[k];
+      g.data()[k] = n == T(0) ? T(0) : p == 2.0 ? g.data()[k] / n : g.data()[k] / std::pow(n, pt - T(1));
+    }
+    Array<T> dx = expand_reduced(g, r, T(1));
+    const T* xs = xv->data();
+    for (std::size_t i = 0; i < dx.size(); ++i) {
+      const T v = xs[i];
+      const T slope = p == 2.0 ? v : v == T(0) ? T(0) : std::copysign(std::pow(std::abs(v), pt - T(1)), v);
+      dx.data()[i] *= slope;
+    }
+    grads.add(0, std::move(dx));
+  });
+}
+
+template <class T>
+Variable<T> norm(const Variable<T>& x, double p) {
+  return norm_over(x, p, reduce_all(x.shape()));
+}
+
+template <class T>
+Variable<T> norm(const Variable<T>& x, double p, const std::vector<std::ptrdiff_t>& dims, bool keepdim) {
+  return norm_over(x, p, reduce_dims(x.shape(), dims, keepdim, "norm"));
+}
+
+template <class T>
 Variable<T> amax(const Variable<T>& x, std::ptrdiff_t dim, bool keepdim) {
   MaxAlongDim<T> m = max_along_dim(x, dim, keepdim, "amax");
   return record<T>("amax", m.values, {x},
@@ -278,6 +320,8 @@ MaxResult<T> max(const Variable<T>& x, std::ptrdiff_t dim, bool keepdim) {
   template Variable<T> mean(const Variable<T>&);                                        \
   template Variable<T> sum(const Variable<T>&, const std::vector<std::ptrdiff_t>&, bool);  \
   template Variable<T> mean(const Variable<T>&, const std::vector<std::ptrdiff_t>&, bool); \
+  template Variable<T> norm(const Variable<T>&, double);                                \
+  template Variable<T> norm(const Variable<T>&, double, const std::vector<std::ptrdiff_t>&, bool); \
   template Variable<T> amax(const Variable<T>&, std::ptrdiff_t, bool);                  \
   template MaxResult<T> max(const Variable<T>&, std::ptrdiff_t, bool);
 TG_INSTANTIATE(float)

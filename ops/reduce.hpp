@@ -1,4 +1,4 @@
-// Reductions: sum and mean (of every element, or over dims), amax and max along one dim. As in torch,
+// Reductions: sum, mean and the p-norm (of every element, or over dims), amax and max along one dim. As in torch,
 // the reduced dims leave the result's shape unless keepdim, which keeps each of them as size 1.
 #pragma once
 
@@ -16,6 +16,14 @@ template <class T> Variable<T> mean(const Variable<T>& x);
 // Over `dims`: at least one, each in [-rank, rank) (negative counts from the end), none twice.
 template <class T> Variable<T> sum(const Variable<T>& x, const std::vector<std::ptrdiff_t>& dims, bool keepdim = false);
 template <class T> Variable<T> mean(const Variable<T>& x, const std::vector<std::ptrdiff_t>& dims, bool keepdim = false);
+
+// The p-norm (sum of |x|^p)^(1/p) of every element, or over `dims` (as sum's), for a finite p > 0:
+// torch.norm. The gradient sign(x)·|x|^(p-1) / norm^(p-1) is 0 where the norm is 0 (as torch's) and,
+// for every p, at an element equal to 0 (torch's gives NaN there for p < 2, other than 1). torch's
+// p = inf and p = 0 are not taken: use amax(abs(x)) and (x != 0).sum().
+template <class T> Variable<T> norm(const Variable<T>& x, double p = 2);
+template <class T>
+Variable<T> norm(const Variable<T>& x, double p, const std::vector<std::ptrdiff_t>& dims, bool keepdim = false);
 
 // The largest value along `dim` (torch.amax); tied maxima share the gradient equally.
 // NaN counts as the largest value: a slice holding NaN has max NaN, and its NaNs get the gradient.

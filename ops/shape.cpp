@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <numeric>
+#include <string>
+
+#include <xtensor/xbroadcast.hpp>
 
 #include <tapegrad/core/tape.hpp>
 #include <tapegrad/ops/detail/index_check.hpp>
@@ -144,6 +147,39 @@ void for_each_gathered(const Shape& shape, std::size_t dim, const Indices& index
   }
 }
 
+// ---- expand ----
+
+Shape expanded_shape(const Shape& from, const std::vector<std::ptrdiff_t>& sizes) {
+  auto fail = [&](const std::string& why) {
+    return Error("expand: cannot expand a tensor of shape " + shape_str(from) + " to " + shape_str(sizes) + ": " + why);
+  };
+  if (sizes.size() < from.size())
+    throw fail("expected at least as many sizes as the tensor's " + std::to_string(from.size()) + " dims");
+  const std::size_t lead = sizes.size() - from.size();
+  Shape out(sizes.size());
+  for (std::size_t k = 0; k < sizes.size(); ++k) {
+    const std::ptrdiff_t s = sizes[k];
+    if (k < lead) {
+      if (s < 0) throw fail("a new leading dim (dim " + std::to_string(k) + ") needs a size >= 0");
+      out[k] = static_cast<std::size_t>(s);
+      continue;
+    }
+    const std::size_t have = from[k - lead];
+    if (s == -1) {
+      out[k] = have;
+    } else if (s < 0) {
+      throw fail("expected sizes >= 0, or -1 to keep a dim");
+    } else if (have == 1 || static_cast<std::size_t>(s) == have) {
+      out[k] = static_cast<std::size_t>(s);
+    } else {
+      throw fail("dim " + std::to_string(k) + " has size " + std::to_string(have) + " (expected " +
+                 std::to_string(have) + " or -1 there; only a dim of size 1 expands)");
+    }
+  }
+  checked_numel(out, "expand");
+  return out;
+}
+
 }  // namespace
 
 template <class T>
@@ -232,6 +268,12 @@ Variable<T> narrow(const Variable<T>& x, std::ptrdiff_t dim, std::ptrdiff_t star
 }
 
 template <class T>
+Variable<T> expand(const Variable<T>& x, const std::vector<std::ptrdiff_t>& sizes) {
+  Array<T> out = xt::broadcast(x.value(), expanded_shape(x.shape(), sizes));
+  return record<T>("expand", std::move(out), {x}, [](Array<T>& g, Grads<T>& grads) { grads.add(0, std::move(g)); });
+}
+
+template <class T>
 Variable<T> index_select(const Variable<T>& x, std::ptrdiff_t dim, const Indices& index) {
   const std::size_t d = normalize_dim(dim, x.dim(), "index_select");
   if (index.dimension() != 1)
@@ -291,6 +333,7 @@ Variable<T> gather(const Variable<T>& x, std::ptrdiff_t dim, const Indices& inde
   template Variable<T> permute(const Variable<T>&, const std::vector<std::ptrdiff_t>&);               \
   template Variable<T> transpose(const Variable<T>&, std::ptrdiff_t, std::ptrdiff_t);                 \
   template Variable<T> narrow(const Variable<T>&, std::ptrdiff_t, std::ptrdiff_t, std::ptrdiff_t);    \
+  template Variable<T> expand(const Variable<T>&, const std::vector<std::ptrdiff_t>&);                \
   template Variable<T> index_select(const Variable<T>&, std::ptrdiff_t, const Indices&);              \
   template Variable<T> gather(const Variable<T>&, std::ptrdiff_t, const Indices&);
 TG_INSTANTIATE(float)

@@ -1,4 +1,4 @@
-// Shape ops: reshape/view/flatten, transpose/permute, narrow, and the index ops index_select and
+// Shape ops: reshape/view/flatten, transpose/permute, narrow, expand, and the index ops index_select and
 // gather, with torch's semantics. Every result is a fresh contiguous tensor (a Variable owns its
 // buffer), so none of them aliases its input.
 #pragma once
@@ -36,6 +36,12 @@ Variable<T> transpose(const Variable<T>& x, std::ptrdiff_t dim0, std::ptrdiff_t 
 // On dim 0 it is one contiguous copy: the way to take a batch of rows.
 template <class T>
 Variable<T> narrow(const Variable<T>& x, std::ptrdiff_t dim, std::ptrdiff_t start, std::ptrdiff_t length);
+
+// x repeated along dims of size 1 and new leading dims up to `sizes` (-1 keeps a dim): torch.expand.
+// x's dims line up with the last ones of `sizes`; a dim of size other than 1 keeps its size. The
+// gradient is summed back over the repeats (where the tape sums every broadcast input's).
+template <class T>
+Variable<T> expand(const Variable<T>& x, const std::vector<std::ptrdiff_t>& sizes);
 
 // The slices of x along dim picked by the 1-D `index` (repeats allowed): torch.index_select.
 // index_select(embedding, 0, ids) is an embedding lookup.

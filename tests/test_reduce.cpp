@@ -177,3 +177,56 @@ TEST_CASE("reductions: bad dims throw, naming the op") {
   CHECK(tgtest::allclose(tg::sum(empty, {1}).value(), Array<float>{0.f, 0.f}));  // a sum of nothing is 0
   CHECK(tg::max(empty, 0).values.shape() == tg::Shape{0});
 }
+
+TEST_CASE("norm: values against a loop, for p = 1, 2, 3 and 0.5, over every element and over dims") {
+  const Variable<double> x = tgtest::rand_var({2, 3, 4}, 41);
+  const Array<double>& v = x.value();
+  for (double p : {1.0, 2.0, 3.0, 0.5}) {
+    CAPTURE(p);
+    double all = 0;
+    for (double e : v) all += std::pow(std::abs(e), p);
+    CHECK(tg::norm(x, p).shape() == tg::Shape{});
+    CHECK(tg::norm(x, p).item() == doctest::Approx(std::pow(all, 1 / p)).epsilon(1e-14));
+    // Over dims (0, 2), keeping them: one norm per j.
+    const auto n = tg::norm(x, p, {0, 2}, true);
+    CHECK(n.shape() == tg::Shape{1, 3, 1});
+    for (std::size_t j = 0; j < 3; ++j) {
+      double s = 0;
+      for (std::size_t i = 0; i < 2; ++i)
+        for (std::size_t k = 0; k < 4; ++k) s += std::pow(std::abs(v(i, j, k)), p);
+      CHECK(n.value()(0, j, 0) == doctest::Approx(std::pow(s, 1 / p)).epsilon(1e-14));
+    }
+    CHECK(tg::norm(x, p, {-1}).shape() == tg::Shape{2, 3});
+  }
+}
+
+TEST_CASE("norm: gradchecks for p = 1, 2, 3 and 1.5, every dims and keepdim variant") {
+  auto x = tgtest::rand_var({2, 3, 4}, 42);
+  for (double p : {1.0, 2.0, 3.0, 1.5}) {
+    CAPTURE(p);
+    CHECK_GRADCHECK([&](const V& in) { return tg::norm(in[0], p); }, {x});
+    for (const std::vector<std::ptrdiff_t>& dims : {std::vector<std::ptrdiff_t>{0}, {1, 2}, {-1, 0}})
+      for (bool keepdim : {false, true}) {
+        CAPTURE(tg::shape_str(dims));
+        CAPTURE(keepdim);
+        CHECK_GRADCHECK([&](const V& in) { return tg::norm(in[0], p, dims, keepdim); }, {x});
+      }
+  }
+}
+
+TEST_CASE("norm: the gradient is 0 where the norm or the element is 0, and bad p throws") {
+  Variable<double> x(Array<double>{{0.0, 0.0}, {3.0, -4.0}}, true);
+  tg::sum(tg::norm(x, 2.0, {1})).backward();
+  CHECK(tgtest::allclose(x.grad(), Array<double>{{0.0, 0.0}, {0.6, -0.8}}));
+  for (double p : {1.0, 1.5, 3.0}) {
+    Variable<double> z(Array<double>{0.0, 2.0, -1.0}, true);
+    tg::norm(z, p).backward();
+    CHECK(z.grad()(0) == 0.0);
+    CHECK(std::isfinite(z.grad()(1)));
+  }
+  Variable<double> y(Array<double>{1.0, -2.0});
+  CHECK_THROWS_WITH_AS(tg::norm(y, 0.0), doctest::Contains("norm: expected a finite p > 0, got p = 0"), tg::Error);
+  CHECK_THROWS_WITH_AS(tg::norm(y, std::numeric_limits<double>::infinity()),
+                       doctest::Contains("for p = inf take amax(abs(x))"), tg::Error);
+  CHECK_THROWS_WITH_AS(tg::norm(y, 2.0, {1}), doctest::Contains("norm: dim 1 is out of range"), tg::Error);
+}

@@ -167,6 +167,35 @@ TEST_CASE("narrow: out-of-range slices throw naming the op") {
   CHECK_THROWS_WITH_AS(tg::narrow(x, 2, 0, 1), doctest::Contains("narrow: dim 2 is out of range"), tg::Error);
 }
 
+TEST_CASE("expand: values, new leading dims, -1, and the gradient summed over the repeats") {
+  auto x = iota_var({3, 1});  // 0, 1, 2 down a column
+  const auto e = tg::expand(x, {2, -1, 4});
+  CHECK(e.shape() == tg::Shape{2, 3, 4});
+  for (std::size_t i = 0; i < 2; ++i)
+    for (std::size_t j = 0; j < 3; ++j)
+      for (std::size_t k = 0; k < 4; ++k) CHECK(e.value()(i, j, k) == double(j));
+  tg::sum(e).backward();
+  CHECK(tgtest::allclose(x.grad(), column(Array<double>{8, 8, 8})));
+  CHECK(tg::expand(x, {3, 1}).shape() == tg::Shape{3, 1});
+  CHECK(tg::expand(x, {0, 3, 5}).shape() == tg::Shape{0, 3, 5});
+}
+
+TEST_CASE("expand: gradchecks, and bad sizes throw naming the op and both shapes") {
+  auto y = rand_var({1, 4, 1}, 9);
+  CHECK_GRADCHECK([](const V& in) { return tg::expand(in[0], {3, 4, 2}); }, {y});
+  CHECK_GRADCHECK([](const V& in) { return tg::expand(in[0], {2, -1, -1, 5}) * tg::expand(in[0], {2, 1, 4, 5}); }, {y});
+  CHECK_THROWS_WITH_AS(tg::expand(y, {3, 5, 1}),
+                       doctest::Contains("expand: cannot expand a tensor of shape (1, 4, 1) to (3, 5, 1): dim 1 has size 4"),
+                       tg::Error);
+  CHECK_THROWS_WITH_AS(tg::expand(y, {4, 1}), doctest::Contains("expected at least as many sizes as the tensor's 3 dims"),
+                       tg::Error);
+  CHECK_THROWS_WITH_AS(tg::expand(y, {-1, 1, 4, 1}), doctest::Contains("a new leading dim (dim 0) needs a size >= 0"),
+                       tg::Error);
+  CHECK_THROWS_WITH_AS(tg::expand(y, {1, -2, 1}), doctest::Contains("expected sizes >= 0, or -1 to keep a dim"), tg::Error);
+  CHECK_THROWS_WITH_AS(tg::expand(y, {std::ptrdiff_t(1) << 40, std::ptrdiff_t(1) << 40, 4, 1}),
+                       doctest::Contains("expand"), tg::Error);
+}
+
 TEST_CASE("index_select: values and repeated indices accumulating in the gradient") {
   Variable<double> x(Array<double>{{1, 2}, {3, 4}, {5, 6}}, true);
   auto rows = tg::index_select(x, 0, Labels{2, 0, 2});
