@@ -12,6 +12,7 @@
 #include <tapegrad/core/files.hpp>
 #include <tapegrad/core/grad_mode.hpp>
 #include <tapegrad/core/gradcheck.hpp>
+#include <tapegrad/core/grad_fn.hpp>
 #include <tapegrad/core/graph_dot.hpp>
 #include <tapegrad/core/int_array_ref.hpp>
 #include <tapegrad/core/random.hpp>

@@ -83,6 +83,7 @@ class IValue {
 namespace autograd {
 
 using variable_list = std::vector<Tensor>;
+using tensor_list = std::vector<Tensor>;  // LibTorch's other name for it
 
 template <class Derived>
 struct Function;

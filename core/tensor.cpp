@@ -1,9 +1,13 @@
 #include <tapegrad/core/tensor.hpp>
 
 #include <algorithm>
+#include <cctype>
+#include <memory>
+#include <string>
 
 #include <tapegrad/core/checked_cast.hpp>
 #include <tapegrad/core/dispatch.hpp>
+#include <tapegrad/core/grad_fn.hpp>
 #include <tapegrad/core/grad_mode.hpp>
 #include <tapegrad/core/thread_pool.hpp>
 
@@ -125,6 +129,32 @@ bool Tensor::is_leaf() const {
   if (scalar_type() == kDouble) return variable<double>().is_leaf();
   return true;
 }
+
+std::shared_ptr<autograd::Node> Tensor::grad_fn() const {
+  check_defined("grad_fn");
+  const char* op = nullptr;
+  if (scalar_type() == kFloat && !variable<float>().is_leaf()) op = variable<float>().meta()->op;
+  if (scalar_type() == kDouble && !variable<double>().is_leaf()) op = variable<double>().meta()->op;
+  return op ? std::make_shared<autograd::Node>(autograd::backward_node_name(op)) : nullptr;
+}
+
+namespace autograd {
+
+std::string backward_node_name(const char* op) {
+  std::string name;
+  bool word_start = true;
+  for (const char* c = op; *c; ++c) {
+    if (*c == '_') {
+      word_start = true;
+      continue;
+    }
+    name += word_start ? static_cast<char>(std::toupper(static_cast<unsigned char>(*c))) : *c;
+    word_start = false;
+  }
+  return name + "Backward0";
+}
+
+}  // namespace autograd
 
 namespace {
 

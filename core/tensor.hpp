@@ -25,6 +25,7 @@
 #include <string>
 #include <tuple>
 #include <variant>
+#include <vector>
 
 #include <tapegrad/core/array.hpp>
 #include <tapegrad/core/checked_cast.hpp>
@@ -36,6 +37,10 @@
 #include <tapegrad/core/variable.hpp>
 
 namespace tg {
+
+namespace autograd {
+class Node;
+}
 
 class Tensor {
  public:
@@ -82,6 +87,9 @@ class Tensor {
   // Leaves of a floating dtype only, as in LibTorch.
   const Tensor& requires_grad_(bool on = true) const;
   bool is_leaf() const;
+  // The node of the op that produced this tensor (core/grad_fn.hpp); null for a leaf and for a tensor
+  // that does not require grad.
+  std::shared_ptr<autograd::Node> grad_fn() const;
   // The accumulated gradient (aliasing it: writes go to the gradient), or an undefined tensor.
   Tensor grad() const;
   // Backward from this scalar (or with `gradient` of this shape for a non-scalar output).
@@ -138,6 +146,14 @@ class Tensor {
   Tensor t() const;  // transpose of a 2-D tensor (a 0-d or 1-D one is returned as is)
   Tensor permute(IntArrayRef dims) const;
   Tensor narrow(std::int64_t dim, std::int64_t start, std::int64_t length) const;
+  Tensor select(std::int64_t dim, std::int64_t index) const;
+  // x[i] is x.select(0, i): a copy, as every op's result (writing into it leaves x as it was).
+  Tensor operator[](std::int64_t index) const { return select(0, index); }
+  Tensor expand(IntArrayRef size) const;
+  Tensor expand_as(const Tensor& other) const { return expand(other.sizes()); }
+  std::vector<Tensor> split(std::int64_t split_size, std::int64_t dim = 0) const;
+  std::vector<Tensor> split(IntArrayRef split_sizes, std::int64_t dim = 0) const;
+  std::vector<Tensor> chunk(std::int64_t chunks, std::int64_t dim = 0) const;
   Tensor index_select(std::int64_t dim, const Tensor& index) const;
   Tensor gather(std::int64_t dim, const Tensor& index) const;
 
@@ -155,6 +171,12 @@ class Tensor {
   Tensor argmin() const;
   Tensor argmin(std::int64_t dim, bool keepdim = false) const;
   Tensor logsumexp(std::int64_t dim, bool keepdim = false) const;
+  Tensor norm(const Scalar& p = 2) const;
+  Tensor norm(const std::optional<Scalar>& p, IntArrayRef dim, bool keepdim = false) const;
+  Tensor all() const;
+  Tensor all(std::int64_t dim, bool keepdim = false) const;
+  Tensor any() const;
+  Tensor any(std::int64_t dim, bool keepdim = false) const;
   Tensor softmax(std::int64_t dim) const;
   Tensor log_softmax(std::int64_t dim) const;
 
@@ -181,6 +203,7 @@ class Tensor {
   Tensor div(const Scalar& other) const;
   Tensor neg() const;
   Tensor matmul(const Tensor& other) const;
+  Tensor mm(const Tensor& other) const;
   Tensor pow(const Scalar& exponent) const;
   Tensor exp() const;
   Tensor log() const;

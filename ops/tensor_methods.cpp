@@ -21,6 +21,15 @@ Tensor Tensor::narrow(std::int64_t dim, std::int64_t start, std::int64_t length)
   return tg::narrow(*this, dim, start, length);
 }
 Tensor Tensor::index_select(std::int64_t dim, const Tensor& index) const { return tg::index_select(*this, dim, index); }
+Tensor Tensor::select(std::int64_t dim, std::int64_t index) const { return tg::select(*this, dim, index); }
+Tensor Tensor::expand(IntArrayRef size) const { return tg::expand(*this, size); }
+std::vector<Tensor> Tensor::split(std::int64_t split_size, std::int64_t dim) const {
+  return tg::split(*this, split_size, dim);
+}
+std::vector<Tensor> Tensor::split(IntArrayRef split_sizes, std::int64_t dim) const {
+  return tg::split(*this, split_sizes, dim);
+}
+std::vector<Tensor> Tensor::chunk(std::int64_t chunks, std::int64_t dim) const { return tg::chunk(*this, chunks, dim); }
 Tensor Tensor::gather(std::int64_t dim, const Tensor& index) const { return tg::gather(*this, dim, index); }
 Tensor Tensor::clone() const {
   check_defined("clone");
@@ -61,6 +70,15 @@ TG_METHOD2(div)
 
 Tensor Tensor::neg() const { return tg::neg(*this); }
 Tensor Tensor::matmul(const Tensor& other) const { return tg::matmul(*this, other); }
+Tensor Tensor::mm(const Tensor& other) const { return tg::mm(*this, other); }
+Tensor Tensor::norm(const Scalar& p) const { return tg::norm(*this, p); }
+Tensor Tensor::norm(const std::optional<Scalar>& p, IntArrayRef dim, bool keepdim) const {
+  return tg::norm(*this, p, dim, keepdim);
+}
+Tensor Tensor::all() const { return tg::all(*this); }
+Tensor Tensor::all(std::int64_t dim, bool keepdim) const { return tg::all(*this, dim, keepdim); }
+Tensor Tensor::any() const { return tg::any(*this); }
+Tensor Tensor::any(std::int64_t dim, bool keepdim) const { return tg::any(*this, dim, keepdim); }
 Tensor Tensor::pow(const Scalar& exponent) const { return tg::pow(*this, exponent); }
 Tensor Tensor::exp() const { return tg::exp(*this); }
 Tensor Tensor::log() const { return tg::log(*this); }

@@ -12,6 +12,7 @@
 #include <tapegrad/ops/arithmetic.hpp>
 #include <tapegrad/ops/avg_pool.hpp>
 #include <tapegrad/ops/batch_norm.hpp>
+#include <tapegrad/ops/concat.hpp>
 #include <tapegrad/ops/conv2d.hpp>
 #include <tapegrad/ops/conv_transpose2d.hpp>
 #include <tapegrad/ops/dropout.hpp>
@@ -59,6 +60,42 @@ Tensor by_positions(const Tensor& x, F&& f) {
     for (std::size_t i = 0; i < out.size(); ++i) out.data()[i] = a.data()[static_cast<std::size_t>(moved.value().data()[i])];
     return Tensor(std::move(out));
   });
+}
+
+// by_positions for ops of several tensors (cat, stack) or with several results (split, chunk): the
+// positions number the inputs' elements one after another, and the results pick from all of their
+// values, taken in the integer dtype t.
+template <class F>
+std::vector<Tensor> by_positions(const std::vector<Tensor>& xs, ScalarType t, const char* op, F&& f) {
+  NoGradGuard no_grad;
+  std::vector<Variable<double>> positions;
+  std::size_t count = 0;
+  for (const Tensor& x : xs) {
+    Array<double> p = Array<double>::from_shape(x.shape());
+    for (std::size_t i = 0; i < p.size(); ++i) p.data()[i] = static_cast<double>(count + i);
+    count += p.size();
+    positions.emplace_back(std::move(p));
+  }
+  const std::vector<Variable<double>> moved = f(positions);
+  auto pick = [&](auto tag) {
+    using T = decltype(tag);
+    Array<T> all = Array<T>::from_shape({count});
+    std::size_t at = 0;
+    for (const Tensor& x : xs) {
+      const Tensor promoted = promote_to(x, t, op);
+      const Array<T>& v = promoted.template value<T>();
+      std::copy(v.data(), v.data() + v.size(), all.data() + at);
+      at += v.size();
+    }
+    std::vector<Tensor> out;
+    for (const Variable<double>& m : moved) {
+      Array<T> r = Array<T>::from_shape(m.shape());
+      for (std::size_t i = 0; i < r.size(); ++i) r.data()[i] = all.data()[static_cast<std::size_t>(m.value().data()[i])];
+      out.emplace_back(std::move(r));
+    }
+    return out;
+  };
+  return t == kLong ? pick(std::int64_t{}) : pick(bool{});
 }
 
 // A shape op for any dtype: the typed op on a floating tensor, by_positions on the others.
@@ -326,6 +363,15 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   return dispatch_floating(a, b, "matmul", [](const auto& x, const auto& y) { return tg::matmul(x, y); });
 }
 
+Tensor mm(const Tensor& a, const Tensor& b) {
+  check_defined(a, "mm");
+  check_defined(b, "mm");
+  if (a.dim() != 2 || b.dim() != 2 || a.size(1) != b.size(0))
+    throw Error("mm: expected 2-D tensors (n, k) and (k, m), got " + shape_str(a.shape()) + " and " +
+                shape_str(b.shape()));
+  return matmul(a, b);
+}
+
 Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
   check_defined(x, "linear");
   check_defined(weight, "linear");
@@ -591,6 +637,41 @@ Tensor argmax(const Tensor& x, std::int64_t dim, bool keepdim) { return arg_redu
 Tensor argmin(const Tensor& x) { return arg_reduce(x, std::nullopt, false, false, "argmin"); }
 Tensor argmin(const Tensor& x, std::int64_t dim, bool keepdim) { return arg_reduce(x, dim, keepdim, false, "argmin"); }
 
+Tensor norm(const Tensor& x, const Scalar& p) {
+  return dispatch_floating(x, "norm", [&](const auto& v) { return tg::norm(v, p.toDouble()); });
+}
+
+Tensor norm(const Tensor& x, const std::optional<Scalar>& p, IntArrayRef dim, bool keepdim) {
+  check_defined(x, "norm");
+  std::vector<std::ptrdiff_t> dims = dims_of(dim);
+  if (dims.empty())
+    for (std::int64_t d = 0; d < x.dim(); ++d) dims.push_back(d);
+  const double order = p ? p->toDouble() : 2.0;
+  if (dims.empty()) return dispatch_floating(x, "norm", [&](const auto& v) { return tg::norm(v, order); });
+  return dispatch_floating(x, "norm", [&](const auto& v) { return tg::norm(v, order, dims, keepdim); });
+}
+
+// Counts of nonzero elements against the count there is (all) or 0 (any).
+Tensor all(const Tensor& x) {
+  check_defined(x, "all");
+  return eq(sum(ne(x, 0)), x.numel());
+}
+
+Tensor all(const Tensor& x, std::int64_t dim, bool keepdim) {
+  check_defined(x, "all");
+  return eq(sum(ne(x, 0), {dim}, keepdim), x.size(dim));
+}
+
+Tensor any(const Tensor& x) {
+  check_defined(x, "any");
+  return gt(sum(ne(x, 0)), 0);
+}
+
+Tensor any(const Tensor& x, std::int64_t dim, bool keepdim) {
+  check_defined(x, "any");
+  return gt(sum(ne(x, 0), {dim}, keepdim), 0);
+}
+
 // ---- shape ----
 
 Tensor reshape(const Tensor& x, IntArrayRef shape) {
@@ -651,6 +732,22 @@ Tensor gather(const Tensor& x, std::int64_t dim, const Tensor& index) {
   return any_dtype(x, "gather", [&](const auto& v) { return tg::gather(v, dim, idx); });
 }
 
+Tensor select(const Tensor& x, std::int64_t dim, std::int64_t index) {
+  check_defined(x, "select");
+  if (x.dim() == 0) throw Error("select: expected a tensor of at least one dim, got a 0-d tensor");
+  const auto d = static_cast<std::int64_t>(normalize_dim(dim, static_cast<std::size_t>(x.dim()), "select"));
+  const std::int64_t size = x.size(d), i = index < 0 ? index + size : index;
+  if (i < 0 || i >= size)
+    throw Error("select: index " + std::to_string(index) + " is out of range for dim " + std::to_string(dim) +
+                " of size " + std::to_string(size) + " in shape " + shape_str(x.shape()) +
+                " (expected -size <= index < size)");
+  return squeeze(narrow(x, d, i, 1), d);
+}
+
+Tensor expand(const Tensor& x, IntArrayRef size) {
+  return any_dtype(x, "expand", [&](const auto& v) { return tg::expand(v, dims_of(size)); });
+}
+
 Tensor einsum(const std::string& equation, const std::vector<Tensor>& operands) {
   ScalarType t = kBool;
   for (const Tensor& x : operands) {
@@ -665,6 +762,76 @@ Tensor einsum(const std::string& equation, const std::vector<Tensor>& operands) 
     return Tensor(tg::einsum(equation, vs));
   };
   return t == kFloat ? run(float{}) : run(double{});
+}
+
+// ---- joining and cutting ----
+
+namespace {
+
+// The list's common dtype, or an Error naming op for an empty list or an undefined tensor.
+ScalarType common_dtype(const std::vector<Tensor>& xs, const char* op) {
+  if (xs.empty()) throw Error(std::string(op) + ": expected a non-empty list of tensors");
+  ScalarType t = kBool;
+  for (const Tensor& x : xs) {
+    check_defined(x, op);
+    t = promote_types(t, x.scalar_type());
+  }
+  return t;
+}
+
+// f(std::vector<Variable<T>>) -> Variable<T> on the list in its common dtype.
+template <class F>
+Tensor join_tensors(const std::vector<Tensor>& xs, const char* op, F&& f) {
+  const ScalarType t = common_dtype(xs, op);
+  auto floating = [&](auto tag) {
+    using T = decltype(tag);
+    std::vector<Variable<T>> vs;
+    for (const Tensor& x : xs) vs.push_back(promote_to(x, t, op).template variable<T>());
+    return Tensor(f(vs));
+  };
+  if (t == kFloat) return floating(float{});
+  if (t == kDouble) return floating(double{});
+  return by_positions(xs, t, op, [&](const std::vector<Variable<double>>& p) {
+    return std::vector<Variable<double>>{f(p)};
+  }).front();
+}
+
+// f(Variable<T>) -> std::vector<Variable<T>> on x.
+template <class F>
+std::vector<Tensor> cut_tensor(const Tensor& x, const char* op, F&& f) {
+  check_defined(x, op);
+  if (!x.is_floating_point())
+    return by_positions({x}, x.scalar_type(), op, [&](const std::vector<Variable<double>>& p) { return f(p.front()); });
+  std::vector<Tensor> out;
+  auto run = [&](const auto& v) {
+    for (auto& piece : f(v)) out.emplace_back(std::move(piece));
+  };
+  if (x.scalar_type() == kFloat) run(x.variable<float>());
+  else run(x.variable<double>());
+  return out;
+}
+
+}  // namespace
+
+Tensor cat(const std::vector<Tensor>& tensors, std::int64_t dim) {
+  return join_tensors(tensors, "cat", [dim](const auto& vs) { return tg::cat(vs, dim); });
+}
+
+Tensor stack(const std::vector<Tensor>& tensors, std::int64_t dim) {
+  return join_tensors(tensors, "stack", [dim](const auto& vs) { return tg::stack(vs, dim); });
+}
+
+std::vector<Tensor> split(const Tensor& x, std::int64_t split_size, std::int64_t dim) {
+  return cut_tensor(x, "split", [=](const auto& v) { return tg::split(v, split_size, dim); });
+}
+
+std::vector<Tensor> split(const Tensor& x, IntArrayRef split_sizes, std::int64_t dim) {
+  const std::vector<std::int64_t> sizes(split_sizes.begin(), split_sizes.end());
+  return cut_tensor(x, "split", [&](const auto& v) { return tg::split(v, sizes, dim); });
+}
+
+std::vector<Tensor> chunk(const Tensor& x, std::int64_t chunks, std::int64_t dim) {
+  return cut_tensor(x, "chunk", [=](const auto& v) { return tg::chunk(v, chunks, dim); });
 }
 
 }  // namespace tg

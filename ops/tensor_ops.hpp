@@ -92,6 +92,7 @@ Tensor tanh(const Tensor& x);
 
 // ---- layers ----
 Tensor matmul(const Tensor& a, const Tensor& b);
+Tensor mm(const Tensor& a, const Tensor& b);  // 2-D only: (n, k) @ (k, m)
 Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias = {});  // bias: undefined for none
 // stride and padding: one number for both axes or two ({h, w}).
 Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias = {}, IntArrayRef stride = 1,
@@ -155,6 +156,14 @@ Tensor argmax(const Tensor& x);  // into the flattened tensor: a 0-d Long tensor
 Tensor argmax(const Tensor& x, std::int64_t dim, bool keepdim = false);
 Tensor argmin(const Tensor& x);
 Tensor argmin(const Tensor& x, std::int64_t dim, bool keepdim = false);
+// The p-norm (ops/reduce.hpp: finite p > 0); an empty `dim` reduces every dim, as LibTorch's.
+Tensor norm(const Tensor& x, const Scalar& p = 2);
+Tensor norm(const Tensor& x, const std::optional<Scalar>& p, IntArrayRef dim, bool keepdim = false);
+// Whether every (any) element is nonzero (NaN counts as nonzero): Bool, no gradient.
+Tensor all(const Tensor& x);
+Tensor all(const Tensor& x, std::int64_t dim, bool keepdim = false);
+Tensor any(const Tensor& x);
+Tensor any(const Tensor& x, std::int64_t dim, bool keepdim = false);
 
 // ---- shape (any dtype; copies, as the typed ops) ----
 Tensor reshape(const Tensor& x, IntArrayRef shape);
@@ -166,8 +175,18 @@ Tensor unsqueeze(const Tensor& x, std::int64_t dim);
 Tensor transpose(const Tensor& x, std::int64_t dim0, std::int64_t dim1);
 Tensor permute(const Tensor& x, IntArrayRef dims);
 Tensor narrow(const Tensor& x, std::int64_t dim, std::int64_t start, std::int64_t length);
+// Element `index` along dim, the dim dropped (negative index counts from the end): x[i] is select(0, i).
+Tensor select(const Tensor& x, std::int64_t dim, std::int64_t index);
+Tensor expand(const Tensor& x, IntArrayRef size);  // ops/shape.hpp; -1 keeps a dim
 Tensor index_select(const Tensor& x, std::int64_t dim, const Tensor& index);  // index: 1-D Long
 Tensor gather(const Tensor& x, std::int64_t dim, const Tensor& index);        // index: Long, x's rank
 Tensor einsum(const std::string& equation, const std::vector<Tensor>& operands);
+
+// ---- joining and cutting (ops/concat.hpp; any dtype, a list promoted to its common dtype) ----
+Tensor cat(const std::vector<Tensor>& tensors, std::int64_t dim = 0);
+Tensor stack(const std::vector<Tensor>& tensors, std::int64_t dim = 0);
+std::vector<Tensor> split(const Tensor& x, std::int64_t split_size, std::int64_t dim = 0);
+std::vector<Tensor> split(const Tensor& x, IntArrayRef split_sizes, std::int64_t dim = 0);
+std::vector<Tensor> chunk(const Tensor& x, std::int64_t chunks, std::int64_t dim = 0);
 
 }  // namespace tg

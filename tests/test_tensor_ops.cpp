@@ -341,3 +341,145 @@ TEST_CASE("abs and clamp: typed gradchecks and gradients at the edges, as torch"
   CHECK(edge.grad()(2) == 0.0);
   CHECK(std::isnan(tg::clamp(edge, -1.0, 1.0).value()(3)));
 }
+
+TEST_CASE("cat, stack, split and chunk at Tensor level: values, gradients, dtypes") {
+  Tensor a = tg::tensor({{1.0, 2.0}, {3.0, 4.0}}, tg::requires_grad()), b = tg::tensor({{5.0, 6.0}}, tg::requires_grad());
+  Tensor c = tg::cat({a, b});
+  CHECK(c.value<float>() == Array<float>{{1, 2}, {3, 4}, {5, 6}});
+  CHECK(tg::cat({a, a}, 1).sizes() == tg::IntArrayRef{2, 4});
+  CHECK(tg::stack({a, a}, 1).sizes() == tg::IntArrayRef{2, 2, 2});
+  (c * tg::arange(6.0).view({3, 2})).sum().backward();
+  CHECK(a.grad().value<float>() == Array<float>{{0, 1}, {2, 3}});
+  CHECK(b.grad().value<float>() == Array<float>{{4, 5}});
+
+  std::vector<Tensor> pieces = c.split(2);
+  REQUIRE(pieces.size() == 2);
+  CHECK(pieces[1].value<float>() == Array<float>{{5, 6}});
+  CHECK(tg::split(c, {1, 2}, 0)[1].sizes() == tg::IntArrayRef{2, 2});
+  CHECK(c.chunk(2, 1)[1].value<float>() == tg::tensor({{2.0}, {4.0}, {6.0}}).value<float>());
+
+  // A list takes its common dtype; integer tensors stay exact past 2^53.
+  const std::int64_t big = (std::int64_t(1) << 60) + 1;
+  Tensor l = tg::cat({tg::tensor({big}), tg::tensor({true, false})});
+  CHECK(l.scalar_type() == tg::kLong);
+  CHECK(l.value<std::int64_t>() == tg::Labels{big, 1, 0});
+  CHECK(tg::cat({tg::tensor({1}), tg::tensor({0.5})}).scalar_type() == tg::kFloat);
+  CHECK(tg::stack({tg::tensor({true}), tg::tensor({false})}).value<bool>() == tg::tensor({{true}, {false}}).value<bool>());
+  CHECK(l.split(2)[0].value<std::int64_t>() == tg::Labels{big, 1});
+  CHECK(tg::tensor({1, 2, 3, 4, 5}).chunk(2)[1].value<std::int64_t>() == tg::Labels{4, 5});
+
+  CHECK(contains(error_of([] { (void)tg::cat({}); }), "cat: expected a non-empty list of tensors"));
+  CHECK(contains(error_of([&] { (void)tg::cat({a, Tensor()}); }), "cat: the tensor is undefined"));
+  CHECK(contains(error_of([&] { (void)tg::cat({a, tg::zeros({2, 3, 1})}); }), "cat"));
+  CHECK(contains(error_of([&] { (void)tg::stack({a, b}); }), "stack"));
+}
+
+TEST_CASE("select and x[i]: a slice with the dim dropped, negative indices, range errors") {
+  Tensor x = tg::arange(6.0).view({2, 3}).requires_grad_();
+  CHECK(x[1].value<float>() == Array<float>{3, 4, 5});
+  CHECK(x[-2].value<float>() == Array<float>{0, 1, 2});
+  CHECK(x.select(1, 2).value<float>() == Array<float>{2, 5});
+  CHECK(x[1][2].item<float>() == 5.f);
+  CHECK(x[0].dim() == 1);
+  (x[1] * 2).sum().backward();
+  CHECK(x.grad().value<float>() == Array<float>{{0, 0, 0}, {2, 2, 2}});
+  CHECK(tg::arange(4)[3].item<std::int64_t>() == 3);
+  CHECK(contains(error_of([&] { (void)x[2]; }),
+                 "select: index 2 is out of range for dim 0 of size 2 in shape (2, 3) (expected -size <= index < size)"));
+  CHECK(contains(error_of([&] { (void)x.select(1, -4); }), "select: index -4 is out of range for dim 1 of size 3"));
+  CHECK(contains(error_of([&] { (void)x[0][0][0]; }), "select: expected a tensor of at least one dim, got a 0-d tensor"));
+  CHECK(contains(error_of([&] { (void)x.select(2, 0); }), "select: dim 2 is out of range"));
+}
+
+TEST_CASE("expand, expand_as and mm at Tensor level") {
+  Tensor bias = tg::tensor({1.0, 2.0, 3.0}, tg::requires_grad());
+  Tensor out = tg::zeros({2, 3});
+  CHECK(bias.unsqueeze(0).expand_as(out).value<float>() == Array<float>{{1, 2, 3}, {1, 2, 3}});
+  bias.expand({4, -1}).sum().backward();
+  CHECK(bias.grad().value<float>() == Array<float>{4, 4, 4});
+  CHECK(tg::tensor({{true}, {false}}).expand({2, 2}).value<bool>() ==
+        tg::tensor({{true, true}, {false, false}}).value<bool>());
+
+  Tensor m = tg::tensor({{1.0, 2.0}, {3.0, 4.0}});
+  CHECK(m.mm(tg::tensor({{1.0}, {1.0}})).value<float>() == tg::tensor({{3.0}, {7.0}}).value<float>());
+  CHECK(contains(error_of([&] { (void)m.mm(tg::tensor({1.0, 1.0})); }),
+                 "mm: expected 2-D tensors (n, k) and (k, m), got (2, 2) and (2,)"));
+  CHECK(contains(error_of([&] { (void)m.mm(tg::zeros({3, 1})); }), "mm: expected 2-D tensors (n, k) and (k, m), got (2, 2) and (3, 1)"));
+}
+
+TEST_CASE("norm, all and any at Tensor level") {
+  Tensor v = tg::tensor({{3.0, -4.0}, {0.0, 0.0}});
+  CHECK(v.norm().item<float>() == 5.f);
+  CHECK(v.norm(1).item<float>() == 7.f);
+  CHECK(v.norm(2, 1).value<float>() == Array<float>{5, 0});
+  CHECK(v.norm(std::nullopt, {0}, true).sizes() == tg::IntArrayRef{1, 2});
+  CHECK(v.norm(2, {}).item<float>() == 5.f);  // an empty dim list: every dim
+  CHECK(contains(error_of([] { (void)tg::tensor({1, 2}).norm(); }), "norm: expected a floating tensor"));
+
+  CHECK(v.all().item<bool>() == false);
+  CHECK(v.any().item<bool>() == true);
+  CHECK(v.all(1).value<bool>() == tg::tensor({true, false}).value<bool>());
+  CHECK(v.any(0, true).value<bool>() == tg::tensor({{true, true}}).value<bool>());
+  CHECK(tg::tensor({std::nan(""), 1.0}).all().item<bool>());  // NaN is nonzero
+  CHECK(tg::zeros({0}).all().item<bool>());
+  CHECK(!tg::zeros({0}).any().item<bool>());
+  CHECK(tg::tensor({1, 2}).eq(tg::tensor({1, 2})).all().item<bool>());
+}
+
+TEST_CASE("grad_fn names the producing op as LibTorch does; leaves and tensors without grad have none") {
+  Tensor x = tg::ones({2, 2}, tg::requires_grad());
+  CHECK(!x.grad_fn());
+  CHECK((x + 2).grad_fn()->name() == "AddBackward0");
+  CHECK((x * x * 3).grad_fn()->name() == "MulBackward0");
+  CHECK((x * 3).mean().grad_fn()->name() == "MeanBackward0");
+  CHECK(x.log_softmax(1).grad_fn()->name() == "LogSoftmaxBackward0");
+  CHECK(tg::ones({2}).exp().grad_fn() == nullptr);
+  {
+    tg::NoGradGuard no_grad;
+    CHECK(!(x + 2).grad_fn());
+  }
+  CHECK(tg::autograd::backward_node_name("index_select") == "IndexSelectBackward0");
+}
+
+TEST_CASE("gradcheck through cat, stack, split, chunk, select, expand, mm and norm, in float64") {
+  auto check = [](const tg::autograd::TensorGradcheckFn& fn, const TV& in) {
+    const auto r = tg::autograd::gradcheck(fn, in);
+    CHECK_MESSAGE(r.ok, r.message);
+  };
+  Tensor a = rand_t({3, 4}, 21), b = rand_t({2, 4}, 22);
+  check([](const TV& in) { return tg::cat({in[0], in[1] * 2}) + tg::cat({in[1], in[0]}, 0); }, {a, b});
+  check([](const TV& in) { return tg::stack({in[0], in[0].exp()}, 2); }, {a});
+  check([](const TV& in) { auto p = in[0].split({1, 3}, 1); return p[0] * p[1].sum(1, true); }, {a});
+  check([](const TV& in) { auto p = in[0].chunk(2, 0); return p[0].sum() * p[1].sum(); }, {a});
+  check([](const TV& in) { return in[0][2] * in[0].select(1, -1)[0]; }, {a});
+  check([](const TV& in) { return in[0].unsqueeze(0).expand({2, -1, -1}) * in[1].sum(0).expand_as(in[0]); }, {a, b});
+  check([](const TV& in) { return in[0].mm(in[1].t()); }, {a, b});
+  check([](const TV& in) { return in[0].norm() + in[0].norm(3, 1).sum() + in[0].norm(1, {0, 1}, true).sum(); }, {a});
+}
+
+TEST_CASE("LibTorch-style code: fitting a polynomial with cat, mm, x[i] and item()") {
+  tg::manual_seed(3);
+  // y = 0.5 x^3 - 2 x^2 + x + 1 on features [x, x^2, x^3].
+  const Tensor w_true = tg::tensor({{1.0}, {-2.0}, {0.5}}), b_true = tg::tensor({1.0});
+  auto features = [](const Tensor& x) {
+    std::vector<Tensor> powers;
+    for (int k = 1; k <= 3; ++k) powers.push_back(x.unsqueeze(1).pow(k));
+    return tg::cat(powers, 1);
+  };
+  auto fc = tg::nn::Linear(3, 1);
+  tg::optim::SGD opt(fc->parameters(), 0.05);
+  float loss = 1;
+  for (int step = 0; step < 3000 && loss > 1e-4f; ++step) {
+    const Tensor x = features(tg::randn({32}));
+    const Tensor y = x.mm(w_true) + b_true.item();
+    opt.zero_grad();
+    Tensor l = tg::smooth_l1_loss(fc(x), y);
+    loss = l.item<float>();
+    l.backward();
+    opt.step();
+  }
+  CHECK(loss <= 1e-4f);
+  const Tensor w = fc->weight.view({-1});
+  for (int k = 0; k < 3; ++k) CHECK(w[k].item<float>() == doctest::Approx(w_true[k][0].item<float>()).epsilon(0.02));
+  CHECK(fc->bias[0].item<float>() == doctest::Approx(1.0).epsilon(0.02));
+}
