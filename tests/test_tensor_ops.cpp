@@ -426,7 +426,7 @@ TEST_CASE("norm, all and any at Tensor level") {
   CHECK(tg::tensor({1, 2}).eq(tg::tensor({1, 2})).all().item<bool>());
 }
 
-TEST_CASE("grad_fn names the producing op as LibTorch does; leaves and tensors without grad have none") {
+TEST_CASE("grad_fn names the producing op as LibTorch does, and leaves and tensors without grad have none") {
   Tensor x = tg::ones({2, 2}, tg::requires_grad());
   CHECK(!x.grad_fn());
   CHECK((x + 2).grad_fn()->name() == "AddBackward0");
