@@ -19,6 +19,7 @@
 #include <tapegrad/core/scalar.hpp>
 #include <tapegrad/core/scalar_type.hpp>
 #include <tapegrad/core/simd_level.hpp>
+#include <tapegrad/core/str.hpp>
 #include <tapegrad/core/tape.hpp>
 #include <tapegrad/core/tensor.hpp>
 #include <tapegrad/core/tensor_options.hpp>

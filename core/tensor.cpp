@@ -9,6 +9,7 @@
 #include <tapegrad/core/dispatch.hpp>
 #include <tapegrad/core/grad_fn.hpp>
 #include <tapegrad/core/grad_mode.hpp>
+#include <tapegrad/core/random.hpp>
 #include <tapegrad/core/thread_pool.hpp>
 
 namespace tg {
@@ -296,6 +297,35 @@ Tensor& Tensor::fill_(const Scalar& v) {
                                     : detail::checked_cast<T>(v.toLong(), "fill_");
     std::fill_n(value<T>().data(), a.size(), x);
   });
+  return *this;
+}
+
+namespace {
+
+// Random values drawn into a new array, copied into x's buffer: the one every handle and data_ptr knows.
+template <class T>
+void copy_into(Tensor& x, const Array<T>& drawn) {
+  std::copy(drawn.begin(), drawn.end(), x.value<T>().begin());
+}
+
+}  // namespace
+
+Tensor& Tensor::uniform_(double from, double to) {
+  check_inplace("uniform_");
+  check_floating(*this, "uniform_");
+  if (!(from <= to))
+    throw Error("uniform_: expected from <= to, got from = " + std::to_string(from) + ", to = " + std::to_string(to));
+  if (scalar_type() == kFloat) copy_into(*this, rand_uniform<float>(shape(), static_cast<float>(from), static_cast<float>(to)));
+  else copy_into(*this, rand_uniform<double>(shape(), from, to));
+  return *this;
+}
+
+Tensor& Tensor::normal_(double mean, double std) {
+  check_inplace("normal_");
+  check_floating(*this, "normal_");
+  if (!(std >= 0)) throw Error("normal_: expected std >= 0, got " + std::to_string(std));
+  if (scalar_type() == kFloat) copy_into(*this, randn<float>(shape(), static_cast<float>(mean), static_cast<float>(std)));
+  else copy_into(*this, randn<double>(shape(), mean, std));
   return *this;
 }
 

@@ -115,6 +115,9 @@ class Tensor {
   // ---- in place (a leaf that requires grad: only under NoGradGuard) ----
   Tensor& zero_();
   Tensor& fill_(const Scalar& value);
+  // Random values in place, from tg::generator() (floating tensors): U[from, to) and N(mean, std²).
+  Tensor& uniform_(double from = 0, double to = 1);
+  Tensor& normal_(double mean = 0, double std = 1);
   Tensor& copy_(const Tensor& src);  // src broadcast to this shape, converted to this dtype
   Tensor& operator+=(const Tensor& other);
   Tensor& operator-=(const Tensor& other);

@@ -12,11 +12,11 @@ Tensor ReLUImpl::forward(const Tensor& x) { return tg::relu(x); }
 void ReLUImpl::pretty_print(std::ostream& stream) const { stream << "ReLU()"; }
 
 Tensor LeakyReLUImpl::forward(const Tensor& x) {
-  return tg::leaky_relu(x, static_cast<float>(negative_slope_));
+  return tg::leaky_relu(x, negative_slope());
 }
 
 void LeakyReLUImpl::pretty_print(std::ostream& stream) const {
-  stream << "LeakyReLU(negative_slope=" << negative_slope_ << ")";
+  stream << "LeakyReLU(negative_slope=" << negative_slope() << ")";
 }
 
 }  // namespace tg::nn

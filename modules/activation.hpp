@@ -4,6 +4,7 @@
 
 #include <cstdint>
 
+#include <tapegrad/core/arg.hpp>
 #include <tapegrad/modules/module.hpp>
 #include <tapegrad/modules/module_holder.hpp>
 #include <tapegrad/ops/tensor_ops.hpp>
@@ -19,17 +20,25 @@ class ReLUImpl : public Module {
 };
 TG_MODULE(ReLU);
 
+// LeakyReLU(LeakyReLUOptions().negative_slope(0.2)) as LibTorch's, or LeakyReLU(0.2). Without
+// LibTorch's `inplace` option: the result is always a new tensor.
+struct LeakyReLUOptions {
+  TG_ARG(double, negative_slope) = 0.01;
+};
+
 // x for x > 0, negative_slope·x otherwise.
 class LeakyReLUImpl : public Module {
  public:
-  explicit LeakyReLUImpl(double negative_slope = 0.01) : negative_slope_(negative_slope) {}
+  explicit LeakyReLUImpl(const LeakyReLUOptions& options = {}) : options_(options) {}
+  explicit LeakyReLUImpl(double negative_slope) : options_(LeakyReLUOptions().negative_slope(negative_slope)) {}
   Tensor forward(const Tensor& x) override;
   void pretty_print(std::ostream& stream) const override;
 
-  double negative_slope() const { return negative_slope_; }
+  const LeakyReLUOptions& options() const { return options_; }
+  double negative_slope() const { return options_.negative_slope(); }
 
  private:
-  double negative_slope_;
+  LeakyReLUOptions options_;
 };
 TG_MODULE(LeakyReLU);
 

@@ -1,4 +1,5 @@
 #include <tapegrad/modules/checkpoint.hpp>
+#include <tapegrad/modules/archive.hpp>
 #include <tapegrad/modules/npz.hpp>
 
 #include <tapegrad/core/files.hpp>
@@ -456,3 +457,19 @@ std::map<std::string, NpyArray> read(const std::string& path) {
 }
 
 }  // namespace tg::npz
+
+namespace tg {
+
+void save(const Tensor& tensor, const std::string& path) {
+  serialize::OutputArchive archive;
+  archive.write("tensor", tensor);
+  archive.save_to(path);
+}
+
+void load(Tensor& tensor, const std::string& path) {
+  serialize::InputArchive archive;
+  archive.load_from(path);
+  archive.read("tensor", tensor);
+}
+
+}  // namespace tg

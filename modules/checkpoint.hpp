@@ -65,4 +65,10 @@ void load(nn::ModuleHolder<Impl>& module, const std::string& path) {
   nn::load(*module, path);
 }
 
+// One tensor (any dtype) to and from an .npz holding it as the entry "tensor", through
+// tg::serialize's archives: torch::save(tensor, path). LibTorch writes its own zip format here;
+// neither reads the other's. load replaces `tensor` with the file's (its dtype and shape).
+void save(const Tensor& tensor, const std::string& path);
+void load(Tensor& tensor, const std::string& path);
+
 }  // namespace tg

@@ -131,6 +131,23 @@ TEST_CASE("checkpoint: a round trip restores every parameter and buffer exactly"
   CHECK(loaded.head->weight.requires_grad());
 }
 
+TEST_CASE("tg::save and tg::load of one tensor: any dtype, load takes the file's dtype and shape") {
+  TempFile file("tensor");
+  const tg::Tensor images = tg::rand({2, 1, 3, 3});
+  tg::save((images + 1.0) / 2.0, file.path);
+  tg::Tensor back = tg::zeros({5}, tg::kLong);
+  tg::load(back, file.path);
+  CHECK(back.scalar_type() == tg::kFloat);
+  CHECK(back.value<float>() == ((images + 1.0) / 2.0).value<float>());
+  const std::int64_t big = (std::int64_t(1) << 60) + 3;
+  tg::save(tg::tensor({big, std::int64_t(-1)}), file.path);
+  tg::load(back, file.path);
+  CHECK(back.value<std::int64_t>() == tg::Labels{big, -1});
+  std::ofstream(file.path) << "not a zip";
+  CHECK_THROWS_AS(tg::load(back, file.path), tg::Error);
+  CHECK(back.value<std::int64_t>() == tg::Labels{big, -1});
+}
+
 TEST_CASE("checkpoint: the file is an uncompressed zip of .npy arrays") {
   TempFile file("layout");
   Linear layer(3, 2);

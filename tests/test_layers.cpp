@@ -116,6 +116,11 @@ TEST_CASE("MaxPool2d, ReLU, LeakyReLU, Flatten: by hand and as their ops") {
   CHECK(tgtest::allclose(ReLU().forward(v).value<float>(), Array<float>{0.f, 0.f, 0.f, 3.f}));
   CHECK(tgtest::allclose(LeakyReLU().forward(v).value<float>(), Array<float>{-0.02f, -0.005f, 0.f, 3.f}));
   CHECK(tgtest::allclose(LeakyReLU(0.5).forward(v).value<float>(), Array<float>{-1.f, -0.25f, 0.f, 3.f}));
+  CHECK(tgtest::allclose(LeakyReLU(tg::nn::LeakyReLUOptions().negative_slope(0.5)).forward(v).value<float>(),
+                         Array<float>{-1.f, -0.25f, 0.f, 3.f}));
+  CHECK(LeakyReLU(tg::nn::LeakyReLUOptions().negative_slope(0.2)).options().negative_slope() == 0.2);
+  // A Double input gets the slope as a double (0.2, not float's 0.2000000029...).
+  CHECK(LeakyReLU(0.2).forward(tg::tensor({-1.0}, tg::kDouble)).item<double>() == -0.2);
 
   auto t = random_input({2, 3, 4, 5}, 4);
   CHECK(Flatten().forward(t).shape() == tg::Shape{2, 60});

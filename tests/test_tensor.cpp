@@ -276,3 +276,35 @@ TEST_CASE("random factories repeat after manual_seed and have the right ranges")
   CHECK(r.max().item<double>() < 1.0);
   CHECK(tg::randint(10, {3}, tg::kFloat).scalar_type() == tg::kFloat);
 }
+
+TEST_CASE("uniform_ and normal_ fill a floating tensor in place, repeatably, and check their arguments") {
+  tg::manual_seed(5);
+  Tensor u = tg::empty({20000}, tg::kDouble);
+  const double* buffer = u.data_ptr<double>();
+  u.uniform_(0.8, 1.0);
+  CHECK(u.data_ptr<double>() == buffer);
+  CHECK(u.min().item<double>() >= 0.8);
+  CHECK(u.max().item<double>() < 1.0);
+  CHECK(u.mean().item<double>() == doctest::Approx(0.9).epsilon(0.002));
+  Tensor n = tg::empty({20000}).normal_(3.0, 2.0);
+  CHECK(n.mean().item<double>() == doctest::Approx(3.0).epsilon(0.02));
+  CHECK((n - 3.0).pow(2).mean().sqrt().item<double>() == doctest::Approx(2.0).epsilon(0.02));
+  tg::manual_seed(5);
+  CHECK(tg::empty({20000}, tg::kDouble).uniform_(0.8, 1.0).value<double>() == u.value<double>());
+
+  CHECK(contains(error_of([] { (void)tg::zeros({2}).uniform_(1.0, 0.0); }), "uniform_: expected from <= to, got from = 1"));
+  CHECK(contains(error_of([] { (void)tg::zeros({2}).normal_(0.0, -1.0); }), "normal_: expected std >= 0"));
+  CHECK(contains(error_of([] { (void)tg::zeros({2}, tg::kLong).uniform_(); }), "uniform_: expected a floating tensor"));
+  Tensor w = tg::zeros({2}, tg::requires_grad());
+  CHECK(contains(error_of([&] { (void)w.normal_(); }), "normal_"));
+  {
+    tg::NoGradGuard no_grad;
+    w.normal_();  // an initialiser's way
+  }
+}
+
+TEST_CASE("tg::str joins its arguments as LibTorch's torch::str") {
+  CHECK(tg::str("dcgan-sample-", 3, ".pt") == "dcgan-sample-3.pt");
+  CHECK(tg::str() == "");
+  CHECK(tg::str(1.5, ' ', tg::kFloat) == "1.5 Float");
+}
