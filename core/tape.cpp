@@ -7,6 +7,7 @@
 #include <cmath>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 
 #include <xtensor/xmath.hpp>
 
@@ -225,6 +226,8 @@ Tape<T>& Tape<T>::current() {
 template <class T>
 void Tape<T>::sweep(bool retain_graph, GradCapture<T>* capture) {
   Grads<T> grads(autograd::AnomalyMode::is_enabled(), capture);  // one for the sweep: its lists keep their capacity
+  reached_.assign(entries_.size(), 0);
+  std::size_t reached = 0;
   try {
     for (auto it = entries_.rbegin(); it != entries_.rend(); ++it) {
       GradMeta<T>& out = *it->output;
@@ -245,6 +248,8 @@ void Tape<T>::sweep(bool retain_graph, GradCapture<T>* capture) {
       it->backward(out.grad, grads);
       grads.finish();
       it->swept = true;
+      reached_[static_cast<std::size_t>(entries_.rend() - it) - 1] = 1;
+      ++reached;
       // A non-leaf's gradient is spent once it has reached the inputs (LibTorch keeps none either).
       free_buffer(out.grad);
       out.has_grad = false;
@@ -259,7 +264,44 @@ void Tape<T>::sweep(bool retain_graph, GradCapture<T>* capture) {
     clear();
     throw;
   }
-  if (!retain_graph) clear();
+  if (retain_graph) return;
+  if (reached == entries_.size()) clear();  // a training step: the loss reached every op
+  else keep_held();
+}
+
+template <class T>
+void Tape<T>::keep_held() {
+  const std::size_t n = entries_.size();
+  std::unordered_map<const GradMeta<T>*, std::size_t> producer;  // a non-leaf output -> its entry
+  for (std::size_t j = 0; j < n; ++j) producer.emplace(entries_[j].output.get(), j);
+  // Each output is referenced by its entry and by every entry it is an input of; any other
+  // reference is a tensor's (or a backward function's, which keeps it one generation too long).
+  std::vector<long> refs_on_tape(n, 1);
+  for (const TapeEntry<T>& e : entries_)
+    for (std::size_t k = 0; k < e.inputs.size(); ++k)
+      if (e.inputs[k])
+        if (auto f = producer.find(e.inputs[k].get()); f != producer.end()) ++refs_on_tape[f->second];
+  std::vector<char> keep(n, 0);
+  for (std::size_t j = n; j-- > 0;) {
+    const TapeEntry<T>& e = entries_[j];
+    if (reached_[j]) continue;
+    if (!keep[j] && e.output.use_count() == refs_on_tape[j]) continue;
+    keep[j] = 1;
+    for (std::size_t k = 0; k < e.inputs.size(); ++k)
+      if (e.inputs[k])
+        if (auto f = producer.find(e.inputs[k].get()); f != producer.end() && !reached_[f->second]) keep[f->second] = 1;
+  }
+  // The kept outputs join the new generation; the others' stay in the old one, so a backward that
+  // reaches them later throws instead of stopping there (check_live).
+  id_ = next_tape_id();
+  std::size_t kept = 0;
+  for (std::size_t j = 0; j < n; ++j)
+    if (keep[j]) {
+      entries_[j].output->tape_id = id_;
+      if (kept != j) entries_[kept] = std::move(entries_[j]);
+      ++kept;
+    }
+  entries_.erase(entries_.begin() + static_cast<std::ptrdiff_t>(kept), entries_.end());
 }
 
 template <class T>

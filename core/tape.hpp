@@ -2,7 +2,9 @@
 // gradient to its inputs. Creation order is already a topological order, so backward is one reverse
 // sweep with no graph sort (Stan Math's design). One tape per thread and scalar type; a backward
 // sweeps everything recorded since the last backward, skipping in O(1) the entries whose output
-// received no gradient.
+// received no gradient. Then the entries it reached are freed, and so are those it did not reach
+// unless a tensor still holds their output: a graph no backward has used yet stays usable, as in
+// LibTorch (a GAN's generator output, detached for the discriminator's step, backpropagated later).
 //
 // Writing an op (see README): compute the value, then `record` it with a backward that adds each
 // input's gradient through `Grads::add`. Capture only what the backward needs. The backward gets
@@ -187,8 +189,9 @@ class Tape {
   const std::vector<TapeEntry<T>>& entries() const { return entries_; }
   std::uint64_t id() const { return id_; }
 
-  // One reverse sweep; then, unless retain_graph, frees every entry and starts a new generation.
-  // With a capture, gradients go to it instead of leaves' .grad (autograd::grad).
+  // One reverse sweep; then, unless retain_graph, frees the entries it reached and those no tensor
+  // can reach any more, and starts a new generation with the rest (keep_held). With a capture,
+  // gradients go to it instead of leaves' .grad (autograd::grad).
   void sweep(bool retain_graph, GradCapture<T>* capture = nullptr);
   // Drops every entry unswept (a forward pass whose result is not needed).
   void clear();
@@ -196,7 +199,12 @@ class Tape {
   Tape();
 
  private:
+  // After a sweep that left entries unreached: keeps those whose output a tensor still holds, and the
+  // entries they were computed from, unless reached; drops the rest.
+  void keep_held();
+
   std::vector<TapeEntry<T>> entries_;
+  std::vector<char> reached_;  // per entry, during and after a sweep: its backward ran
   std::uint64_t id_;
 };
 

@@ -418,6 +418,9 @@ TEST_CASE("autograd::grad with respect to intermediate tensors") {
   const Tensor x_grad = x.grad() * 1.0;  // a copy: backward's
   check_close(tg::autograd::grad({x}, {x}, {seed})[0], seed);  // a leaf too, its .grad untouched
   check_close(x.grad(), x_grad);
+  // Nothing of y's own graph ran: it stays usable, as in LibTorch, until a backward runs it.
+  check_close(tg::autograd::grad({y.sum()}, {y})[0], tg::ones_like(y));
+  y.sum().backward();
   CHECK_THROWS_WITH_AS(tg::autograd::grad({y.sum()}, {y}), doctest::Contains("the graph of input 0 was already freed"),
                        tg::Error);
 }

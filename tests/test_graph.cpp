@@ -74,6 +74,43 @@ TEST_CASE("backward through an intermediate of a freed graph throws instead of d
   CHECK_THROWS_WITH_AS(second.backward(), doctest::Contains("already freed"), tg::Error);
 }
 
+TEST_CASE("a graph no backward has reached stays usable while a tensor holds it (a GAN's step)") {
+  // Generator g, discriminator d, as in a GAN: d learns on g's output detached, then g through d.
+  tg::TapeScope<double> fresh_tape;
+  Variable<double> z(Array<double>{0.5, -1.0}), wg(Array<double>{2.0, 3.0}, true), wd(Array<double>{1.5, -0.5}, true);
+  auto fake = tg::tanh(z * wg);
+  tg::sum(fake.detach() * wd).backward();  // reaches only d's ops: g's two stay
+  CHECK(tg::Tape<double>::current().size() == 2);
+  CHECK_FALSE(wg.has_grad());
+  tg::sum(fake * wd).backward();
+  const Array<double> t = xt::tanh(z.value() * wg.value());
+  CHECK(tgtest::allclose(wg.grad(), Array<double>(wd.value() * (1.0 - t * t) * z.value())));
+  CHECK(tgtest::allclose(wd.grad(), Array<double>(2.0 * t)));
+  CHECK(tg::Tape<double>::current().size() == 0);
+}
+
+TEST_CASE("backward frees what it reached and what no tensor holds, keeps the rest") {
+  tg::TapeScope<double> fresh_tape;
+  Variable<double> x(Array<double>{2.0}, true);
+  {
+    auto dropped = x * 4.0;  // its tensor goes before the backward
+  }
+  auto held = x * 3.0, also_held = tg::exp(held);
+  (x * 2.0).backward();
+  CHECK(tg::Tape<double>::current().size() == 2);  // held's and also_held's ops
+  also_held.backward();
+  CHECK(x.grad()(0) == doctest::Approx(2.0 + 3.0 * std::exp(6.0)));
+  CHECK(tg::Tape<double>::current().size() == 0);
+  CHECK_THROWS_WITH_AS(held.backward(), doctest::Contains("already freed"), tg::Error);
+
+  // A kept op whose input's graph was run and freed: reaching it later throws, as LibTorch's.
+  auto h = x * 5.0;
+  auto later = h * 7.0;
+  h.backward();
+  CHECK_THROWS_WITH_AS(later.backward(), doctest::Contains("backward reached a tensor produced by 'mul' whose graph was already freed"),
+                       tg::Error);
+}
+
 TEST_CASE("backward: misuse throws with a clear message") {
   Variable<float> c(Array<float>{1.f, 2.f});
   CHECK_THROWS_WITH_AS(c.backward(), doctest::Contains("not a scalar"), tg::Error);
