@@ -24,6 +24,11 @@ usage_error "--lr: expected a finite number, got 'inf'" cross_entropy --lr inf
 for option in --epochs --train-rows --test-rows --threads; do
   usage_error "$option: expected a non-negative integer, got '-2'" libtorch_mnist "$option" -2
 done
+for option in --epochs --batches --batch-size --log-every --threads; do
+  usage_error "$option: expected a non-negative integer, got '-2'" libtorch_dcgan "$option" -2
+done
+usage_error "--batch-size must be >= 1" libtorch_dcgan --batch-size 0
+usage_error "--checkpoint: '/dev/null': not a regular file" libtorch_dcgan --checkpoint /dev/null
 usage_error "--rows: expected a non-negative integer, got '+5'" manual_backward --rows +5
 usage_error "--layers: expected a non-negative integer, got '-1'" init_stats --layers -1
 usage_error "--csv: '/dev/full': not a regular file" init_stats --csv /dev/full
