@@ -59,6 +59,7 @@
 #include <tapegrad/modules/batch_norm.hpp>
 #include <tapegrad/modules/checkpoint.hpp>
 #include <tapegrad/modules/clip_grad.hpp>
+#include <tapegrad/modules/conv1d.hpp>
 #include <tapegrad/modules/conv2d.hpp>
 #include <tapegrad/modules/conv_transpose2d.hpp>
 #include <tapegrad/modules/data_parallel.hpp>
@@ -70,6 +71,7 @@
 #include <tapegrad/modules/linear.hpp>
 #include <tapegrad/modules/loss.hpp>
 #include <tapegrad/modules/max_pool2d.hpp>
+#include <tapegrad/modules/pool1d.hpp>
 #include <tapegrad/modules/module.hpp>
 #include <tapegrad/modules/archive.hpp>
 #include <tapegrad/modules/npz.hpp>

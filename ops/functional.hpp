@@ -26,10 +26,12 @@
 namespace tg::nn::functional {
 
 using tg::adaptive_avg_pool2d;
+using tg::avg_pool1d;
 using tg::avg_pool2d;
 using tg::batch_norm;
 using tg::binary_cross_entropy;
 using tg::binary_cross_entropy_with_logits;
+using tg::conv1d;
 using tg::conv2d;
 using tg::conv_transpose2d;
 using tg::cross_entropy;
@@ -44,6 +46,7 @@ using tg::leaky_relu;
 using tg::linear;
 using tg::log_softmax;
 using tg::logsumexp;
+using tg::max_pool1d;
 using tg::max_pool2d;
 using tg::mse_loss;
 using tg::nll_loss;

@@ -100,6 +100,14 @@ Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias = {}, In
 // An empty stride means stride = kernel_size, as in LibTorch.
 Tensor max_pool2d(const Tensor& x, IntArrayRef kernel_size, IntArrayRef stride = {}, IntArrayRef padding = 0);
 
+// 1-D forms over (N, C, L) or (C, L), one number for each size (ops/conv_pool1d.cpp): conv1d's weight is
+// (Cout, Cin, k); an empty stride means stride = kernel_size.
+Tensor conv1d(const Tensor& x, const Tensor& weight, const Tensor& bias = {}, IntArrayRef stride = 1,
+              IntArrayRef padding = 0);
+Tensor max_pool1d(const Tensor& x, IntArrayRef kernel_size, IntArrayRef stride = {}, IntArrayRef padding = 0);
+Tensor avg_pool1d(const Tensor& x, IntArrayRef kernel_size, IntArrayRef stride = {}, IntArrayRef padding = 0,
+                  bool ceil_mode = false, bool count_include_pad = true);
+
 // torch::conv_transpose2d (groups 1, dilation 1); weight (Cin, Cout, kh, kw).
 Tensor conv_transpose2d(const Tensor& x, const Tensor& weight, const Tensor& bias = {}, IntArrayRef stride = 1,
                         IntArrayRef padding = 0, IntArrayRef output_padding = 0);

@@ -230,6 +230,36 @@ def conv_transpose2d(fx):
     fx.add("module.x", x)
     fx.add("module.y", up(x))
 
+@group
+def conv_pool1d(fx):
+    cases = {
+        "plain": ((2, 3, 9), (4, 3, 3), dict()),
+        "s2p1": ((2, 3, 10), (5, 3, 4), dict(stride=2, padding=1)),
+        "unbatched": ((3, 7), (2, 3, 2), dict(stride=3)),
+        "wide": ((1, 17, 6), (18, 17, 5), dict(padding=2)),
+    }
+    for seed, (name, (xs, ws, kw)) in enumerate(cases.items()):
+        x, w, b = randn(xs, 10 * seed), randn(ws, 10 * seed + 1), randn((ws[0],), 10 * seed + 2)
+        fx.add(f"{name}.x", x)
+        fx.add(f"{name}.weight", w)
+        fx.add(f"{name}.bias", b)
+        forward_backward(fx, name, lambda x, w, b: F.conv1d(x, w, b, **kw), {"x": x, "w": w, "b": b}, 100 + seed)
+    x = randn((2, 3, 11), 60)
+    fx.add("pool.x", x)
+    forward_backward(fx, "max_k3s2p1", lambda x: F.max_pool1d(x, 3, stride=2, padding=1), {"x": x}, 61)
+    forward_backward(fx, "max_k2", lambda x: F.max_pool1d(x, 2), {"x": x}, 62)
+    forward_backward(fx, "avg_k3s2p1", lambda x: F.avg_pool1d(x, 3, stride=2, padding=1), {"x": x}, 63)
+    forward_backward(fx, "avg_k3s2p1_ceil_nopad",
+                     lambda x: F.avg_pool1d(x, 3, stride=2, padding=1, ceil_mode=True, count_include_pad=False), {"x": x}, 64)
+    torch.manual_seed(0)
+    conv = torch.nn.Conv1d(4, 2, 3, stride=2, padding=1)
+    x = randn((2, 4, 8), 70, torch.float32, False)
+    fx.add("module.weight", conv.weight)
+    fx.add("module.bias", conv.bias)
+    fx.add("module.x", x)
+    fx.add("module.y", conv(x))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("groups", nargs="*", help="groups to write (default: all): " + " ".join(GROUPS))
