@@ -66,6 +66,7 @@
 #include <tapegrad/modules/dropout.hpp>
 #include <tapegrad/modules/embedding.hpp>
 #include <tapegrad/modules/flatten.hpp>
+#include <tapegrad/modules/functional_layer.hpp>
 #include <tapegrad/modules/init.hpp>
 #include <tapegrad/modules/layer_norm.hpp>
 #include <tapegrad/modules/linear.hpp>

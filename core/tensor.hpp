@@ -24,6 +24,7 @@
 #include <optional>
 #include <string>
 #include <tuple>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -101,6 +102,7 @@ class Tensor {
   Tensor to(const TensorOptions& options) const;  // to(device), to(kCPU), to(tg::dtype(kDouble))
   Tensor to(Device device, ScalarType dtype) const;
   Tensor to(const Tensor& other) const { return to(other.scalar_type()); }
+  Tensor cpu() const { return *this; }  // every tensor is on the CPU
   Tensor clone() const;             // a copy; differentiable
   // Makes every copy of this handle hold `data` (its dtype, values and autograd record) from now on,
   // as LibTorch's set_data. Both must be defined; the shape may differ.
@@ -174,6 +176,15 @@ class Tensor {
   Tensor argmin() const;
   Tensor argmin(std::int64_t dim, bool keepdim = false) const;
   Tensor logsumexp(std::int64_t dim, bool keepdim = false) const;
+  // var(false) is the biased variance, var(1) and var({1}) that over dim 1 (ops/tensor_ops.hpp).
+  Tensor var() const;
+  template <class Bool, class = std::enable_if_t<std::is_same_v<Bool, bool>>>
+  Tensor var(Bool unbiased) const;
+  Tensor var(IntArrayRef dims, bool unbiased = true, bool keepdim = false) const;
+  Tensor std() const;
+  template <class Bool, class = std::enable_if_t<std::is_same_v<Bool, bool>>>
+  Tensor std(Bool unbiased) const;
+  Tensor std(IntArrayRef dims, bool unbiased = true, bool keepdim = false) const;
   Tensor norm(const Scalar& p = 2) const;
   Tensor norm(const std::optional<Scalar>& p, IntArrayRef dim, bool keepdim = false) const;
   Tensor all() const;
@@ -208,6 +219,9 @@ class Tensor {
   Tensor matmul(const Tensor& other) const;
   Tensor mm(const Tensor& other) const;
   Tensor pow(const Scalar& exponent) const;
+  Tensor square() const;
+  Tensor isnan() const;
+  Tensor masked_fill(const Tensor& mask, const Scalar& value) const;
   Tensor exp() const;
   Tensor log() const;
   Tensor sqrt() const;
@@ -230,6 +244,21 @@ class Tensor {
                             std::shared_ptr<Array<bool>>>;
   std::shared_ptr<Data> impl_;
 };
+
+namespace detail {
+// var and std of every element (ops/tensor_ops.cpp), for the bool-only overloads below.
+Tensor variance_of_all(const Tensor& x, bool unbiased, bool root);
+}  // namespace detail
+
+template <class Bool, class>
+Tensor Tensor::var(Bool unbiased) const {
+  return detail::variance_of_all(*this, unbiased, false);
+}
+
+template <class Bool, class>
+Tensor Tensor::std(Bool unbiased) const {
+  return detail::variance_of_all(*this, unbiased, true);
+}
 
 template <class T>
 T Tensor::item() const {

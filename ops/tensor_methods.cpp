@@ -71,6 +71,13 @@ TG_METHOD2(div)
 Tensor Tensor::neg() const { return tg::neg(*this); }
 Tensor Tensor::matmul(const Tensor& other) const { return tg::matmul(*this, other); }
 Tensor Tensor::mm(const Tensor& other) const { return tg::mm(*this, other); }
+Tensor Tensor::var() const { return tg::var(*this); }
+Tensor Tensor::var(IntArrayRef dims, bool unbiased, bool keepdim) const { return tg::var(*this, dims, unbiased, keepdim); }
+Tensor Tensor::std() const { return tg::std(*this); }
+Tensor Tensor::std(IntArrayRef dims, bool unbiased, bool keepdim) const { return tg::std(*this, dims, unbiased, keepdim); }
+Tensor Tensor::square() const { return tg::square(*this); }
+Tensor Tensor::isnan() const { return tg::isnan(*this); }
+Tensor Tensor::masked_fill(const Tensor& mask, const Scalar& value) const { return tg::masked_fill(*this, mask, value); }
 Tensor Tensor::norm(const Scalar& p) const { return tg::norm(*this, p); }
 Tensor Tensor::norm(const std::optional<Scalar>& p, IntArrayRef dim, bool keepdim) const {
   return tg::norm(*this, p, dim, keepdim);

@@ -7,6 +7,7 @@
 #include <xtensor/xreducer.hpp>
 
 #include <tapegrad/core/dispatch.hpp>
+#include <tapegrad/core/factories.hpp>
 #include <tapegrad/core/grad_mode.hpp>
 #include <tapegrad/ops/activations.hpp>
 #include <tapegrad/ops/arithmetic.hpp>
@@ -27,6 +28,7 @@
 #include <tapegrad/ops/shape.hpp>
 #include <tapegrad/ops/softmax.hpp>
 #include <tapegrad/ops/unary.hpp>
+#include <tapegrad/ops/where.hpp>
 
 namespace tg {
 namespace {
@@ -325,6 +327,16 @@ TG_COMPARE(ge, xt::greater_equal)
 
 // ---- elementwise math and activations ----
 
+Tensor square(const Tensor& x) {
+  check_floating(x, "square");
+  return x * x;
+}
+
+Tensor isnan(const Tensor& x) {
+  check_defined(x, "isnan");
+  return x.is_floating_point() ? ne(x, x) : zeros_like(x, tg::dtype(kBool));
+}
+
 Tensor pow(const Tensor& x, const Scalar& e) {
   check_floating(x, "pow");
   return floating_with_scalar(x, e, "pow", [](const auto& v, auto c) { return tg::pow(v, c); });
@@ -358,6 +370,36 @@ Tensor leaky_relu(const Tensor& x, const Scalar& slope) {
 }
 
 // ---- layers ----
+
+namespace {
+
+Mask bool_mask(const Tensor& mask, const char* op, const char* what) {
+  check_defined(mask, op);
+  if (mask.scalar_type() != kBool)
+    throw Error(std::string(op) + ": expected " + what + " of dtype Bool, got " + to_string(mask.scalar_type()) +
+                " (compare to get one: x > 0)");
+  return Mask(mask.value<bool>());
+}
+
+}  // namespace
+
+Tensor where(const Tensor& condition, const Tensor& input, const Tensor& other) {
+  const Mask c = bool_mask(condition, "where", "a condition");
+  return dispatch_floating(input, other, "where", [&](const auto& a, const auto& b) { return tg::where(c, a, b); });
+}
+
+Tensor where(const Tensor& condition, const Tensor& input, const Scalar& other) {
+  check_defined(input, "where");
+  return where(condition, input, full_like(input, other));
+}
+
+Tensor masked_fill(const Tensor& x, const Tensor& mask, const Scalar& value) {
+  const Mask m = bool_mask(mask, "masked_fill", "a mask");
+  return dispatch_floating(x, "masked_fill", [&](const auto& v) {
+    using T = typename std::decay_t<decltype(v)>::value_type;
+    return tg::masked_fill(v, m, static_cast<T>(value.toDouble()));
+  });
+}
 
 Tensor matmul(const Tensor& a, const Tensor& b) {
   return dispatch_floating(a, b, "matmul", [](const auto& x, const auto& y) { return tg::matmul(x, y); });
@@ -581,6 +623,38 @@ Tensor mean(const Tensor& x) {
 
 Tensor mean(const Tensor& x, IntArrayRef dims, bool keepdim) {
   return dispatch_floating(x, "mean", [&](const auto& v) { return tg::mean(v, dims_of(dims), keepdim); });
+}
+
+namespace {
+
+// Sum of squared deviations over `dims` (every dim when empty) and the count it sums, minus 1 if unbiased.
+Tensor variance(const Tensor& x, IntArrayRef dims, bool unbiased, bool keepdim, const char* op) {
+  check_floating(x, op);
+  const bool all = dims.empty();
+  const Tensor deviation = all ? x - mean(x) : x - mean(x, dims, /*keepdim=*/true);
+  const Tensor squares = deviation * deviation;
+  double count = 1;
+  if (all) {
+    count = static_cast<double>(x.numel());
+  } else {
+    for (std::int64_t d : dims) count *= static_cast<double>(x.size(d));
+  }
+  const double divisor = count - (unbiased ? 1.0 : 0.0);  // 0 gives inf or NaN, as LibTorch's
+  return (all ? sum(squares) : sum(squares, dims, keepdim)) / divisor;
+}
+
+}  // namespace
+
+Tensor detail::variance_of_all(const Tensor& x, bool unbiased, bool root) {
+  return root ? sqrt(variance(x, {}, unbiased, false, "std")) : variance(x, {}, unbiased, false, "var");
+}
+Tensor var(const Tensor& x) { return detail::variance_of_all(x, true, false); }
+Tensor var(const Tensor& x, IntArrayRef dims, bool unbiased, bool keepdim) {
+  return variance(x, dims, unbiased, keepdim, "var");
+}
+Tensor std(const Tensor& x) { return detail::variance_of_all(x, true, true); }
+Tensor std(const Tensor& x, IntArrayRef dims, bool unbiased, bool keepdim) {
+  return sqrt(variance(x, dims, unbiased, keepdim, "std"));
 }
 
 Tensor amax(const Tensor& x, std::int64_t dim, bool keepdim) {

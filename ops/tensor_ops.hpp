@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <tuple>
+#include <type_traits>
 #include <vector>
 
 #include <tapegrad/core/tensor.hpp>
@@ -78,6 +79,8 @@ inline Tensor operator>=(const Tensor& a, const Scalar& b) { return ge(a, b); }
 
 // ---- elementwise math and activations (floating tensors) ----
 Tensor pow(const Tensor& x, const Scalar& exponent);
+Tensor square(const Tensor& x);  // x * x
+Tensor isnan(const Tensor& x);   // Bool; false for integer tensors
 Tensor exp(const Tensor& x);
 Tensor log(const Tensor& x);
 Tensor sqrt(const Tensor& x);
@@ -89,6 +92,11 @@ Tensor relu(const Tensor& x);
 Tensor leaky_relu(const Tensor& x, const Scalar& negative_slope = 0.01);
 Tensor sigmoid(const Tensor& x);
 Tensor tanh(const Tensor& x);
+
+// ---- selecting by a Bool mask (ops/where.hpp; the mask broadcasts with the operands) ----
+Tensor where(const Tensor& condition, const Tensor& input, const Tensor& other);
+Tensor where(const Tensor& condition, const Tensor& input, const Scalar& other);
+Tensor masked_fill(const Tensor& x, const Tensor& mask, const Scalar& value);
 
 // ---- layers ----
 Tensor matmul(const Tensor& a, const Tensor& b);
@@ -167,6 +175,18 @@ Tensor argmin(const Tensor& x, std::int64_t dim, bool keepdim = false);
 // The p-norm (ops/reduce.hpp: finite p > 0); an empty `dim` reduces every dim, as LibTorch's.
 Tensor norm(const Tensor& x, const Scalar& p = 2);
 Tensor norm(const Tensor& x, const std::optional<Scalar>& p, IntArrayRef dim, bool keepdim = false);
+// The variance and standard deviation, unbiased (divided by n - 1) unless told otherwise, as
+// LibTorch's: of every element, or over dims. Composites of mean, sub, mul and sum (and sqrt).
+// The `unbiased` form takes a bool and nothing else, so var(x, 1) and var(x, {1}) mean dim 1
+// (LibTorch's var(x, 1) silently takes the 1 for unbiased = true).
+Tensor var(const Tensor& x);
+template <class Bool, class = std::enable_if_t<std::is_same_v<Bool, bool>>>
+Tensor var(const Tensor& x, Bool unbiased);
+Tensor var(const Tensor& x, IntArrayRef dims, bool unbiased = true, bool keepdim = false);
+Tensor std(const Tensor& x);
+template <class Bool, class = std::enable_if_t<std::is_same_v<Bool, bool>>>
+Tensor std(const Tensor& x, Bool unbiased);
+Tensor std(const Tensor& x, IntArrayRef dims, bool unbiased = true, bool keepdim = false);
 // Whether every (any) element is nonzero (NaN counts as nonzero): Bool, no gradient.
 Tensor all(const Tensor& x);
 Tensor all(const Tensor& x, std::int64_t dim, bool keepdim = false);
@@ -196,5 +216,14 @@ Tensor stack(const std::vector<Tensor>& tensors, std::int64_t dim = 0);
 std::vector<Tensor> split(const Tensor& x, std::int64_t split_size, std::int64_t dim = 0);
 std::vector<Tensor> split(const Tensor& x, IntArrayRef split_sizes, std::int64_t dim = 0);
 std::vector<Tensor> chunk(const Tensor& x, std::int64_t chunks, std::int64_t dim = 0);
+
+template <class Bool, class>
+Tensor var(const Tensor& x, Bool unbiased) {
+  return detail::variance_of_all(x, unbiased, false);
+}
+template <class Bool, class>
+Tensor std(const Tensor& x, Bool unbiased) {
+  return detail::variance_of_all(x, unbiased, true);
+}
 
 }  // namespace tg

@@ -4,6 +4,7 @@
 #include "check.hpp"
 
 #include <cmath>
+#include <sstream>
 #include <type_traits>
 
 using tg::Array;
@@ -482,4 +483,54 @@ TEST_CASE("LibTorch-style code: fitting a polynomial with cat, mm, x[i] and item
   const Tensor w = fc->weight.view({-1});
   for (int k = 0; k < 3; ++k) CHECK(w[k].item<float>() == doctest::Approx(w_true[k][0].item<float>()).epsilon(0.02));
   CHECK(fc->bias[0].item<float>() == doctest::Approx(1.0).epsilon(0.02));
+}
+
+TEST_CASE("where and masked_fill take Bool tensors, broadcast, and send gradients where picked") {
+  Tensor a = tg::tensor({{1.0, -2.0}, {-3.0, 4.0}}, tg::requires_grad()), b = tg::tensor({10.0, 20.0}, tg::requires_grad());
+  const Tensor picked = tg::where(a > 0, a, b);
+  CHECK(picked.value<float>() == Array<float>{{1, 20}, {10, 4}});
+  picked.sum().backward();
+  CHECK(a.grad().value<float>() == Array<float>{{1, 0}, {0, 1}});
+  CHECK(b.grad().value<float>() == Array<float>{1, 1});
+  CHECK(tg::where(a > 0, a, 0).value<float>() == Array<float>{{1, 0}, {0, 4}});
+  CHECK(a.masked_fill(a < 0, -1.5).value<float>() == Array<float>{{1, -1.5}, {-1.5, 4}});
+  CHECK(a.masked_fill(tg::tensor({true, false}), 0).value<float>() == Array<float>{{0, -2}, {0, 4}});
+  CHECK(contains(error_of([&] { (void)tg::where(a, a, b); }), "where: expected a condition of dtype Bool, got Float"));
+  CHECK(contains(error_of([&] { (void)a.masked_fill(tg::tensor({1, 0}), 0); }), "masked_fill: expected a mask of dtype Bool, got Long"));
+}
+
+TEST_CASE("var, std, square and isnan at Tensor level, as LibTorch's") {
+  const Tensor x = tg::tensor({{1.0, 2.0, 3.0}, {4.0, 6.0, 8.0}}, tg::kDouble);
+  CHECK(x.var().item<double>() == doctest::Approx(6.8));  // unbiased: 34 / 5
+  CHECK(x.var(false).item<double>() == doctest::Approx(34.0 / 6));
+  CHECK(tgtest::allclose(x.var({1}).value<double>(), Array<double>{1.0, 4.0}));
+  CHECK(x.var(1).value<double>() == x.var({1}).value<double>());  // a dim, not LibTorch's unbiased = 1
+  CHECK(tg::var(x, 1).value<double>() == x.var({1}).value<double>());
+  CHECK(tgtest::allclose(x.std({0}, false, true).value<double>(), Array<double>{{1.5, 2.0, 2.5}}));
+  CHECK(x.std().item<double>() == doctest::Approx(std::sqrt(6.8)));
+  CHECK(std::isnan(tg::tensor({3.0}).var().item<double>()));  // n - 1 = 0
+  CHECK(x.square().value<double>() == (x * x).value<double>());
+  CHECK(tg::tensor({1.0, std::nan(""), 0.0}).isnan().value<bool>() == tg::tensor({false, true, false}).value<bool>());
+  CHECK(!tg::tensor({1, 2}).isnan().any().item<bool>());
+  CHECK(x.cpu().is_same(x));
+  auto check = [](const tg::autograd::TensorGradcheckFn& fn, const TV& in) {
+    const auto r = tg::autograd::gradcheck(fn, in);
+    CHECK_MESSAGE(r.ok, r.message);
+  };
+  const Tensor r = rand_t({3, 4}, 31);
+  check([](const TV& in) { return in[0].var() + in[0].std({1}).sum() + in[0].var({0}, false, true).sum(); }, {r});
+  check([](const TV& in) { return tg::where(in[0] > 0, in[0].square(), in[0] * 3).masked_fill(in[0] > 0.5, 2.0); }, {r});
+}
+
+TEST_CASE("nn::Functional holds a function in a Sequential, with extra arguments or as a lambda") {
+  tg::manual_seed(2);
+  tg::nn::Sequential net(tg::nn::Linear(3, 4), tg::nn::Functional(tg::relu), tg::nn::Functional(tg::leaky_relu, 0.5),
+                         tg::nn::Functional([](const Tensor& x) { return x * 2; }));
+  const Tensor x = tg::randn({2, 3});
+  const Tensor h = net->at<tg::nn::LinearImpl>(0)->forward(x);
+  CHECK(net->forward(x).value<float>() == (tg::relu(h) * 2).value<float>());
+  CHECK(tg::nn::Functional(tg::leaky_relu, 0.5)(tg::tensor({-2.0})).item<float>() == -1.f);
+  std::ostringstream out;
+  out << *net->at<tg::nn::FunctionalImpl>(1);
+  CHECK(out.str() == "Functional()");
 }
