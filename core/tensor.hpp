@@ -42,6 +42,9 @@ namespace tg {
 namespace autograd {
 class Node;
 }
+namespace indexing {
+class TensorIndex;  // ops/indexing.hpp
+}
 
 class Tensor {
  public:
@@ -161,6 +164,10 @@ class Tensor {
   std::vector<Tensor> chunk(std::int64_t chunks, std::int64_t dim = 0) const;
   Tensor index_select(std::int64_t dim, const Tensor& index) const;
   Tensor gather(std::int64_t dim, const Tensor& index) const;
+  // x.index({Slice(), 0}) and x.index_put_({Slice(), 0}, v): Python's x[:, 0] (ops/indexing.hpp).
+  Tensor index(const std::vector<indexing::TensorIndex>& indices) const;
+  Tensor& index_put_(const std::vector<indexing::TensorIndex>& indices, const Tensor& values);
+  Tensor& index_put_(const std::vector<indexing::TensorIndex>& indices, const Scalar& value);
 
   Tensor sum() const;
   Tensor sum(IntArrayRef dims, bool keepdim = false) const;

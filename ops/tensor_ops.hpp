@@ -19,6 +19,7 @@
 #include <vector>
 
 #include <tapegrad/core/tensor.hpp>
+#include <tapegrad/ops/indexing.hpp>
 #include <tapegrad/ops/loss.hpp>
 
 namespace tg {
