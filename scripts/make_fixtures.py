@@ -197,6 +197,25 @@ def activations(fx):
         forward_backward(fx, f"gelu_{approximate}", lambda x: F.gelu(x, approximate=approximate), {"x": x}, 2)
 
 
+def conv_cases(fx, cases, conv, out_dim):
+    """For each case name -> (input shape, weight shape, keyword arguments): its x, weight and bias
+    (as long as the weight's dim out_dim) as <name>.x/.weight/.bias, and conv's forward and backward."""
+    for seed, (name, (xs, ws, kw)) in enumerate(cases.items()):
+        x, w, b = randn(xs, 10 * seed), randn(ws, 10 * seed + 1), randn((ws[out_dim],), 10 * seed + 2)
+        fx.add(f"{name}.x", x)
+        fx.add(f"{name}.weight", w)
+        fx.add(f"{name}.bias", b)
+        forward_backward(fx, name, lambda x, w, b: conv(x, w, b, **kw), {"x": x, "w": w, "b": b}, 100 + seed)
+
+
+def module_case(fx, module, x):
+    """A layer with LibTorch's initial weight and bias, as module.weight/.bias, and its output for x."""
+    fx.add("module.weight", module.weight)
+    fx.add("module.bias", module.bias)
+    fx.add("module.x", x)
+    fx.add("module.y", module(x))
+
+
 @group
 def linear(fx):
     x, w, b = randn((2, 3, 4), 1), randn((5, 4), 2), randn((5,), 3)
@@ -216,19 +235,10 @@ def conv_transpose2d(fx):
         "s21p10_k23": ((1, 2, 3, 3), (2, 3, 2, 3), dict(stride=(2, 1), padding=(1, 0))),
         "wide": ((2, 9, 3, 3), (9, 17, 3, 3), dict(stride=2)),
     }
-    for seed, (name, (xs, ws, kw)) in enumerate(cases.items()):
-        x, w, b = randn(xs, 10 * seed), randn(ws, 10 * seed + 1), randn((ws[1],), 10 * seed + 2)
-        fx.add(f"{name}.x", x)
-        fx.add(f"{name}.weight", w)
-        fx.add(f"{name}.bias", b)
-        forward_backward(fx, name, lambda x, w, b: F.conv_transpose2d(x, w, b, **kw), {"x": x, "w": w, "b": b}, 100 + seed)
+    conv_cases(fx, cases, F.conv_transpose2d, out_dim=1)
     torch.manual_seed(0)
-    up = torch.nn.ConvTranspose2d(4, 2, 3, stride=2, padding=1, output_padding=1)
-    x = randn((2, 4, 3, 3), 50, torch.float32, False)
-    fx.add("module.weight", up.weight)
-    fx.add("module.bias", up.bias)
-    fx.add("module.x", x)
-    fx.add("module.y", up(x))
+    module_case(fx, torch.nn.ConvTranspose2d(4, 2, 3, stride=2, padding=1, output_padding=1),
+                randn((2, 4, 3, 3), 50, torch.float32, False))
 
 @group
 def conv_pool1d(fx):
@@ -238,12 +248,7 @@ def conv_pool1d(fx):
         "unbatched": ((3, 7), (2, 3, 2), dict(stride=3)),
         "wide": ((1, 17, 6), (18, 17, 5), dict(padding=2)),
     }
-    for seed, (name, (xs, ws, kw)) in enumerate(cases.items()):
-        x, w, b = randn(xs, 10 * seed), randn(ws, 10 * seed + 1), randn((ws[0],), 10 * seed + 2)
-        fx.add(f"{name}.x", x)
-        fx.add(f"{name}.weight", w)
-        fx.add(f"{name}.bias", b)
-        forward_backward(fx, name, lambda x, w, b: F.conv1d(x, w, b, **kw), {"x": x, "w": w, "b": b}, 100 + seed)
+    conv_cases(fx, cases, F.conv1d, out_dim=0)
     x = randn((2, 3, 11), 60)
     fx.add("pool.x", x)
     forward_backward(fx, "max_k3s2p1", lambda x: F.max_pool1d(x, 3, stride=2, padding=1), {"x": x}, 61)
@@ -252,12 +257,7 @@ def conv_pool1d(fx):
     forward_backward(fx, "avg_k3s2p1_ceil_nopad",
                      lambda x: F.avg_pool1d(x, 3, stride=2, padding=1, ceil_mode=True, count_include_pad=False), {"x": x}, 64)
     torch.manual_seed(0)
-    conv = torch.nn.Conv1d(4, 2, 3, stride=2, padding=1)
-    x = randn((2, 4, 8), 70, torch.float32, False)
-    fx.add("module.weight", conv.weight)
-    fx.add("module.bias", conv.bias)
-    fx.add("module.x", x)
-    fx.add("module.y", conv(x))
+    module_case(fx, torch.nn.Conv1d(4, 2, 3, stride=2, padding=1), randn((2, 4, 8), 70, torch.float32, False))
 
 
 def main():
