@@ -10,7 +10,7 @@ namespace tg {
 template <class... Args>
 std::string str(const Args&... args) {
   std::ostringstream out;
-  (out << ... << args);
+  ((void)(out << args), ...);
   return out.str();
 }
 

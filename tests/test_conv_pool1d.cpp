@@ -63,7 +63,8 @@ Tensor rand_t(const tg::Shape& shape, unsigned seed) { return tgtest::rand_var(s
 
 TEST_CASE("conv1d, max_pool1d and avg_pool1d against their definitions, batched and unbatched") {
   const Tensor x = rand_t({2, 3, 10}, 1), w = rand_t({4, 3, 3}, 2), b = rand_t({4}, 3);
-  for (auto [s, p] : {std::pair<std::size_t, std::size_t>{1, 0}, {2, 1}, {3, 2}}) {
+  for (const auto& stride_padding : {std::pair<std::size_t, std::size_t>{1, 0}, {2, 1}, {3, 2}}) {
+    const std::size_t s = stride_padding.first, p = stride_padding.second;  // clang: CAPTURE takes no structured binding
     CAPTURE(s);
     CAPTURE(p);
     const Tensor y = tg::conv1d(x, w, b, std::int64_t(s), std::int64_t(p));
