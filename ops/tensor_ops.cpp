@@ -46,27 +46,9 @@ Array<T> values_as(const Tensor& x, const char* op) {
   return promote_to(x.detach(), scalar_type_v<T>, op).template value<T>();
 }
 
-// An op on Long or Bool tensors, computed on an integer index tensor: the typed op moves the flat
-// positions 0..n-1 (exact in double) exactly as it would move values, and the result picks x's
-// values at those positions. So integer tensors get every shape op with the typed op's semantics
-// and errors, from one implementation.
-template <class F>
-Tensor by_positions(const Tensor& x, F&& f) {
-  NoGradGuard no_grad;
-  Array<double> positions = Array<double>::from_shape(x.shape());
-  for (std::size_t i = 0; i < positions.size(); ++i) positions.data()[i] = static_cast<double>(i);
-  const Variable<double> moved = f(Variable<double>(std::move(positions)));
-  return visit_values(x, [&](const auto& a) {
-    using T = typename std::decay_t<decltype(a)>::value_type;
-    Array<T> out = Array<T>::from_shape(moved.shape());
-    for (std::size_t i = 0; i < out.size(); ++i) out.data()[i] = a.data()[static_cast<std::size_t>(moved.value().data()[i])];
-    return Tensor(std::move(out));
-  });
-}
-
-// by_positions for ops of several tensors (cat, stack) or with several results (split, chunk): the
-// positions number the inputs' elements one after another, and the results pick from all of their
-// values, taken in the integer dtype t.
+// The positions trick below (by_positions of one tensor) for ops of several tensors (cat, stack) or
+// with several results (split, chunk): the positions number the inputs' elements one after another,
+// and the results pick from all of their values, taken in the integer dtype t.
 template <class F>
 std::vector<Tensor> by_positions(const std::vector<Tensor>& xs, ScalarType t, const char* op, F&& f) {
   NoGradGuard no_grad;
@@ -98,6 +80,17 @@ std::vector<Tensor> by_positions(const std::vector<Tensor>& xs, ScalarType t, co
     return out;
   };
   return t == kLong ? pick(std::int64_t{}) : pick(bool{});
+}
+
+// An op on Long or Bool tensors, computed on an integer index tensor: the typed op moves the flat
+// positions 0..n-1 (exact in double) exactly as it would move values, and the result picks x's
+// values at those positions. So integer tensors get every shape op with the typed op's semantics
+// and errors, from one implementation.
+template <class F>
+Tensor by_positions(const Tensor& x, F&& f) {
+  return by_positions({x}, x.scalar_type(), "a shape op", [&](const std::vector<Variable<double>>& p) {
+    return std::vector<Variable<double>>{f(p.front())};
+  }).front();
 }
 
 // A shape op for any dtype: the typed op on a floating tensor, by_positions on the others.
