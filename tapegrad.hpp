@@ -8,6 +8,7 @@
 #include <tapegrad/core/custom_function.hpp>
 #include <tapegrad/core/device.hpp>
 #include <tapegrad/core/dispatch.hpp>
+#include <tapegrad/core/enum.hpp>
 #include <tapegrad/core/factories.hpp>
 #include <tapegrad/core/files.hpp>
 #include <tapegrad/core/grad_mode.hpp>
@@ -41,11 +42,14 @@
 #include <tapegrad/ops/embedding.hpp>
 #include <tapegrad/ops/functional.hpp>
 #include <tapegrad/ops/gelu.hpp>
+#include <tapegrad/ops/interpolate.hpp>
 #include <tapegrad/ops/layer_norm.hpp>
 #include <tapegrad/ops/linear.hpp>
 #include <tapegrad/ops/loss.hpp>
 #include <tapegrad/ops/matmul.hpp>
+#include <tapegrad/ops/normalize.hpp>
 #include <tapegrad/ops/one_hot.hpp>
+#include <tapegrad/ops/pad.hpp>
 #include <tapegrad/ops/pool.hpp>
 #include <tapegrad/ops/reduce.hpp>
 #include <tapegrad/ops/shape.hpp>

@@ -302,7 +302,7 @@ void conv_inits(const V& x) {
   std::printf("  library calculate_fan_in_and_fan_out: (%zu, %zu)\n", fan_in, fan_out);
   for (double a : {0.0, 1.0, std::sqrt(5.0)})
     std::printf("  gain(%.4f) = sqrt(2 / (1 + a^2)) = %.4f; library calculate_gain(LeakyReLU, a) = %.4f\n", a, gain(a),
-                init::calculate_gain(init::Nonlinearity::LeakyReLU, a));
+                init::calculate_gain(tg::kLeakyReLU, a));
 
   header("  output statistics (the bias keeps its default init throughout, as in the walkthrough)");
   row("conv(x), default init U(+-1/sqrt(fan_in))", stats(l1.forward(x).variable<float>()), "mean ~ 0, std ~ 0.6");

@@ -49,23 +49,18 @@ std::pair<std::size_t, std::size_t> fans(const Variable<T>& v, const char* op) {
 }
 
 template <class T>
-double fan(const Variable<T>& v, FanMode mode, const char* op) {
+double fan(const Variable<T>& v, FanModeType mode, const char* op) {
   const auto [fan_in, fan_out] = fans(v, op);
-  return double(mode == FanMode::FanIn ? fan_in : fan_out);
+  return double(std::holds_alternative<enumtype::kFanIn>(mode) ? fan_in : fan_out);
 }
 
 }  // namespace
 
-double calculate_gain(Nonlinearity nonlinearity, double param) {
-  switch (nonlinearity) {
-    case Nonlinearity::Linear:
-    case Nonlinearity::Conv:
-    case Nonlinearity::Sigmoid: return 1.0;
-    case Nonlinearity::Tanh: return 5.0 / 3.0;
-    case Nonlinearity::ReLU: return std::sqrt(2.0);
-    case Nonlinearity::LeakyReLU: return std::sqrt(2.0 / (1.0 + param * param));
-  }
-  throw Error("calculate_gain: unknown nonlinearity " + std::to_string(static_cast<int>(nonlinearity)));
+double calculate_gain(NonlinearityType nonlinearity, double param) {
+  if (std::holds_alternative<enumtype::kTanh>(nonlinearity)) return 5.0 / 3.0;
+  if (std::holds_alternative<enumtype::kReLU>(nonlinearity)) return std::sqrt(2.0);
+  if (std::holds_alternative<enumtype::kLeakyReLU>(nonlinearity)) return std::sqrt(2.0 / (1.0 + param * param));
+  return 1.0;  // kLinear, the convolutions, kSigmoid
 }
 
 std::pair<std::size_t, std::size_t> calculate_fan_in_and_fan_out(const Shape& shape) {
@@ -78,7 +73,7 @@ std::pair<std::size_t, std::size_t> calculate_fan_in_and_fan_out(const Shape& sh
 }
 
 template <class T>
-Variable<T> kaiming_normal_(Variable<T>& v, double a, FanMode mode, Nonlinearity nonlinearity) {
+Variable<T> kaiming_normal_(Variable<T>& v, double a, FanModeType mode, NonlinearityType nonlinearity) {
   check_defined(v, "kaiming_normal_");
   if (v.numel() == 0) return v;
   const double stddev = calculate_gain(nonlinearity, a) / std::sqrt(fan(v, mode, "kaiming_normal_"));
@@ -86,7 +81,7 @@ Variable<T> kaiming_normal_(Variable<T>& v, double a, FanMode mode, Nonlinearity
 }
 
 template <class T>
-Variable<T> kaiming_uniform_(Variable<T>& v, double a, FanMode mode, Nonlinearity nonlinearity) {
+Variable<T> kaiming_uniform_(Variable<T>& v, double a, FanModeType mode, NonlinearityType nonlinearity) {
   check_defined(v, "kaiming_uniform_");
   if (v.numel() == 0) return v;
   const double bound = std::sqrt(3.0) * calculate_gain(nonlinearity, a) / std::sqrt(fan(v, mode, "kaiming_uniform_"));
@@ -135,8 +130,8 @@ Variable<T> uniform_(Variable<T>& v, double low, double high) {
 }
 
 #define TG_INSTANTIATE(T)                                                                     \
-  template Variable<T> kaiming_normal_(Variable<T>&, double, FanMode, Nonlinearity);          \
-  template Variable<T> kaiming_uniform_(Variable<T>&, double, FanMode, Nonlinearity);         \
+  template Variable<T> kaiming_normal_(Variable<T>&, double, FanModeType, NonlinearityType);          \
+  template Variable<T> kaiming_uniform_(Variable<T>&, double, FanModeType, NonlinearityType);         \
   template Variable<T> xavier_normal_(Variable<T>&, double);                                  \
   template Variable<T> xavier_uniform_(Variable<T>&, double);                                 \
   template Variable<T> zeros_(Variable<T>&);                                                  \
@@ -156,8 +151,8 @@ TG_INSTANTIATE(double)
     return t;                                                                                         \
   }
 #define TG_UNPAREN(...) __VA_ARGS__
-TG_INIT_TENSOR(kaiming_normal_, (, double a, FanMode mode, Nonlinearity nonlinearity), (, a, mode, nonlinearity))
-TG_INIT_TENSOR(kaiming_uniform_, (, double a, FanMode mode, Nonlinearity nonlinearity), (, a, mode, nonlinearity))
+TG_INIT_TENSOR(kaiming_normal_, (, double a, FanModeType mode, NonlinearityType nonlinearity), (, a, mode, nonlinearity))
+TG_INIT_TENSOR(kaiming_uniform_, (, double a, FanModeType mode, NonlinearityType nonlinearity), (, a, mode, nonlinearity))
 TG_INIT_TENSOR(xavier_normal_, (, double gain), (, gain))
 TG_INIT_TENSOR(xavier_uniform_, (, double gain), (, gain))
 TG_INIT_TENSOR(zeros_, (), ())

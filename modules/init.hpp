@@ -2,8 +2,7 @@
 // Every draw comes from tg::generator(), so tg::manual_seed(s) makes an initialisation repeat exactly.
 // Each function returns the variable it filled (a handle to the same state), as LibTorch does:
 //
-//   tg::nn::init::kaiming_normal_(conv->weight, 0.0, tg::nn::init::FanMode::FanOut,
-//                                 tg::nn::init::Nonlinearity::ReLU);
+//   tg::nn::init::kaiming_normal_(conv->weight, 0.0, tg::kFanOut, tg::kReLU);
 //   tg::nn::init::zeros_(conv->bias);
 //
 // Fans (calculate_fan_in_and_fan_out): a Linear weight (out, in) has fan_in = in, fan_out = out; a
@@ -13,18 +12,24 @@
 
 #include <cstddef>
 #include <utility>
+#include <variant>
 
+#include <tapegrad/core/enum.hpp>
 #include <tapegrad/core/tensor.hpp>
 #include <tapegrad/core/variable.hpp>
 
 namespace tg::nn::init {
 
-enum class Nonlinearity { Linear, Conv, Sigmoid, Tanh, ReLU, LeakyReLU };
-enum class FanMode { FanIn, FanOut };
+// LibTorch's types of these arguments: a tag of core/enum.hpp each (tg::kReLU, tg::kFanOut).
+using NonlinearityType =
+    std::variant<enumtype::kLinear, enumtype::kConv1D, enumtype::kConv2D, enumtype::kConv3D, enumtype::kConvTranspose1D,
+                 enumtype::kConvTranspose2D, enumtype::kConvTranspose3D, enumtype::kSigmoid, enumtype::kTanh,
+                 enumtype::kReLU, enumtype::kLeakyReLU>;
+using FanModeType = std::variant<enumtype::kFanIn, enumtype::kFanOut>;
 
-// PyTorch's table: 1 for Linear, Conv and Sigmoid; 5/3 for Tanh; sqrt(2) for ReLU;
-// sqrt(2 / (1 + param²)) for LeakyReLU, where param is the negative slope (ignored otherwise).
-double calculate_gain(Nonlinearity nonlinearity, double param = 0.01);
+// PyTorch's table: 1 for kLinear, the convolutions and kSigmoid; 5/3 for kTanh; sqrt(2) for kReLU;
+// sqrt(2 / (1 + param²)) for kLeakyReLU, where param is the negative slope (ignored otherwise).
+double calculate_gain(NonlinearityType nonlinearity, double param = 0.01);
 
 // (fan_in, fan_out) of a weight of rank >= 2; throws for rank < 2.
 std::pair<std::size_t, std::size_t> calculate_fan_in_and_fan_out(const Shape& shape);
@@ -32,11 +37,11 @@ std::pair<std::size_t, std::size_t> calculate_fan_in_and_fan_out(const Shape& sh
 // He et al. (2015): N(0, std²) or U(-bound, bound) with std = gain / sqrt(fan), bound = sqrt(3)·std,
 // gain = calculate_gain(nonlinearity, a). The defaults are PyTorch's.
 template <class T>
-Variable<T> kaiming_normal_(Variable<T>& v, double a = 0.0, FanMode mode = FanMode::FanIn,
-                            Nonlinearity nonlinearity = Nonlinearity::LeakyReLU);
+Variable<T> kaiming_normal_(Variable<T>& v, double a = 0.0, FanModeType mode = kFanIn,
+                            NonlinearityType nonlinearity = kLeakyReLU);
 template <class T>
-Variable<T> kaiming_uniform_(Variable<T>& v, double a = 0.0, FanMode mode = FanMode::FanIn,
-                             Nonlinearity nonlinearity = Nonlinearity::LeakyReLU);
+Variable<T> kaiming_uniform_(Variable<T>& v, double a = 0.0, FanModeType mode = kFanIn,
+                             NonlinearityType nonlinearity = kLeakyReLU);
 
 // Glorot & Bengio (2010): std = gain·sqrt(2 / (fan_in + fan_out)), bound = sqrt(3)·std.
 template <class T> Variable<T> xavier_normal_(Variable<T>& v, double gain = 1.0);
@@ -48,10 +53,10 @@ template <class T> Variable<T> normal_(Variable<T>& v, double mean = 0.0, double
 template <class T> Variable<T> uniform_(Variable<T>& v, double low = 0.0, double high = 1.0);  // U[low, high)
 
 // The same on a Float or Double tensor, as LibTorch spells them (the tensor's own values are written).
-Tensor kaiming_normal_(Tensor t, double a = 0.0, FanMode mode = FanMode::FanIn,
-                       Nonlinearity nonlinearity = Nonlinearity::LeakyReLU);
-Tensor kaiming_uniform_(Tensor t, double a = 0.0, FanMode mode = FanMode::FanIn,
-                        Nonlinearity nonlinearity = Nonlinearity::LeakyReLU);
+Tensor kaiming_normal_(Tensor t, double a = 0.0, FanModeType mode = kFanIn,
+                       NonlinearityType nonlinearity = kLeakyReLU);
+Tensor kaiming_uniform_(Tensor t, double a = 0.0, FanModeType mode = kFanIn,
+                        NonlinearityType nonlinearity = kLeakyReLU);
 Tensor xavier_normal_(Tensor t, double gain = 1.0);
 Tensor xavier_uniform_(Tensor t, double gain = 1.0);
 Tensor zeros_(Tensor t);

@@ -13,11 +13,14 @@
 #include <tapegrad/ops/dropout.hpp>
 #include <tapegrad/ops/embedding.hpp>
 #include <tapegrad/ops/gelu.hpp>
+#include <tapegrad/ops/interpolate.hpp>
 #include <tapegrad/ops/layer_norm.hpp>
 #include <tapegrad/ops/linear.hpp>
 #include <tapegrad/ops/loss.hpp>
 #include <tapegrad/ops/loss_options.hpp>
+#include <tapegrad/ops/normalize.hpp>
 #include <tapegrad/ops/one_hot.hpp>
+#include <tapegrad/ops/pad.hpp>
 #include <tapegrad/ops/pool.hpp>
 #include <tapegrad/ops/shape.hpp>
 #include <tapegrad/ops/softmax.hpp>

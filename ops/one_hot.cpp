@@ -26,4 +26,11 @@ Labels one_hot(const Labels& labels, std::int64_t num_classes) {
   return out;
 }
 
+Tensor one_hot(const Tensor& labels, std::int64_t num_classes) {
+  if (!labels.defined() || labels.scalar_type() != kLong)
+    throw Error("one_hot: expected a Long tensor of class indices, got " +
+                (labels.defined() ? to_string(labels.scalar_type()) : std::string("an undefined tensor")));
+  return Tensor(one_hot(labels.value<std::int64_t>(), num_classes));
+}
+
 }  // namespace tg

@@ -260,6 +260,43 @@ def conv_pool1d(fx):
     module_case(fx, torch.nn.Conv1d(4, 2, 3, stride=2, padding=1), randn((2, 4, 8), 70, torch.float32, False))
 
 
+# ---- F::pad, F::normalize, F::interpolate ----
+
+
+@group
+def pad_normalize_interpolate(fx):
+    x = randn((1, 2, 4, 5), 80)
+    fx.add("x", x)
+    pads = {
+        "constant": dict(pad=(1, 2), mode="constant", value=0.5),
+        "constant_crop": dict(pad=(-1, 2, 1, -2), mode="constant", value=0.0),
+        "reflect": dict(pad=(2, 1, 3, 0), mode="reflect"),
+        "replicate": dict(pad=(1, 3, 2, 2), mode="replicate"),
+        "circular": dict(pad=(5, 2, 1, 4), mode="circular"),
+    }
+    for name, kw in pads.items():
+        forward_backward(fx, "pad_" + name, lambda x: F.pad(x, **kw), {"x": x}, 81)
+    forward_backward(fx, "normalize_p2_dim1", lambda x: F.normalize(x, p=2.0, dim=1), {"x": x}, 82)
+    forward_backward(fx, "normalize_p1_dim-1", lambda x: F.normalize(x, p=1.0, dim=-1), {"x": x}, 83)
+    resamples = {
+        "nearest_size": dict(size=(7, 3), mode="nearest"),
+        "nearest_x2": dict(scale_factor=(2.0, 2.0), mode="nearest"),
+        "nearest_x1p7": dict(scale_factor=(1.7, 0.6), mode="nearest"),
+        "bilinear_size": dict(size=(7, 3), mode="bilinear", align_corners=False),
+        "bilinear_size_corners": dict(size=(7, 3), mode="bilinear", align_corners=True),
+        "bilinear_x1p5": dict(scale_factor=(1.5, 2.5), mode="bilinear", align_corners=False),
+    }
+    for name, kw in resamples.items():
+        forward_backward(fx, "interpolate_" + name, lambda x: F.interpolate(x, **kw), {"x": x}, 84)
+        fx.add("interpolate_" + name + ".y32", F.interpolate(x.detach().float(), **kw))
+    line = randn((1, 2, 6), 85)
+    fx.add("line", line)
+    forward_backward(fx, "interpolate_linear_size", lambda line: F.interpolate(line, size=10, mode="linear"),
+                     {"line": line}, 86)
+    forward_backward(fx, "interpolate_nearest_line", lambda line: F.interpolate(line, size=4, mode="nearest"),
+                     {"line": line}, 87)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("groups", nargs="*", help="groups to write (default: all): " + " ".join(GROUPS))

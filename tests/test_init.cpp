@@ -7,8 +7,6 @@ using doctest::Contains;
 using tg::Array;
 using tg::Variable;
 namespace init = tg::nn::init;
-using init::FanMode;
-using init::Nonlinearity;
 
 namespace {
 
@@ -37,16 +35,16 @@ Variable<T> empty_weight(const tg::Shape& shape) {
 }  // namespace
 
 TEST_CASE("init: calculate_gain follows PyTorch's table") {
-  CHECK(init::calculate_gain(Nonlinearity::Linear) == 1.0);
-  CHECK(init::calculate_gain(Nonlinearity::Conv) == 1.0);
-  CHECK(init::calculate_gain(Nonlinearity::Sigmoid) == 1.0);
-  CHECK(init::calculate_gain(Nonlinearity::Tanh) == Approx(5.0 / 3.0));
-  CHECK(init::calculate_gain(Nonlinearity::ReLU) == Approx(1.41421356237));
+  CHECK(init::calculate_gain(tg::kLinear) == 1.0);
+  CHECK(init::calculate_gain(tg::kConv2D) == 1.0);
+  CHECK(init::calculate_gain(tg::kSigmoid) == 1.0);
+  CHECK(init::calculate_gain(tg::kTanh) == Approx(5.0 / 3.0));
+  CHECK(init::calculate_gain(tg::kReLU) == Approx(1.41421356237));
   // sqrt(2 / (1 + a²)): the default slope 0.01, slope 0 (= ReLU), and Linear's a = sqrt(5) giving sqrt(1/3).
-  CHECK(init::calculate_gain(Nonlinearity::LeakyReLU) == Approx(std::sqrt(2.0 / 1.0001)));
-  CHECK(init::calculate_gain(Nonlinearity::LeakyReLU, 0.0) == Approx(1.41421356237));
-  CHECK(init::calculate_gain(Nonlinearity::LeakyReLU, std::sqrt(5.0)) == Approx(0.57735026919));
-  CHECK(init::calculate_gain(Nonlinearity::ReLU, 0.5) == Approx(1.41421356237));  // param ignored
+  CHECK(init::calculate_gain(tg::kLeakyReLU) == Approx(std::sqrt(2.0 / 1.0001)));
+  CHECK(init::calculate_gain(tg::kLeakyReLU, 0.0) == Approx(1.41421356237));
+  CHECK(init::calculate_gain(tg::kLeakyReLU, std::sqrt(5.0)) == Approx(0.57735026919));
+  CHECK(init::calculate_gain(tg::kReLU, 0.5) == Approx(1.41421356237));  // param ignored
 }
 
 TEST_CASE("init: fans of linear and conv weights") {
@@ -75,7 +73,7 @@ TEST_CASE("init: kaiming_normal_ has std gain / sqrt(fan) on a 1000x1000 weight"
 
   // fan_out of a (100, 1000) weight is 100; Tanh's gain is 5/3. And in float64.
   auto wide = empty_weight<double>({100, 1000});
-  init::kaiming_normal_(wide, 0.0, FanMode::FanOut, Nonlinearity::Tanh);
+  init::kaiming_normal_(wide, 0.0, tg::kFanOut, tg::kTanh);
   const double expected_wide = (5.0 / 3.0) / std::sqrt(100.0);
   CHECK(std::abs(stats(wide).std - expected_wide) < 0.02 * expected_wide);
 }
@@ -83,7 +81,7 @@ TEST_CASE("init: kaiming_normal_ has std gain / sqrt(fan) on a 1000x1000 weight"
 TEST_CASE("init: kaiming_uniform_ stays within sqrt(3) gain / sqrt(fan)") {
   tg::manual_seed(2);
   auto w = empty_weight({1000, 1000});
-  init::kaiming_uniform_(w, 0.0, FanMode::FanIn, Nonlinearity::ReLU);
+  init::kaiming_uniform_(w, 0.0, tg::kFanIn, tg::kReLU);
   const double bound = std::sqrt(3.0) * std::sqrt(2.0) / std::sqrt(1000.0);
   const Stats s = stats(w);
   CHECK(s.min >= -bound);
@@ -94,7 +92,7 @@ TEST_CASE("init: kaiming_uniform_ stays within sqrt(3) gain / sqrt(fan)") {
 
   // A conv weight (32, 1, 5, 5), fan_out = 800, in float64.
   auto conv = empty_weight<double>({32, 1, 5, 5});
-  init::kaiming_uniform_(conv, 0.0, FanMode::FanOut);
+  init::kaiming_uniform_(conv, 0.0, tg::kFanOut);
   const double conv_bound = std::sqrt(3.0) * std::sqrt(2.0) / std::sqrt(800.0);
   CHECK(stats(conv).min >= -conv_bound);
   CHECK(stats(conv).max <= conv_bound);
