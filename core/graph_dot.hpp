@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include <tapegrad/core/ordered_dict.hpp>
 #include <tapegrad/core/tensor.hpp>
 #include <tapegrad/core/variable.hpp>
 
@@ -44,7 +45,8 @@ void write_dot(const std::string& path, const Variable<T>& output, const DotOpti
 // on its tape (each dtype records on its own), so it is passed over.
 struct TensorDotOptions {
   // Implicit, so that `{net->named_parameters()}` is the options.
-  TensorDotOptions(std::vector<std::pair<std::string, Tensor>> named = {}) : names(std::move(named)) {}
+  TensorDotOptions(const OrderedDict<std::string, Tensor>& named = OrderedDict<std::string, Tensor>())
+      : names(named.begin(), named.end()) {}
 
   std::vector<std::pair<std::string, Tensor>> names;
   bool values = false;

@@ -396,7 +396,7 @@ void load(Module& module, const std::string& path) {
 
   // Check everything, gathering the problems, before touching the module.
   auto targets = module.named_parameters();
-  for (auto& buffer : module.named_buffers()) targets.push_back(std::move(buffer));
+  for (const auto& buffer : module.named_buffers()) targets.insert(buffer.key(), buffer.value());
   std::vector<std::string> problems;
   std::set<std::string> expected;
   for (const auto& [name, v] : targets) {

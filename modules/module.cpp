@@ -64,14 +64,14 @@ Tensor Module::register_parameter(const std::string& name, Tensor tensor, bool r
     throw Error(where + " has dtype " + to_string(tensor.scalar_type()) + "; expected Float or Double");
   if (!tensor.is_leaf()) throw Error(where + " is the output of an op; pass a leaf (detach() it)");
   tensor.requires_grad_(requires_grad);
-  parameters_.emplace_back(name, tensor);
+  parameters_.insert(name, tensor);
   return tensor;
 }
 
 Tensor Module::register_buffer(const std::string& name, Tensor tensor) {
   check_new_name(name, "register_buffer");
   if (!tensor.defined()) throw Error("register_buffer: \"" + name + "\" (in " + this->name() + ") is undefined");
-  buffers_.emplace_back(name, tensor);
+  buffers_.insert(name, tensor);
   return tensor;
 }
 
@@ -80,23 +80,23 @@ void Module::add_child(const std::string& name, std::shared_ptr<Module> module) 
   if (!module) throw Error("register_module: module \"" + name + "\" is null (in " + this->name() + ")");
   if (module.get() == this)
     throw Error("register_module: a module cannot be its own child (\"" + name + "\" in " + this->name() + ")");
-  children_.emplace_back(name, std::move(module));
+  children_.insert(name, std::move(module));
 }
 
 void Module::collect(const std::string& prefix, bool recurse, bool buffers, Named<Tensor>& out) const {
-  for (const auto& [name, variable] : buffers ? buffers_ : parameters_) out.emplace_back(prefix + name, variable);
+  for (const auto& [name, variable] : buffers ? buffers_ : parameters_) out.insert(prefix + name, variable);
   if (!recurse) return;
   for (const auto& [name, child] : children_) child->collect(prefix + name + ".", true, buffers, out);
 }
 
 Module::Named<Tensor> Module::named_parameters(bool recurse) const {
-  Named<Tensor> out;
+  Named<Tensor> out("Parameter");
   collect("", recurse, /*buffers=*/false, out);
   return out;
 }
 
 Module::Named<Tensor> Module::named_buffers(bool recurse) const {
-  Named<Tensor> out;
+  Named<Tensor> out("Buffer");
   collect("", recurse, /*buffers=*/true, out);
   return out;
 }
@@ -117,6 +117,41 @@ std::vector<std::shared_ptr<Module>> Module::children() const {
   std::vector<std::shared_ptr<Module>> out;
   for (const auto& entry : children_) out.push_back(entry.second);
   return out;
+}
+
+void Module::collect_modules(const std::string& prefix, Named<std::shared_ptr<Module>>& out) {
+  for (const auto& [name, child] : children_) {
+    const std::string path = prefix.empty() ? name : prefix + "." + name;
+    out.insert(path, child);
+    child->collect_modules(path, out);
+  }
+}
+
+Module::Named<std::shared_ptr<Module>> Module::named_modules(const std::string& name_prefix, bool include_self) {
+  Named<std::shared_ptr<Module>> out("Module");
+  if (include_self) {
+    std::shared_ptr<Module> self = weak_from_this().lock();
+    if (!self)
+      throw Error(name() + ": modules() and named_modules() with include_self need the module in a std::shared_ptr "
+                           "(a holder such as Net, or std::make_shared); pass include_self = false otherwise");
+    out.insert(name_prefix, std::move(self));
+  }
+  collect_modules(name_prefix, out);
+  return out;
+}
+
+std::vector<std::shared_ptr<Module>> Module::modules(bool include_self) {
+  return named_modules("", include_self).values();
+}
+
+void Module::apply(const std::function<void(Module&)>& fn) {
+  fn(*this);
+  for (const auto& entry : children_) entry.second->apply(fn);
+}
+
+void Module::apply(const std::function<void(const std::string&, Module&)>& fn, const std::string& name_prefix) {
+  fn(name_prefix, *this);
+  for (const auto& [name, child] : children_) child->apply(fn, name_prefix.empty() ? name : name_prefix + "." + name);
 }
 
 void Module::train(bool on) {
@@ -161,7 +196,7 @@ void Module::pretty_print(std::ostream& stream) const { stream << name(); }
 
 void Module::print_tree(std::ostream& stream, const std::string& indentation) const {
   pretty_print(stream);
-  if (children_.empty()) return;
+  if (children_.is_empty()) return;
   stream << "(\n";
   const std::string inner = indentation + "  ";
   for (const auto& [name, child] : children_) {

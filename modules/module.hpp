@@ -22,6 +22,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <iosfwd>
 #include <memory>
 #include <string>
@@ -29,14 +30,15 @@
 #include <utility>
 #include <vector>
 
+#include <tapegrad/core/ordered_dict.hpp>
 #include <tapegrad/core/tensor.hpp>
 
 namespace tg::nn {
 
-class Module {
+class Module : public std::enable_shared_from_this<Module> {
  public:
   template <class V>
-  using Named = std::vector<std::pair<std::string, V>>;
+  using Named = OrderedDict<std::string, V>;
 
   // The name printed for this module; by default its class name without namespaces ("Net").
   Module() = default;
@@ -79,6 +81,14 @@ class Module {
   Named<Tensor> named_buffers(bool recurse = true) const;
   std::vector<std::shared_ptr<Module>> children() const;
   const Named<std::shared_ptr<Module>>& named_children() const { return children_; }
+  // Every module of the tree, depth first, this one first unless include_self is false; named by
+  // dotted path ("features.0"), this one by name_prefix. include_self needs this module to live in a
+  // shared_ptr (a holder or make_shared), as in LibTorch; otherwise it throws.
+  std::vector<std::shared_ptr<Module>> modules(bool include_self = true);
+  Named<std::shared_ptr<Module>> named_modules(const std::string& name_prefix = "", bool include_self = true);
+  // fn on every module of the tree, this one first, depth first (e.g. to initialise every Linear).
+  void apply(const std::function<void(Module&)>& fn);
+  void apply(const std::function<void(const std::string&, Module&)>& fn, const std::string& name_prefix = "");
 
   // Training mode, for the layers that behave differently in evaluation (dropout, batch norm).
   virtual void train(bool on = true);
@@ -107,12 +117,13 @@ class Module {
   void check_new_name(const std::string& name, const char* what) const;
   void collect(const std::string& prefix, bool recurse, bool buffers, Named<Tensor>& out) const;
   void print_tree(std::ostream& stream, const std::string& indentation) const;
+  void collect_modules(const std::string& prefix, Named<std::shared_ptr<Module>>& out);
   friend std::ostream& operator<<(std::ostream& stream, const Module& module);
 
   std::string name_;
-  Named<Tensor> parameters_;
-  Named<Tensor> buffers_;
-  Named<std::shared_ptr<Module>> children_;
+  Named<Tensor> parameters_{"Parameter"};
+  Named<Tensor> buffers_{"Buffer"};
+  Named<std::shared_ptr<Module>> children_{"Submodule"};
   bool training_ = true;
 };
 

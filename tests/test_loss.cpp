@@ -319,7 +319,7 @@ TEST_CASE("loss modules and F:: with LibTorch's options builders") {
   REQUIRE(buffers.size() == 1);
   CHECK(buffers[0].first == "weight");
   CHECK(tgtest::allclose(buffers[0].second.value<float>(), w.value()));
-  CHECK(tg::nn::CrossEntropyLossImpl().named_buffers().empty());
+  CHECK(tg::nn::CrossEntropyLossImpl().named_buffers().is_empty());
 
   // the same options work in double: the weight takes the input's type
   Variable<double> logits64(Array<double>{{1., 0., -1.}, {0.5, 0.5, 2.}});

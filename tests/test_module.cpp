@@ -201,3 +201,42 @@ TEST_CASE("Sequential: chains forward, indexes its modules, names them 0, 1, ...
   CHECK_THROWS_WITH_AS(SequentialImpl().forward(x), Contains("Sequential: forward() on an empty Sequential"), tg::Error);
   CHECK(SequentialImpl().is_empty());
 }
+
+TEST_CASE("Module: named_parameters is LibTorch's OrderedDict, by key() and value(), by key and by position") {
+  auto net = std::make_shared<NestedMlp>();
+  const auto named = net->named_parameters();
+  std::vector<std::string> keys;
+  for (const auto& p : named) keys.push_back(p.key());
+  CHECK(keys == named.keys());
+  CHECK(named[1].key() == "features.0.weight");
+  CHECK(named["classifier.bias"].is_same(net->classifier->bias));
+  CHECK(named[0].value().is_same(net->scale));
+  CHECK(named.contains("scale"));
+  CHECK(named.find("nope") == nullptr);
+  CHECK_THROWS_WITH_AS(named["nope"], Contains("Parameter 'nope' is not defined"), tg::Error);
+  CHECK_THROWS_WITH_AS(named[9], Contains("position 9 is out of range (it holds 5 items)"), tg::Error);
+  CHECK(net->named_buffers().front().key() == "steps");
+  CHECK_THROWS_WITH_AS(net->register_buffer("steps", Tensor(Array<float>{1.f})), Contains("steps"), tg::Error);
+}
+
+TEST_CASE("Module: modules, named_modules and apply walk the tree depth first, this module first") {
+  auto net = std::make_shared<NestedMlp>();
+  const auto named = net->named_modules();
+  CHECK(named.keys() == std::vector<std::string>{"", "features", "features.0", "features.1", "classifier"});
+  CHECK(named[""] == net);
+  CHECK(named["features.0"] == net->features->named_children()[0].value());
+  CHECK(net->named_modules("net").keys().at(2) == "net.features.0");
+  CHECK(net->modules(/*include_self=*/false).size() == 4);
+  CHECK(net->modules().front() == net);
+
+  int linears = 0;
+  net->apply([&](Module& m) { linears += dynamic_cast<LinearImpl*>(&m) != nullptr; });
+  CHECK(linears == 2);
+  std::vector<std::string> visited;
+  net->apply([&](const std::string& name, Module&) { visited.push_back(name); });
+  CHECK(visited == named.keys());
+
+  NestedMlp on_stack;  // not in a shared_ptr: only include_self = false can list it
+  CHECK(on_stack.modules(false).size() == 4);
+  CHECK_THROWS_WITH_AS(on_stack.modules(), Contains("need the module in a std::shared_ptr"), tg::Error);
+}

@@ -107,8 +107,8 @@ TEST_CASE("ModuleHolder: nullptr, ->, *, get, ptr, call, register_module, Sequen
 
   tg::nn::Module parent;
   tg::nn::Linear registered = parent.register_module("fc", tg::nn::Linear(2, 2));
-  CHECK(parent.named_children().at(0).second == registered.ptr());
-  CHECK(parent.named_parameters().at(0).second.is_same(registered->weight));
+  CHECK(parent.named_children()["fc"] == registered.ptr());
+  CHECK(parent.named_parameters()["fc.weight"].is_same(registered->weight));
   CHECK_THROWS_WITH_AS(parent.register_module("none", tg::nn::Linear(nullptr)),
                        doctest::Contains("accessing an empty holder"), tg::Error);
 
