@@ -16,6 +16,7 @@
 #include <tapegrad/core/grad_fn.hpp>
 #include <tapegrad/core/graph_dot.hpp>
 #include <tapegrad/core/int_array_ref.hpp>
+#include <tapegrad/core/ordered_dict.hpp>
 #include <tapegrad/core/random.hpp>
 #include <tapegrad/core/scalar.hpp>
 #include <tapegrad/core/scalar_type.hpp>
@@ -76,12 +77,14 @@
 #include <tapegrad/modules/linear.hpp>
 #include <tapegrad/modules/loss.hpp>
 #include <tapegrad/modules/max_pool2d.hpp>
+#include <tapegrad/modules/padding.hpp>
 #include <tapegrad/modules/pool1d.hpp>
 #include <tapegrad/modules/module.hpp>
 #include <tapegrad/modules/archive.hpp>
 #include <tapegrad/modules/npz.hpp>
 #include <tapegrad/modules/module_list.hpp>
 #include <tapegrad/modules/sequential.hpp>
+#include <tapegrad/modules/upsample.hpp>
 #include <tapegrad/modules/size2.hpp>
 
 #include <tapegrad/optim/adagrad.hpp>

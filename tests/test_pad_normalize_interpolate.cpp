@@ -1,6 +1,7 @@
 // F::pad, F::normalize, F::interpolate and F::one_hot on tensors: LibTorch's values and gradients,
 // float64 gradchecks, the enum tags they take, and their errors.
 #include <functional>
+#include <sstream>
 #include <string>
 #include <utility>
 
@@ -140,4 +141,28 @@ TEST_CASE("F::one_hot takes and gives Long tensors, and the enum tags name thems
   CHECK(contains(error_of([] { F::one_hot(tg::zeros({2}), 3); }), "one_hot: expected a Long tensor"));
   CHECK(tg::enum_name(F::PadFuncOptions::mode_t(tg::kReflect)) == "kReflect");
   CHECK(tg::enum_name(tg::nn::init::NonlinearityType(tg::kReLU)) == "kReLU");
+}
+
+TEST_CASE("Padding layers and Upsample: F::pad and F::interpolate as layers, LibTorch's values and printing") {
+  const tgtest::TextFixture fx("pad_normalize_interpolate");
+  const Tensor x(fx.array<double>("x"));
+  CHECK_AGREES(tg::nn::ReflectionPad2d(tg::nn::ReflectionPad2dOptions({2, 1, 3, 0}))(x).value<double>(),
+               fx.array<double>("pad_reflect.y"));
+  CHECK_AGREES(tg::nn::ReplicationPad2d(tg::nn::ReplicationPad2dOptions({1, 3, 2, 2}))(x).value<double>(), fx.array<double>("pad_replicate.y"));
+  CHECK_AGREES(tg::nn::ConstantPad1d(tg::nn::ConstantPad1dOptions({1, 2}, 0.5))(x[0]).value<double>(),
+               Tensor(fx.array<double>("pad_constant.y"))[0].value<double>());
+  CHECK(tg::nn::ZeroPad2d(1)(x).sizes() == tg::IntArrayRef{1, 2, 6, 7});
+  CHECK(tg::nn::ReflectionPad1d(2)(x[0]).sizes() == tg::IntArrayRef{2, 4, 9});
+  tg::nn::Upsample up(tg::nn::UpsampleOptions().size(std::vector<std::int64_t>{7, 3}).mode(tg::kBilinear).align_corners(true));
+  CHECK_AGREES(up(x).value<double>(), fx.array<double>("interpolate_bilinear_size_corners.y"));
+
+  std::ostringstream printed;
+  printed << *tg::nn::ZeroPad2d(1) << " " << *tg::nn::ConstantPad2d(tg::nn::ConstantPad2dOptions(1, 0.5)) << " "
+          << *tg::nn::Upsample(tg::nn::UpsampleOptions().scale_factor(std::vector<double>{2, 2})) << " " << *up;
+  CHECK(printed.str() ==
+        "ZeroPad2d(padding=[1, 1, 1, 1]) ConstantPad2d(padding=[1, 1, 1, 1], value=0.5) "
+        "Upsample(scale_factor=[2, 2], mode=kNearest) Upsample(size=[7, 3], mode=kBilinear)");
+  CHECK(contains(error_of([] { tg::nn::ReflectionPad2dOptions({1, 2, 3}); }),
+                 "expected one padding for every side or 4 (left, right, top, bottom), got 3 values"));
+  CHECK(contains(error_of([&] { tg::nn::ZeroPad2d(1)(x.flatten()); }), "ZeroPad2d: expected a 3-D or 4-D input, got shape"));
 }
