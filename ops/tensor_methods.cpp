@@ -99,6 +99,13 @@ Tensor Tensor::clamp_max(const Scalar& max) const { return tg::clamp_max(*this, 
 Tensor Tensor::tanh() const { return tg::tanh(*this); }
 Tensor Tensor::sigmoid() const { return tg::sigmoid(*this); }
 Tensor Tensor::relu() const { return tg::relu(*this); }
+Tensor Tensor::sign() const { return tg::sign(*this); }
+Tensor Tensor::sin() const { return tg::sin(*this); }
+Tensor Tensor::cos() const { return tg::cos(*this); }
+Tensor Tensor::reciprocal() const { return tg::reciprocal(*this); }
+Tensor Tensor::rsqrt() const { return tg::rsqrt(*this); }
+Tensor Tensor::maximum(const Tensor& other) const { return tg::maximum(*this, other); }
+Tensor Tensor::minimum(const Tensor& other) const { return tg::minimum(*this, other); }
 
 // Compound assignment: the out-of-place op, computed without recording, written into this buffer.
 // Not recordable, so an operand that requires grad under grad mode is refused too.

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 
+#include <xtensor/xmath.hpp>
 #include <xtensor/xoperation.hpp>
 #include <xtensor/xreducer.hpp>
 
@@ -299,6 +300,33 @@ Tensor neg(const Tensor& a) {
   return dispatch_floating(a, "neg", [](const auto& v) { return tg::neg(v); });
 }
 
+namespace {
+
+template <class F>
+Tensor integer_extremum(const Tensor& a, const Tensor& b, const char* op, F&& f) {
+  broadcast_shapes(a.shape(), b.shape(), op);
+  const Tensor out(Array<std::int64_t>(f(values_as<std::int64_t>(a, op), values_as<std::int64_t>(b, op))));
+  return a.scalar_type() == kBool && b.scalar_type() == kBool ? promote_to(out, kBool, op) : out;
+}
+
+}  // namespace
+
+Tensor maximum(const Tensor& a, const Tensor& b) {
+  check_defined(a, "maximum");
+  check_defined(b, "maximum");
+  if (!is_floating_point(promote_types(a.scalar_type(), b.scalar_type())))
+    return integer_extremum(a, b, "maximum", [](const auto& x, const auto& y) { return xt::maximum(x, y); });
+  return dispatch_floating(a, b, "maximum", [](const auto& x, const auto& y) { return tg::maximum(x, y); });
+}
+
+Tensor minimum(const Tensor& a, const Tensor& b) {
+  check_defined(a, "minimum");
+  check_defined(b, "minimum");
+  if (!is_floating_point(promote_types(a.scalar_type(), b.scalar_type())))
+    return integer_extremum(a, b, "minimum", [](const auto& x, const auto& y) { return xt::minimum(x, y); });
+  return dispatch_floating(a, b, "minimum", [](const auto& x, const auto& y) { return tg::minimum(x, y); });
+}
+
 // ---- comparisons ----
 
 // A scalar is compared in the dtype a tensor-with-scalar op would give (Float x vs 0.1: in float).
@@ -345,6 +373,29 @@ TG_UNARY(relu)
 TG_UNARY(sigmoid)
 TG_UNARY(tanh)
 #undef TG_UNARY
+
+Tensor sign(const Tensor& x) {
+  check_defined(x, "sign");
+  if (x.scalar_type() == kBool) return x.clone();  // false and true are 0 and 1 already
+  if (x.scalar_type() == kLong) {
+    const Labels& v = x.value<std::int64_t>();
+    return Tensor(Labels(xt::cast<std::int64_t>(v > 0) - xt::cast<std::int64_t>(v < 0)));
+  }
+  return dispatch_floating(x, "sign", [](const auto& v) { return tg::sign(v); });
+}
+
+// Ops whose result is floating for every input: an integer tensor is taken as Float.
+#define TG_FLOATING_UNARY(name)                                                                   \
+  Tensor name(const Tensor& x) {                                                                  \
+    check_defined(x, #name);                                                                      \
+    const Tensor v = x.is_floating_point() ? x : promote_to(x, kFloat, #name);                    \
+    return dispatch_floating(v, #name, [](const auto& t) { return tg::name(t); });                \
+  }
+TG_FLOATING_UNARY(sin)
+TG_FLOATING_UNARY(cos)
+TG_FLOATING_UNARY(reciprocal)
+TG_FLOATING_UNARY(rsqrt)
+#undef TG_FLOATING_UNARY
 
 Tensor clamp(const Tensor& x, const std::optional<Scalar>& min, const std::optional<Scalar>& max) {
   return dispatch_floating(x, "clamp", [&](const auto& v) {
