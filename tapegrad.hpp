@@ -36,6 +36,7 @@
 #include <tapegrad/ops/concat.hpp>
 #include <tapegrad/ops/conv2d.hpp>
 #include <tapegrad/ops/conv_transpose2d.hpp>
+#include <tapegrad/ops/cumsum.hpp>
 #include <tapegrad/ops/dropout.hpp>
 #include <tapegrad/ops/einsum.hpp>
 #include <tapegrad/ops/embedding.hpp>

@@ -17,6 +17,7 @@
 #include <tapegrad/ops/concat.hpp>
 #include <tapegrad/ops/conv2d.hpp>
 #include <tapegrad/ops/conv_transpose2d.hpp>
+#include <tapegrad/ops/cumsum.hpp>
 #include <tapegrad/ops/dropout.hpp>
 #include <tapegrad/ops/embedding.hpp>
 #include <tapegrad/ops/gelu.hpp>
@@ -769,6 +770,38 @@ Tensor norm(const Tensor& x, const std::optional<Scalar>& p, IntArrayRef dim, bo
   return dispatch_floating(x, "norm", [&](const auto& v) { return tg::norm(v, order, dims, keepdim); });
 }
 
+namespace {
+
+// x converted to `dtype` when given, else as is; then, for a floating x, the typed op f, and for an integer
+// or Bool one, `integer` on its values as Long (LibTorch's result dtype for these).
+template <class F, class I>
+Tensor floating_or_long(const Tensor& x, std::optional<ScalarType> dtype, const char* op, F&& f, I&& integer) {
+  check_defined(x, op);
+  const Tensor v = dtype ? promote_to(x, *dtype, op) : x;
+  if (v.is_floating_point()) return dispatch_floating(v, op, f);
+  return Tensor(integer(values_as<std::int64_t>(v, op)));
+}
+
+}  // namespace
+
+Tensor prod(const Tensor& x, std::optional<ScalarType> dtype) {
+  return floating_or_long(
+      x, dtype, "prod", [](const auto& v) { return tg::prod(v); },
+      [](const Labels& a) { return detail::prod_values(a, std::nullopt, false); });
+}
+
+Tensor prod(const Tensor& x, std::int64_t dim, bool keepdim, std::optional<ScalarType> dtype) {
+  return floating_or_long(
+      x, dtype, "prod", [=](const auto& v) { return tg::prod(v, dim, keepdim); },
+      [=](const Labels& a) { return detail::prod_values(a, dim, keepdim); });
+}
+
+Tensor cumsum(const Tensor& x, std::int64_t dim, std::optional<ScalarType> dtype) {
+  return floating_or_long(
+      x, dtype, "cumsum", [=](const auto& v) { return tg::cumsum(v, dim); },
+      [=](const Labels& a) { return detail::cumsum_values(a, dim); });
+}
+
 // Counts of nonzero elements against the count there is (all) or 0 (any).
 Tensor all(const Tensor& x) {
   check_defined(x, "all");
@@ -864,6 +897,14 @@ Tensor select(const Tensor& x, std::int64_t dim, std::int64_t index) {
 
 Tensor expand(const Tensor& x, IntArrayRef size) {
   return any_dtype(x, "expand", [&](const auto& v) { return tg::expand(v, dims_of(size)); });
+}
+
+Tensor flip(const Tensor& x, IntArrayRef dims) {
+  return any_dtype(x, "flip", [&](const auto& v) { return tg::flip(v, dims_of(dims)); });
+}
+
+Tensor repeat(const Tensor& x, IntArrayRef repeats) {
+  return any_dtype(x, "repeat", [&](const auto& v) { return tg::repeat(v, dims_of(repeats)); });
 }
 
 Tensor einsum(const std::string& equation, const std::vector<Tensor>& operands) {

@@ -198,6 +198,11 @@ Tensor std(const Tensor& x);
 template <class Bool, class = std::enable_if_t<std::is_same_v<Bool, bool>>>
 Tensor std(const Tensor& x, Bool unbiased);
 Tensor std(const Tensor& x, IntArrayRef dims, bool unbiased = true, bool keepdim = false);
+// The product of every element, or along dim (ops/reduce.hpp: gradients right with zeros), and the
+// cumulative sum along dim. An integer or Bool tensor gives Long, as LibTorch's; `dtype` converts x first.
+Tensor prod(const Tensor& x, std::optional<ScalarType> dtype = std::nullopt);
+Tensor prod(const Tensor& x, std::int64_t dim, bool keepdim = false, std::optional<ScalarType> dtype = std::nullopt);
+Tensor cumsum(const Tensor& x, std::int64_t dim, std::optional<ScalarType> dtype = std::nullopt);
 // Whether every (any) element is nonzero (NaN counts as nonzero): Bool, no gradient.
 Tensor all(const Tensor& x);
 Tensor all(const Tensor& x, std::int64_t dim, bool keepdim = false);
@@ -217,6 +222,8 @@ Tensor narrow(const Tensor& x, std::int64_t dim, std::int64_t start, std::int64_
 // Element `index` along dim, the dim dropped (negative index counts from the end): x[i] is select(0, i).
 Tensor select(const Tensor& x, std::int64_t dim, std::int64_t index);
 Tensor expand(const Tensor& x, IntArrayRef size);  // ops/shape.hpp; -1 keeps a dim
+Tensor flip(const Tensor& x, IntArrayRef dims);
+Tensor repeat(const Tensor& x, IntArrayRef repeats);  // at least one size per dim of x
 Tensor index_select(const Tensor& x, std::int64_t dim, const Tensor& index);  // index: 1-D Long
 Tensor gather(const Tensor& x, std::int64_t dim, const Tensor& index);        // index: Long, x's rank
 Tensor einsum(const std::string& equation, const std::vector<Tensor>& operands);
