@@ -51,6 +51,7 @@
 #include <tapegrad/ops/reduce.hpp>
 #include <tapegrad/ops/shape.hpp>
 #include <tapegrad/ops/softmax.hpp>
+#include <tapegrad/ops/sort.hpp>
 #include <tapegrad/ops/tensor_ops.hpp>
 #include <tapegrad/ops/unary.hpp>
 #include <tapegrad/ops/where.hpp>

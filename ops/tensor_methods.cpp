@@ -51,6 +51,11 @@ Tensor Tensor::prod(std::int64_t dim, bool keepdim, std::optional<ScalarType> dt
   return tg::prod(*this, dim, keepdim, dtype);
 }
 Tensor Tensor::cumsum(std::int64_t dim, std::optional<ScalarType> dtype) const { return tg::cumsum(*this, dim, dtype); }
+std::tuple<Tensor, Tensor> Tensor::sort(std::int64_t dim, bool descending) const { return tg::sort(*this, dim, descending); }
+Tensor Tensor::argsort(std::int64_t dim, bool descending) const { return tg::argsort(*this, dim, descending); }
+std::tuple<Tensor, Tensor> Tensor::topk(std::int64_t k, std::int64_t dim, bool largest, bool sorted) const {
+  return tg::topk(*this, k, dim, largest, sorted);
+}
 Tensor Tensor::amax(std::int64_t dim, bool keepdim) const { return tg::amax(*this, dim, keepdim); }
 Tensor Tensor::argmax() const { return tg::argmax(*this); }
 Tensor Tensor::argmax(std::int64_t dim, bool keepdim) const { return tg::argmax(*this, dim, keepdim); }

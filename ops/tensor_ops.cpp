@@ -29,6 +29,7 @@
 #include <tapegrad/ops/reduce.hpp>
 #include <tapegrad/ops/shape.hpp>
 #include <tapegrad/ops/softmax.hpp>
+#include <tapegrad/ops/sort.hpp>
 #include <tapegrad/ops/unary.hpp>
 #include <tapegrad/ops/where.hpp>
 
@@ -905,6 +906,35 @@ Tensor flip(const Tensor& x, IntArrayRef dims) {
 
 Tensor repeat(const Tensor& x, IntArrayRef repeats) {
   return any_dtype(x, "repeat", [&](const auto& v) { return tg::repeat(v, dims_of(repeats)); });
+}
+
+// ---- sorting ----
+
+namespace {
+
+// The positions sort_indices picks (the first k, or all when k < 0) and x's values there: gather's,
+// which sends the gradient back to them.
+std::tuple<Tensor, Tensor> pick_sorted(const Tensor& x, std::int64_t dim, bool descending, std::int64_t k, const char* op) {
+  check_defined(x, op);
+  const Tensor indices =
+      visit_values(x, [&](const auto& a) { return Tensor(detail::sort_indices(a, dim, descending, k, op)); });
+  return {x.dim() == 0 ? x.clone() : gather(x, dim, indices), indices};
+}
+
+}  // namespace
+
+std::tuple<Tensor, Tensor> sort(const Tensor& x, std::int64_t dim, bool descending) {
+  return pick_sorted(x, dim, descending, -1, "sort");
+}
+
+Tensor argsort(const Tensor& x, std::int64_t dim, bool descending) {
+  check_defined(x, "argsort");
+  return visit_values(x, [&](const auto& a) { return Tensor(detail::sort_indices(a, dim, descending, -1, "argsort")); });
+}
+
+std::tuple<Tensor, Tensor> topk(const Tensor& x, std::int64_t k, std::int64_t dim, bool largest, bool /*sorted*/) {
+  if (k < 0) throw Error("topk: k " + std::to_string(k) + " is negative (expected 0 <= k <= the dim's size)");
+  return pick_sorted(x, dim, largest, k, "topk");
 }
 
 Tensor einsum(const std::string& equation, const std::vector<Tensor>& operands) {

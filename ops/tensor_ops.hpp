@@ -228,6 +228,12 @@ Tensor index_select(const Tensor& x, std::int64_t dim, const Tensor& index);  //
 Tensor gather(const Tensor& x, std::int64_t dim, const Tensor& index);        // index: Long, x's rank
 Tensor einsum(const std::string& equation, const std::vector<Tensor>& operands);
 
+// ---- sorting (ops/sort.hpp: NaN largest, equal values in their order; any dtype, Long indices) ----
+std::tuple<Tensor, Tensor> sort(const Tensor& x, std::int64_t dim = -1, bool descending = false);  // values, indices
+Tensor argsort(const Tensor& x, std::int64_t dim = -1, bool descending = false);
+std::tuple<Tensor, Tensor> topk(const Tensor& x, std::int64_t k, std::int64_t dim = -1, bool largest = true,
+                                bool sorted = true);
+
 // ---- joining and cutting (ops/concat.hpp; any dtype, a list promoted to its common dtype) ----
 Tensor cat(const std::vector<Tensor>& tensors, std::int64_t dim = 0);
 Tensor stack(const std::vector<Tensor>& tensors, std::int64_t dim = 0);
