@@ -21,7 +21,7 @@ ScanRows scan_rows(const Shape& shape, std::ptrdiff_t dim) {
 
 // dst row j = src row j + dst row j -/+ 1: forwards (the sum) or backwards (its gradient).
 template <class T>
-void scan(const T* src, const ScanRows& r, bool backwards, T* dst) {
+void scan_into(const T* src, const ScanRows& r, bool backwards, T* dst) {
   const std::size_t slab = r.n * r.inner;
   for (std::size_t o = 0; o < r.outer; ++o, src += slab, dst += slab)
     for (std::size_t step = 0; step < r.n; ++step) {
@@ -43,7 +43,7 @@ template <class T>
 Array<T> detail::cumsum_values(const Array<T>& x, std::ptrdiff_t dim) {
   const ScanRows r = scan_rows(to_shape(x.shape()), dim);
   Array<T> out = Array<T>::from_shape(x.shape());
-  scan(x.data(), r, false, out.data());
+  scan_into(x.data(), r, false, out.data());
   return out;
 }
 
@@ -52,7 +52,7 @@ Variable<T> cumsum(const Variable<T>& x, std::ptrdiff_t dim) {
   return record<T>("cumsum", detail::cumsum_values(x.value(), dim), {x},
                    [r = scan_rows(x.shape(), dim)](Array<T>& g, Grads<T>& grads) {
                      Array<T> dx = Array<T>::from_shape(g.shape());
-                     scan(g.data(), r, true, dx.data());
+                     scan_into(g.data(), r, true, dx.data());
                      grads.add(0, std::move(dx));
                    });
 }

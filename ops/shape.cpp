@@ -310,8 +310,8 @@ Variable<T> flip(const Variable<T>& x, const std::vector<std::ptrdiff_t>& dims) 
   for (const std::ptrdiff_t dim : dims) {
     const std::size_t d = normalize_dim(dim, reversed.size(), "flip");
     if (reversed[d])
-      throw Error("flip: dims " + shape_str(dims) + " name dim " + std::to_string(d) + " more than once for a tensor of shape " +
-                  shape_str(s) + " (expected distinct dims)");
+      throw Error("flip: dims " + shape_str(dims) + " name dim " + std::to_string(d) +
+                  " more than once for a tensor of shape " + shape_str(s) + " (expected distinct dims)");
     reversed[d] = true;
   }
   Array<T> out = Array<T>::from_shape(s);

@@ -914,7 +914,8 @@ namespace {
 
 // The positions sort_indices picks (the first k, or all when k < 0) and x's values there: gather's,
 // which sends the gradient back to them.
-std::tuple<Tensor, Tensor> pick_sorted(const Tensor& x, std::int64_t dim, bool descending, std::int64_t k, const char* op) {
+std::tuple<Tensor, Tensor> pick_sorted(const Tensor& x, std::int64_t dim, bool descending, std::int64_t k,
+                                       const char* op) {
   check_defined(x, op);
   const Tensor indices =
       visit_values(x, [&](const auto& a) { return Tensor(detail::sort_indices(a, dim, descending, k, op)); });
@@ -929,7 +930,8 @@ std::tuple<Tensor, Tensor> sort(const Tensor& x, std::int64_t dim, bool descendi
 
 Tensor argsort(const Tensor& x, std::int64_t dim, bool descending) {
   check_defined(x, "argsort");
-  return visit_values(x, [&](const auto& a) { return Tensor(detail::sort_indices(a, dim, descending, -1, "argsort")); });
+  return visit_values(x,
+                      [&](const auto& a) { return Tensor(detail::sort_indices(a, dim, descending, -1, "argsort")); });
 }
 
 std::tuple<Tensor, Tensor> topk(const Tensor& x, std::int64_t k, std::int64_t dim, bool largest, bool /*sorted*/) {

@@ -1,5 +1,6 @@
-// Elementwise math: exp, log, sqrt, rsqrt, reciprocal, sin, cos, pow with a scalar exponent, abs, sign, clamp. Outside the domain (log or sqrt of a
-// negative, a fractional power of a negative) the result is NaN, as in torch, not an error.
+// Elementwise math: exp, log, sqrt, rsqrt, reciprocal, sin, cos, pow with a scalar exponent, abs, sign,
+// clamp. Outside the domain (log or sqrt of a negative, a fractional power of a negative) the result is
+// NaN, as in torch, not an error.
 //
 // These are tg::exp etc. on Variables; call them qualified. Inside namespace tg they hide the C
 // functions of the same name for unqualified calls: write std::exp(double), xt::exp(tensor).

@@ -21,7 +21,9 @@ void for_each_index_234(F f) {
       for (std::size_t k = 0; k < 4; ++k) f(std::array<std::size_t, 3>{i, j, k});
 }
 
-double at(const Array<double>& a, const std::array<std::size_t, 3>& idx) { return a.element(idx.begin(), idx.end()); }
+double element_at(const Array<double>& a, const std::array<std::size_t, 3>& idx) {
+  return a.element(idx.begin(), idx.end());
+}
 
 }  // namespace
 
@@ -37,10 +39,10 @@ TEST_CASE("cumsum and prod over each dim of a 3-D input agree with naive loops")
       double sum = 0, product = 1;
       auto t = idx;
       for (t[d] = 0; t[d] < sizes[d]; ++t[d]) {
-        if (t[d] <= idx[d]) sum += at(xv, t);
-        product *= at(xv, t);
+        if (t[d] <= idx[d]) sum += element_at(xv, t);
+        product *= element_at(xv, t);
       }
-      CHECK(at(c, idx) == doctest::Approx(sum));
+      CHECK(element_at(c, idx) == doctest::Approx(sum));
       idx[d] = 0;
       CHECK(p.element(idx.begin(), idx.end()) == doctest::Approx(product));
     });
