@@ -38,6 +38,7 @@
 #include <tapegrad/ops/concat.hpp>
 #include <tapegrad/ops/conv2d.hpp>
 #include <tapegrad/ops/conv_transpose2d.hpp>
+#include <tapegrad/ops/cumsum.hpp>
 #include <tapegrad/ops/dropout.hpp>
 #include <tapegrad/ops/einsum.hpp>
 #include <tapegrad/ops/embedding.hpp>
@@ -55,6 +56,7 @@
 #include <tapegrad/ops/reduce.hpp>
 #include <tapegrad/ops/shape.hpp>
 #include <tapegrad/ops/softmax.hpp>
+#include <tapegrad/ops/sort.hpp>
 #include <tapegrad/ops/tensor_ops.hpp>
 #include <tapegrad/ops/unary.hpp>
 #include <tapegrad/ops/where.hpp>

@@ -1,4 +1,4 @@
-// Elementwise arithmetic with NumPy broadcasting: add, sub, mul, div, neg, and their operators.
+// Elementwise arithmetic with NumPy broadcasting: add, sub, mul, div, neg, maximum, minimum, and the operators.
 // A scalar operand is a plain number (x * 2, 1 - x); its type is converted to the Variable's.
 #pragma once
 
@@ -13,6 +13,10 @@ template <class T> Variable<T> sub(const Variable<T>& a, const Variable<T>& b);
 template <class T> Variable<T> mul(const Variable<T>& a, const Variable<T>& b);
 template <class T> Variable<T> div(const Variable<T>& a, const Variable<T>& b);
 template <class T> Variable<T> neg(const Variable<T>& a);
+// The larger (smaller) of each pair; NaN wins. As torch's, tied elements split the gradient in
+// halves, and where either is NaN both get all of it.
+template <class T> Variable<T> maximum(const Variable<T>& a, const Variable<T>& b);
+template <class T> Variable<T> minimum(const Variable<T>& a, const Variable<T>& b);
 
 template <class T> Variable<T> add(const Variable<T>& a, T s);   // a + s
 template <class T> Variable<T> mul(const Variable<T>& a, T s);   // a * s

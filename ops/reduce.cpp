@@ -197,6 +197,63 @@ void max_block(const T* src, const Block& b, T* values, std::int64_t* indices) {
   }
 }
 
+// A product of every element or along one dim: the reduction and, around the reduced elements, its block.
+struct ProdPlan {
+  ReducedDims r;
+  Block b;
+};
+
+ProdPlan prod_plan(const Shape& shape, std::optional<std::ptrdiff_t> dim, bool keepdim) {
+  if (dim && shape.empty()) normalize_dim(*dim, 1, "prod");  // a 0-d tensor takes dim 0 or -1, as torch's
+  if (!dim || shape.empty()) return {reduce_all(shape), block_of(shape, 0, shape.size())};
+  ReducedDims r = reduce_dims(shape, {*dim}, keepdim, "prod");
+  const std::size_t d = r.runs.front().first;
+  return {std::move(r), block_of(shape, d, d + 1)};
+}
+
+// dst(o, i) = product over j of src(o, j, i), a row at a time.
+template <class T>
+void prod_block(const T* src, const Block& b, T* dst) {
+  for (std::size_t o = 0; o < b.outer; ++o, dst += b.inner) {
+    std::fill(dst, dst + b.inner, T(1));
+    for (std::size_t j = 0; j < b.n; ++j, src += b.inner)
+      for (std::size_t i = 0; i < b.inner; ++i) dst[i] *= src[i];
+  }
+}
+
+// dx(o, j, i) = g(o, i) times the product of x(o, j', i) over j' != j: the products before j in a
+// forward pass, those after it in a backward pass.
+template <class T>
+void prod_grad_block(const T* x, const T* g, const Block& b, T* dx) {
+  std::vector<T> run(b.inner);
+  const std::size_t slab = b.n * b.inner;
+  for (std::size_t o = 0; o < b.outer; ++o, x += slab, dx += slab, g += b.inner) {
+    std::fill(run.begin(), run.end(), T(1));
+    for (std::size_t j = 0; j < b.n; ++j)
+      for (std::size_t i = 0, at = j * b.inner; i < b.inner; ++i, ++at) {
+        dx[at] = g[i] * run[i];
+        run[i] *= x[at];
+      }
+    std::fill(run.begin(), run.end(), T(1));
+    for (std::size_t j = b.n; j-- > 0;)
+      for (std::size_t i = 0, at = j * b.inner; i < b.inner; ++i, ++at) {
+        dx[at] *= run[i];
+        run[i] *= x[at];
+      }
+  }
+}
+
+template <class T>
+Variable<T> prod_of(const Variable<T>& x, std::optional<std::ptrdiff_t> dim, bool keepdim) {
+  ProdPlan p = prod_plan(x.shape(), dim, keepdim);
+  return record<T>("prod", detail::prod_values(x.value(), dim, keepdim), {x},
+                   [xv = x.value_ptr(), b = p.b](Array<T>& g, Grads<T>& grads) {
+                     Array<T> dx = Array<T>::from_shape(xv->shape());
+                     prod_grad_block(xv->data(), g.data(), b, dx.data());
+                     grads.add(0, std::move(dx));
+                   });
+}
+
 // The max over one dim, with the ReducedDims and Block that describe it; throws for a dim of size 0.
 template <class T>
 struct MaxAlongDim {
@@ -221,6 +278,24 @@ MaxAlongDim<T> max_along_dim(const Variable<T>& x, std::ptrdiff_t dim, bool keep
 }
 
 }  // namespace
+
+template <class T>
+Array<T> detail::prod_values(const Array<T>& x, std::optional<std::ptrdiff_t> dim, bool keepdim) {
+  const ProdPlan p = prod_plan(to_shape(x.shape()), dim, keepdim);
+  Array<T> out = Array<T>::from_shape(p.r.out_shape);
+  prod_block(x.data(), p.b, out.data());
+  return out;
+}
+
+template <class T>
+Variable<T> prod(const Variable<T>& x) {
+  return prod_of(x, std::nullopt, false);
+}
+
+template <class T>
+Variable<T> prod(const Variable<T>& x, std::ptrdiff_t dim, bool keepdim) {
+  return prod_of(x, dim, keepdim);
+}
 
 template <class T>
 Variable<T> sum(const Variable<T>& x) {
@@ -323,7 +398,11 @@ MaxResult<T> max(const Variable<T>& x, std::ptrdiff_t dim, bool keepdim) {
   template Variable<T> norm(const Variable<T>&, double);                                \
   template Variable<T> norm(const Variable<T>&, double, const std::vector<std::ptrdiff_t>&, bool); \
   template Variable<T> amax(const Variable<T>&, std::ptrdiff_t, bool);                  \
-  template MaxResult<T> max(const Variable<T>&, std::ptrdiff_t, bool);
+  template MaxResult<T> max(const Variable<T>&, std::ptrdiff_t, bool);                 \
+  template Variable<T> prod(const Variable<T>&);                                        \
+  template Variable<T> prod(const Variable<T>&, std::ptrdiff_t, bool);                  \
+  template Array<T> detail::prod_values(const Array<T>&, std::optional<std::ptrdiff_t>, bool);
+template Array<std::int64_t> detail::prod_values(const Array<std::int64_t>&, std::optional<std::ptrdiff_t>, bool);
 TG_INSTANTIATE(float)
 TG_INSTANTIATE(double)
 #undef TG_INSTANTIATE

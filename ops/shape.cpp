@@ -180,6 +180,36 @@ Shape expanded_shape(const Shape& from, const std::vector<std::ptrdiff_t>& sizes
   return out;
 }
 
+// ---- flip ----
+
+// dst = src (of `shape`) reversed along the dims marked in `reversed`. Its own inverse, so flip's
+// backward too. Rows along the last dim are copied whole, forwards or backwards.
+template <class T>
+void flip_into(const T* src, const Shape& shape, const std::vector<bool>& reversed, T* dst) {
+  const std::size_t n = checked_numel(shape, "flip");
+  if (n == 0) return;
+  if (shape.empty()) {
+    *dst = *src;
+    return;
+  }
+  const std::size_t rank = shape.size(), last = shape.back();
+  std::vector<std::size_t> stride(rank, 1);
+  for (std::size_t d = rank - 1; d-- > 0;) stride[d] = stride[d + 1] * shape[d + 1];
+  std::vector<std::size_t> pos(rank - 1, 0);  // the row's index in the leading dims
+  for (std::size_t row = 0; row < n / last; ++row, dst += last) {
+    std::size_t base = 0;
+    for (std::size_t d = 0; d + 1 < rank; ++d) base += (reversed[d] ? shape[d] - 1 - pos[d] : pos[d]) * stride[d];
+    if (reversed.back())
+      std::reverse_copy(src + base, src + base + last, dst);
+    else
+      std::copy_n(src + base, last, dst);
+    for (std::size_t d = rank - 1; d-- > 0;) {
+      if (++pos[d] < shape[d]) break;
+      pos[d] = 0;
+    }
+  }
+}
+
 }  // namespace
 
 template <class T>
@@ -274,6 +304,55 @@ Variable<T> expand(const Variable<T>& x, const std::vector<std::ptrdiff_t>& size
 }
 
 template <class T>
+Variable<T> flip(const Variable<T>& x, const std::vector<std::ptrdiff_t>& dims) {
+  const Shape& s = x.shape();
+  std::vector<bool> reversed(std::max<std::size_t>(s.size(), 1), false);  // a 0-d tensor has dim 0, as torch's
+  for (const std::ptrdiff_t dim : dims) {
+    const std::size_t d = normalize_dim(dim, reversed.size(), "flip");
+    if (reversed[d])
+      throw Error("flip: dims " + shape_str(dims) + " name dim " + std::to_string(d) +
+                  " more than once for a tensor of shape " + shape_str(s) + " (expected distinct dims)");
+    reversed[d] = true;
+  }
+  Array<T> out = Array<T>::from_shape(s);
+  flip_into(x.value().data(), s, reversed, out.data());
+  return record<T>("flip", std::move(out), {x}, [s, reversed = std::move(reversed)](Array<T>& g, Grads<T>& grads) {
+    Array<T> dx = Array<T>::from_shape(s);
+    flip_into(g.data(), s, reversed, dx.data());
+    grads.add(0, std::move(dx));
+  });
+}
+
+template <class T>
+Variable<T> repeat(const Variable<T>& x, const std::vector<std::ptrdiff_t>& sizes) {
+  const Shape& s = x.shape();
+  if (sizes.size() < s.size())
+    throw Error("repeat: sizes " + shape_str(sizes) + " are fewer than the " + std::to_string(s.size()) +
+                " dims of a tensor of shape " + shape_str(s) + " (expected at least one size per dim)");
+  const std::size_t lead = sizes.size() - s.size();
+  // x as (1, s0, 1, s1, ...) broadcast to (r0, s0, r1, s1, ...) is the tiling; a reshape to
+  // (r0 * s0, r1 * s1, ...) lays the tiles out. The tape sums the gradient back over the r dims.
+  Shape paired, tiled, out_shape;
+  for (std::size_t k = 0; k < sizes.size(); ++k) {
+    if (sizes[k] < 0)
+      throw Error("repeat: sizes " + shape_str(sizes) + " hold a negative size for a tensor of shape " + shape_str(s) +
+                  " (expected sizes >= 0)");
+    const std::size_t have = k < lead ? 1 : s[k - lead], times = static_cast<std::size_t>(sizes[k]);
+    paired.insert(paired.end(), {1, have});
+    tiled.insert(tiled.end(), {times, have});
+    out_shape.push_back(times * have);
+  }
+  checked_numel(tiled, "repeat");
+  const Variable<T> xp = record_reshape(x, paired, "repeat");
+  Array<T> out = xt::broadcast(xp.value(), tiled);
+  out.reshape(out_shape);
+  return record<T>("repeat", std::move(out), {xp}, [tiled = std::move(tiled)](Array<T>& g, Grads<T>& grads) {
+    g.reshape(tiled);
+    grads.add(0, std::move(g));
+  });
+}
+
+template <class T>
 Variable<T> index_select(const Variable<T>& x, std::ptrdiff_t dim, const Indices& index) {
   const std::size_t d = normalize_dim(dim, x.dim(), "index_select");
   if (index.dimension() != 1)
@@ -334,6 +413,8 @@ Variable<T> gather(const Variable<T>& x, std::ptrdiff_t dim, const Indices& inde
   template Variable<T> transpose(const Variable<T>&, std::ptrdiff_t, std::ptrdiff_t);                 \
   template Variable<T> narrow(const Variable<T>&, std::ptrdiff_t, std::ptrdiff_t, std::ptrdiff_t);    \
   template Variable<T> expand(const Variable<T>&, const std::vector<std::ptrdiff_t>&);                \
+  template Variable<T> flip(const Variable<T>&, const std::vector<std::ptrdiff_t>&);                  \
+  template Variable<T> repeat(const Variable<T>&, const std::vector<std::ptrdiff_t>&);                \
   template Variable<T> index_select(const Variable<T>&, std::ptrdiff_t, const Indices&);              \
   template Variable<T> gather(const Variable<T>&, std::ptrdiff_t, const Indices&);
 TG_INSTANTIATE(float)

@@ -1,4 +1,4 @@
-// Shape ops: reshape/view/flatten, transpose/permute, narrow, expand, and the index ops index_select and
+// Shape ops: reshape/view/flatten, transpose/permute, narrow, expand, flip, repeat, and the index ops index_select and
 // gather, with torch's semantics. Every result is a fresh contiguous tensor (a Variable owns its
 // buffer), so none of them aliases its input.
 #pragma once
@@ -42,6 +42,16 @@ Variable<T> narrow(const Variable<T>& x, std::ptrdiff_t dim, std::ptrdiff_t star
 // gradient is summed back over the repeats (where the tape sums every broadcast input's).
 template <class T>
 Variable<T> expand(const Variable<T>& x, const std::vector<std::ptrdiff_t>& sizes);
+
+// x with the order of its elements reversed along each of `dims` (distinct; none is a copy): torch.flip.
+// A 0-d tensor takes dim 0 or -1, as torch's.
+template <class T>
+Variable<T> flip(const Variable<T>& x, const std::vector<std::ptrdiff_t>& dims);
+
+// x tiled sizes[k] times along dim k: torch.repeat. `sizes` has at least x's rank entries, each >= 0;
+// extra leading ones add new leading dims. The gradient sums the tiles.
+template <class T>
+Variable<T> repeat(const Variable<T>& x, const std::vector<std::ptrdiff_t>& sizes);
 
 // The slices of x along dim picked by the 1-D `index` (repeats allowed): torch.index_select.
 // index_select(embedding, 0, ids) is an embedding lookup.

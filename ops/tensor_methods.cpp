@@ -23,6 +23,8 @@ Tensor Tensor::narrow(std::int64_t dim, std::int64_t start, std::int64_t length)
 Tensor Tensor::index_select(std::int64_t dim, const Tensor& index) const { return tg::index_select(*this, dim, index); }
 Tensor Tensor::select(std::int64_t dim, std::int64_t index) const { return tg::select(*this, dim, index); }
 Tensor Tensor::expand(IntArrayRef size) const { return tg::expand(*this, size); }
+Tensor Tensor::flip(IntArrayRef dims) const { return tg::flip(*this, dims); }
+Tensor Tensor::repeat(IntArrayRef repeats) const { return tg::repeat(*this, repeats); }
 std::vector<Tensor> Tensor::split(std::int64_t split_size, std::int64_t dim) const {
   return tg::split(*this, split_size, dim);
 }
@@ -44,6 +46,16 @@ Tensor Tensor::max() const { return tg::max(*this); }
 std::tuple<Tensor, Tensor> Tensor::max(std::int64_t dim, bool keepdim) const { return tg::max(*this, dim, keepdim); }
 Tensor Tensor::min() const { return tg::min(*this); }
 std::tuple<Tensor, Tensor> Tensor::min(std::int64_t dim, bool keepdim) const { return tg::min(*this, dim, keepdim); }
+Tensor Tensor::prod(std::optional<ScalarType> dtype) const { return tg::prod(*this, dtype); }
+Tensor Tensor::prod(std::int64_t dim, bool keepdim, std::optional<ScalarType> dtype) const {
+  return tg::prod(*this, dim, keepdim, dtype);
+}
+Tensor Tensor::cumsum(std::int64_t dim, std::optional<ScalarType> dtype) const { return tg::cumsum(*this, dim, dtype); }
+std::tuple<Tensor, Tensor> Tensor::sort(std::int64_t dim, bool descending) const { return tg::sort(*this, dim, descending); }
+Tensor Tensor::argsort(std::int64_t dim, bool descending) const { return tg::argsort(*this, dim, descending); }
+std::tuple<Tensor, Tensor> Tensor::topk(std::int64_t k, std::int64_t dim, bool largest, bool sorted) const {
+  return tg::topk(*this, k, dim, largest, sorted);
+}
 Tensor Tensor::amax(std::int64_t dim, bool keepdim) const { return tg::amax(*this, dim, keepdim); }
 Tensor Tensor::argmax() const { return tg::argmax(*this); }
 Tensor Tensor::argmax(std::int64_t dim, bool keepdim) const { return tg::argmax(*this, dim, keepdim); }
@@ -99,6 +111,13 @@ Tensor Tensor::clamp_max(const Scalar& max) const { return tg::clamp_max(*this, 
 Tensor Tensor::tanh() const { return tg::tanh(*this); }
 Tensor Tensor::sigmoid() const { return tg::sigmoid(*this); }
 Tensor Tensor::relu() const { return tg::relu(*this); }
+Tensor Tensor::sign() const { return tg::sign(*this); }
+Tensor Tensor::sin() const { return tg::sin(*this); }
+Tensor Tensor::cos() const { return tg::cos(*this); }
+Tensor Tensor::reciprocal() const { return tg::reciprocal(*this); }
+Tensor Tensor::rsqrt() const { return tg::rsqrt(*this); }
+Tensor Tensor::maximum(const Tensor& other) const { return tg::maximum(*this, other); }
+Tensor Tensor::minimum(const Tensor& other) const { return tg::minimum(*this, other); }
 
 // Compound assignment: the out-of-place op, computed without recording, written into this buffer.
 // Not recordable, so an operand that requires grad under grad mode is refused too.

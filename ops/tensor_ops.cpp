@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 
+#include <xtensor/xmath.hpp>
 #include <xtensor/xoperation.hpp>
 #include <xtensor/xreducer.hpp>
 
@@ -16,6 +17,7 @@
 #include <tapegrad/ops/concat.hpp>
 #include <tapegrad/ops/conv2d.hpp>
 #include <tapegrad/ops/conv_transpose2d.hpp>
+#include <tapegrad/ops/cumsum.hpp>
 #include <tapegrad/ops/dropout.hpp>
 #include <tapegrad/ops/embedding.hpp>
 #include <tapegrad/ops/gelu.hpp>
@@ -27,6 +29,7 @@
 #include <tapegrad/ops/reduce.hpp>
 #include <tapegrad/ops/shape.hpp>
 #include <tapegrad/ops/softmax.hpp>
+#include <tapegrad/ops/sort.hpp>
 #include <tapegrad/ops/unary.hpp>
 #include <tapegrad/ops/where.hpp>
 
@@ -299,6 +302,33 @@ Tensor neg(const Tensor& a) {
   return dispatch_floating(a, "neg", [](const auto& v) { return tg::neg(v); });
 }
 
+namespace {
+
+template <class F>
+Tensor integer_extremum(const Tensor& a, const Tensor& b, const char* op, F&& f) {
+  broadcast_shapes(a.shape(), b.shape(), op);
+  const Tensor out(Array<std::int64_t>(f(values_as<std::int64_t>(a, op), values_as<std::int64_t>(b, op))));
+  return a.scalar_type() == kBool && b.scalar_type() == kBool ? promote_to(out, kBool, op) : out;
+}
+
+}  // namespace
+
+Tensor maximum(const Tensor& a, const Tensor& b) {
+  check_defined(a, "maximum");
+  check_defined(b, "maximum");
+  if (!is_floating_point(promote_types(a.scalar_type(), b.scalar_type())))
+    return integer_extremum(a, b, "maximum", [](const auto& x, const auto& y) { return xt::maximum(x, y); });
+  return dispatch_floating(a, b, "maximum", [](const auto& x, const auto& y) { return tg::maximum(x, y); });
+}
+
+Tensor minimum(const Tensor& a, const Tensor& b) {
+  check_defined(a, "minimum");
+  check_defined(b, "minimum");
+  if (!is_floating_point(promote_types(a.scalar_type(), b.scalar_type())))
+    return integer_extremum(a, b, "minimum", [](const auto& x, const auto& y) { return xt::minimum(x, y); });
+  return dispatch_floating(a, b, "minimum", [](const auto& x, const auto& y) { return tg::minimum(x, y); });
+}
+
 // ---- comparisons ----
 
 // A scalar is compared in the dtype a tensor-with-scalar op would give (Float x vs 0.1: in float).
@@ -345,6 +375,29 @@ TG_UNARY(relu)
 TG_UNARY(sigmoid)
 TG_UNARY(tanh)
 #undef TG_UNARY
+
+Tensor sign(const Tensor& x) {
+  check_defined(x, "sign");
+  if (x.scalar_type() == kBool) return x.clone();  // false and true are 0 and 1 already
+  if (x.scalar_type() == kLong) {
+    const Labels& v = x.value<std::int64_t>();
+    return Tensor(Labels(xt::cast<std::int64_t>(v > 0) - xt::cast<std::int64_t>(v < 0)));
+  }
+  return dispatch_floating(x, "sign", [](const auto& v) { return tg::sign(v); });
+}
+
+// Ops whose result is floating for every input: an integer tensor is taken as Float.
+#define TG_FLOATING_UNARY(name)                                                                   \
+  Tensor name(const Tensor& x) {                                                                  \
+    check_defined(x, #name);                                                                      \
+    const Tensor v = x.is_floating_point() ? x : promote_to(x, kFloat, #name);                    \
+    return dispatch_floating(v, #name, [](const auto& t) { return tg::name(t); });                \
+  }
+TG_FLOATING_UNARY(sin)
+TG_FLOATING_UNARY(cos)
+TG_FLOATING_UNARY(reciprocal)
+TG_FLOATING_UNARY(rsqrt)
+#undef TG_FLOATING_UNARY
 
 Tensor clamp(const Tensor& x, const std::optional<Scalar>& min, const std::optional<Scalar>& max) {
   return dispatch_floating(x, "clamp", [&](const auto& v) {
@@ -718,6 +771,38 @@ Tensor norm(const Tensor& x, const std::optional<Scalar>& p, IntArrayRef dim, bo
   return dispatch_floating(x, "norm", [&](const auto& v) { return tg::norm(v, order, dims, keepdim); });
 }
 
+namespace {
+
+// x converted to `dtype` when given, else as is; then, for a floating x, the typed op f, and for an integer
+// or Bool one, `integer` on its values as Long (LibTorch's result dtype for these).
+template <class F, class I>
+Tensor floating_or_long(const Tensor& x, std::optional<ScalarType> dtype, const char* op, F&& f, I&& integer) {
+  check_defined(x, op);
+  const Tensor v = dtype ? promote_to(x, *dtype, op) : x;
+  if (v.is_floating_point()) return dispatch_floating(v, op, f);
+  return Tensor(integer(values_as<std::int64_t>(v, op)));
+}
+
+}  // namespace
+
+Tensor prod(const Tensor& x, std::optional<ScalarType> dtype) {
+  return floating_or_long(
+      x, dtype, "prod", [](const auto& v) { return tg::prod(v); },
+      [](const Labels& a) { return detail::prod_values(a, std::nullopt, false); });
+}
+
+Tensor prod(const Tensor& x, std::int64_t dim, bool keepdim, std::optional<ScalarType> dtype) {
+  return floating_or_long(
+      x, dtype, "prod", [=](const auto& v) { return tg::prod(v, dim, keepdim); },
+      [=](const Labels& a) { return detail::prod_values(a, dim, keepdim); });
+}
+
+Tensor cumsum(const Tensor& x, std::int64_t dim, std::optional<ScalarType> dtype) {
+  return floating_or_long(
+      x, dtype, "cumsum", [=](const auto& v) { return tg::cumsum(v, dim); },
+      [=](const Labels& a) { return detail::cumsum_values(a, dim); });
+}
+
 // Counts of nonzero elements against the count there is (all) or 0 (any).
 Tensor all(const Tensor& x) {
   check_defined(x, "all");
@@ -813,6 +898,45 @@ Tensor select(const Tensor& x, std::int64_t dim, std::int64_t index) {
 
 Tensor expand(const Tensor& x, IntArrayRef size) {
   return any_dtype(x, "expand", [&](const auto& v) { return tg::expand(v, dims_of(size)); });
+}
+
+Tensor flip(const Tensor& x, IntArrayRef dims) {
+  return any_dtype(x, "flip", [&](const auto& v) { return tg::flip(v, dims_of(dims)); });
+}
+
+Tensor repeat(const Tensor& x, IntArrayRef repeats) {
+  return any_dtype(x, "repeat", [&](const auto& v) { return tg::repeat(v, dims_of(repeats)); });
+}
+
+// ---- sorting ----
+
+namespace {
+
+// The positions sort_indices picks (the first k, or all when k < 0) and x's values there: gather's,
+// which sends the gradient back to them.
+std::tuple<Tensor, Tensor> pick_sorted(const Tensor& x, std::int64_t dim, bool descending, std::int64_t k,
+                                       const char* op) {
+  check_defined(x, op);
+  const Tensor indices =
+      visit_values(x, [&](const auto& a) { return Tensor(detail::sort_indices(a, dim, descending, k, op)); });
+  return {x.dim() == 0 ? x.clone() : gather(x, dim, indices), indices};
+}
+
+}  // namespace
+
+std::tuple<Tensor, Tensor> sort(const Tensor& x, std::int64_t dim, bool descending) {
+  return pick_sorted(x, dim, descending, -1, "sort");
+}
+
+Tensor argsort(const Tensor& x, std::int64_t dim, bool descending) {
+  check_defined(x, "argsort");
+  return visit_values(x,
+                      [&](const auto& a) { return Tensor(detail::sort_indices(a, dim, descending, -1, "argsort")); });
+}
+
+std::tuple<Tensor, Tensor> topk(const Tensor& x, std::int64_t k, std::int64_t dim, bool largest, bool /*sorted*/) {
+  if (k < 0) throw Error("topk: k " + std::to_string(k) + " is negative (expected 0 <= k <= the dim's size)");
+  return pick_sorted(x, dim, largest, k, "topk");
 }
 
 Tensor einsum(const std::string& equation, const std::vector<Tensor>& operands) {

@@ -36,6 +36,10 @@ Tensor div(const Tensor& a, const Scalar& b);
 Tensor rsub(const Tensor& a, const Scalar& b);  // b - a
 Tensor rdiv(const Tensor& a, const Scalar& b);  // b / a
 Tensor neg(const Tensor& a);
+// The larger (smaller) of each pair, NaN winning; tied elements split the gradient in halves (as
+// LibTorch). Of two integer tensors: Long (Bool for two Bool tensors).
+Tensor maximum(const Tensor& a, const Tensor& b);
+Tensor minimum(const Tensor& a, const Tensor& b);
 
 inline Tensor operator+(const Tensor& a, const Tensor& b) { return add(a, b); }
 inline Tensor operator-(const Tensor& a, const Tensor& b) { return sub(a, b); }
@@ -86,6 +90,12 @@ Tensor exp(const Tensor& x);
 Tensor log(const Tensor& x);
 Tensor sqrt(const Tensor& x);
 Tensor abs(const Tensor& x);
+Tensor sign(const Tensor& x);  // any dtype, kept; a gradient of 0
+// These four take an integer tensor as Float, as LibTorch's.
+Tensor sin(const Tensor& x);
+Tensor cos(const Tensor& x);
+Tensor reciprocal(const Tensor& x);
+Tensor rsqrt(const Tensor& x);
 Tensor clamp(const Tensor& x, const std::optional<Scalar>& min, const std::optional<Scalar>& max = std::nullopt);
 Tensor clamp_min(const Tensor& x, const Scalar& min);
 Tensor clamp_max(const Tensor& x, const Scalar& max);
@@ -188,6 +198,11 @@ Tensor std(const Tensor& x);
 template <class Bool, class = std::enable_if_t<std::is_same_v<Bool, bool>>>
 Tensor std(const Tensor& x, Bool unbiased);
 Tensor std(const Tensor& x, IntArrayRef dims, bool unbiased = true, bool keepdim = false);
+// The product of every element, or along dim (ops/reduce.hpp: gradients right with zeros), and the
+// cumulative sum along dim. An integer or Bool tensor gives Long, as LibTorch's; `dtype` converts x first.
+Tensor prod(const Tensor& x, std::optional<ScalarType> dtype = std::nullopt);
+Tensor prod(const Tensor& x, std::int64_t dim, bool keepdim = false, std::optional<ScalarType> dtype = std::nullopt);
+Tensor cumsum(const Tensor& x, std::int64_t dim, std::optional<ScalarType> dtype = std::nullopt);
 // Whether every (any) element is nonzero (NaN counts as nonzero): Bool, no gradient.
 Tensor all(const Tensor& x);
 Tensor all(const Tensor& x, std::int64_t dim, bool keepdim = false);
@@ -207,9 +222,17 @@ Tensor narrow(const Tensor& x, std::int64_t dim, std::int64_t start, std::int64_
 // Element `index` along dim, the dim dropped (negative index counts from the end): x[i] is select(0, i).
 Tensor select(const Tensor& x, std::int64_t dim, std::int64_t index);
 Tensor expand(const Tensor& x, IntArrayRef size);  // ops/shape.hpp; -1 keeps a dim
+Tensor flip(const Tensor& x, IntArrayRef dims);
+Tensor repeat(const Tensor& x, IntArrayRef repeats);  // at least one size per dim of x
 Tensor index_select(const Tensor& x, std::int64_t dim, const Tensor& index);  // index: 1-D Long
 Tensor gather(const Tensor& x, std::int64_t dim, const Tensor& index);        // index: Long, x's rank
 Tensor einsum(const std::string& equation, const std::vector<Tensor>& operands);
+
+// ---- sorting (ops/sort.hpp: NaN largest, equal values in their order; any dtype, Long indices) ----
+std::tuple<Tensor, Tensor> sort(const Tensor& x, std::int64_t dim = -1, bool descending = false);  // values, indices
+Tensor argsort(const Tensor& x, std::int64_t dim = -1, bool descending = false);
+std::tuple<Tensor, Tensor> topk(const Tensor& x, std::int64_t k, std::int64_t dim = -1, bool largest = true,
+                                bool sorted = true);
 
 // ---- joining and cutting (ops/concat.hpp; any dtype, a list promoted to its common dtype) ----
 Tensor cat(const std::vector<Tensor>& tensors, std::int64_t dim = 0);

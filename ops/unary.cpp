@@ -8,6 +8,7 @@
 
 #include <tapegrad/core/tape.hpp>
 #include <tapegrad/kernels/dispatch.hpp>
+#include <tapegrad/ops/arithmetic.hpp>
 
 namespace tg {
 
@@ -26,6 +27,12 @@ Array<T> power(const Array<T>& x, T p) {
   if (p == T(0.5)) return xt::sqrt(x);
   if (p == T(-1)) return T(1) / x;
   return xt::pow(x, p);
+}
+
+// -1, 0 or 1; 0 for NaN (abs's gradient and sign itself).
+template <class T>
+T signum(T v) {
+  return T(v > T(0)) - T(v < T(0));
 }
 
 }  // namespace
@@ -57,6 +64,36 @@ Variable<T> sqrt(const Variable<T>& x) {
 }
 
 template <class T>
+Variable<T> rsqrt(const Variable<T>& x) {
+  auto out = make_shared_array<T>(T(1) / xt::sqrt(x.value()));
+  return record<T>("rsqrt", out, {x}, [out](Array<T>& g, Grads<T>& grads) {
+    xt::noalias(g) *= T(-0.5) * *out * *out * *out;  // (x^-1/2)' = -x^-3/2 / 2
+    grads.add(0, std::move(g));
+  });
+}
+
+template <class T>
+Variable<T> reciprocal(const Variable<T>& x) {
+  return rdiv(x, T(1));
+}
+
+template <class T>
+Variable<T> sin(const Variable<T>& x) {
+  return record<T>("sin", xt::sin(x.value()), {x}, [xv = x.value_ptr()](Array<T>& g, Grads<T>& grads) {
+    xt::noalias(g) *= xt::cos(*xv);
+    grads.add(0, std::move(g));
+  });
+}
+
+template <class T>
+Variable<T> cos(const Variable<T>& x) {
+  return record<T>("cos", xt::cos(x.value()), {x}, [xv = x.value_ptr()](Array<T>& g, Grads<T>& grads) {
+    xt::noalias(g) *= -xt::sin(*xv);
+    grads.add(0, std::move(g));
+  });
+}
+
+template <class T>
 Variable<T> pow(const Variable<T>& x, typename Variable<T>::value_type exponent) {
   return record<T>("pow", power(x.value(), exponent), {x},
                    [xv = x.value_ptr(), exponent](Array<T>& g, Grads<T>& grads) {
@@ -74,7 +111,18 @@ Variable<T> abs(const Variable<T>& x) {
   return record<T>("abs", Array<T>(xt::abs(x.value())), {x}, [xv = x.value_ptr()](Array<T>& g, Grads<T>& grads) {
     T* d = g.data();
     const T* s = xv->data();
-    for (std::size_t k = 0; k < g.size(); ++k) d[k] *= T(s[k] > T(0)) - T(s[k] < T(0));
+    for (std::size_t k = 0; k < g.size(); ++k) d[k] *= signum(s[k]);
+    grads.add(0, std::move(g));
+  });
+}
+
+template <class T>
+Variable<T> sign(const Variable<T>& x) {
+  Array<T> out = Array<T>::from_shape(x.shape());
+  const T* src = x.value().data();
+  for (std::size_t k = 0; k < out.size(); ++k) out.data()[k] = signum(src[k]);
+  return record<T>("sign", std::move(out), {x}, [](Array<T>& g, Grads<T>& grads) {
+    g.fill(T(0));  // piecewise constant
     grads.add(0, std::move(g));
   });
 }
@@ -100,6 +148,11 @@ Variable<T> clamp(const Variable<T>& x, std::optional<typename Variable<T>::valu
   template Variable<T> exp(const Variable<T>&);        \
   template Variable<T> log(const Variable<T>&);        \
   template Variable<T> sqrt(const Variable<T>&);       \
+  template Variable<T> rsqrt(const Variable<T>&);      \
+  template Variable<T> reciprocal(const Variable<T>&); \
+  template Variable<T> sin(const Variable<T>&);        \
+  template Variable<T> cos(const Variable<T>&);        \
+  template Variable<T> sign(const Variable<T>&);       \
   template Variable<T> pow(const Variable<T>&, T);    \
   template Variable<T> abs(const Variable<T>&);        \
   template Variable<T> clamp(const Variable<T>&, std::optional<T>, std::optional<T>);

@@ -86,3 +86,42 @@ TEST_CASE("unary gradchecks on 3-D inputs") {
   CHECK_GRADCHECK([](const V& in) { return tg::pow(in[0], 3); }, {any});
   CHECK_GRADCHECK([](const V& in) { return tg::log(tg::exp(in[0]) + 1.0) * tg::sqrt(tg::exp(in[0])); }, {any});
 }
+
+TEST_CASE("sign, sin, cos, reciprocal, rsqrt: values, gradchecks, edges as torch") {
+  Variable<double> x(Array<double>{-2.0, 0.0, 0.5, NAN}, true);
+  CHECK(tgtest::allclose(tg::sign(x).value(), Array<double>{-1.0, 0.0, 1.0, 0.0}));  // torch 1.13: sign(nan) = 0
+  tg::sum(tg::sign(x)).backward();
+  CHECK(x.grad() == Array<double>{0.0, 0.0, 0.0, 0.0});
+  // torch.rsqrt([4, 0, -1]) = [0.5, inf, nan]; torch.reciprocal([2, 0, -0.]) = [0.5, inf, -inf].
+  const Array<double> r = tg::rsqrt(Variable<double>(Array<double>{4.0, 0.0, -1.0})).value();
+  CHECK(r(0) == 0.5);
+  CHECK(r(1) == INFINITY);
+  CHECK(std::isnan(r(2)));
+  CHECK(tg::reciprocal(Variable<double>(Array<double>{2.0, 0.0, -0.0})).value() == Array<double>{0.5, INFINITY, -INFINITY});
+  CHECK(tgtest::allclose(tg::sin(Variable<double>(Array<double>{0.0, 1.0})).value(), Array<double>{0.0, std::sin(1.0)}));
+  CHECK(tgtest::allclose(tg::cos(Variable<double>(Array<double>{0.0, 1.0})).value(), Array<double>{1.0, std::cos(1.0)}));
+
+  auto any = tgtest::rand_var({2, 3, 4}, 23, -2.0, 2.0);
+  auto pos = tgtest::rand_var({2, 3, 4}, 24, 0.5, 2.0);
+  CHECK_GRADCHECK([](const V& in) { return tg::sin(in[0]); }, {any});
+  CHECK_GRADCHECK([](const V& in) { return tg::cos(in[0]); }, {any});
+  CHECK_GRADCHECK([](const V& in) { return tg::reciprocal(in[0]); }, {pos});
+  CHECK_GRADCHECK([](const V& in) { return tg::rsqrt(in[0]); }, {pos});
+  CHECK_GRADCHECK([](const V& in) { return tg::sign(in[0]) * in[0]; }, {pos});
+}
+
+TEST_CASE("sign, sin, cos, reciprocal, rsqrt at Tensor level: methods, dtypes as LibTorch") {
+  const tg::Tensor l = tg::tensor({-3, 0, 2});
+  CHECK(l.sign().scalar_type() == tg::kLong);
+  CHECK(l.sign().value<std::int64_t>() == tg::Labels{-1, 0, 1});
+  CHECK(tg::tensor({true, false}).sign().scalar_type() == tg::kBool);
+  // An integer input gives Float, as torch.sin(long_tensor).
+  CHECK(tg::sin(l).scalar_type() == tg::kFloat);
+  CHECK(tg::reciprocal(tg::tensor({2})).item<float>() == 0.5f);
+  CHECK(tg::rsqrt(tg::tensor({4})).item<float>() == 0.5f);
+  CHECK(tg::cos(tg::zeros({2}, tg::kDouble)).scalar_type() == tg::kDouble);
+  const auto r = tg::autograd::gradcheck(
+      [](const std::vector<tg::Tensor>& in) { return in[0].sin() * in[0].cos() + in[0].rsqrt() + in[0].reciprocal() + in[0].sign(); },
+      {tg::Tensor(tgtest::rand_var({3}, 25, 0.5, 2.0))});
+  CHECK_MESSAGE(r.ok, r.message);
+}
