@@ -52,6 +52,7 @@
 #include <tapegrad/ops/pad.hpp>
 #include <tapegrad/ops/pool.hpp>
 #include <tapegrad/ops/reduce.hpp>
+#include <tapegrad/ops/rnn_cell.hpp>
 #include <tapegrad/ops/shape.hpp>
 #include <tapegrad/ops/softmax.hpp>
 #include <tapegrad/ops/tensor_ops.hpp>
