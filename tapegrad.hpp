@@ -78,6 +78,7 @@
 #include <tapegrad/modules/loss.hpp>
 #include <tapegrad/modules/max_pool2d.hpp>
 #include <tapegrad/modules/pool1d.hpp>
+#include <tapegrad/modules/rnn.hpp>
 #include <tapegrad/modules/rnn_cell.hpp>
 #include <tapegrad/modules/module.hpp>
 #include <tapegrad/modules/archive.hpp>
