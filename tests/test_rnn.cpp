@@ -14,9 +14,10 @@
 using tg::Tensor;
 using tgtest::contains;
 using tgtest::error_of;
-using Named = std::vector<std::pair<std::string, Tensor>>;
 
 namespace {
+
+using NamedTensors = std::vector<std::pair<std::string, Tensor>>;
 
 // A float32 leaf that requires grad, from the fixture.
 Tensor recurrent_leaf(const tgtest::TextFixture& fx, const std::string& key) { return Tensor(fx.array<float>(key), true); }
@@ -30,7 +31,7 @@ void recurrent_load(tg::nn::Module& module, const tgtest::TextFixture& fx, const
 // Each output against LibTorch's <name>.<key>; then, after the backward of sum(output · <name>.g<key>)
 // over the outputs, the gradients of the leaves and of every parameter against <name>.grad.<key>.
 void recurrent_check(const tg::nn::Module& module, const tgtest::TextFixture& fx, const std::string& name,
-                     const Named& outputs, const Named& leaves) {
+                     const NamedTensors& outputs, const NamedTensors& leaves) {
   Tensor loss;
   for (const auto& output : outputs) {
     const std::string& key = output.first;
@@ -40,7 +41,7 @@ void recurrent_check(const tg::nn::Module& module, const tgtest::TextFixture& fx
     loss = loss.defined() ? loss + term : term;
   }
   loss.backward();
-  Named inputs = leaves;
+  NamedTensors inputs = leaves;
   for (const auto& named : module.named_parameters()) inputs.push_back(named);
   for (const auto& input : inputs) {
     const std::string& key = input.first;
