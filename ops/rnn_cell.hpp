@@ -6,6 +6,7 @@
 // input (batch, input_size), hx (batch, hidden_size); w_ih (gates·hidden_size, input_size),
 // w_hh (gates·hidden_size, hidden_size); the biases (gates·hidden_size,), or undefined for none.
 // The gates are stacked in PyTorch's order: i, f, g, o for the LSTM; r, z, n for the GRU.
+// Other shapes throw tg::Error naming the op and every shape.
 #pragma once
 
 #include <tuple>

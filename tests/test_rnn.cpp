@@ -253,7 +253,7 @@ TEST_CASE("Recurrent modules: shapes, batch_first, default zero states, and drop
   CHECK(std::get<0>(single(x)).value<float>() == std::get<0>(single_plain(x)).value<float>());
 }
 
-TEST_CASE("Recurrent modules and cells name bad input, bad states and bad options") {
+TEST_CASE("Recurrent modules, cells and steps name bad input, bad states and bad options") {
   tg::nn::LSTM lstm(tg::nn::LSTMOptions(3, 4).num_layers(2).bidirectional(true));
   const Tensor x = tg::zeros({5, 2, 3});
   CHECK(contains(error_of([&] { lstm(tg::zeros({5, 3})); }),
@@ -299,4 +299,13 @@ TEST_CASE("Recurrent modules and cells name bad input, bad states and bad option
   CHECK(contains(error_of([] { (void)tg::nn::LSTMCell(0, 4); }), "LSTMCell: expected input_size >= 1 and hidden_size >= 1"));
   CHECK(contains(error_of([] { (void)tg::lstm_cell(tg::zeros({2, 3}), {tg::zeros({2, 4})}, tg::zeros({16, 3}), tg::zeros({16, 4})); }),
                  "lstm_cell: expected hx as {h, c}, got 1 tensors"));
+  CHECK(contains(error_of([] { (void)tg::gru_cell(tg::zeros({2, 3}), tg::zeros({2, 4}), tg::zeros({16, 3}), tg::zeros({12, 4})); }),
+                 "gru_cell: expected input (batch, input_size), hx (batch, hidden_size), w_ih (3·hidden_size, input_size), "
+                 "w_hh (3·hidden_size, hidden_size) and biases (3·hidden_size,), got input (2, 3), hx (2, 4), w_ih (16, 3), "
+                 "w_hh (12, 4)"));
+  CHECK(contains(error_of([] {
+                   (void)tg::lstm_cell(tg::zeros({2, 3}), {tg::zeros({2, 4}), tg::zeros({2, 5})}, tg::zeros({16, 3}),
+                                       tg::zeros({16, 4}));
+                 }),
+                 "lstm_cell: expected c of h's shape (2, 4), got (2, 5)"));
 }
