@@ -82,11 +82,14 @@ std::tuple<Tensor, std::vector<Tensor>> RNNImplBase::run(const Tensor& input, co
   std::vector<Tensor> initial;
   for (std::size_t k = 0; k < states.size(); ++k) {
     if (!states[k].defined()) {
-      initial.push_back(zeros(state_shape, input.options()));
+      // Not input.options(), which would make the zeros require grad with the input.
+      initial.push_back(zeros(state_shape, dtype(input.scalar_type())));
     } else if (states[k].sizes() != IntArrayRef(state_shape)) {
       throw Error(str(name(), ": expected ", labels[k], " of shape (num_layers·num_directions, batch, hidden_size) = ",
                       shape_str(state_shape), " for input ", shape_str(input.shape()), ", got ",
                       shape_str(states[k].shape())));
+    } else if (states[k].scalar_type() != input.scalar_type()) {
+      throw Error(str(name(), ": ", labels[k], " is ", states[k].scalar_type(), " but the input is ", input.scalar_type()));
     } else {
       initial.push_back(states[k]);
     }

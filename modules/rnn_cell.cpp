@@ -46,11 +46,14 @@ void RNNCellImplBase::check_input(const Tensor& input) const {
 }
 
 Tensor RNNCellImplBase::state_or_zeros(const Tensor& input, const Tensor& state, const char* label) const {
-  if (!state.defined()) return zeros({input.size(0), hidden_size_}, input.options());
+  // Not input.options(), which would make the zeros require grad with the input.
+  if (!state.defined()) return zeros({input.size(0), hidden_size_}, dtype(input.scalar_type()));
   if (state.dim() != 2 || state.size(0) != input.size(0) || state.size(1) != hidden_size_)
     throw Error(str(name(), ": expected ", label, " of shape (batch, hidden_size) = ",
                     shape_str(std::vector<std::int64_t>{input.size(0), hidden_size_}), " for input ",
                     shape_str(input.shape()), ", got ", shape_str(state.shape())));
+  if (state.scalar_type() != input.scalar_type())
+    throw Error(str(name(), ": ", label, " is ", state.scalar_type(), " but the input is ", input.scalar_type()));
   return state;
 }
 

@@ -268,6 +268,8 @@ TEST_CASE("Recurrent modules, cells and steps name bad input, bad states and bad
                  "(5, 2, 3), got (4, 3, 4)"));
   CHECK(contains(error_of([&] { lstm(x, std::make_tuple(tg::zeros({2, 2, 4}), tg::zeros({4, 2, 4}))); }),
                  "LSTM: expected h_0 of shape"));
+  CHECK(contains(error_of([&] { lstm(x, std::make_tuple(tg::zeros({4, 2, 4}), tg::zeros({4, 2, 4}, tg::kDouble))); }),
+                 "LSTM: c_0 is Double but the input is Float"));
   tg::nn::GRU gru(tg::nn::GRUOptions(3, 4).batch_first(true));
   CHECK(contains(error_of([&] { gru(tg::zeros({2, 5, 2})); }),
                  "GRU: expected input (batch, seq_len, input_size) with input_size 3, got (2, 5, 2)"));
@@ -294,6 +296,8 @@ TEST_CASE("Recurrent modules, cells and steps name bad input, bad states and bad
                  "GRUCell: expected input (batch, input_size) with input_size 3, got (2, 2)"));
   CHECK(contains(error_of([&] { gru_cell(tg::zeros({2, 3}), tg::zeros({3, 4})); }),
                  "GRUCell: expected hx of shape (batch, hidden_size) = (2, 4) for input (2, 3), got (3, 4)"));
+  CHECK(contains(error_of([&] { gru_cell(tg::zeros({2, 3}), tg::zeros({2, 4}, tg::kDouble)); }),
+                 "GRUCell: hx is Double but the input is Float"));
   CHECK(contains(error_of([&] { tg::nn::RNNCell(3, 4)(tg::zeros({2, 3}).to(tg::kDouble)); }),
                  "RNNCell: input is Double but the parameters are Float"));
   CHECK(contains(error_of([] { (void)tg::nn::LSTMCell(0, 4); }), "LSTMCell: expected input_size >= 1 and hidden_size >= 1"));
