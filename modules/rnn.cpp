@@ -45,10 +45,11 @@ RNNImplBase::RNNImplBase(const char* name, const RNNOptionsBase& options, std::i
 void RNNImplBase::reset_parameters() { reset_recurrent_parameters(parameters(), options_.hidden_size); }
 
 void RNNImplBase::pretty_print(std::ostream& stream) const {
-  stream << std::boolalpha << name() << "(input_size=" << options_.input_size
-         << ", hidden_size=" << options_.hidden_size << ", num_layers=" << options_.num_layers
-         << ", bias=" << options_.bias << ", batch_first=" << options_.batch_first << ", dropout=" << options_.dropout
-         << ", bidirectional=" << options_.bidirectional << ")" << std::noboolalpha;
+  auto flag = [](bool on) { return on ? "true" : "false"; };  // leaves the stream's boolalpha as it was
+  stream << name() << "(input_size=" << options_.input_size << ", hidden_size=" << options_.hidden_size
+         << ", num_layers=" << options_.num_layers << ", bias=" << flag(options_.bias)
+         << ", batch_first=" << flag(options_.batch_first) << ", dropout=" << options_.dropout
+         << ", bidirectional=" << flag(options_.bidirectional) << ")";
 }
 
 std::vector<Tensor> RNNImplBase::all_weights() const {
