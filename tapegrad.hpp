@@ -54,6 +54,7 @@
 #include <tapegrad/ops/pad.hpp>
 #include <tapegrad/ops/pool.hpp>
 #include <tapegrad/ops/reduce.hpp>
+#include <tapegrad/ops/rnn_cell.hpp>
 #include <tapegrad/ops/shape.hpp>
 #include <tapegrad/ops/softmax.hpp>
 #include <tapegrad/ops/sort.hpp>
@@ -81,6 +82,8 @@
 #include <tapegrad/modules/max_pool2d.hpp>
 #include <tapegrad/modules/padding.hpp>
 #include <tapegrad/modules/pool1d.hpp>
+#include <tapegrad/modules/rnn.hpp>
+#include <tapegrad/modules/rnn_cell.hpp>
 #include <tapegrad/modules/module.hpp>
 #include <tapegrad/modules/archive.hpp>
 #include <tapegrad/modules/npz.hpp>

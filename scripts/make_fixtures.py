@@ -297,6 +297,67 @@ def pad_normalize_interpolate(fx):
                      {"line": line}, 87)
 
 
+# ---- recurrent modules and cells ----
+
+
+def recurrent_case(fx, name, module, x, states):
+    """A recurrent module or cell with LibTorch's initial parameters (<name>.<parameter name>), its
+    input and initial states, its outputs, and for fixed random output gradients (<name>.g<output>)
+    the gradients of the input, the states and every parameter (<name>.grad.<name>)."""
+    for pname, p in module.named_parameters():
+        fx.add(f"{name}.{pname}", p)
+    fx.add(f"{name}.x", x)
+    x = x.clone().requires_grad_()
+    leaves = {k: v.clone().requires_grad_() for k, v in states.items()}
+    for k, v in leaves.items():
+        fx.add(f"{name}.{k}", v)
+    if isinstance(module, torch.nn.LSTM):
+        y, (h, c) = module(x, (leaves["h0"], leaves["c0"])) if leaves else module(x)
+        outputs = {"y": y, "h_n": h, "c_n": c}
+    elif isinstance(module, (torch.nn.GRU, torch.nn.RNN)):
+        y, h = module(x, leaves["h0"]) if leaves else module(x)
+        outputs = {"y": y, "h_n": h}
+    elif isinstance(module, torch.nn.LSTMCell):
+        h, c = module(x, (leaves["hx"], leaves["cx"]))
+        outputs = {"h": h, "c": c}
+    else:
+        outputs = {"h": module(x, leaves["hx"])}
+    loss = 0
+    for seed, (k, v) in enumerate(outputs.items()):
+        g = randn(v.shape, 500 + seed, torch.float32, False)
+        fx.add(f"{name}.{k}", v)
+        fx.add(f"{name}.g{k}", g)
+        loss = loss + (v * g).sum()
+    loss.backward()
+    fx.add(f"{name}.grad.x", x.grad)
+    for k, v in leaves.items():
+        fx.add(f"{name}.grad.{k}", v.grad)
+    for pname, p in module.named_parameters():
+        fx.add(f"{name}.grad.{pname}", p.grad)
+
+
+@group
+def rnn(fx):
+    # float32, tiny: input_size 3, hidden_size 4, seq_len 4, batch 2. Each module once with two layers,
+    # both directions, batch_first and given states, once in its plainest form (zero states).
+    f32 = lambda shape, seed: randn(shape, seed, torch.float32, False)
+    torch.manual_seed(0)
+    deep = dict(num_layers=2, bidirectional=True, batch_first=True)
+    recurrent_case(fx, "lstm_deep", torch.nn.LSTM(3, 4, **deep), f32((2, 4, 3), 1),
+                   {"h0": f32((4, 2, 4), 2), "c0": f32((4, 2, 4), 3)})
+    recurrent_case(fx, "lstm_plain", torch.nn.LSTM(3, 4, bias=False), f32((4, 2, 3), 4), {})
+    recurrent_case(fx, "gru_deep", torch.nn.GRU(3, 4, **deep), f32((2, 4, 3), 5), {"h0": f32((4, 2, 4), 6)})
+    recurrent_case(fx, "gru_plain", torch.nn.GRU(3, 4), f32((4, 2, 3), 7), {})
+    recurrent_case(fx, "rnn_deep", torch.nn.RNN(3, 4, **deep), f32((2, 4, 3), 8), {"h0": f32((4, 2, 4), 9)})
+    recurrent_case(fx, "rnn_relu", torch.nn.RNN(3, 4, nonlinearity="relu", num_layers=2), f32((4, 2, 3), 10),
+                   {"h0": f32((2, 2, 4), 11)})
+    recurrent_case(fx, "lstm_cell", torch.nn.LSTMCell(3, 4), f32((2, 3), 12),
+                   {"hx": f32((2, 4), 13), "cx": f32((2, 4), 14)})
+    recurrent_case(fx, "gru_cell", torch.nn.GRUCell(3, 4), f32((2, 3), 15), {"hx": f32((2, 4), 16)})
+    recurrent_case(fx, "rnn_cell", torch.nn.RNNCell(3, 4, nonlinearity="relu"), f32((2, 3), 17),
+                   {"hx": f32((2, 4), 18)})
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("groups", nargs="*", help="groups to write (default: all): " + " ".join(GROUPS))
