@@ -24,6 +24,7 @@
 #include <tapegrad/core/str.hpp>
 #include <tapegrad/core/tape.hpp>
 #include <tapegrad/core/tensor.hpp>
+#include <tapegrad/core/tensor_accessor.hpp>
 #include <tapegrad/core/tensor_options.hpp>
 #include <tapegrad/core/array.hpp>
 #include <tapegrad/core/thread_pool.hpp>
@@ -54,6 +55,7 @@
 #include <tapegrad/ops/pad.hpp>
 #include <tapegrad/ops/pool.hpp>
 #include <tapegrad/ops/reduce.hpp>
+#include <tapegrad/ops/sampling.hpp>
 #include <tapegrad/ops/rnn_cell.hpp>
 #include <tapegrad/ops/shape.hpp>
 #include <tapegrad/ops/softmax.hpp>

@@ -1,6 +1,9 @@
 #include <tapegrad/core/factories.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <numeric>
 #include <random>
 
 #include <tapegrad/core/dispatch.hpp>
@@ -111,6 +114,29 @@ Tensor randint(std::int64_t low, std::int64_t high, IntArrayRef size, const Tens
   for (auto& v : values) v = dist(generator());
   const ScalarType dtype = options.has_dtype() ? options.dtype() : kLong;
   return finish(promote_to(Tensor(std::move(values)), dtype, "randint"), options, "randint");
+}
+
+Tensor randperm(std::int64_t n, const TensorOptions& options) {
+  if (n < 0) throw Error("randperm: expected n >= 0, got " + std::to_string(n));
+  Array<std::int64_t> values = Array<std::int64_t>::from_shape({static_cast<std::size_t>(n)});
+  std::iota(values.begin(), values.end(), std::int64_t(0));
+  std::shuffle(values.begin(), values.end(), generator());
+  const ScalarType dtype = options.has_dtype() ? options.dtype() : kLong;
+  return finish(promote_to(Tensor(std::move(values)), dtype, "randperm"), options, "randperm");
+}
+
+Tensor from_blob(const void* data, IntArrayRef sizes, const TensorOptions& options) {
+  const Shape shape = to_sizes(sizes, "from_blob");
+  if (!data && checked_numel(shape, "from_blob") > 0) throw Error("from_blob: data is null");
+  const ScalarType dtype = options.has_dtype() ? options.dtype() : kFloat;
+  auto copied = [&](auto zero) {
+    using T = decltype(zero);
+    Array<T> a = Array<T>::from_shape(shape);
+    if (a.size() > 0) std::memcpy(a.data(), data, a.size() * sizeof(T));
+    return Tensor(std::move(a));
+  };
+  Tensor t = dtype == kFloat ? copied(0.0f) : dtype == kDouble ? copied(0.0) : dtype == kLong ? copied(std::int64_t{0}) : copied(false);
+  return finish(t, options, "from_blob");
 }
 
 Tensor arange(const Scalar& end, const TensorOptions& options) { return arange(0, end, 1, options); }

@@ -23,6 +23,11 @@ Tensor randn(IntArrayRef size, const TensorOptions& options = {});  // N(0, 1)
 Tensor rand(IntArrayRef size, const TensorOptions& options = {});   // U[0, 1)
 Tensor randint(std::int64_t high, IntArrayRef size, const TensorOptions& options = {});  // [0, high)
 Tensor randint(std::int64_t low, std::int64_t high, IntArrayRef size, const TensorOptions& options = {});
+Tensor randperm(std::int64_t n, const TensorOptions& options = {});  // 0..n-1 shuffled; kLong
+// A tensor of `sizes` holding the elements at `data`, read as options' dtype (kFloat by default).
+// Where tapegrad differs: the elements are copied (a tensor owns its buffer), so later writes to
+// `data` do not show in the tensor, nor the tensor's in `data`.
+Tensor from_blob(const void* data, IntArrayRef sizes, const TensorOptions& options = {});
 // start, start + step, ... while < end (> end for a negative step).
 Tensor arange(const Scalar& end, const TensorOptions& options = {});
 Tensor arange(const Scalar& start, const Scalar& end, const TensorOptions& options = {});

@@ -34,6 +34,7 @@
 #include <tapegrad/core/int_array_ref.hpp>
 #include <tapegrad/core/scalar.hpp>
 #include <tapegrad/core/scalar_type.hpp>
+#include <tapegrad/core/tensor_accessor.hpp>
 #include <tapegrad/core/tensor_options.hpp>
 #include <tapegrad/core/variable.hpp>
 
@@ -82,6 +83,8 @@ class Tensor {
   template <class T> const Array<T>& value() const;
   template <class T> Array<T>& value();
   template <class T> T* data_ptr() const;  // T must be this tensor's element type
+  // a[i][j] access to a tensor of N dims and element type T (core/tensor_accessor.hpp).
+  template <class T, std::size_t N> TensorAccessor<T, N> accessor() const;
   // The single element, converted to T (as LibTorch's item<T>()); throws unless numel() == 1.
   template <class T> T item() const;
   Scalar item() const;  // a Double, Long or Bool Scalar
@@ -90,6 +93,7 @@ class Tensor {
   bool requires_grad() const;
   // Leaves of a floating dtype only, as in LibTorch.
   const Tensor& requires_grad_(bool on = true) const;
+  Tensor& set_requires_grad(bool on) { requires_grad_(on); return *this; }  // LibTorch's older spelling
   bool is_leaf() const;
   // The node of the op that produced this tensor (core/grad_fn.hpp); null for a leaf and for a tensor
   // that does not require grad.
@@ -105,6 +109,7 @@ class Tensor {
   Tensor to(const TensorOptions& options) const;  // to(device), to(kCPU), to(tg::dtype(kDouble))
   Tensor to(Device device, ScalarType dtype) const;
   Tensor to(const Tensor& other) const { return to(other.scalar_type()); }
+  Tensor toType(ScalarType dtype) const { return to(dtype); }
   Tensor cpu() const { return *this; }  // every tensor is on the CPU
   Tensor clone() const;             // a copy; differentiable
   // Makes every copy of this handle hold `data` (its dtype, values and autograd record) from now on,
@@ -155,6 +160,10 @@ class Tensor {
   Tensor permute(IntArrayRef dims) const;
   Tensor narrow(std::int64_t dim, std::int64_t start, std::int64_t length) const;
   Tensor select(std::int64_t dim, std::int64_t index) const;
+  // Elements start, start + step, ... before end along dim, as x.index({..., Slice(start, end, step)}):
+  // a copy, as the other shape methods; missing bounds are the dim's ends, negative ones count from it.
+  Tensor slice(std::int64_t dim = 0, std::optional<std::int64_t> start = std::nullopt,
+               std::optional<std::int64_t> end = std::nullopt, std::int64_t step = 1) const;
   // x[i] is x.select(0, i): a copy, as every op's result (writing into it leaves x as it was).
   Tensor operator[](std::int64_t index) const { return select(0, index); }
   Tensor expand(IntArrayRef size) const;
@@ -233,6 +242,11 @@ class Tensor {
   Tensor neg() const;
   Tensor matmul(const Tensor& other) const;
   Tensor mm(const Tensor& other) const;
+  Tensor bmm(const Tensor& other) const;
+  Tensor addmm(const Tensor& mat1, const Tensor& mat2, const Scalar& beta = 1, const Scalar& alpha = 1) const;
+  Tensor nonzero() const;
+  // Whether other has this shape and equal elements (after type promotion; NaN equals nothing).
+  bool equal(const Tensor& other) const;  // (number of nonzero elements, dim()) Long positions, in row-major order
   Tensor pow(const Scalar& exponent) const;
   Tensor square() const;
   Tensor isnan() const;
@@ -242,6 +256,12 @@ class Tensor {
   Tensor sqrt() const;
   Tensor abs() const;
   Tensor sign() const;
+  Tensor log1p() const;
+  Tensor expm1() const;
+  Tensor floor() const;
+  Tensor ceil() const;
+  Tensor round() const;
+  Tensor trunc() const;
   Tensor sin() const;
   Tensor cos() const;
   Tensor reciprocal() const;
@@ -299,5 +319,19 @@ namespace detail {
 // (LibTorch 2's default), so that the next backward writes it afresh.
 void zero_grad(const Tensor& parameter, bool set_to_none);
 }  // namespace detail
+
+template <class T, std::size_t N>
+TensorAccessor<T, N> Tensor::accessor() const {
+  if (dim() != static_cast<std::int64_t>(N))
+    throw Error("accessor: expected a tensor of " + std::to_string(N) + " dims, got shape " + shape_str(shape()));
+  std::array<std::int64_t, N> sizes, strides;
+  std::int64_t stride = 1;  // contiguous, row-major
+  for (std::size_t d = N; d-- > 0;) {
+    sizes[d] = size(static_cast<std::int64_t>(d));
+    strides[d] = stride;
+    stride *= sizes[d];
+  }
+  return TensorAccessor<T, N>(data_ptr<T>(), sizes, strides);
+}
 
 }  // namespace tg

@@ -22,6 +22,15 @@ Tensor Tensor::narrow(std::int64_t dim, std::int64_t start, std::int64_t length)
 }
 Tensor Tensor::index_select(std::int64_t dim, const Tensor& index) const { return tg::index_select(*this, dim, index); }
 Tensor Tensor::select(std::int64_t dim, std::int64_t index) const { return tg::select(*this, dim, index); }
+Tensor Tensor::slice(std::int64_t dim, std::optional<std::int64_t> start, std::optional<std::int64_t> end,
+                     std::int64_t step) const {
+  const std::int64_t d = dim < 0 ? dim + this->dim() : dim;
+  if (d < 0 || d >= this->dim())
+    throw Error("slice: dim " + std::to_string(dim) + " is out of range for shape " + shape_str(shape()));
+  std::vector<indexing::TensorIndex> indices(static_cast<std::size_t>(d), indexing::Slice());
+  indices.emplace_back(indexing::Slice(start, end, step));
+  return index(indices);
+}
 Tensor Tensor::expand(IntArrayRef size) const { return tg::expand(*this, size); }
 Tensor Tensor::flip(IntArrayRef dims) const { return tg::flip(*this, dims); }
 Tensor Tensor::repeat(IntArrayRef repeats) const { return tg::repeat(*this, repeats); }
@@ -83,6 +92,12 @@ TG_METHOD2(div)
 Tensor Tensor::neg() const { return tg::neg(*this); }
 Tensor Tensor::matmul(const Tensor& other) const { return tg::matmul(*this, other); }
 Tensor Tensor::mm(const Tensor& other) const { return tg::mm(*this, other); }
+Tensor Tensor::bmm(const Tensor& other) const { return tg::bmm(*this, other); }
+Tensor Tensor::addmm(const Tensor& mat1, const Tensor& mat2, const Scalar& beta, const Scalar& alpha) const {
+  return tg::addmm(*this, mat1, mat2, beta, alpha);
+}
+Tensor Tensor::nonzero() const { return tg::nonzero(*this); }
+bool Tensor::equal(const Tensor& other) const { return tg::equal(*this, other); }
 Tensor Tensor::var() const { return tg::var(*this); }
 Tensor Tensor::var(IntArrayRef dims, bool unbiased, bool keepdim) const { return tg::var(*this, dims, unbiased, keepdim); }
 Tensor Tensor::std() const { return tg::std(*this); }
@@ -112,6 +127,12 @@ Tensor Tensor::tanh() const { return tg::tanh(*this); }
 Tensor Tensor::sigmoid() const { return tg::sigmoid(*this); }
 Tensor Tensor::relu() const { return tg::relu(*this); }
 Tensor Tensor::sign() const { return tg::sign(*this); }
+Tensor Tensor::log1p() const { return tg::log1p(*this); }
+Tensor Tensor::expm1() const { return tg::expm1(*this); }
+Tensor Tensor::floor() const { return tg::floor(*this); }
+Tensor Tensor::ceil() const { return tg::ceil(*this); }
+Tensor Tensor::round() const { return tg::round(*this); }
+Tensor Tensor::trunc() const { return tg::trunc(*this); }
 Tensor Tensor::sin() const { return tg::sin(*this); }
 Tensor Tensor::cos() const { return tg::cos(*this); }
 Tensor Tensor::reciprocal() const { return tg::reciprocal(*this); }

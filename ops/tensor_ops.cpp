@@ -393,11 +393,26 @@ Tensor sign(const Tensor& x) {
     const Tensor v = x.is_floating_point() ? x : promote_to(x, kFloat, #name);                    \
     return dispatch_floating(v, #name, [](const auto& t) { return tg::name(t); });                \
   }
+TG_FLOATING_UNARY(log1p)
+TG_FLOATING_UNARY(expm1)
 TG_FLOATING_UNARY(sin)
 TG_FLOATING_UNARY(cos)
 TG_FLOATING_UNARY(reciprocal)
 TG_FLOATING_UNARY(rsqrt)
 #undef TG_FLOATING_UNARY
+
+// Rounding keeps the dtype: an integer tensor is integral already, so it comes back as a copy.
+#define TG_ROUNDING(name)                                                                         \
+  Tensor name(const Tensor& x) {                                                                  \
+    check_defined(x, #name);                                                                      \
+    if (!x.is_floating_point()) return x.clone();                                                 \
+    return dispatch_floating(x, #name, [](const auto& t) { return tg::name(t); });                \
+  }
+TG_ROUNDING(floor)
+TG_ROUNDING(ceil)
+TG_ROUNDING(round)
+TG_ROUNDING(trunc)
+#undef TG_ROUNDING
 
 Tensor clamp(const Tensor& x, const std::optional<Scalar>& min, const std::optional<Scalar>& max) {
   return dispatch_floating(x, "clamp", [&](const auto& v) {
@@ -447,8 +462,75 @@ Tensor masked_fill(const Tensor& x, const Tensor& mask, const Scalar& value) {
   });
 }
 
+// LibTorch's matmul: a 1-D operand takes a dim of 1 that the result drops again; 2-D @ 2-D is one
+// GEMM; a stack of matrices against one matrix folds the stack into the rows (one GEMM too); otherwise
+// the leading dims broadcast and bmm multiplies the matrices pairwise.
 Tensor matmul(const Tensor& a, const Tensor& b) {
-  return dispatch_floating(a, b, "matmul", [](const auto& x, const auto& y) { return tg::matmul(x, y); });
+  check_defined(a, "matmul");
+  check_defined(b, "matmul");
+  const std::string shapes = shape_str(a.shape()) + " @ " + shape_str(b.shape());
+  if (a.dim() == 0 || b.dim() == 0) throw Error("matmul: expected tensors of at least 1 dim, got " + shapes);
+  const Tensor x = a.dim() == 1 ? a.unsqueeze(0) : a, y = b.dim() == 1 ? b.unsqueeze(1) : b;
+  const std::int64_t n = x.size(-2), k = x.size(-1), m = y.size(-1);
+  if (y.size(-2) != k) throw Error("matmul: the inner sizes differ (" + std::to_string(k) + " and " +
+                                   std::to_string(y.size(-2)) + "), got " + shapes);
+  auto gemm = [](const Tensor& p, const Tensor& q) {
+    return dispatch_floating(p, q, "matmul", [](const auto& u, const auto& v) { return tg::matmul(u, v); });
+  };
+  const std::vector<std::int64_t> xs = x.sizes().vec(), ys = y.sizes().vec();
+  Tensor out;
+  if (y.dim() == 2) {
+    std::vector<std::int64_t> sizes(xs.begin(), xs.end() - 1);
+    sizes.push_back(m);
+    out = x.dim() == 2 ? gemm(x, y) : gemm(x.reshape({-1, k}), y).reshape(sizes);
+  } else {
+    const Shape batch = broadcast_shapes(Shape(xs.begin(), xs.end() - 2), Shape(ys.begin(), ys.end() - 2), "matmul");
+    auto with_matrix = [&](std::int64_t rows, std::int64_t cols) {
+      std::vector<std::int64_t> sizes(batch.begin(), batch.end());
+      sizes.push_back(rows);
+      sizes.push_back(cols);
+      return sizes;
+    };
+    out = bmm(x.expand(with_matrix(n, k)).reshape({-1, n, k}), y.expand(with_matrix(k, m)).reshape({-1, k, m}))
+              .reshape(with_matrix(n, m));
+  }
+  if (b.dim() == 1) out = out.squeeze(-1);
+  if (a.dim() == 1) out = out.squeeze(a.dim() == 1 && b.dim() == 1 ? 0 : -2);
+  return out;
+}
+
+Tensor nonzero(const Tensor& x) {
+  check_defined(x, "nonzero");
+  return visit_values(x, [](const auto& a) {
+    const std::size_t rank = a.dimension();
+    std::vector<std::size_t> hits;
+    for (std::size_t k = 0; k < a.size(); ++k)
+      if (a.data()[k] != 0) hits.push_back(k);  // NaN counts as nonzero, as in LibTorch
+    Labels out = Labels::from_shape({hits.size(), rank});
+    for (std::size_t h = 0; h < hits.size(); ++h)
+      for (std::size_t d = rank, rest = hits[h]; d-- > 0; rest /= a.shape()[d])
+        out.data()[h * rank + d] = static_cast<std::int64_t>(rest % a.shape()[d]);
+    return Tensor(std::move(out));
+  });
+}
+
+bool equal(const Tensor& a, const Tensor& b) {
+  check_defined(a, "equal");
+  check_defined(b, "equal");
+  return a.sizes() == b.sizes() && eq(a, b).all().item<bool>();
+}
+
+Tensor bmm(const Tensor& a, const Tensor& b) {
+  return dispatch_floating(a, b, "bmm", [](const auto& x, const auto& y) { return tg::bmm(x, y); });
+}
+
+Tensor addmm(const Tensor& input, const Tensor& a, const Tensor& b, const Scalar& beta, const Scalar& alpha) {
+  check_defined(a, "addmm");
+  check_defined(b, "addmm");
+  if (a.dim() != 2 || b.dim() != 2)
+    throw Error("addmm: expected 2-D matrices, got " + shape_str(a.shape()) + " and " + shape_str(b.shape()));
+  const Tensor product = mm(a, b);
+  return add(mul(input, beta), mul(product, alpha));
 }
 
 Tensor mm(const Tensor& a, const Tensor& b) {

@@ -92,6 +92,13 @@ Tensor sqrt(const Tensor& x);
 Tensor abs(const Tensor& x);
 Tensor sign(const Tensor& x);  // any dtype, kept; a gradient of 0
 // These four take an integer tensor as Float, as LibTorch's.
+Tensor log1p(const Tensor& x);
+Tensor expm1(const Tensor& x);
+// Rounding (gradient 0); an integer tensor is returned as a copy, as LibTorch's.
+Tensor floor(const Tensor& x);
+Tensor ceil(const Tensor& x);
+Tensor round(const Tensor& x);  // halves to even
+Tensor trunc(const Tensor& x);
 Tensor sin(const Tensor& x);
 Tensor cos(const Tensor& x);
 Tensor reciprocal(const Tensor& x);
@@ -110,8 +117,17 @@ Tensor where(const Tensor& condition, const Tensor& input, const Scalar& other);
 Tensor masked_fill(const Tensor& x, const Tensor& mask, const Scalar& value);
 
 // ---- layers ----
+// LibTorch's matmul of any ranks: 1-D operands as a row (left) or a column (right), the batch dims of
+// N-D operands broadcast (ops/matmul.hpp has the two typed products underneath).
 Tensor matmul(const Tensor& a, const Tensor& b);
-Tensor mm(const Tensor& a, const Tensor& b);  // 2-D only: (n, k) @ (k, m)
+Tensor mm(const Tensor& a, const Tensor& b);   // 2-D only: (n, k) @ (k, m)
+Tensor bmm(const Tensor& a, const Tensor& b);  // 3-D only: (B, n, k) @ (B, k, m)
+// The positions of the nonzero elements (NaN included), (count, dim) Long, in row-major order.
+Tensor nonzero(const Tensor& x);
+// Whether b has a's shape and equal elements (after type promotion; NaN equals nothing).
+bool equal(const Tensor& a, const Tensor& b);
+// beta * input + alpha * (a @ b), input broadcast to the product's shape.
+Tensor addmm(const Tensor& input, const Tensor& a, const Tensor& b, const Scalar& beta = 1, const Scalar& alpha = 1);
 Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias = {});  // bias: undefined for none
 // stride and padding: one number for both axes or two ({h, w}).
 Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias = {}, IntArrayRef stride = 1,

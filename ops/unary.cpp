@@ -78,6 +78,23 @@ Variable<T> reciprocal(const Variable<T>& x) {
 }
 
 template <class T>
+Variable<T> log1p(const Variable<T>& x) {
+  return record<T>("log1p", xt::log1p(x.value()), {x}, [xv = x.value_ptr()](Array<T>& g, Grads<T>& grads) {
+    xt::noalias(g) /= T(1) + *xv;
+    grads.add(0, std::move(g));
+  });
+}
+
+template <class T>
+Variable<T> expm1(const Variable<T>& x) {
+  auto out = make_shared_array<T>(xt::expm1(x.value()));
+  return record<T>("expm1", out, {x}, [out](Array<T>& g, Grads<T>& grads) {
+    xt::noalias(g) *= *out + T(1);  // (e^x - 1)' = e^x
+    grads.add(0, std::move(g));
+  });
+}
+
+template <class T>
 Variable<T> sin(const Variable<T>& x) {
   return record<T>("sin", xt::sin(x.value()), {x}, [xv = x.value_ptr()](Array<T>& g, Grads<T>& grads) {
     xt::noalias(g) *= xt::cos(*xv);
@@ -127,6 +144,39 @@ Variable<T> sign(const Variable<T>& x) {
   });
 }
 
+namespace {
+
+// A rounding op: round_fn on every element, a zero gradient.
+template <class T, class Fn>
+Variable<T> rounded(const Variable<T>& x, const char* op, Fn round_fn) {
+  Array<T> out = Array<T>::from_shape(x.shape());
+  const T* src = x.value().data();
+  for (std::size_t k = 0; k < out.size(); ++k) out.data()[k] = round_fn(src[k]);
+  return record<T>(op, std::move(out), {x}, [](Array<T>& g, Grads<T>& grads) {
+    g.fill(T(0));
+    grads.add(0, std::move(g));
+  });
+}
+
+}  // namespace
+
+template <class T>
+Variable<T> floor(const Variable<T>& x) {
+  return rounded(x, "floor", [](T v) { return std::floor(v); });
+}
+template <class T>
+Variable<T> ceil(const Variable<T>& x) {
+  return rounded(x, "ceil", [](T v) { return std::ceil(v); });
+}
+template <class T>
+Variable<T> round(const Variable<T>& x) {
+  return rounded(x, "round", [](T v) { return std::nearbyint(v); });  // the default mode rounds halves to even
+}
+template <class T>
+Variable<T> trunc(const Variable<T>& x) {
+  return rounded(x, "trunc", [](T v) { return std::trunc(v); });
+}
+
 template <class T>
 Variable<T> clamp(const Variable<T>& x, std::optional<typename Variable<T>::value_type> min,
                   std::optional<typename Variable<T>::value_type> max) {
@@ -150,6 +200,12 @@ Variable<T> clamp(const Variable<T>& x, std::optional<typename Variable<T>::valu
   template Variable<T> sqrt(const Variable<T>&);       \
   template Variable<T> rsqrt(const Variable<T>&);      \
   template Variable<T> reciprocal(const Variable<T>&); \
+  template Variable<T> log1p(const Variable<T>&);      \
+  template Variable<T> expm1(const Variable<T>&);      \
+  template Variable<T> floor(const Variable<T>&);      \
+  template Variable<T> ceil(const Variable<T>&);       \
+  template Variable<T> round(const Variable<T>&);      \
+  template Variable<T> trunc(const Variable<T>&);      \
   template Variable<T> sin(const Variable<T>&);        \
   template Variable<T> cos(const Variable<T>&);        \
   template Variable<T> sign(const Variable<T>&);       \
