@@ -44,6 +44,7 @@
 #include <tapegrad/ops/embedding.hpp>
 #include <tapegrad/ops/functional.hpp>
 #include <tapegrad/ops/gelu.hpp>
+#include <tapegrad/ops/group_norm.hpp>
 #include <tapegrad/ops/interpolate.hpp>
 #include <tapegrad/ops/layer_norm.hpp>
 #include <tapegrad/ops/linear.hpp>
@@ -75,6 +76,7 @@
 #include <tapegrad/modules/embedding.hpp>
 #include <tapegrad/modules/flatten.hpp>
 #include <tapegrad/modules/functional_layer.hpp>
+#include <tapegrad/modules/group_norm.hpp>
 #include <tapegrad/modules/init.hpp>
 #include <tapegrad/modules/layer_norm.hpp>
 #include <tapegrad/modules/linear.hpp>
