@@ -45,6 +45,7 @@
 #include <tapegrad/ops/functional.hpp>
 #include <tapegrad/ops/gelu.hpp>
 #include <tapegrad/ops/group_norm.hpp>
+#include <tapegrad/ops/instance_norm.hpp>
 #include <tapegrad/ops/interpolate.hpp>
 #include <tapegrad/ops/layer_norm.hpp>
 #include <tapegrad/ops/linear.hpp>
@@ -78,6 +79,7 @@
 #include <tapegrad/modules/functional_layer.hpp>
 #include <tapegrad/modules/group_norm.hpp>
 #include <tapegrad/modules/init.hpp>
+#include <tapegrad/modules/instance_norm.hpp>
 #include <tapegrad/modules/layer_norm.hpp>
 #include <tapegrad/modules/linear.hpp>
 #include <tapegrad/modules/loss.hpp>

@@ -14,6 +14,7 @@
 #include <tapegrad/ops/embedding.hpp>
 #include <tapegrad/ops/gelu.hpp>
 #include <tapegrad/ops/group_norm.hpp>
+#include <tapegrad/ops/instance_norm.hpp>
 #include <tapegrad/ops/interpolate.hpp>
 #include <tapegrad/ops/layer_norm.hpp>
 #include <tapegrad/ops/linear.hpp>
