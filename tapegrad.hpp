@@ -39,6 +39,7 @@
 #include <tapegrad/ops/conv2d.hpp>
 #include <tapegrad/ops/conv_transpose2d.hpp>
 #include <tapegrad/ops/cumsum.hpp>
+#include <tapegrad/ops/distance.hpp>
 #include <tapegrad/ops/dropout.hpp>
 #include <tapegrad/ops/einsum.hpp>
 #include <tapegrad/ops/embedding.hpp>
@@ -73,6 +74,7 @@
 #include <tapegrad/modules/conv2d.hpp>
 #include <tapegrad/modules/conv_transpose2d.hpp>
 #include <tapegrad/modules/data_parallel.hpp>
+#include <tapegrad/modules/distance.hpp>
 #include <tapegrad/modules/dropout.hpp>
 #include <tapegrad/modules/embedding.hpp>
 #include <tapegrad/modules/flatten.hpp>

@@ -10,6 +10,7 @@
 #include <tapegrad/ops/batch_norm.hpp>
 #include <tapegrad/ops/conv2d.hpp>
 #include <tapegrad/ops/conv_transpose2d.hpp>
+#include <tapegrad/ops/distance.hpp>
 #include <tapegrad/ops/dropout.hpp>
 #include <tapegrad/ops/embedding.hpp>
 #include <tapegrad/ops/gelu.hpp>
