@@ -28,7 +28,11 @@ Tensor pairwise_distance(const Tensor& x1, const Tensor& x2, const PairwiseDista
   if (last < 0)
     throw Error("pairwise_distance: expected inputs of at least 1 dim, got shapes " + shape_str(x1.shape()) + " and " +
                 shape_str(x2.shape()));
-  return norm(add(sub(x1, x2), options.eps()), options.p(), {last}, options.keepdim());
+  try {
+    return norm(add(sub(x1, x2), options.eps()), options.p(), {last}, options.keepdim());
+  } catch (const Error& e) {
+    throw Error(std::string("pairwise_distance: ") + e.what());  // the op the user called, then the part that refused
+  }
 }
 
 }  // namespace tg::nn::functional

@@ -32,7 +32,12 @@ Tensor instance_norm(const Tensor& x, const InstanceNormFuncOptions& options) {
   if (positions <= 1)
     throw Error("instance_norm: expected more than 1 spatial element when using input statistics, got input shape " +
                 shape_str(x.shape()));
-  Tensor y = group_norm(x, GroupNormFuncOptions(C).weight(options.weight()).bias(options.bias()).eps(options.eps()));
+  Tensor y;
+  try {
+    y = group_norm(x, GroupNormFuncOptions(C).weight(options.weight()).bias(options.bias()).eps(options.eps()));
+  } catch (const Error& e) {
+    throw Error(std::string("instance_norm: ") + e.what());  // the op the user called, then the part that refused
+  }
   if (rm.defined() || rv.defined()) {
     NoGradGuard no_grad;
     const Tensor rows = reshape(x.detach(), {N, C, positions});

@@ -116,6 +116,8 @@ TEST_CASE("F::instance_norm agrees with LibTorch in training (running statistics
                  "(2, 3, 1)"));
   CHECK(contains(error_of([&] { F::instance_norm(x, F::InstanceNormFuncOptions().running_mean(tg::zeros({4}))); }),
                  "instance_norm: expected running_mean of shape (3,) for input shape (2, 3, 4), got (4,)"));
+  CHECK(contains(error_of([&] { F::instance_norm(x, F::InstanceNormFuncOptions().weight(tg::ones({2}))); }),
+                 "instance_norm: group_norm: expected weight of shape (3,) for input shape (2, 3, 4), got (2,)"));
 }
 
 TEST_CASE("InstanceNorm2d and InstanceNorm1d: LibTorch's values, running statistics, buffers, printing and errors") {
@@ -173,6 +175,7 @@ TEST_CASE("F::cosine_similarity and F::pairwise_distance agree with LibTorch, br
   CHECK(contains(error_of([] { F::cosine_similarity(tg::zeros({2, 3}), tg::zeros({2, 4})); }), "(2, 3)"));
   CHECK(contains(error_of([] { F::pairwise_distance(tg::zeros({}), tg::zeros({})); }),
                  "pairwise_distance: expected inputs of at least 1 dim"));
+  CHECK(contains(error_of([] { F::pairwise_distance(tg::zeros({2, 3}), tg::zeros({2, 4})); }), "pairwise_distance: "));
 }
 
 TEST_CASE("CosineSimilarity and PairwiseDistance modules: the functions, LibTorch's printing") {
