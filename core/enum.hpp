@@ -2,7 +2,8 @@
 // distinct empty types, so one name serves every option that accepts it (kLinear is a nonlinearity
 // for init and kReLU one for init and for nn::RNN alike), and an option takes a std::variant of the
 // tags it accepts (tg::nn::init::NonlinearityType). enum_name(v) gives the tag's name ("kReLU").
-// The reductions kNone, kMean and kSum stay tg::Reduction's constants (ops/loss.hpp).
+// The reductions kNone, kMean and kSum stay tg::Reduction's constants (ops/loss.hpp); kBatchMean, which
+// only kl_div takes, is a tag here (KLDivLossOptions::reduction_t holds either).
 #pragma once
 
 #include <string>
@@ -34,6 +35,7 @@ TG_ENUM_TAG(kReplicate)
 TG_ENUM_TAG(kCircular)
 TG_ENUM_TAG(kNearest)
 TG_ENUM_TAG(kBilinear)
+TG_ENUM_TAG(kBatchMean)
 #undef TG_ENUM_TAG
 
 }  // namespace enumtype
@@ -57,6 +59,7 @@ inline constexpr enumtype::kReplicate kReplicate{};
 inline constexpr enumtype::kCircular kCircular{};
 inline constexpr enumtype::kNearest kNearest{};
 inline constexpr enumtype::kBilinear kBilinear{};
+inline constexpr enumtype::kBatchMean kBatchMean{};
 
 // The name of the tag a variant holds, e.g. "kReflect".
 template <class... Tags>

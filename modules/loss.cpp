@@ -120,4 +120,18 @@ void HuberLossImpl::pretty_print(std::ostream& stream) const {
          << ")";
 }
 
+Tensor KLDivLossImpl::forward(const Tensor& input, const Tensor& target) {
+  return functional::kl_div(input, target, options_);
+}
+
+void KLDivLossImpl::pretty_print(std::ostream& stream) const {
+  const bool batchmean = std::holds_alternative<enumtype::kBatchMean>(options_.reduction());
+  stream << "KLDivLoss("
+         << Repr(batchmean ? kMean : std::get<Reduction>(options_.reduction()))
+                .add_if(batchmean, "reduction", "batchmean")
+                .add_if(options_.log_target(), "log_target", "true")
+                .str()
+         << ")";
+}
+
 }  // namespace tg::nn

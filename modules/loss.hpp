@@ -120,4 +120,17 @@ class HuberLossImpl : public Module {
 };
 TG_MODULE(HuberLoss);
 
+// Kullback-Leibler divergence of target from input (log-probabilities), F::kl_div.
+class KLDivLossImpl : public Module {
+ public:
+  explicit KLDivLossImpl(KLDivLossOptions options = {}) : options_(options) {}
+  Tensor forward(const Tensor& input, const Tensor& target);
+  void pretty_print(std::ostream& stream) const override;
+  const KLDivLossOptions& options() const { return options_; }
+
+ private:
+  KLDivLossOptions options_;
+};
+TG_MODULE(KLDivLoss);
+
 }  // namespace tg::nn

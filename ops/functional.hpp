@@ -10,9 +10,12 @@
 #include <tapegrad/ops/batch_norm.hpp>
 #include <tapegrad/ops/conv2d.hpp>
 #include <tapegrad/ops/conv_transpose2d.hpp>
+#include <tapegrad/ops/distance.hpp>
 #include <tapegrad/ops/dropout.hpp>
 #include <tapegrad/ops/embedding.hpp>
 #include <tapegrad/ops/gelu.hpp>
+#include <tapegrad/ops/group_norm.hpp>
+#include <tapegrad/ops/instance_norm.hpp>
 #include <tapegrad/ops/interpolate.hpp>
 #include <tapegrad/ops/layer_norm.hpp>
 #include <tapegrad/ops/linear.hpp>

@@ -11,8 +11,10 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <variant>
 
 #include <tapegrad/core/dispatch.hpp>
+#include <tapegrad/core/enum.hpp>
 #include <tapegrad/ops/loss.hpp>
 
 namespace tg::nn {
@@ -154,6 +156,26 @@ class MSELossOptions {
   Reduction reduction_;
 };
 
+// kl_div's reduction is LibTorch's variant of kNone, kBatchMean, kSum and kMean: here a Reduction or
+// the tag tg::kBatchMean, so KLDivLossOptions(tg::kBatchMean) and .reduction(tg::kSum) read as in
+// LibTorch. kBatchMean divides the summed loss by the batch size (input.size(0)); kMean divides by the
+// number of elements.
+class KLDivLossOptions {
+ public:
+  using reduction_t = std::variant<Reduction, enumtype::kBatchMean>;
+  KLDivLossOptions(Reduction reduction = kMean) : reduction_(reduction) {}  // NOLINT: implicit, as LibTorch's
+  KLDivLossOptions(enumtype::kBatchMean reduction) : reduction_(reduction) {}  // NOLINT: implicit, as LibTorch's
+  KLDivLossOptions& reduction(reduction_t v) { return reduction_ = v, *this; }
+  reduction_t reduction() const { return reduction_; }
+  // Whether target holds log-probabilities, as input does.
+  KLDivLossOptions& log_target(bool v) { return log_target_ = v, *this; }
+  bool log_target() const { return log_target_; }
+
+ private:
+  reduction_t reduction_;
+  bool log_target_ = false;
+};
+
 #undef TG_LOSS_REDUCTION_OPTION
 #undef TG_LOSS_WEIGHT_OPTION
 
@@ -169,6 +191,7 @@ using SmoothL1LossFuncOptions = SmoothL1LossOptions;
 using HuberLossFuncOptions = HuberLossOptions;
 using L1LossFuncOptions = L1LossOptions;
 using MSELossFuncOptions = MSELossOptions;
+using KLDivFuncOptions = KLDivLossOptions;
 
 template <class T>
 Variable<T> nll_loss(const Variable<T>& input, const Labels& target, const NLLLossFuncOptions& options) {
@@ -215,6 +238,16 @@ Variable<T> l1_loss(const Variable<T>& input, const Variable<T>& target, const L
 template <class T>
 Variable<T> mse_loss(const Variable<T>& input, const Variable<T>& target, const MSELossFuncOptions& options) {
   return tg::mse_loss(input, target, options.reduction());
+}
+
+// Kullback-Leibler divergence of target from input, which holds log-probabilities: elementwise
+// target * (log(target) - input), 0 where target is 0 (exp(target) * (target - input) with
+// log_target), input and target broadcast together; then reduced. A composite (ops/kl_div.cpp).
+Tensor kl_div(const Tensor& input, const Tensor& target, const KLDivFuncOptions& options = {});
+
+template <class T>
+Variable<T> kl_div(const Variable<T>& input, const Variable<T>& target, const KLDivFuncOptions& options = {}) {
+  return kl_div(Tensor(input), Tensor(target), options).template variable<T>();
 }
 
 // The same on Tensors (LibTorch's spelling: F::cross_entropy(logits, targets, options)); the options'

@@ -297,6 +297,80 @@ def pad_normalize_interpolate(fx):
                      {"line": line}, 87)
 
 
+# ---- group and instance norm, distances, kl_div ----
+
+
+@group
+def norms_distance_kl_div(fx):
+    x, w, b = randn((2, 6, 3), 1), randn((6,), 2), randn((6,), 3)
+    x4 = randn((2, 4, 2, 3), 4)
+    for k, v in {"x": x, "weight": w, "bias": b, "x4": x4}.items():
+        fx.add(k, v)
+    forward_backward(fx, "group_norm_affine", lambda x, w, b: F.group_norm(x, 3, w, b, 1e-5),
+                     {"x": x, "w": w, "b": b}, 5)
+    forward_backward(fx, "group_norm_plain", lambda x4: F.group_norm(x4, 2, eps=1e-3), {"x4": x4}, 6)
+    rm, rv = randn((6,), 7, requires_grad=False), randn((6,), 8, requires_grad=False).abs() + 0.5
+    fx.add("running_mean", rm)
+    fx.add("running_var", rv)
+    rm2, rv2 = rm.clone(), rv.clone()
+    forward_backward(fx, "instance_norm_train",
+                     lambda x, w, b: F.instance_norm(x, rm2, rv2, w, b, use_input_stats=True, momentum=0.2),
+                     {"x": x, "w": w, "b": b}, 9)
+    fx.add("instance_norm_train.running_mean_after", rm2)
+    fx.add("instance_norm_train.running_var_after", rv2)
+    forward_backward(fx, "instance_norm_eval",
+                     lambda x, w, b: F.instance_norm(x, rm, rv, w, b, use_input_stats=False, eps=1e-3),
+                     {"x": x, "w": w, "b": b}, 10)
+    # float32 modules: GroupNorm and InstanceNorm2d with non-trivial affine weights, two training
+    # batches, then evaluation.
+    gn = torch.nn.GroupNorm(2, 4)
+    inorm = torch.nn.InstanceNorm2d(4, affine=True, track_running_stats=True)
+    with torch.no_grad():
+        for m, seed in ((gn, 11), (inorm, 13)):
+            m.weight.copy_(randn((4,), seed, torch.float32, False))
+            m.bias.copy_(randn((4,), seed + 1, torch.float32, False))
+            fx.add(f"module_{type(m).__name__}.weight", m.weight)
+            fx.add(f"module_{type(m).__name__}.bias", m.bias)
+    xm = randn((2, 4, 3, 3), 15, torch.float32, False) * 2 + 1
+    fx.add("module.x", xm)
+    fx.add("module_GroupNorm.y", gn(xm))
+    for step in range(2):
+        fx.add(f"module_InstanceNorm2d.y{step}", inorm(xm * (step + 1)))
+    fx.add("module_InstanceNorm2d.running_mean", inorm.running_mean)
+    fx.add("module_InstanceNorm2d.running_var", inorm.running_var)
+    inorm.eval()
+    fx.add("module_InstanceNorm2d.y_eval", inorm(xm))
+    x1d = randn((3, 5), 16, torch.float32, False)
+    fx.add("module_InstanceNorm1d.x", x1d)
+    fx.add("module_InstanceNorm1d.y", torch.nn.InstanceNorm1d(3)(x1d))
+    # distances: plain, broadcast, and vectors shorter than eps.
+    a, c = randn((3, 4), 20), randn((3, 4), 21)
+    a3, c1 = randn((2, 1, 4), 22), randn((4,), 23)
+    for k, v in {"a": a, "c": c, "a3": a3, "c1": c1}.items():
+        fx.add(k, v)
+    forward_backward(fx, "cosine_dim1", lambda a, c: F.cosine_similarity(a, c), {"a": a, "c": c}, 24)
+    forward_backward(fx, "cosine_broadcast", lambda a3, c: F.cosine_similarity(a3, c, dim=-1), {"a3": a3, "c": c}, 25)
+    tiny = torch.tensor([[1e-5, 0.0], [3.0, 4.0]], dtype=torch.float64)
+    fx.add("tiny", tiny)
+    fx.add("cosine_tiny.y", F.cosine_similarity(tiny, tiny * 0.5, dim=1, eps=1e-3))
+    forward_backward(fx, "pairwise_p2", lambda a, c: F.pairwise_distance(a, c), {"a": a, "c": c}, 26)
+    forward_backward(fx, "pairwise_p1_keepdim_broadcast",
+                     lambda a, c1: F.pairwise_distance(a, c1, p=1.0, eps=1e-3, keepdim=True), {"a": a, "c1": c1}, 27)
+    # kl_div: log-probabilities against probabilities (or log-probabilities), each reduction.
+    logp = torch.log_softmax(randn((3, 4), 30, requires_grad=False), 1).requires_grad_()
+    q = torch.softmax(randn((3, 4), 31, requires_grad=False), 1).requires_grad_()
+    fx.add("logp", logp)
+    fx.add("q", q)
+    for reduction in ("none", "mean", "sum", "batchmean"):
+        forward_backward(fx, "kl_div_" + reduction, lambda logp, q: F.kl_div(logp, q, reduction=reduction),
+                         {"logp": logp, "q": q}, 32)
+    logq = torch.log(q.detach()).requires_grad_()
+    fx.add("logq", logq)
+    forward_backward(fx, "kl_div_log_target", lambda logp, logq: F.kl_div(logp, logq, reduction="batchmean",
+                                                                          log_target=True),
+                     {"logp": logp, "logq": logq}, 33)
+
+
 # ---- recurrent modules and cells ----
 
 
