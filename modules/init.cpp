@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <random>
+#include <vector>
 
 #include <tapegrad/core/dispatch.hpp>
 #include <tapegrad/core/random.hpp>
@@ -105,17 +106,72 @@ Variable<T> xavier_uniform_(Variable<T>& v, double gain) {
   return fill_uniform(v, -bound, bound, "xavier_uniform_");
 }
 
+namespace {
+
+template <class T>
+Variable<T> fill_constant(Variable<T>& v, double value, const char* op) {
+  check_defined(v, op);
+  std::fill(v.value().begin(), v.value().end(), static_cast<T>(value));
+  return v;
+}
+
+}  // namespace
+
+template <class T>
+Variable<T> constant_(Variable<T>& v, double value) {
+  return fill_constant(v, value, "constant_");
+}
+
 template <class T>
 Variable<T> zeros_(Variable<T>& v) {
-  check_defined(v, "zeros_");
-  std::fill(v.value().begin(), v.value().end(), T(0));
-  return v;
+  return fill_constant(v, 0.0, "zeros_");
 }
 
 template <class T>
 Variable<T> ones_(Variable<T>& v) {
-  check_defined(v, "ones_");
-  std::fill(v.value().begin(), v.value().end(), T(1));
+  return fill_constant(v, 1.0, "ones_");
+}
+
+template <class T>
+Variable<T> eye_(Variable<T>& v) {
+  check_defined(v, "eye_");
+  if (v.dim() != 2) throw Error("eye_: expected a 2-D tensor, got shape " + shape_str(v.shape()));
+  const std::size_t cols = v.shape()[1];
+  fill_constant(v, 0.0, "eye_");
+  for (std::size_t i = 0; i < std::min(v.shape()[0], cols); ++i) v.value().data()[i * cols + i] = T(1);
+  return v;
+}
+
+template <class T>
+Variable<T> orthogonal_(Variable<T>& v, double gain) {
+  check_defined(v, "orthogonal_");
+  if (v.dim() < 2) throw Error("orthogonal_: expected a tensor of rank >= 2, got shape " + shape_str(v.shape()));
+  if (v.numel() == 0) return v;
+  const std::size_t rows = v.shape()[0], cols = v.numel() / rows;
+  // Orthonormalise the n Gaussian columns of an (m, n) matrix, m >= n (modified Gram-Schmidt, in
+  // double); for rows < cols the result is its transpose. Positive norms fix the signs, so the
+  // matrix is uniform over the orthogonal ones, as PyTorch's QR with its sign correction gives.
+  const std::size_t m = std::max(rows, cols), n = std::min(rows, cols);
+  std::normal_distribution<double> normal(0.0, 1.0);
+  std::vector<double> q(m * n);  // column j at q[j * m ...]
+  for (double& x : q) x = normal(generator());
+  for (std::size_t j = 0; j < n; ++j) {
+    double* col = q.data() + j * m;
+    for (std::size_t i = 0; i < j; ++i) {
+      const double* prev = q.data() + i * m;
+      double dot = 0;
+      for (std::size_t r = 0; r < m; ++r) dot += prev[r] * col[r];
+      for (std::size_t r = 0; r < m; ++r) col[r] -= dot * prev[r];
+    }
+    double norm = 0;
+    for (std::size_t r = 0; r < m; ++r) norm += col[r] * col[r];
+    norm = std::sqrt(norm);
+    for (std::size_t r = 0; r < m; ++r) col[r] /= norm;
+  }
+  T* out = v.value().data();
+  for (std::size_t r = 0; r < rows; ++r)
+    for (std::size_t c = 0; c < cols; ++c)
+      out[r * cols + c] = static_cast<T>(gain * (rows >= cols ? q[c * m + r] : q[r * m + c]));
   return v;
 }
 
@@ -134,7 +190,10 @@ Variable<T> uniform_(Variable<T>& v, double low, double high) {
   template Variable<T> kaiming_uniform_(Variable<T>&, double, FanModeType, NonlinearityType);         \
   template Variable<T> xavier_normal_(Variable<T>&, double);                                  \
   template Variable<T> xavier_uniform_(Variable<T>&, double);                                 \
+  template Variable<T> constant_(Variable<T>&, double);                                       \
   template Variable<T> zeros_(Variable<T>&);                                                  \
+  template Variable<T> eye_(Variable<T>&);                                                    \
+  template Variable<T> orthogonal_(Variable<T>&, double);                                     \
   template Variable<T> ones_(Variable<T>&);                                                   \
   template Variable<T> normal_(Variable<T>&, double, double);                                 \
   template Variable<T> uniform_(Variable<T>&, double, double);
@@ -155,7 +214,10 @@ TG_INIT_TENSOR(kaiming_normal_, (, double a, FanModeType mode, NonlinearityType 
 TG_INIT_TENSOR(kaiming_uniform_, (, double a, FanModeType mode, NonlinearityType nonlinearity), (, a, mode, nonlinearity))
 TG_INIT_TENSOR(xavier_normal_, (, double gain), (, gain))
 TG_INIT_TENSOR(xavier_uniform_, (, double gain), (, gain))
+TG_INIT_TENSOR(constant_, (, double value), (, value))
 TG_INIT_TENSOR(zeros_, (), ())
+TG_INIT_TENSOR(eye_, (), ())
+TG_INIT_TENSOR(orthogonal_, (, double gain), (, gain))
 TG_INIT_TENSOR(ones_, (), ())
 TG_INIT_TENSOR(normal_, (, double mean, double std), (, mean, std))
 TG_INIT_TENSOR(uniform_, (, double low, double high), (, low, high))

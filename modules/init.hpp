@@ -47,8 +47,15 @@ Variable<T> kaiming_uniform_(Variable<T>& v, double a = 0.0, FanModeType mode = 
 template <class T> Variable<T> xavier_normal_(Variable<T>& v, double gain = 1.0);
 template <class T> Variable<T> xavier_uniform_(Variable<T>& v, double gain = 1.0);
 
+template <class T> Variable<T> constant_(Variable<T>& v, double value);
 template <class T> Variable<T> zeros_(Variable<T>& v);
 template <class T> Variable<T> ones_(Variable<T>& v);
+// The identity matrix (2-D only).
+template <class T> Variable<T> eye_(Variable<T>& v);
+// Saxe et al. (2013): a (semi-)orthogonal matrix times gain, drawn uniformly (orthonormalised
+// Gaussian columns), the dims after the first flattened: rows (or columns, whichever are fewer) are
+// orthonormal. Rank >= 2.
+template <class T> Variable<T> orthogonal_(Variable<T>& v, double gain = 1.0);
 template <class T> Variable<T> normal_(Variable<T>& v, double mean = 0.0, double std = 1.0);
 template <class T> Variable<T> uniform_(Variable<T>& v, double low = 0.0, double high = 1.0);  // U[low, high)
 
@@ -59,8 +66,11 @@ Tensor kaiming_uniform_(Tensor t, double a = 0.0, FanModeType mode = kFanIn,
                         NonlinearityType nonlinearity = kLeakyReLU);
 Tensor xavier_normal_(Tensor t, double gain = 1.0);
 Tensor xavier_uniform_(Tensor t, double gain = 1.0);
+Tensor constant_(Tensor t, double value);
 Tensor zeros_(Tensor t);
 Tensor ones_(Tensor t);
+Tensor eye_(Tensor t);
+Tensor orthogonal_(Tensor t, double gain = 1.0);
 Tensor normal_(Tensor t, double mean = 0.0, double std = 1.0);
 Tensor uniform_(Tensor t, double low = 0.0, double high = 1.0);
 

@@ -5,6 +5,7 @@
 using doctest::Approx;
 using doctest::Contains;
 using tg::Array;
+using tg::Tensor;
 using tg::Variable;
 namespace init = tg::nn::init;
 
@@ -179,4 +180,25 @@ TEST_CASE("init: empty tensors are left alone, bad arguments throw naming the fu
   CHECK_THROWS_WITH_AS(init::zeros_(undefined), "zeros_: expected a defined variable, got an undefined one", tg::Error);
   CHECK_THROWS_WITH_AS(init::kaiming_normal_(undefined), Contains("kaiming_normal_: expected a defined variable"),
                        tg::Error);
+}
+
+TEST_CASE("init: constant_, eye_ and orthogonal_ as LibTorch's") {
+  Tensor w = tg::empty({3, 5});
+  init::constant_(w, 0.25);
+  CHECK(w.eq(0.25).all().item<bool>());
+  init::eye_(w);
+  CHECK(w.sum().item<double>() == 3);
+  CHECK(w[2][2].item<double>() == 1);
+  tg::manual_seed(7);
+  for (const tg::Shape& shape : {tg::Shape{3, 5}, tg::Shape{6, 2, 2}, tg::Shape{4, 4}}) {
+    CAPTURE(tg::shape_str(shape));
+    Tensor q = tg::zeros(tg::IntArrayRef(shape), tg::kDouble);
+    init::orthogonal_(q, 2.0);
+    const Tensor flat = q.reshape({q.size(0), -1});
+    const Tensor gram = flat.size(0) <= flat.size(1) ? tg::mm(flat, flat.t()) : tg::mm(flat.t(), flat);
+    CHECK(tgtest::allclose(gram.value<double>(), (tg::eye(gram.size(0), tg::kDouble) * 4.0).value<double>(), 1e-12, 1e-12));
+  }
+  CHECK_THROWS_WITH_AS(init::orthogonal_(tg::zeros({3})), doctest::Contains("orthogonal_: expected a tensor of rank >= 2"),
+                       tg::Error);
+  CHECK_THROWS_WITH_AS(init::eye_(tg::zeros({2, 2, 2})), doctest::Contains("eye_: expected a 2-D tensor"), tg::Error);
 }
