@@ -41,6 +41,7 @@
 #include <tapegrad/ops/cumsum.hpp>
 #include <tapegrad/ops/dropout.hpp>
 #include <tapegrad/ops/einsum.hpp>
+#include <tapegrad/ops/elementwise_activations.hpp>
 #include <tapegrad/ops/embedding.hpp>
 #include <tapegrad/ops/functional.hpp>
 #include <tapegrad/ops/gelu.hpp>
@@ -53,6 +54,7 @@
 #include <tapegrad/ops/one_hot.hpp>
 #include <tapegrad/ops/pad.hpp>
 #include <tapegrad/ops/pool.hpp>
+#include <tapegrad/ops/prelu.hpp>
 #include <tapegrad/ops/reduce.hpp>
 #include <tapegrad/ops/rnn_cell.hpp>
 #include <tapegrad/ops/shape.hpp>
