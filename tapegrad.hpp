@@ -30,6 +30,7 @@
 #include <tapegrad/core/threads.hpp>
 #include <tapegrad/core/variable.hpp>
 
+#include <tapegrad/ops/activation_options.hpp>
 #include <tapegrad/ops/activations.hpp>
 #include <tapegrad/ops/allclose.hpp>
 #include <tapegrad/ops/arithmetic.hpp>
