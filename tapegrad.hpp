@@ -75,6 +75,7 @@
 #include <tapegrad/modules/conv_transpose2d.hpp>
 #include <tapegrad/modules/data_parallel.hpp>
 #include <tapegrad/modules/dropout.hpp>
+#include <tapegrad/modules/elementwise_activation.hpp>
 #include <tapegrad/modules/embedding.hpp>
 #include <tapegrad/modules/flatten.hpp>
 #include <tapegrad/modules/functional_layer.hpp>
@@ -85,6 +86,7 @@
 #include <tapegrad/modules/max_pool2d.hpp>
 #include <tapegrad/modules/padding.hpp>
 #include <tapegrad/modules/pool1d.hpp>
+#include <tapegrad/modules/prelu.hpp>
 #include <tapegrad/modules/rnn.hpp>
 #include <tapegrad/modules/rnn_cell.hpp>
 #include <tapegrad/modules/module.hpp>
