@@ -31,6 +31,7 @@
 #include <tapegrad/core/threads.hpp>
 #include <tapegrad/core/variable.hpp>
 
+#include <tapegrad/ops/activation_options.hpp>
 #include <tapegrad/ops/activations.hpp>
 #include <tapegrad/ops/allclose.hpp>
 #include <tapegrad/ops/arithmetic.hpp>
@@ -43,6 +44,7 @@
 #include <tapegrad/ops/distance.hpp>
 #include <tapegrad/ops/dropout.hpp>
 #include <tapegrad/ops/einsum.hpp>
+#include <tapegrad/ops/elementwise_activations.hpp>
 #include <tapegrad/ops/embedding.hpp>
 #include <tapegrad/ops/functional.hpp>
 #include <tapegrad/ops/gelu.hpp>
@@ -57,6 +59,7 @@
 #include <tapegrad/ops/one_hot.hpp>
 #include <tapegrad/ops/pad.hpp>
 #include <tapegrad/ops/pool.hpp>
+#include <tapegrad/ops/prelu.hpp>
 #include <tapegrad/ops/reduce.hpp>
 #include <tapegrad/ops/sampling.hpp>
 #include <tapegrad/ops/rnn_cell.hpp>
@@ -78,6 +81,7 @@
 #include <tapegrad/modules/data_parallel.hpp>
 #include <tapegrad/modules/distance.hpp>
 #include <tapegrad/modules/dropout.hpp>
+#include <tapegrad/modules/elementwise_activation.hpp>
 #include <tapegrad/modules/embedding.hpp>
 #include <tapegrad/modules/flatten.hpp>
 #include <tapegrad/modules/functional_layer.hpp>
@@ -90,6 +94,7 @@
 #include <tapegrad/modules/max_pool2d.hpp>
 #include <tapegrad/modules/padding.hpp>
 #include <tapegrad/modules/pool1d.hpp>
+#include <tapegrad/modules/prelu.hpp>
 #include <tapegrad/modules/rnn.hpp>
 #include <tapegrad/modules/rnn_cell.hpp>
 #include <tapegrad/modules/module.hpp>

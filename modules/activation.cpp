@@ -9,14 +9,16 @@ namespace tg::nn {
 
 Tensor ReLUImpl::forward(const Tensor& x) { return tg::relu(x); }
 
-void ReLUImpl::pretty_print(std::ostream& stream) const { stream << "ReLU()"; }
+void ReLUImpl::pretty_print(std::ostream& stream) const {
+  stream << "ReLU(" << (options_.inplace() ? "inplace=true" : "") << ")";
+}
 
 Tensor LeakyReLUImpl::forward(const Tensor& x) {
   return tg::leaky_relu(x, negative_slope());
 }
 
 void LeakyReLUImpl::pretty_print(std::ostream& stream) const {
-  stream << "LeakyReLU(negative_slope=" << negative_slope() << ")";
+  stream << "LeakyReLU(negative_slope=" << negative_slope() << (options_.inplace() ? ", inplace=true" : "") << ")";
 }
 
 }  // namespace tg::nn

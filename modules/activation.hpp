@@ -7,26 +7,27 @@
 #include <tapegrad/core/arg.hpp>
 #include <tapegrad/modules/module.hpp>
 #include <tapegrad/modules/module_holder.hpp>
-#include <tapegrad/ops/tensor_ops.hpp>
+#include <tapegrad/ops/activation_options.hpp>
 #include <tapegrad/ops/gelu.hpp>
+#include <tapegrad/ops/tensor_ops.hpp>
 
 namespace tg::nn {
 
-// max(x, 0), elementwise.
+// max(x, 0), elementwise. ReLU(ReLUOptions().inplace(true)) is accepted; the result is a new tensor.
 class ReLUImpl : public Module {
  public:
+  explicit ReLUImpl(const ReLUOptions& options = {}) : options_(options) {}
   Tensor forward(const Tensor& x) override;
   void pretty_print(std::ostream& stream) const override;
+  const ReLUOptions& options() const { return options_; }
+
+ private:
+  ReLUOptions options_;
 };
 TG_MODULE(ReLU);
 
-// LeakyReLU(LeakyReLUOptions().negative_slope(0.2)) as LibTorch's, or LeakyReLU(0.2). Without
-// LibTorch's `inplace` option: the result is always a new tensor.
-struct LeakyReLUOptions {
-  TG_ARG(double, negative_slope) = 0.01;
-};
-
-// x for x > 0, negative_slope·x otherwise.
+// x for x > 0, negative_slope·x otherwise: LeakyReLU(LeakyReLUOptions().negative_slope(0.2)) as
+// LibTorch's, or LeakyReLU(0.2). `inplace` is accepted; the result is always a new tensor.
 class LeakyReLUImpl : public Module {
  public:
   explicit LeakyReLUImpl(const LeakyReLUOptions& options = {}) : options_(options) {}

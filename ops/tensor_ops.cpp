@@ -23,9 +23,11 @@
 #include <tapegrad/ops/gelu.hpp>
 #include <tapegrad/ops/layer_norm.hpp>
 #include <tapegrad/ops/einsum.hpp>
+#include <tapegrad/ops/elementwise_activations.hpp>
 #include <tapegrad/ops/linear.hpp>
 #include <tapegrad/ops/matmul.hpp>
 #include <tapegrad/ops/pool.hpp>
+#include <tapegrad/ops/prelu.hpp>
 #include <tapegrad/ops/reduce.hpp>
 #include <tapegrad/ops/shape.hpp>
 #include <tapegrad/ops/softmax.hpp>
@@ -374,6 +376,15 @@ TG_UNARY(abs)
 TG_UNARY(relu)
 TG_UNARY(sigmoid)
 TG_UNARY(tanh)
+TG_UNARY(selu)
+TG_UNARY(silu)
+TG_UNARY(mish)
+TG_UNARY(relu6)
+TG_UNARY(hardsigmoid)
+TG_UNARY(hardswish)
+TG_UNARY(log_sigmoid)
+TG_UNARY(softsign)
+TG_UNARY(tanhshrink)
 #undef TG_UNARY
 
 Tensor sign(const Tensor& x) {
@@ -413,6 +424,37 @@ TG_ROUNDING(ceil)
 TG_ROUNDING(round)
 TG_ROUNDING(trunc)
 #undef TG_ROUNDING
+
+// The activations with parameters: the typed ops take them as double, and x keeps its dtype.
+Tensor elu(const Tensor& x, const Scalar& alpha) {
+  return dispatch_floating(x, "elu", [&](const auto& v) { return tg::elu(v, alpha.toDouble()); });
+}
+
+Tensor celu(const Tensor& x, const Scalar& alpha) {
+  return dispatch_floating(x, "celu", [&](const auto& v) { return tg::celu(v, alpha.toDouble()); });
+}
+
+Tensor softplus(const Tensor& x, const Scalar& beta, const Scalar& threshold) {
+  return dispatch_floating(x, "softplus",
+                           [&](const auto& v) { return tg::softplus(v, beta.toDouble(), threshold.toDouble()); });
+}
+
+Tensor hardtanh(const Tensor& x, const Scalar& min_val, const Scalar& max_val) {
+  return dispatch_floating(x, "hardtanh",
+                           [&](const auto& v) { return tg::hardtanh(v, min_val.toDouble(), max_val.toDouble()); });
+}
+
+Tensor softshrink(const Tensor& x, const Scalar& lambda) {
+  return dispatch_floating(x, "softshrink", [&](const auto& v) { return tg::softshrink(v, lambda.toDouble()); });
+}
+
+Tensor hardshrink(const Tensor& x, const Scalar& lambda) {
+  return dispatch_floating(x, "hardshrink", [&](const auto& v) { return tg::hardshrink(v, lambda.toDouble()); });
+}
+
+Tensor prelu(const Tensor& x, const Tensor& weight) {
+  return dispatch_floating(x, weight, "prelu", [](const auto& v, const auto& w) { return tg::prelu(v, w); });
+}
 
 Tensor clamp(const Tensor& x, const std::optional<Scalar>& min, const std::optional<Scalar>& max) {
   return dispatch_floating(x, "clamp", [&](const auto& v) {

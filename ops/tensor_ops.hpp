@@ -110,6 +110,23 @@ Tensor relu(const Tensor& x);
 Tensor leaky_relu(const Tensor& x, const Scalar& negative_slope = 0.01);
 Tensor sigmoid(const Tensor& x);
 Tensor tanh(const Tensor& x);
+// ops/elementwise_activations.hpp has each formula; prelu's weight: 1 slope or one per channel (dim 1).
+Tensor elu(const Tensor& x, const Scalar& alpha = 1.0);
+Tensor selu(const Tensor& x);
+Tensor celu(const Tensor& x, const Scalar& alpha = 1.0);
+Tensor silu(const Tensor& x);
+Tensor mish(const Tensor& x);
+Tensor softplus(const Tensor& x, const Scalar& beta = 1, const Scalar& threshold = 20);
+Tensor hardtanh(const Tensor& x, const Scalar& min_val = -1, const Scalar& max_val = 1);
+Tensor relu6(const Tensor& x);
+Tensor hardsigmoid(const Tensor& x);
+Tensor hardswish(const Tensor& x);
+Tensor log_sigmoid(const Tensor& x);
+Tensor softsign(const Tensor& x);
+Tensor tanhshrink(const Tensor& x);
+Tensor softshrink(const Tensor& x, const Scalar& lambda = 0.5);
+Tensor hardshrink(const Tensor& x, const Scalar& lambda = 0.5);
+Tensor prelu(const Tensor& x, const Tensor& weight);
 
 // ---- selecting by a Bool mask (ops/where.hpp; the mask broadcasts with the operands) ----
 Tensor where(const Tensor& condition, const Tensor& input, const Tensor& other);

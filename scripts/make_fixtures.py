@@ -197,6 +197,34 @@ def activations(fx):
         forward_backward(fx, f"gelu_{approximate}", lambda x: F.gelu(x, approximate=approximate), {"x": x}, 2)
 
 
+@group
+def activation_layers(fx):
+    # Random values (none on a kink) and large ones, where softplus, logsigmoid, selu and mish saturate.
+    x = torch.cat([randn((16,), 3) * 3, torch.tensor([-30.0, -12.0, 12.0, 30.0], dtype=torch.float64)]).reshape(4, 5)
+    x = x.detach().requires_grad_(True)
+    fx.add("x", x)
+    modules = {
+        "elu": torch.nn.ELU(), "elu_a0.7": torch.nn.ELU(alpha=0.7), "selu": torch.nn.SELU(),
+        "celu_a1.8": torch.nn.CELU(alpha=1.8), "silu": torch.nn.SiLU(), "mish": torch.nn.Mish(),
+        "softplus": torch.nn.Softplus(), "softplus_b2_t5": torch.nn.Softplus(beta=2.0, threshold=5.0),
+        "hardtanh": torch.nn.Hardtanh(), "hardtanh_m2_1.5": torch.nn.Hardtanh(-2.0, 1.5), "relu6": torch.nn.ReLU6(),
+        "hardsigmoid": torch.nn.Hardsigmoid(), "hardswish": torch.nn.Hardswish(), "logsigmoid": torch.nn.LogSigmoid(),
+        "softsign": torch.nn.Softsign(), "tanhshrink": torch.nn.Tanhshrink(), "softshrink": torch.nn.Softshrink(),
+        "softshrink_l1.2": torch.nn.Softshrink(1.2), "hardshrink": torch.nn.Hardshrink(),
+        "hardshrink_l1.2": torch.nn.Hardshrink(1.2),
+    }
+    for seed, (name, module) in enumerate(modules.items()):
+        forward_backward(fx, name, lambda x: module(x), {"x": x}, 10 + seed)
+    # PReLU over (N, C, L): one slope per channel, and one shared.
+    px = randn((2, 3, 2), 40)
+    fx.add("prelu.x", px)
+    for name, weight in (("prelu_channels", torch.tensor([0.25, -0.5, 1.5], dtype=torch.float64)),
+                         ("prelu_shared", torch.tensor([0.1], dtype=torch.float64))):
+        weight.requires_grad_(True)
+        fx.add(name + ".weight", weight)
+        forward_backward(fx, name, lambda x, weight: F.prelu(x, weight), {"x": px, "weight": weight}, 41)
+
+
 def conv_cases(fx, cases, conv, out_dim):
     """For each case name -> (input shape, weight shape, keyword arguments): its x, weight and bias
     (as long as the weight's dim out_dim) as <name>.x/.weight/.bias, and conv's forward and backward."""

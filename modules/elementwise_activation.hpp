@@ -1,0 +1,56 @@
+// The elementwise activation layers beyond modules/activation.hpp's, each over its op in
+// ops/elementwise_activations.hpp, with LibTorch's options and printout (without "torch::nn::"):
+// ELU SELU CELU SiLU Mish Softplus Hardtanh ReLU6 Hardsigmoid Hardswish LogSigmoid Softsign Tanhshrink
+// Softshrink Hardshrink. `inplace` options are accepted; the result is always a new tensor.
+// Hardsigmoid and Hardswish are PyTorch's (LibTorch 1.13 has only torch::hardsigmoid / hardswish).
+#pragma once
+
+#include <ostream>
+
+#include <tapegrad/modules/module.hpp>
+#include <tapegrad/modules/module_holder.hpp>
+#include <tapegrad/ops/activation_options.hpp>
+
+namespace tg::nn {
+
+// A layer with options: forward applies F::op(x, options).
+#define TG_ACTIVATION_LAYER(Name, Options)                                 \
+  class Name##Impl : public Module {                                       \
+   public:                                                                 \
+    explicit Name##Impl(const Options& options = {});                      \
+    Tensor forward(const Tensor& x) override;                              \
+    void pretty_print(std::ostream& stream) const override;                \
+    const Options& options() const { return options_; }                    \
+                                                                           \
+   private:                                                                \
+    Options options_;                                                      \
+  };                                                                       \
+  TG_MODULE(Name);
+TG_ACTIVATION_LAYER(ELU, ELUOptions)
+TG_ACTIVATION_LAYER(SELU, SELUOptions)
+TG_ACTIVATION_LAYER(CELU, CELUOptions)
+TG_ACTIVATION_LAYER(Softplus, SoftplusOptions)
+TG_ACTIVATION_LAYER(Hardtanh, HardtanhOptions)  // throws unless max_val > min_val, as LibTorch's
+TG_ACTIVATION_LAYER(ReLU6, ReLU6Options)
+TG_ACTIVATION_LAYER(Softshrink, SoftshrinkOptions)
+TG_ACTIVATION_LAYER(Hardshrink, HardshrinkOptions)
+#undef TG_ACTIVATION_LAYER
+
+// A layer without options.
+#define TG_ACTIVATION_LAYER(Name)                           \
+  class Name##Impl : public Module {                        \
+   public:                                                  \
+    Tensor forward(const Tensor& x) override;               \
+    void pretty_print(std::ostream& stream) const override; \
+  };                                                        \
+  TG_MODULE(Name);
+TG_ACTIVATION_LAYER(SiLU)
+TG_ACTIVATION_LAYER(Mish)
+TG_ACTIVATION_LAYER(Hardsigmoid)
+TG_ACTIVATION_LAYER(Hardswish)
+TG_ACTIVATION_LAYER(LogSigmoid)
+TG_ACTIVATION_LAYER(Softsign)
+TG_ACTIVATION_LAYER(Tanhshrink)
+#undef TG_ACTIVATION_LAYER
+
+}  // namespace tg::nn
