@@ -93,6 +93,7 @@
 #include <tapegrad/modules/loss.hpp>
 #include <tapegrad/modules/max_pool2d.hpp>
 #include <tapegrad/modules/padding.hpp>
+#include <tapegrad/modules/parameter_list.hpp>
 #include <tapegrad/modules/pool1d.hpp>
 #include <tapegrad/modules/prelu.hpp>
 #include <tapegrad/modules/rnn.hpp>
@@ -100,6 +101,7 @@
 #include <tapegrad/modules/module.hpp>
 #include <tapegrad/modules/archive.hpp>
 #include <tapegrad/modules/npz.hpp>
+#include <tapegrad/modules/module_dict.hpp>
 #include <tapegrad/modules/module_list.hpp>
 #include <tapegrad/modules/sequential.hpp>
 #include <tapegrad/modules/upsample.hpp>

@@ -82,6 +82,13 @@ class OrderedDict {
   Iterator end() { return items_.end(); }
   ConstIterator begin() const { return items_.begin(); }
   ConstIterator end() const { return items_.end(); }
+  // Removes `key` and its value; throws if the key is absent.
+  void erase(const Key& key) {
+    checked_find(key);
+    items_.erase(items_.begin() + static_cast<std::ptrdiff_t>(index_.at(key)));
+    index_.clear();
+    for (std::size_t i = 0; i < items_.size(); ++i) index_.emplace(items_[i].first, i);
+  }
   void clear() {
     items_.clear();
     index_.clear();

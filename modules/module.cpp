@@ -83,6 +83,21 @@ void Module::add_child(const std::string& name, std::shared_ptr<Module> module) 
   children_.insert(name, std::move(module));
 }
 
+std::shared_ptr<Module> Module::replace_module(const std::string& name, std::shared_ptr<Module> module) {
+  std::shared_ptr<Module>* child = children_.find(name);
+  if (!child) throw Error("replace_module: no submodule \"" + name + "\" in " + this->name());
+  if (!module) throw Error("replace_module: module \"" + name + "\" is null (in " + this->name() + ")");
+  if (module.get() == this)
+    throw Error("replace_module: a module cannot be its own child (\"" + name + "\" in " + this->name() + ")");
+  *child = std::move(module);
+  return *child;
+}
+
+void Module::unregister_module(const std::string& name) {
+  if (!children_.contains(name)) throw Error("unregister_module: no submodule \"" + name + "\" in " + this->name());
+  children_.erase(name);
+}
+
 void Module::collect(const std::string& prefix, bool recurse, bool buffers, Named<Tensor>& out) const {
   for (const auto& [name, variable] : buffers ? buffers_ : parameters_) out.insert(prefix + name, variable);
   if (!recurse) return;

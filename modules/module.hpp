@@ -72,6 +72,10 @@ class Module : public std::enable_shared_from_this<Module> {
     add_child(name, holder.ptr());
     return std::forward<Holder>(holder);
   }
+  // Puts `module` in place of the child registered as `name` (which must exist) and returns it.
+  std::shared_ptr<Module> replace_module(const std::string& name, std::shared_ptr<Module> module);
+  // Removes the child registered as `name` (which must exist).
+  void unregister_module(const std::string& name);
 
   // This module's own entries first, then each child's under "child_name.", depth first — the order
   // of LibTorch and PyTorch, and the order an optimizer and a checkpoint see them in.

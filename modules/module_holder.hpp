@@ -73,6 +73,11 @@ class ModuleHolder {
   decltype(auto) operator()(Args&&... args) {
     return get()->forward(std::forward<Args>(args)...);
   }
+  // The module's operator[] (ModuleList, ModuleDict, ParameterList), as LibTorch's holder forwards it.
+  template <class Arg>
+  decltype(auto) operator[](Arg&& arg) {
+    return (*get())[std::forward<Arg>(arg)];
+  }
 
  private:
   void check_not_empty() const {

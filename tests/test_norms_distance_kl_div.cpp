@@ -221,7 +221,7 @@ TEST_CASE("F::kl_div and KLDivLoss agree with LibTorch for every reduction, kBat
   loss.backward();
   CHECK(target.grad().isnan().any().item<bool>() == false);
 
-  tg::nn::KLDivLoss criterion(tg::nn::KLDivLossOptions(tg::kBatchMean));
+  tg::nn::KLDivLoss criterion{tg::nn::KLDivLossOptions(tg::kBatchMean)};
   const Tensor logp(fx.array<double>("logp")), q(fx.array<double>("q"));
   CHECK_AGREES(criterion(logp, q).value<double>(), fx.array<double>("kl_div_batchmean.y"));
   CHECK(std::holds_alternative<tg::enumtype::kBatchMean>(criterion->options().reduction()));
