@@ -1,41 +1,12 @@
 #include <tapegrad/modules/batch_norm.hpp>
 
-#include <cstdint>
 #include <ostream>
 #include <string>
 
-#include <tapegrad/core/grad_mode.hpp>
-
 namespace tg::nn {
 
-BatchNormBase::BatchNormBase(const BatchNormOptions& options, int dims) : options_(options), dims_(dims) {
-  const Shape C{options.num_features()};
-  if (options.affine()) {
-    weight = register_parameter("weight", Tensor(Array<float>::from_shape(C)));
-    bias = register_parameter("bias", Tensor(Array<float>::from_shape(C)));
-  }
-  if (options.track_running_stats()) {
-    running_mean = register_buffer("running_mean", Tensor(Array<float>::from_shape(C)));
-    running_var = register_buffer("running_var", Tensor(Array<float>::from_shape(C)));
-    num_batches_tracked = register_buffer("num_batches_tracked", Tensor(Array<std::int64_t>::from_shape({})));
-  }
-  reset_parameters();
-}
-
-void BatchNormBase::reset_running_stats() {
-  if (!options_.track_running_stats()) return;
-  running_mean.zero_();
-  running_var.fill_(1);
-  num_batches_tracked.zero_();
-}
-
-void BatchNormBase::reset_parameters() {
-  reset_running_stats();
-  if (!options_.affine()) return;
-  NoGradGuard no_grad;
-  weight.fill_(1);
-  bias.zero_();
-}
+BatchNormBase::BatchNormBase(const BatchNormOptions& options, int dims)
+    : NormBase(options.num_features(), options.affine(), options.track_running_stats()), options_(options), dims_(dims) {}
 
 Tensor BatchNormBase::forward(const Tensor& x) {
   check_input(x);

@@ -11,6 +11,7 @@
 
 #include <tapegrad/modules/module.hpp>
 #include <tapegrad/modules/module_holder.hpp>
+#include <tapegrad/modules/norm_base.hpp>
 #include <tapegrad/ops/tensor_ops.hpp>
 
 namespace tg::nn {
@@ -44,21 +45,14 @@ using BatchNorm1dOptions = BatchNormOptions;
 using BatchNorm2dOptions = BatchNormOptions;
 
 // What BatchNorm1d and BatchNorm2d share; they differ only in the input ranks they accept.
-class BatchNormBase : public Module {
+class BatchNormBase : public NormBase {
  public:
-  // Training: normalises with the batch's statistics and updates the running ones (when tracked).
-  // Evaluation: normalises with the running statistics (the batch's when they are not tracked).
+  // Training: normalises with the batch's statistics and updates the running ones (when tracked),
+  // counting the batch in num_batches_tracked. Evaluation: normalises with the running statistics
+  // (the batch's when they are not tracked).
   Tensor forward(const Tensor& x) override;
-  // weight 1, bias 0 (LibTorch's init), then reset_running_stats().
-  void reset_parameters();
-  // running_mean 0, running_var 1, num_batches_tracked 0.
-  void reset_running_stats();
   void pretty_print(std::ostream& stream) const override;
   const BatchNormOptions& options() const { return options_; }
-
-  Tensor weight, bias;                    // (num_features,); undefined without affine
-  Tensor running_mean, running_var;       // (num_features,); undefined without track_running_stats
-  Tensor num_batches_tracked;             // the count of training batches: a 0-d Long (int64), as LibTorch's
 
  protected:
   BatchNormBase(const BatchNormOptions& options, int dims);

@@ -10,6 +10,7 @@
 
 #include <tapegrad/modules/module.hpp>
 #include <tapegrad/modules/module_holder.hpp>
+#include <tapegrad/modules/norm_base.hpp>
 #include <tapegrad/ops/tensor_ops.hpp>
 
 namespace tg::nn {
@@ -42,22 +43,14 @@ using InstanceNorm1dOptions = InstanceNormOptions;
 using InstanceNorm2dOptions = InstanceNormOptions;
 
 // What InstanceNorm1d and InstanceNorm2d share; they differ only in the input ranks they accept.
-class InstanceNormBase : public Module {
+class InstanceNormBase : public NormBase {
  public:
   // Each sample's own statistics in training or when the running ones are not tracked (updating the
-  // tracked ones in training); the running statistics in evaluation.
+  // tracked ones in training; num_batches_tracked is never counted up, as LibTorch's); the running
+  // statistics in evaluation.
   Tensor forward(const Tensor& x) override;
-  // weight 1, bias 0 (LibTorch's init), then reset_running_stats().
-  void reset_parameters();
-  // running_mean 0, running_var 1, num_batches_tracked 0.
-  void reset_running_stats();
   void pretty_print(std::ostream& stream) const override;
   const InstanceNormOptions& options() const { return options_; }
-
-  Tensor weight, bias;               // (num_features,); undefined without affine
-  Tensor running_mean, running_var;  // (num_features,); undefined without track_running_stats
-  // A 0-d Long registered as LibTorch's is (for state dicts); instance norm never counts it up.
-  Tensor num_batches_tracked;
 
  protected:
   InstanceNormBase(const InstanceNormOptions& options, int dims);
