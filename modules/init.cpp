@@ -24,6 +24,13 @@ Variable<T> fill(Variable<T>& v, Dist dist) {
 }
 
 template <class T>
+Variable<T> fill_constant(Variable<T>& v, double value, const char* op) {
+  check_defined(v, op);
+  std::fill(v.value().begin(), v.value().end(), static_cast<T>(value));
+  return v;
+}
+
+template <class T>
 Variable<T> fill_normal(Variable<T>& v, double mean, double stddev, const char* op) {
   check_defined(v, op);
   if (!(stddev >= 0.0)) throw Error(std::string(op) + ": expected std >= 0, got " + std::to_string(stddev));
@@ -105,17 +112,6 @@ Variable<T> xavier_uniform_(Variable<T>& v, double gain) {
   const double bound = std::sqrt(3.0) * gain * std::sqrt(2.0 / double(fan_in + fan_out));
   return fill_uniform(v, -bound, bound, "xavier_uniform_");
 }
-
-namespace {
-
-template <class T>
-Variable<T> fill_constant(Variable<T>& v, double value, const char* op) {
-  check_defined(v, op);
-  std::fill(v.value().begin(), v.value().end(), static_cast<T>(value));
-  return v;
-}
-
-}  // namespace
 
 template <class T>
 Variable<T> constant_(Variable<T>& v, double value) {

@@ -536,8 +536,9 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
     out = bmm(x.expand(with_matrix(n, k)).reshape({-1, n, k}), y.expand(with_matrix(k, m)).reshape({-1, k, m}))
               .reshape(with_matrix(n, m));
   }
+  // Drop the dims the 1-D operands were given: b's column, then a's row (the last dim left if b was 1-D).
   if (b.dim() == 1) out = out.squeeze(-1);
-  if (a.dim() == 1) out = out.squeeze(a.dim() == 1 && b.dim() == 1 ? 0 : -2);
+  if (a.dim() == 1) out = out.squeeze(b.dim() == 1 ? -1 : -2);
   return out;
 }
 
