@@ -92,6 +92,7 @@
 #include <tapegrad/modules/linear.hpp>
 #include <tapegrad/modules/loss.hpp>
 #include <tapegrad/modules/max_pool2d.hpp>
+#include <tapegrad/modules/multihead_attention.hpp>
 #include <tapegrad/modules/padding.hpp>
 #include <tapegrad/modules/parameter_list.hpp>
 #include <tapegrad/modules/pool1d.hpp>
