@@ -99,6 +99,7 @@
 #include <tapegrad/modules/prelu.hpp>
 #include <tapegrad/modules/rnn.hpp>
 #include <tapegrad/modules/rnn_cell.hpp>
+#include <tapegrad/modules/transformer.hpp>
 #include <tapegrad/modules/module.hpp>
 #include <tapegrad/modules/archive.hpp>
 #include <tapegrad/modules/npz.hpp>

@@ -518,6 +518,31 @@ def multihead_attention(fx):
                    {"attn_mask": per_head}, run)
 
 
+@group
+def transformer(fx):
+    # float64, d_model 6, 2 heads, dim_feedforward 10, source length 4, batch 2, dropout 0.
+    f64 = lambda shape, seed: randn(shape, seed, torch.float64, False)
+    torch.manual_seed(0)
+    padding = torch.tensor([[False, False, True, False], [False, False, False, True]])
+    causal = torch.triu(torch.ones(4, 4, dtype=torch.bool), diagonal=1)
+
+    def run(m, x, masks):
+        # positional: the layer names its mask src_mask, the encoder mask
+        return {"y": m(x["src"], masks.get("src_mask"), masks.get("src_key_padding_mask"))}
+
+    layer = lambda activation: torch.nn.TransformerEncoderLayer(6, 2, dim_feedforward=10, dropout=0.0,
+                                                                activation=activation)
+    attention_case(fx, "layer_relu", layer("relu"), {"src": f64((4, 2, 6), 1)},
+                   {"src_mask": causal, "src_key_padding_mask": padding}, run)
+    attention_case(fx, "layer_gelu", layer("gelu"), {"src": f64((4, 2, 6), 2)}, {}, run)
+    encoder = torch.nn.TransformerEncoder(layer("relu"), 2, norm=torch.nn.LayerNorm(6))
+    with torch.no_grad():  # the deep copies start equal: make the layers differ
+        for p in encoder.layers[1].parameters():
+            p.add_(0.1 * torch.randn(p.shape, dtype=p.dtype))
+    attention_case(fx, "encoder", encoder, {"src": f64((4, 2, 6), 3)},
+                   {"src_mask": f64((4, 4), 4), "src_key_padding_mask": padding}, run)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("groups", nargs="*", help="groups to write (default: all): " + " ".join(GROUPS))
