@@ -92,12 +92,14 @@
 #include <tapegrad/modules/linear.hpp>
 #include <tapegrad/modules/loss.hpp>
 #include <tapegrad/modules/max_pool2d.hpp>
+#include <tapegrad/modules/multihead_attention.hpp>
 #include <tapegrad/modules/padding.hpp>
 #include <tapegrad/modules/parameter_list.hpp>
 #include <tapegrad/modules/pool1d.hpp>
 #include <tapegrad/modules/prelu.hpp>
 #include <tapegrad/modules/rnn.hpp>
 #include <tapegrad/modules/rnn_cell.hpp>
+#include <tapegrad/modules/transformer.hpp>
 #include <tapegrad/modules/module.hpp>
 #include <tapegrad/modules/archive.hpp>
 #include <tapegrad/modules/npz.hpp>

@@ -27,6 +27,7 @@ TG_ENUM_TAG(kSigmoid)
 TG_ENUM_TAG(kTanh)
 TG_ENUM_TAG(kReLU)
 TG_ENUM_TAG(kLeakyReLU)
+TG_ENUM_TAG(kGELU)
 TG_ENUM_TAG(kFanIn)
 TG_ENUM_TAG(kFanOut)
 TG_ENUM_TAG(kConstant)
@@ -51,6 +52,7 @@ inline constexpr enumtype::kSigmoid kSigmoid{};
 inline constexpr enumtype::kTanh kTanh{};
 inline constexpr enumtype::kReLU kReLU{};
 inline constexpr enumtype::kLeakyReLU kLeakyReLU{};
+inline constexpr enumtype::kGELU kGELU{};
 inline constexpr enumtype::kFanIn kFanIn{};
 inline constexpr enumtype::kFanOut kFanOut{};
 inline constexpr enumtype::kConstant kConstant{};

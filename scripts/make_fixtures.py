@@ -460,6 +460,89 @@ def rnn(fx):
                    {"hx": f32((2, 4), 18)})
 
 
+# ---- attention and transformer encoders ----
+
+
+def attention_case(fx, name, module, inputs, masks, run):
+    """A module in float64 with dropout 0 and LibTorch's initial parameters (<name>.<parameter name>),
+    its inputs and masks (Bool masks as int64 0/1), its outputs for run(module, leaves, masks) (a dict),
+    and for fixed random output gradients (<name>.g<output>) the gradients of the inputs and of every
+    parameter (<name>.grad.<name>)."""
+    module.double()
+    for pname, p in module.named_parameters():
+        fx.add(f"{name}.{pname}", p)
+    leaves = {}
+    for k, v in inputs.items():
+        fx.add(f"{name}.{k}", v)
+        leaves[k] = v.detach().clone().requires_grad_()
+    for k, m in masks.items():
+        fx.add(f"{name}.{k}", m.long() if m.dtype == torch.bool else m)
+    outputs = run(module, leaves, masks)
+    loss = 0
+    for seed, (k, v) in enumerate(outputs.items()):
+        g = randn(v.shape, 700 + seed, torch.float64, False)
+        fx.add(f"{name}.{k}", v)
+        fx.add(f"{name}.g{k}", g)
+        loss = loss + (v * g).sum()
+    loss.backward()
+    for k, v in leaves.items():
+        fx.add(f"{name}.grad.{k}", v.grad)
+    for pname, p in module.named_parameters():
+        fx.add(f"{name}.grad.{pname}", p.grad)
+
+
+@group
+def multihead_attention(fx):
+    # float64, embed_dim 6, 2 heads, target length 3, source length 4, batch 2; training mode with
+    # dropout 0, so no fast path. Padding leaves every row at least one key.
+    f64 = lambda shape, seed: randn(shape, seed, torch.float64, False)
+    torch.manual_seed(0)
+    qkv = lambda seed: {"query": f64((3, 2, 6), seed), "key": f64((4, 2, 6), seed + 1),
+                        "value": f64((4, 2, 6), seed + 2)}
+    padding = torch.tensor([[False, False, True, False], [False, False, False, True]])
+    causal = torch.tensor([[False, True, True, True], [False, False, True, True], [False, False, False, True]])
+
+    def run(m, x, masks):
+        y, w = m(x["query"], x["key"], x["value"], key_padding_mask=masks.get("key_padding_mask"),
+                 need_weights=True, attn_mask=masks.get("attn_mask"))
+        return {"y": y, "w": w}
+
+    attention_case(fx, "plain", torch.nn.MultiheadAttention(6, 2), qkv(1), {}, run)
+    attention_case(fx, "bool_masks", torch.nn.MultiheadAttention(6, 2), qkv(4),
+                   {"key_padding_mask": padding, "attn_mask": causal}, run)
+    attention_case(fx, "float_mask", torch.nn.MultiheadAttention(6, 2), qkv(7),
+                   {"key_padding_mask": padding, "attn_mask": f64((3, 4), 10)}, run)
+    per_head = f64((6, 3, 4), 11) > 0.8  # (batch·heads, L, S); keep each row's first key allowed
+    per_head[:, :, 0] = False
+    attention_case(fx, "per_head_mask", torch.nn.MultiheadAttention(6, 3, bias=False), qkv(12),
+                   {"attn_mask": per_head}, run)
+
+
+@group
+def transformer(fx):
+    # float64, d_model 6, 2 heads, dim_feedforward 10, source length 4, batch 2, dropout 0.
+    f64 = lambda shape, seed: randn(shape, seed, torch.float64, False)
+    torch.manual_seed(0)
+    padding = torch.tensor([[False, False, True, False], [False, False, False, True]])
+    causal = torch.triu(torch.ones(4, 4, dtype=torch.bool), diagonal=1)
+
+    def run(m, x, masks):
+        # positional: the layer names its mask src_mask, the encoder mask
+        return {"y": m(x["src"], masks.get("src_mask"), masks.get("src_key_padding_mask"))}
+
+    layer = lambda activation: torch.nn.TransformerEncoderLayer(6, 2, dim_feedforward=10, dropout=0.0,
+                                                                activation=activation)
+    attention_case(fx, "layer_relu", layer("relu"), {"src": f64((4, 2, 6), 1)},
+                   {"src_mask": causal, "src_key_padding_mask": padding}, run)
+    attention_case(fx, "layer_gelu", layer("gelu"), {"src": f64((4, 2, 6), 2)}, {}, run)
+    encoder = torch.nn.TransformerEncoder(layer("relu"), 2, norm=torch.nn.LayerNorm(6))
+    with torch.no_grad():  # the deep copies start equal: make the layers differ
+        for p in encoder.layers[1].parameters():
+            p.add_(0.1 * torch.randn(p.shape, dtype=p.dtype))
+    attention_case(fx, "encoder", encoder, {"src": f64((4, 2, 6), 3)},
+                   {"src_mask": f64((4, 4), 4), "src_key_padding_mask": padding}, run)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("groups", nargs="*", help="groups to write (default: all): " + " ".join(GROUPS))
