@@ -16,6 +16,7 @@
 #include <tapegrad/core/variable.hpp>
 #include <tapegrad/ops/activations.hpp>
 #include <tapegrad/ops/elementwise_activations.hpp>
+#include <tapegrad/ops/glu.hpp>
 #include <tapegrad/ops/softmax.hpp>
 #include <tapegrad/ops/tensor_ops.hpp>
 
@@ -72,6 +73,25 @@ struct HardshrinkOptions {
   TG_ARG(double, lambda);
 };
 
+struct ThresholdOptions {
+  ThresholdOptions(double threshold, double value) : threshold_(threshold), value_(value) {}
+  TG_ARG(double, threshold);
+  TG_ARG(double, value);
+  TG_ARG(bool, inplace) = false;
+};
+
+// The RReLU layer's; it trains as the module does. F::rrelu takes RReLUFuncOptions below.
+struct RReLUOptions {
+  TG_ARG(double, lower) = 1.0 / 8.0;
+  TG_ARG(double, upper) = 1.0 / 3.0;
+  TG_ARG(bool, inplace) = false;
+};
+
+struct GLUOptions {
+  GLUOptions(std::int64_t dim = -1) : dim_(dim) {}  // NOLINT: implicit, as LibTorch's
+  TG_ARG(std::int64_t, dim);
+};
+
 }  // namespace tg::nn
 
 namespace tg::nn::functional {
@@ -86,6 +106,16 @@ using ReLU6FuncOptions = ReLU6Options;
 using LeakyReLUFuncOptions = LeakyReLUOptions;
 using SoftshrinkFuncOptions = SoftshrinkOptions;
 using HardshrinkFuncOptions = HardshrinkOptions;
+using ThresholdFuncOptions = ThresholdOptions;
+using GLUFuncOptions = GLUOptions;
+
+// As LibTorch's, out of training unless told.
+struct RReLUFuncOptions {
+  TG_ARG(double, lower) = 1.0 / 8.0;
+  TG_ARG(double, upper) = 1.0 / 3.0;
+  TG_ARG(bool, training) = false;
+  TG_ARG(bool, inplace) = false;
+};
 
 struct SoftmaxFuncOptions {
   SoftmaxFuncOptions(std::int64_t dim) : dim_(dim) {}  // NOLINT: implicit, as LibTorch's
@@ -116,6 +146,9 @@ TG_ACTIVATION_WITH_OPTIONS(hardtanh, HardtanhFuncOptions, = {}, hardtanh(x, opti
 TG_ACTIVATION_WITH_OPTIONS(relu6, ReLU6FuncOptions, = {}, relu6(x))
 TG_ACTIVATION_WITH_OPTIONS(softshrink, SoftshrinkFuncOptions, = {}, softshrink(x, options.lambda()))
 TG_ACTIVATION_WITH_OPTIONS(hardshrink, HardshrinkFuncOptions, = {}, hardshrink(x, options.lambda()))
+TG_ACTIVATION_WITH_OPTIONS(rrelu, RReLUFuncOptions, = {}, rrelu(x, options.lower(), options.upper(), options.training()))
+TG_ACTIVATION_WITH_OPTIONS(glu, GLUFuncOptions, = {}, glu(x, options.dim()))
+TG_ACTIVATION_WITH_OPTIONS(threshold, ThresholdFuncOptions, , threshold(x, options.threshold(), options.value()))
 TG_ACTIVATION_WITH_OPTIONS(relu, ReLUFuncOptions, , relu(x))
 TG_ACTIVATION_WITH_OPTIONS(leaky_relu, LeakyReLUFuncOptions, , leaky_relu(x, options.negative_slope()))
 TG_ACTIVATION_WITH_OPTIONS(softmax, SoftmaxFuncOptions, , softmax(x, options.dim()))

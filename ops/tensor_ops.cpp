@@ -21,6 +21,7 @@
 #include <tapegrad/ops/dropout.hpp>
 #include <tapegrad/ops/embedding.hpp>
 #include <tapegrad/ops/gelu.hpp>
+#include <tapegrad/ops/glu.hpp>
 #include <tapegrad/ops/layer_norm.hpp>
 #include <tapegrad/ops/einsum.hpp>
 #include <tapegrad/ops/elementwise_activations.hpp>
@@ -450,6 +451,20 @@ Tensor softshrink(const Tensor& x, const Scalar& lambda) {
 
 Tensor hardshrink(const Tensor& x, const Scalar& lambda) {
   return dispatch_floating(x, "hardshrink", [&](const auto& v) { return tg::hardshrink(v, lambda.toDouble()); });
+}
+
+Tensor threshold(const Tensor& x, const Scalar& threshold, const Scalar& value) {
+  return dispatch_floating(x, "threshold",
+                           [&](const auto& v) { return tg::threshold(v, threshold.toDouble(), value.toDouble()); });
+}
+
+Tensor rrelu(const Tensor& x, const Scalar& lower, const Scalar& upper, bool training) {
+  return dispatch_floating(
+      x, "rrelu", [&](const auto& v) { return tg::rrelu(v, lower.toDouble(), upper.toDouble(), training); });
+}
+
+Tensor glu(const Tensor& x, std::int64_t dim) {
+  return dispatch_floating(x, "glu", [dim](const auto& v) { return tg::glu(v, dim); });
 }
 
 Tensor prelu(const Tensor& x, const Tensor& weight) {

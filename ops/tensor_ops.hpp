@@ -126,7 +126,10 @@ Tensor softsign(const Tensor& x);
 Tensor tanhshrink(const Tensor& x);
 Tensor softshrink(const Tensor& x, const Scalar& lambda = 0.5);
 Tensor hardshrink(const Tensor& x, const Scalar& lambda = 0.5);
+Tensor threshold(const Tensor& x, const Scalar& threshold, const Scalar& value);
+Tensor rrelu(const Tensor& x, const Scalar& lower = 1.0 / 8.0, const Scalar& upper = 1.0 / 3.0, bool training = false);
 Tensor prelu(const Tensor& x, const Tensor& weight);
+Tensor glu(const Tensor& x, std::int64_t dim = -1);  // ops/glu.hpp
 
 // ---- selecting by a Bool mask (ops/where.hpp; the mask broadcasts with the operands) ----
 Tensor where(const Tensor& condition, const Tensor& input, const Tensor& other);

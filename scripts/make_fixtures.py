@@ -225,6 +225,26 @@ def activation_layers(fx):
         forward_backward(fx, name, lambda x, weight: F.prelu(x, weight), {"x": px, "weight": weight}, 41)
 
 
+
+@group
+def glu_threshold_rrelu_instance_norm3d(fx):
+    # GLU along the last dim (the default) and along dim 1.
+    x = randn((2, 4, 6), 1)
+    fx.add("glu.x", x)
+    forward_backward(fx, "glu_last", lambda x: torch.nn.GLU()(x), {"x": x}, 2)
+    forward_backward(fx, "glu_dim1", lambda x: torch.nn.GLU(1)(x), {"x": x}, 3)
+    # Threshold and RReLU in evaluation (its fixed slope (lower + upper) / 2); no value on a kink.
+    xa = (randn((4, 5), 4) * 3).detach().requires_grad_(True)
+    fx.add("x", xa)
+    rrelu_eval = torch.nn.RReLU(0.1, 0.3).eval()
+    rrelu_default = torch.nn.RReLU().eval()
+    modules = {
+        "threshold_0.1_20": torch.nn.Threshold(0.1, 20.0), "threshold_m0.5_m2": torch.nn.Threshold(-0.5, -2.0),
+        "rrelu_eval": rrelu_default, "rrelu_eval_0.1_0.3": rrelu_eval,
+    }
+    for seed, (name, module) in enumerate(modules.items()):
+        forward_backward(fx, name, lambda x: module(x), {"x": xa}, 10 + seed)
+
 def conv_cases(fx, cases, conv, out_dim):
     """For each case name -> (input shape, weight shape, keyword arguments): its x, weight and bias
     (as long as the weight's dim out_dim) as <name>.x/.weight/.bias, and conv's forward and backward."""
