@@ -244,6 +244,33 @@ def glu_threshold_rrelu_instance_norm3d(fx):
     }
     for seed, (name, module) in enumerate(modules.items()):
         forward_backward(fx, name, lambda x: module(x), {"x": xa}, 10 + seed)
+    # InstanceNorm3d with affine weights and running statistics: training (weights' gradients, the
+    # running statistics after), then evaluation; and a plain one on an unbatched (C, D, H, W) input.
+    x5 = randn((2, 3, 2, 3, 4), 20)
+    w, b = randn((3,), 21, requires_grad=False), randn((3,), 22, requires_grad=False)
+    norm = torch.nn.InstanceNorm3d(3, affine=True, track_running_stats=True, momentum=0.2).double()
+    with torch.no_grad():
+        norm.weight.copy_(w)
+        norm.bias.copy_(b)
+    fx.add("norm3d.x", x5)
+    fx.add("norm3d.weight", w)
+    fx.add("norm3d.bias", b)
+    leaf = x5.detach().clone().requires_grad_(True)
+    y = norm(leaf)
+    gy = torch.randn(y.shape, generator=torch.Generator().manual_seed(23), dtype=y.dtype)
+    y.backward(gy)
+    fx.add("norm3d_train.y", y)
+    fx.add("norm3d_train.gy", gy)
+    fx.add("norm3d_train.grad.x", leaf.grad)
+    fx.add("norm3d_train.grad.weight", norm.weight.grad)
+    fx.add("norm3d_train.grad.bias", norm.bias.grad)
+    fx.add("norm3d_train.running_mean", norm.running_mean)
+    fx.add("norm3d_train.running_var", norm.running_var)
+    norm.eval()
+    forward_backward(fx, "norm3d_eval", lambda x: norm(x), {"x": x5}, 24)
+    xu = randn((3, 2, 3, 4), 25)
+    fx.add("norm3d_unbatched.x", xu)
+    forward_backward(fx, "norm3d_unbatched", lambda x: torch.nn.InstanceNorm3d(3)(x), {"x": xu}, 26)
 
 def conv_cases(fx, cases, conv, out_dim):
     """For each case name -> (input shape, weight shape, keyword arguments): its x, weight and bias
