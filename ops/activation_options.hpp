@@ -5,11 +5,12 @@
 //   F::softmax(x, F::SoftmaxFuncOptions(1));
 //   F::relu(x, F::ReLUFuncOptions().inplace(false));
 //
-// `inplace` is accepted and ignored: the result is always a new tensor. SoftmaxFuncOptions and
-// LogSoftmaxFuncOptions have no `dtype`.
+// `inplace` is accepted and ignored: the result is always a new tensor.
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <string>
 
 #include <tapegrad/core/arg.hpp>
 #include <tapegrad/core/tensor.hpp>
@@ -117,14 +118,17 @@ struct RReLUFuncOptions {
   TG_ARG(bool, inplace) = false;
 };
 
+// dtype: the input is converted to it first.
 struct SoftmaxFuncOptions {
   SoftmaxFuncOptions(std::int64_t dim) : dim_(dim) {}  // NOLINT: implicit, as LibTorch's
   TG_ARG(std::int64_t, dim);
+  TG_ARG(std::optional<ScalarType>, dtype) = std::nullopt;
 };
 
 struct LogSoftmaxFuncOptions {
   LogSoftmaxFuncOptions(std::int64_t dim) : dim_(dim) {}  // NOLINT: implicit, as LibTorch's
   TG_ARG(std::int64_t, dim);
+  TG_ARG(std::optional<ScalarType>, dtype) = std::nullopt;
 };
 
 // Each on Variable<T> and on a Float or Double Tensor. The new activations take default options, as
@@ -151,9 +155,22 @@ TG_ACTIVATION_WITH_OPTIONS(glu, GLUFuncOptions, = {}, glu(x, options.dim()))
 TG_ACTIVATION_WITH_OPTIONS(threshold, ThresholdFuncOptions, , threshold(x, options.threshold(), options.value()))
 TG_ACTIVATION_WITH_OPTIONS(relu, ReLUFuncOptions, , relu(x))
 TG_ACTIVATION_WITH_OPTIONS(leaky_relu, LeakyReLUFuncOptions, , leaky_relu(x, options.negative_slope()))
-TG_ACTIVATION_WITH_OPTIONS(softmax, SoftmaxFuncOptions, , softmax(x, options.dim()))
-TG_ACTIVATION_WITH_OPTIONS(log_softmax, LogSoftmaxFuncOptions, , log_softmax(x, options.dim()))
 #undef TG_ACTIVATION_WITH_OPTIONS
+
+// softmax and log_softmax with options convert a Tensor to options.dtype() first; a Variable<T>
+// cannot change its type, so a dtype other than T's throws.
+#define TG_SOFTMAX_WITH_OPTIONS(name, Options)                                                              \
+  template <class T>                                                                                      \
+  Variable<T> name(const Variable<T>& x, const Options& options) {                                       \
+    if (options.dtype() && *options.dtype() != scalar_type_v<T>)                                          \
+      throw Error(std::string(#name ": a Variable<") + to_string(scalar_type_v<T>) +                      \
+                  "> cannot be converted to the dtype " + to_string(*options.dtype()) + "; use a Tensor"); \
+    return tg::name(x, options.dim());                                                                    \
+  }                                                                                                       \
+  inline Tensor name(const Tensor& x, const Options& options) { return tg::name(x, options.dim(), options.dtype()); }
+TG_SOFTMAX_WITH_OPTIONS(softmax, SoftmaxFuncOptions)
+TG_SOFTMAX_WITH_OPTIONS(log_softmax, LogSoftmaxFuncOptions)
+#undef TG_SOFTMAX_WITH_OPTIONS
 
 // F::logsigmoid is LibTorch's F:: spelling of torch::log_sigmoid.
 template <class T>

@@ -702,12 +702,14 @@ Tensor gelu(const Tensor& x, const std::string& approximate) {
   return dispatch_floating(x, "gelu", [&](const auto& v) { return tg::gelu(v, approximate); });
 }
 
-Tensor softmax(const Tensor& x, std::int64_t dim) {
-  return dispatch_floating(x, "softmax", [dim](const auto& v) { return tg::softmax(v, dim); });
+Tensor softmax(const Tensor& x, std::int64_t dim, std::optional<ScalarType> dtype) {
+  const Tensor v = dtype ? x.to(*dtype) : x;
+  return dispatch_floating(v, "softmax", [dim](const auto& t) { return tg::softmax(t, dim); });
 }
 
-Tensor log_softmax(const Tensor& x, std::int64_t dim) {
-  return dispatch_floating(x, "log_softmax", [dim](const auto& v) { return tg::log_softmax(v, dim); });
+Tensor log_softmax(const Tensor& x, std::int64_t dim, std::optional<ScalarType> dtype) {
+  const Tensor v = dtype ? x.to(*dtype) : x;
+  return dispatch_floating(v, "log_softmax", [dim](const auto& t) { return tg::log_softmax(t, dim); });
 }
 
 Tensor logsumexp(const Tensor& x, std::int64_t dim, bool keepdim) {

@@ -184,8 +184,9 @@ Tensor embedding(const Tensor& weight, const Tensor& indices, std::optional<std:
                  bool scale_grad_by_freq = false);
 Tensor gelu(const Tensor& x, const std::string& approximate = "none");
 
-Tensor softmax(const Tensor& x, std::int64_t dim);
-Tensor log_softmax(const Tensor& x, std::int64_t dim);
+// With a dtype, x is converted to it first (so a Long tensor can be taken too), as LibTorch's.
+Tensor softmax(const Tensor& x, std::int64_t dim, std::optional<ScalarType> dtype = std::nullopt);
+Tensor log_softmax(const Tensor& x, std::int64_t dim, std::optional<ScalarType> dtype = std::nullopt);
 Tensor logsumexp(const Tensor& x, std::int64_t dim, bool keepdim = false);
 
 // ---- losses (ops/loss.hpp has each rule); nll_loss and cross_entropy take Long class indices ----

@@ -271,6 +271,14 @@ def glu_threshold_rrelu_instance_norm3d(fx):
     xu = randn((3, 2, 3, 4), 25)
     fx.add("norm3d_unbatched.x", xu)
     forward_backward(fx, "norm3d_unbatched", lambda x: torch.nn.InstanceNorm3d(3)(x), {"x": xu}, 26)
+    # softmax and log_softmax converting a float32 input to float64 first, and a Long input to float32.
+    xf = randn((3, 4), 30, torch.float32)
+    fx.add("softmax_dtype.x", xf)
+    forward_backward(fx, "softmax_dtype", lambda x: F.softmax(x, 1, dtype=torch.float64), {"x": xf}, 31)
+    forward_backward(fx, "log_softmax_dtype", lambda x: F.log_softmax(x, 0, dtype=torch.float64), {"x": xf}, 32)
+    xl = torch.tensor([[1, -2, 3], [0, 5, -1]], dtype=torch.int64)
+    fx.add("softmax_long.x", xl)
+    fx.add("softmax_long.y", torch.softmax(xl, 1, dtype=torch.float32))
 
 def conv_cases(fx, cases, conv, out_dim):
     """For each case name -> (input shape, weight shape, keyword arguments): its x, weight and bias
