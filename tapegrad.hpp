@@ -48,6 +48,7 @@
 #include <tapegrad/ops/embedding.hpp>
 #include <tapegrad/ops/functional.hpp>
 #include <tapegrad/ops/gelu.hpp>
+#include <tapegrad/ops/glu.hpp>
 #include <tapegrad/ops/group_norm.hpp>
 #include <tapegrad/ops/instance_norm.hpp>
 #include <tapegrad/ops/interpolate.hpp>

@@ -215,8 +215,8 @@ class Tensor {
   Tensor all(std::int64_t dim, bool keepdim = false) const;
   Tensor any() const;
   Tensor any(std::int64_t dim, bool keepdim = false) const;
-  Tensor softmax(std::int64_t dim) const;
-  Tensor log_softmax(std::int64_t dim) const;
+  Tensor softmax(std::int64_t dim, std::optional<ScalarType> dtype = std::nullopt) const;
+  Tensor log_softmax(std::int64_t dim, std::optional<ScalarType> dtype = std::nullopt) const;
 
   Tensor eq(const Tensor& other) const;
   Tensor ne(const Tensor& other) const;

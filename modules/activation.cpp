@@ -40,6 +40,9 @@ void SoftmaxImpl::pretty_print(std::ostream& stream) const { stream << "Softmax(
 Tensor LogSoftmaxImpl::forward(const Tensor& x) { return tg::log_softmax(x, options_.dim()); }
 void LogSoftmaxImpl::pretty_print(std::ostream& stream) const { stream << "LogSoftmax(dim=" << options_.dim() << ")"; }
 
+Tensor GLUImpl::forward(const Tensor& x) { return tg::glu(x, options_.dim()); }
+void GLUImpl::pretty_print(std::ostream& stream) const { stream << "GLU(dim=" << options_.dim() << ")"; }
+
 void IdentityImpl::pretty_print(std::ostream& stream) const { stream << "Identity()"; }
 
 }  // namespace tg::nn

@@ -1,5 +1,5 @@
-// Activation layers, for Sequential: ReLU, LeakyReLU, Tanh, Sigmoid, GELU, Softmax, LogSoftmax and
-// Identity, each wrapping its op.
+// Activation layers, for Sequential: ReLU, LeakyReLU, Tanh, Sigmoid, GELU, Softmax, LogSoftmax, GLU
+// and Identity, each wrapping its op.
 #pragma once
 
 #include <cstdint>
@@ -112,6 +112,19 @@ class LogSoftmaxImpl : public Module {
   LogSoftmaxOptions options_;
 };
 TG_MODULE(LogSoftmax);
+
+// tg::glu along options.dim() (default -1, the last).
+class GLUImpl : public Module {
+ public:
+  explicit GLUImpl(const GLUOptions& options = {}) : options_(options) {}
+  Tensor forward(const Tensor& x) override;
+  void pretty_print(std::ostream& stream) const override;
+  const GLUOptions& options() const { return options_; }
+
+ private:
+  GLUOptions options_;
+};
+TG_MODULE(GLU);
 
 // Returns its input (the same tensor), as LibTorch's: a placeholder in a Sequential.
 class IdentityImpl : public Module {

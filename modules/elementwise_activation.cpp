@@ -67,6 +67,23 @@ HardshrinkImpl::HardshrinkImpl(const HardshrinkOptions& options) : options_(opti
 Tensor HardshrinkImpl::forward(const Tensor& x) { return F::hardshrink(x, options_); }
 void HardshrinkImpl::pretty_print(std::ostream& stream) const { stream << "Hardshrink(" << options_.lambda() << ")"; }
 
+RReLUImpl::RReLUImpl(const RReLUOptions& options) : options_(options) {}
+Tensor RReLUImpl::forward(const Tensor& x) {
+  return F::rrelu(x, F::RReLUFuncOptions().lower(options_.lower()).upper(options_.upper()).training(is_training()));
+}
+void RReLUImpl::pretty_print(std::ostream& stream) const {
+  stream << "RReLU(lower=" << options_.lower() << ", upper=" << options_.upper() << inplace_note(options_.inplace())
+         << ")";
+}
+
+ThresholdImpl::ThresholdImpl(const ThresholdOptions& options) : options_(options) {}
+ThresholdImpl::ThresholdImpl(double threshold, double value) : options_(threshold, value) {}
+Tensor ThresholdImpl::forward(const Tensor& x) { return F::threshold(x, options_); }
+void ThresholdImpl::pretty_print(std::ostream& stream) const {
+  stream << "Threshold(threshold=" << options_.threshold() << ", value=" << options_.value()
+         << inplace_note(options_.inplace()) << ")";
+}
+
 Tensor SiLUImpl::forward(const Tensor& x) { return tg::silu(x); }
 void SiLUImpl::pretty_print(std::ostream& stream) const { stream << "SiLU()"; }
 

@@ -1,7 +1,7 @@
 // The elementwise activation layers beyond modules/activation.hpp's, each over its op in
 // ops/elementwise_activations.hpp, with LibTorch's options and printout (without "torch::nn::"):
 // ELU SELU CELU SiLU Mish Softplus Hardtanh ReLU6 Hardsigmoid Hardswish LogSigmoid Softsign Tanhshrink
-// Softshrink Hardshrink. `inplace` options are accepted; the result is always a new tensor.
+// Softshrink Hardshrink Threshold RReLU. `inplace` options are accepted; the result is always a new tensor.
 // Hardsigmoid and Hardswish are PyTorch's (LibTorch 1.13 has only torch::hardsigmoid / hardswish).
 #pragma once
 
@@ -34,7 +34,22 @@ TG_ACTIVATION_LAYER(Hardtanh, HardtanhOptions)  // throws unless max_val > min_v
 TG_ACTIVATION_LAYER(ReLU6, ReLU6Options)
 TG_ACTIVATION_LAYER(Softshrink, SoftshrinkOptions)
 TG_ACTIVATION_LAYER(Hardshrink, HardshrinkOptions)
+TG_ACTIVATION_LAYER(RReLU, RReLUOptions)  // random slopes in training, their mean in evaluation
 #undef TG_ACTIVATION_LAYER
+
+// Threshold's options have no default (threshold and value are required), so neither has its constructor.
+class ThresholdImpl : public Module {
+ public:
+  explicit ThresholdImpl(const ThresholdOptions& options);
+  ThresholdImpl(double threshold, double value);
+  Tensor forward(const Tensor& x) override;
+  void pretty_print(std::ostream& stream) const override;
+  const ThresholdOptions& options() const { return options_; }
+
+ private:
+  ThresholdOptions options_;
+};
+TG_MODULE(Threshold);
 
 // A layer without options.
 #define TG_ACTIVATION_LAYER(Name)                           \

@@ -1,7 +1,7 @@
-// tg::nn::InstanceNorm1d, InstanceNorm2d: instance normalisation (F::instance_norm), optionally with a
+// tg::nn::InstanceNorm1d, InstanceNorm2d, InstanceNorm3d: instance normalisation (F::instance_norm), optionally with a
 // learnt per-channel scale and shift and running statistics for evaluation, as LibTorch's (options,
 // defaults: affine and track_running_stats off, buffers, printing). An input without its batch dim
-// ((C, L) for 1d, (C, H, W) for 2d) is taken as a batch of one.
+// ((C, L) for 1d, (C, H, W) for 2d, (C, D, H, W) for 3d) is taken as a batch of one.
 //
 //   tg::nn::InstanceNorm2d norm(tg::nn::InstanceNorm2dOptions(16).affine(true).track_running_stats(true));
 #pragma once
@@ -41,8 +41,9 @@ class InstanceNormOptions {
 };
 using InstanceNorm1dOptions = InstanceNormOptions;
 using InstanceNorm2dOptions = InstanceNormOptions;
+using InstanceNorm3dOptions = InstanceNormOptions;
 
-// What InstanceNorm1d and InstanceNorm2d share; they differ only in the input ranks they accept.
+// What InstanceNorm1d, 2d and 3d share; they differ only in the input ranks they accept.
 class InstanceNormBase : public NormBase {
  public:
   // Each sample's own statistics in training or when the running ones are not tracked (updating the
@@ -73,5 +74,12 @@ class InstanceNorm2dImpl : public InstanceNormBase {
   explicit InstanceNorm2dImpl(const InstanceNorm2dOptions& options) : InstanceNormBase(options, 2) {}
 };
 TG_MODULE(InstanceNorm2d);
+
+// Over (N, C, D, H, W) inputs, or (C, D, H, W).
+class InstanceNorm3dImpl : public InstanceNormBase {
+ public:
+  explicit InstanceNorm3dImpl(const InstanceNorm3dOptions& options) : InstanceNormBase(options, 3) {}
+};
+TG_MODULE(InstanceNorm3d);
 
 }  // namespace tg::nn

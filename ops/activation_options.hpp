@@ -5,17 +5,19 @@
 //   F::softmax(x, F::SoftmaxFuncOptions(1));
 //   F::relu(x, F::ReLUFuncOptions().inplace(false));
 //
-// `inplace` is accepted and ignored: the result is always a new tensor. SoftmaxFuncOptions and
-// LogSoftmaxFuncOptions have no `dtype`.
+// `inplace` is accepted and ignored: the result is always a new tensor.
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <string>
 
 #include <tapegrad/core/arg.hpp>
 #include <tapegrad/core/tensor.hpp>
 #include <tapegrad/core/variable.hpp>
 #include <tapegrad/ops/activations.hpp>
 #include <tapegrad/ops/elementwise_activations.hpp>
+#include <tapegrad/ops/glu.hpp>
 #include <tapegrad/ops/softmax.hpp>
 #include <tapegrad/ops/tensor_ops.hpp>
 
@@ -72,6 +74,25 @@ struct HardshrinkOptions {
   TG_ARG(double, lambda);
 };
 
+struct ThresholdOptions {
+  ThresholdOptions(double threshold, double value) : threshold_(threshold), value_(value) {}
+  TG_ARG(double, threshold);
+  TG_ARG(double, value);
+  TG_ARG(bool, inplace) = false;
+};
+
+// The RReLU layer's; it trains as the module does. F::rrelu takes RReLUFuncOptions below.
+struct RReLUOptions {
+  TG_ARG(double, lower) = 1.0 / 8.0;
+  TG_ARG(double, upper) = 1.0 / 3.0;
+  TG_ARG(bool, inplace) = false;
+};
+
+struct GLUOptions {
+  GLUOptions(std::int64_t dim = -1) : dim_(dim) {}  // NOLINT: implicit, as LibTorch's
+  TG_ARG(std::int64_t, dim);
+};
+
 }  // namespace tg::nn
 
 namespace tg::nn::functional {
@@ -86,15 +107,28 @@ using ReLU6FuncOptions = ReLU6Options;
 using LeakyReLUFuncOptions = LeakyReLUOptions;
 using SoftshrinkFuncOptions = SoftshrinkOptions;
 using HardshrinkFuncOptions = HardshrinkOptions;
+using ThresholdFuncOptions = ThresholdOptions;
+using GLUFuncOptions = GLUOptions;
 
+// As LibTorch's, out of training unless told.
+struct RReLUFuncOptions {
+  TG_ARG(double, lower) = 1.0 / 8.0;
+  TG_ARG(double, upper) = 1.0 / 3.0;
+  TG_ARG(bool, training) = false;
+  TG_ARG(bool, inplace) = false;
+};
+
+// dtype: the input is converted to it first.
 struct SoftmaxFuncOptions {
   SoftmaxFuncOptions(std::int64_t dim) : dim_(dim) {}  // NOLINT: implicit, as LibTorch's
   TG_ARG(std::int64_t, dim);
+  TG_ARG(std::optional<ScalarType>, dtype) = std::nullopt;
 };
 
 struct LogSoftmaxFuncOptions {
   LogSoftmaxFuncOptions(std::int64_t dim) : dim_(dim) {}  // NOLINT: implicit, as LibTorch's
   TG_ARG(std::int64_t, dim);
+  TG_ARG(std::optional<ScalarType>, dtype) = std::nullopt;
 };
 
 // Each on Variable<T> and on a Float or Double Tensor. The new activations take default options, as
@@ -116,11 +150,27 @@ TG_ACTIVATION_WITH_OPTIONS(hardtanh, HardtanhFuncOptions, = {}, hardtanh(x, opti
 TG_ACTIVATION_WITH_OPTIONS(relu6, ReLU6FuncOptions, = {}, relu6(x))
 TG_ACTIVATION_WITH_OPTIONS(softshrink, SoftshrinkFuncOptions, = {}, softshrink(x, options.lambda()))
 TG_ACTIVATION_WITH_OPTIONS(hardshrink, HardshrinkFuncOptions, = {}, hardshrink(x, options.lambda()))
+TG_ACTIVATION_WITH_OPTIONS(rrelu, RReLUFuncOptions, = {}, rrelu(x, options.lower(), options.upper(), options.training()))
+TG_ACTIVATION_WITH_OPTIONS(glu, GLUFuncOptions, = {}, glu(x, options.dim()))
+TG_ACTIVATION_WITH_OPTIONS(threshold, ThresholdFuncOptions, , threshold(x, options.threshold(), options.value()))
 TG_ACTIVATION_WITH_OPTIONS(relu, ReLUFuncOptions, , relu(x))
 TG_ACTIVATION_WITH_OPTIONS(leaky_relu, LeakyReLUFuncOptions, , leaky_relu(x, options.negative_slope()))
-TG_ACTIVATION_WITH_OPTIONS(softmax, SoftmaxFuncOptions, , softmax(x, options.dim()))
-TG_ACTIVATION_WITH_OPTIONS(log_softmax, LogSoftmaxFuncOptions, , log_softmax(x, options.dim()))
 #undef TG_ACTIVATION_WITH_OPTIONS
+
+// softmax and log_softmax with options convert a Tensor to options.dtype() first; a Variable<T>
+// cannot change its type, so a dtype other than T's throws.
+#define TG_SOFTMAX_WITH_OPTIONS(name, Options)                                                              \
+  template <class T>                                                                                      \
+  Variable<T> name(const Variable<T>& x, const Options& options) {                                       \
+    if (options.dtype() && *options.dtype() != scalar_type_v<T>)                                          \
+      throw Error(std::string(#name ": a Variable<") + to_string(scalar_type_v<T>) +                      \
+                  "> cannot be converted to the dtype " + to_string(*options.dtype()) + "; use a Tensor"); \
+    return tg::name(x, options.dim());                                                                    \
+  }                                                                                                       \
+  inline Tensor name(const Tensor& x, const Options& options) { return tg::name(x, options.dim(), options.dtype()); }
+TG_SOFTMAX_WITH_OPTIONS(softmax, SoftmaxFuncOptions)
+TG_SOFTMAX_WITH_OPTIONS(log_softmax, LogSoftmaxFuncOptions)
+#undef TG_SOFTMAX_WITH_OPTIONS
 
 // F::logsigmoid is LibTorch's F:: spelling of torch::log_sigmoid.
 template <class T>

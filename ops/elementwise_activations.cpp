@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <sstream>
 
+#include <tapegrad/core/random.hpp>
 #include <tapegrad/core/tape.hpp>
+#include <tapegrad/ops/activations.hpp>
 
 namespace tg {
 namespace {
@@ -172,6 +175,41 @@ Variable<T> hardshrink(const Variable<T>& x, double lambda) {
       [=](T v) { return v >= -l && v <= l ? T(0) : T(1); });
 }
 
+template <class T>
+Variable<T> threshold(const Variable<T>& x, double threshold, double value) {
+  const T t = T(threshold), v = T(value);
+  // NaN is not above the threshold, so it becomes value, as torch's kernel.
+  return pointwise(
+      "threshold", x, [=](T u) { return u > t ? u : v; }, [=](T u) { return u > t ? T(1) : T(0); });
+}
+
+template <class T>
+Variable<T> rrelu(const Variable<T>& x, double lower, double upper, bool training) {
+  if (!(lower <= upper)) {
+    std::ostringstream got;
+    got << "lower=" << lower << " and upper=" << upper;
+    throw Error("rrelu: the lower bound must not exceed the upper bound, got " + got.str());
+  }
+  if (!training) return leaky_relu(x, T((lower + upper) / 2.0));
+  // One draw per non-positive element, in order, as torch's CPU kernel; 53 random bits each.
+  auto slopes = std::make_shared<Array<T>>(Array<T>::from_shape(x.shape()));
+  Array<T> y = Array<T>::from_shape(x.shape());
+  const T* xs = x.value().data();
+  T* ss = slopes->data();
+  T* ys = y.data();
+  std::mt19937_64& engine = generator();
+  for (std::size_t k = 0; k < y.size(); ++k) {
+    ss[k] = xs[k] <= T(0) ? T(lower + (upper - lower) * double(engine() >> 11) * 0x1.0p-53) : T(1);
+    ys[k] = xs[k] * ss[k];
+  }
+  return record<T>("rrelu", std::move(y), {x}, [slopes](Array<T>& g, Grads<T>& grads) {
+    const T* ss = slopes->data();
+    T* gs = g.data();
+    for (std::size_t k = 0; k < g.size(); ++k) gs[k] *= ss[k];
+    grads.add(0, std::move(g));
+  });
+}
+
 #define TG_INSTANTIATE(T)                                                  \
   template Variable<T> elu(const Variable<T>&, double);                    \
   template Variable<T> selu(const Variable<T>&);                           \
@@ -187,7 +225,9 @@ Variable<T> hardshrink(const Variable<T>& x, double lambda) {
   template Variable<T> softsign(const Variable<T>&);                       \
   template Variable<T> tanhshrink(const Variable<T>&);                     \
   template Variable<T> softshrink(const Variable<T>&, double);             \
-  template Variable<T> hardshrink(const Variable<T>&, double);
+  template Variable<T> hardshrink(const Variable<T>&, double);             \
+  template Variable<T> threshold(const Variable<T>&, double, double);      \
+  template Variable<T> rrelu(const Variable<T>&, double, double, bool);
 TG_INSTANTIATE(float)
 TG_INSTANTIATE(double)
 #undef TG_INSTANTIATE

@@ -1,6 +1,6 @@
 // The elementwise activations beyond relu, leaky_relu, sigmoid, tanh and gelu, with torch's
 // formulas and its gradients at the kinks (one side's slope, or 0 where torch takes 0). Each
-// backward works from the input, which it keeps.
+// backward works from the input, which it keeps (rrelu's from the slopes it drew).
 #pragma once
 
 #include <tapegrad/core/variable.hpp>
@@ -30,5 +30,13 @@ template <class T> Variable<T> tanhshrink(const Variable<T>& x);  // x - tanh(x)
 template <class T> Variable<T> softshrink(const Variable<T>& x, double lambda = 0.5);
 // x outside [-lambda, lambda], 0 inside.
 template <class T> Variable<T> hardshrink(const Variable<T>& x, double lambda = 0.5);
+// x above threshold, value at and below it; the gradient is 0 there. torch::threshold.
+template <class T> Variable<T> threshold(const Variable<T>& x, double threshold, double value);
+// Randomized leaky relu, torch::rrelu. In training each x <= 0 is scaled by its own slope, drawn
+// uniformly from [lower, upper) with this thread's engine (core/random.hpp), which is also its
+// gradient; out of training it is leaky_relu with the slope (lower + upper) / 2. lower > upper throws,
+// in both, as torch's.
+template <class T>
+Variable<T> rrelu(const Variable<T>& x, double lower = 1.0 / 8.0, double upper = 1.0 / 3.0, bool training = false);
 
 }  // namespace tg

@@ -71,8 +71,10 @@ Tensor Tensor::argmax(std::int64_t dim, bool keepdim) const { return tg::argmax(
 Tensor Tensor::argmin() const { return tg::argmin(*this); }
 Tensor Tensor::argmin(std::int64_t dim, bool keepdim) const { return tg::argmin(*this, dim, keepdim); }
 Tensor Tensor::logsumexp(std::int64_t dim, bool keepdim) const { return tg::logsumexp(*this, dim, keepdim); }
-Tensor Tensor::softmax(std::int64_t dim) const { return tg::softmax(*this, dim); }
-Tensor Tensor::log_softmax(std::int64_t dim) const { return tg::log_softmax(*this, dim); }
+Tensor Tensor::softmax(std::int64_t dim, std::optional<ScalarType> dtype) const { return tg::softmax(*this, dim, dtype); }
+Tensor Tensor::log_softmax(std::int64_t dim, std::optional<ScalarType> dtype) const {
+  return tg::log_softmax(*this, dim, dtype);
+}
 
 #define TG_METHOD2(name)                                                           \
   Tensor Tensor::name(const Tensor& other) const { return tg::name(*this, other); } \

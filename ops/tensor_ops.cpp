@@ -21,6 +21,7 @@
 #include <tapegrad/ops/dropout.hpp>
 #include <tapegrad/ops/embedding.hpp>
 #include <tapegrad/ops/gelu.hpp>
+#include <tapegrad/ops/glu.hpp>
 #include <tapegrad/ops/layer_norm.hpp>
 #include <tapegrad/ops/einsum.hpp>
 #include <tapegrad/ops/elementwise_activations.hpp>
@@ -452,6 +453,20 @@ Tensor hardshrink(const Tensor& x, const Scalar& lambda) {
   return dispatch_floating(x, "hardshrink", [&](const auto& v) { return tg::hardshrink(v, lambda.toDouble()); });
 }
 
+Tensor threshold(const Tensor& x, const Scalar& threshold, const Scalar& value) {
+  return dispatch_floating(x, "threshold",
+                           [&](const auto& v) { return tg::threshold(v, threshold.toDouble(), value.toDouble()); });
+}
+
+Tensor rrelu(const Tensor& x, const Scalar& lower, const Scalar& upper, bool training) {
+  return dispatch_floating(
+      x, "rrelu", [&](const auto& v) { return tg::rrelu(v, lower.toDouble(), upper.toDouble(), training); });
+}
+
+Tensor glu(const Tensor& x, std::int64_t dim) {
+  return dispatch_floating(x, "glu", [dim](const auto& v) { return tg::glu(v, dim); });
+}
+
 Tensor prelu(const Tensor& x, const Tensor& weight) {
   return dispatch_floating(x, weight, "prelu", [](const auto& v, const auto& w) { return tg::prelu(v, w); });
 }
@@ -688,12 +703,14 @@ Tensor gelu(const Tensor& x, const std::string& approximate) {
   return dispatch_floating(x, "gelu", [&](const auto& v) { return tg::gelu(v, approximate); });
 }
 
-Tensor softmax(const Tensor& x, std::int64_t dim) {
-  return dispatch_floating(x, "softmax", [dim](const auto& v) { return tg::softmax(v, dim); });
+Tensor softmax(const Tensor& x, std::int64_t dim, std::optional<ScalarType> dtype) {
+  const Tensor v = dtype ? x.to(*dtype) : x;
+  return dispatch_floating(v, "softmax", [dim](const auto& t) { return tg::softmax(t, dim); });
 }
 
-Tensor log_softmax(const Tensor& x, std::int64_t dim) {
-  return dispatch_floating(x, "log_softmax", [dim](const auto& v) { return tg::log_softmax(v, dim); });
+Tensor log_softmax(const Tensor& x, std::int64_t dim, std::optional<ScalarType> dtype) {
+  const Tensor v = dtype ? x.to(*dtype) : x;
+  return dispatch_floating(v, "log_softmax", [dim](const auto& t) { return tg::log_softmax(t, dim); });
 }
 
 Tensor logsumexp(const Tensor& x, std::int64_t dim, bool keepdim) {

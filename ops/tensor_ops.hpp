@@ -126,7 +126,10 @@ Tensor softsign(const Tensor& x);
 Tensor tanhshrink(const Tensor& x);
 Tensor softshrink(const Tensor& x, const Scalar& lambda = 0.5);
 Tensor hardshrink(const Tensor& x, const Scalar& lambda = 0.5);
+Tensor threshold(const Tensor& x, const Scalar& threshold, const Scalar& value);
+Tensor rrelu(const Tensor& x, const Scalar& lower = 1.0 / 8.0, const Scalar& upper = 1.0 / 3.0, bool training = false);
 Tensor prelu(const Tensor& x, const Tensor& weight);
+Tensor glu(const Tensor& x, std::int64_t dim = -1);  // ops/glu.hpp
 
 // ---- selecting by a Bool mask (ops/where.hpp; the mask broadcasts with the operands) ----
 Tensor where(const Tensor& condition, const Tensor& input, const Tensor& other);
@@ -181,8 +184,9 @@ Tensor embedding(const Tensor& weight, const Tensor& indices, std::optional<std:
                  bool scale_grad_by_freq = false);
 Tensor gelu(const Tensor& x, const std::string& approximate = "none");
 
-Tensor softmax(const Tensor& x, std::int64_t dim);
-Tensor log_softmax(const Tensor& x, std::int64_t dim);
+// With a dtype, x is converted to it first (so a Long tensor can be taken too), as LibTorch's.
+Tensor softmax(const Tensor& x, std::int64_t dim, std::optional<ScalarType> dtype = std::nullopt);
+Tensor log_softmax(const Tensor& x, std::int64_t dim, std::optional<ScalarType> dtype = std::nullopt);
 Tensor logsumexp(const Tensor& x, std::int64_t dim, bool keepdim = false);
 
 // ---- losses (ops/loss.hpp has each rule); nll_loss and cross_entropy take Long class indices ----

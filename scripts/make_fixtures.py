@@ -225,6 +225,61 @@ def activation_layers(fx):
         forward_backward(fx, name, lambda x, weight: F.prelu(x, weight), {"x": px, "weight": weight}, 41)
 
 
+
+@group
+def glu_threshold_rrelu_instance_norm3d(fx):
+    # GLU along the last dim (the default) and along dim 1.
+    x = randn((2, 4, 6), 1)
+    fx.add("glu.x", x)
+    forward_backward(fx, "glu_last", lambda x: torch.nn.GLU()(x), {"x": x}, 2)
+    forward_backward(fx, "glu_dim1", lambda x: torch.nn.GLU(1)(x), {"x": x}, 3)
+    # Threshold and RReLU in evaluation (its fixed slope (lower + upper) / 2); no value on a kink.
+    xa = (randn((4, 5), 4) * 3).detach().requires_grad_(True)
+    fx.add("x", xa)
+    rrelu_eval = torch.nn.RReLU(0.1, 0.3).eval()
+    rrelu_default = torch.nn.RReLU().eval()
+    modules = {
+        "threshold_0.1_20": torch.nn.Threshold(0.1, 20.0), "threshold_m0.5_m2": torch.nn.Threshold(-0.5, -2.0),
+        "rrelu_eval": rrelu_default, "rrelu_eval_0.1_0.3": rrelu_eval,
+    }
+    for seed, (name, module) in enumerate(modules.items()):
+        forward_backward(fx, name, lambda x: module(x), {"x": xa}, 10 + seed)
+    # InstanceNorm3d with affine weights and running statistics: training (weights' gradients, the
+    # running statistics after), then evaluation; and a plain one on an unbatched (C, D, H, W) input.
+    x5 = randn((2, 3, 2, 3, 4), 20)
+    w, b = randn((3,), 21, requires_grad=False), randn((3,), 22, requires_grad=False)
+    norm = torch.nn.InstanceNorm3d(3, affine=True, track_running_stats=True, momentum=0.2).double()
+    with torch.no_grad():
+        norm.weight.copy_(w)
+        norm.bias.copy_(b)
+    fx.add("norm3d.x", x5)
+    fx.add("norm3d.weight", w)
+    fx.add("norm3d.bias", b)
+    leaf = x5.detach().clone().requires_grad_(True)
+    y = norm(leaf)
+    gy = torch.randn(y.shape, generator=torch.Generator().manual_seed(23), dtype=y.dtype)
+    y.backward(gy)
+    fx.add("norm3d_train.y", y)
+    fx.add("norm3d_train.gy", gy)
+    fx.add("norm3d_train.grad.x", leaf.grad)
+    fx.add("norm3d_train.grad.weight", norm.weight.grad)
+    fx.add("norm3d_train.grad.bias", norm.bias.grad)
+    fx.add("norm3d_train.running_mean", norm.running_mean)
+    fx.add("norm3d_train.running_var", norm.running_var)
+    norm.eval()
+    forward_backward(fx, "norm3d_eval", lambda x: norm(x), {"x": x5}, 24)
+    xu = randn((3, 2, 3, 4), 25)
+    fx.add("norm3d_unbatched.x", xu)
+    forward_backward(fx, "norm3d_unbatched", lambda x: torch.nn.InstanceNorm3d(3)(x), {"x": xu}, 26)
+    # softmax and log_softmax converting a float32 input to float64 first, and a Long input to float32.
+    xf = randn((3, 4), 30, torch.float32)
+    fx.add("softmax_dtype.x", xf)
+    forward_backward(fx, "softmax_dtype", lambda x: F.softmax(x, 1, dtype=torch.float64), {"x": xf}, 31)
+    forward_backward(fx, "log_softmax_dtype", lambda x: F.log_softmax(x, 0, dtype=torch.float64), {"x": xf}, 32)
+    xl = torch.tensor([[1, -2, 3], [0, 5, -1]], dtype=torch.int64)
+    fx.add("softmax_long.x", xl)
+    fx.add("softmax_long.y", torch.softmax(xl, 1, dtype=torch.float32))
+
 def conv_cases(fx, cases, conv, out_dim):
     """For each case name -> (input shape, weight shape, keyword arguments): its x, weight and bias
     (as long as the weight's dim out_dim) as <name>.x/.weight/.bias, and conv's forward and backward."""

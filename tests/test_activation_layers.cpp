@@ -1,5 +1,6 @@
-// The activations beyond relu, leaky_relu, sigmoid, tanh and gelu, PReLU, and LibTorch's option
+// The activations beyond relu, leaky_relu, sigmoid, tanh and gelu, PReLU, GLU, and LibTorch's option
 // classes for all of them: gradients, agreement with LibTorch 1.13, printing and errors.
+#include <algorithm>
 #include <functional>
 #include <sstream>
 
@@ -237,4 +238,137 @@ TEST_CASE("activation options LibTorch rejects throw naming the op and the value
   // F::hardtanh takes any bounds, as LibTorch's: everything goes to max_val when it is below min_val.
   CHECK(tgtest::allclose(F::hardtanh(x, F::HardtanhFuncOptions().min_val(1).max_val(-1)).value<float>(),
                          tg::full({2, 3}, -1.0).value<float>()));
+}
+
+TEST_CASE("glu, threshold and rrelu: float64 gradchecks") {
+  const auto x = tgtest::rand_var({2, 4, 6}, 51, -3.0, 3.0);
+  CHECK_GRADCHECK([](const V& in) { return tg::glu(in[0]); }, {x});
+  CHECK_GRADCHECK([](const V& in) { return tg::glu(in[0], 1); }, {x});
+  CHECK_GRADCHECK([](const V& in) { return tg::glu(in[0], -3); }, {x});
+  const auto ends = off_kinks({2, 3, 4}, 52, {0.1, -0.5, 0.0});
+  CHECK_GRADCHECK([](const V& in) { return tg::threshold(in[0], 0.1, 20.0); }, {ends});
+  CHECK_GRADCHECK([](const V& in) { return tg::threshold(in[0], -0.5, -2.0); }, {ends});
+  CHECK_GRADCHECK([](const V& in) { return tg::rrelu(in[0], 0.1, 0.3); }, {ends});
+  // In training the slopes are fixed once drawn, so each call of gradcheck's function must draw the
+  // same ones: reseeding before each draw makes the op a fixed piecewise-linear function.
+  CHECK_GRADCHECK(
+      [](const V& in) {
+        tg::manual_seed(53);
+        return tg::rrelu(in[0], 0.1, 0.3, true);
+      },
+      {ends});
+}
+
+TEST_CASE("GLU, Threshold and RReLU layers agree with LibTorch on values and input gradients") {
+  tgtest::TextFixture fx("glu_threshold_rrelu_instance_norm3d");
+  using namespace tg::nn;
+  // LibTorch's RReLU ran in evaluation (its fixed slope); a module trains until told otherwise.
+  RReLU rrelu_default, rrelu_narrow(RReLUOptions().lower(0.1).upper(0.3));
+  rrelu_default->eval();
+  rrelu_narrow->eval();
+  const std::vector<std::pair<std::string, Layer>> layers{
+      {"glu_last", layer_of(GLU())},
+      {"glu_dim1", layer_of(GLU(1))},
+      {"threshold_0.1_20", layer_of(Threshold(0.1, 20.0))},
+      {"threshold_m0.5_m2", layer_of(Threshold(ThresholdOptions(-0.5, -2.0)))},
+      {"rrelu_eval", layer_of(rrelu_default)},
+      {"rrelu_eval_0.1_0.3", layer_of(rrelu_narrow)}};
+  for (const auto& named : layers) {
+    const std::string name = named.first;
+    CAPTURE(name);
+    Tensor x(fx.array<double>(name.rfind("glu", 0) == 0 ? "glu.x" : "x"), true);
+    Tensor y = named.second(x);
+    CHECK_AGREES(y.value<double>(), fx.array<double>(name + ".y"));
+    y.backward(Tensor(fx.array<double>(name + ".gy")));
+    CHECK_AGREES(x.grad().value<double>(), fx.array<double>(name + ".grad.x"));
+  }
+}
+
+TEST_CASE("rrelu in training: one slope per non-positive element in [lower, upper), its gradient, seeded") {
+  tg::manual_seed(7);
+  const Tensor x = tg::randn({64, 64}, tg::kDouble).requires_grad_(true);
+  const double lower = 0.1, upper = 0.3;
+  Tensor y = F::rrelu(x, F::RReLUFuncOptions().lower(lower).upper(upper).training(true));
+  y.backward(tg::ones_like(y));
+  const Array<double> xs = x.value<double>(), ys = y.value<double>(), gs = x.grad().value<double>();
+  bool all_in_range = true, positives_kept = true, gradient_is_slope = true;
+  double sum = 0.0, min_slope = upper, max_slope = lower;
+  std::size_t negatives = 0;
+  for (std::size_t k = 0; k < xs.size(); ++k) {
+    if (xs.data()[k] > 0) {
+      positives_kept = positives_kept && ys.data()[k] == xs.data()[k] && gs.data()[k] == 1.0;
+      continue;
+    }
+    const double slope = ys.data()[k] / xs.data()[k];
+    all_in_range = all_in_range && slope >= lower && slope < upper;
+    gradient_is_slope = gradient_is_slope && std::abs(gs.data()[k] - slope) < 1e-12;
+    sum += slope;
+    min_slope = std::min(min_slope, slope);
+    max_slope = std::max(max_slope, slope);
+    ++negatives;
+  }
+  CHECK(all_in_range);
+  CHECK(positives_kept);
+  CHECK(gradient_is_slope);
+  REQUIRE(negatives > 1000);
+  // Uniform on [0.1, 0.3): mean 0.2, standard deviation 0.2/sqrt(12) ≈ 0.058, so the mean of ~2000
+  // draws is within 0.005 of 0.2 far beyond 3 sigma; the extremes reach near both ends.
+  CHECK(sum / double(negatives) == doctest::Approx(0.2).epsilon(0.025));
+  CHECK(min_slope < lower + 0.01);
+  CHECK(max_slope > upper - 0.01);
+  // The slopes differ from element to element, and the same seed draws the same ones.
+  tg::manual_seed(7);
+  const Tensor x2 = tg::randn({64, 64}, tg::kDouble);
+  CHECK(x2.value<double>() == xs);
+  CHECK(F::rrelu(x2, F::RReLUFuncOptions().lower(lower).upper(upper).training(true)).value<double>() == ys);
+  // The module trains by default and switches to the fixed slope in evaluation, as LibTorch's.
+  tg::nn::RReLU layer;
+  const Tensor neg = tg::full({1000}, -1.0, tg::kDouble);
+  const Array<double> trained = layer(neg).value<double>();
+  const auto range = std::minmax_element(trained.begin(), trained.end());
+  CHECK(*range.first < *range.second);
+  layer->eval();
+  CHECK(tgtest::allclose(layer(neg).value<double>(), tg::full({1000}, -(1.0 / 8 + 1.0 / 3) / 2, tg::kDouble).value<double>()));
+  // F::rrelu defaults to evaluation.
+  CHECK(F::rrelu(neg).value<double>() == layer(neg).value<double>());
+}
+
+TEST_CASE("GLU, Threshold and RReLU: F:: forms, printing and errors") {
+  using namespace tg::nn;
+  tg::manual_seed(5);
+  const Tensor x = tg::randn({3, 4}) * 3;
+  auto same = [](const Tensor& a, const Tensor& b) { return a.value<float>() == b.value<float>(); };
+  CHECK(same(F::glu(x), tg::glu(x, -1)));
+  CHECK(same(F::glu(x, F::GLUFuncOptions(0).dim(1)), tg::glu(x, 1)));
+  CHECK(F::glu(x, 1).shape() == tg::Shape{3, 2});
+  CHECK(same(F::threshold(x, F::ThresholdFuncOptions(0.5, -1.0).inplace(true)), tg::threshold(x, 0.5, -1.0)));
+  CHECK(same(F::rrelu(x), tg::leaky_relu(x, (1.0 / 8 + 1.0 / 3) / 2)));
+  const Variable<double> v(Array<double>{-1.0, 2.0});
+  CHECK(F::threshold(v, F::ThresholdFuncOptions(0.0, 7.0)).value() == Array<double>{7.0, 2.0});
+  CHECK(GLU()->options().dim() == -1);
+  CHECK(RReLU()->options().lower() == 1.0 / 8);
+  CHECK(RReLU()->options().upper() == 1.0 / 3);
+  CHECK(!RReLU()->options().inplace());
+  CHECK(!F::RReLUFuncOptions().training());
+
+  Sequential seq(GLU(), GLU(GLUOptions(1)), Threshold(0.1, 20), Threshold(ThresholdOptions(-1, 2).inplace(true)), RReLU(),
+                 RReLU(RReLUOptions().lower(0.25).upper(0.5).inplace(true)));
+  std::ostringstream out;
+  out << *seq;
+  CHECK(out.str() ==
+        "Sequential(\n  (0): GLU(dim=-1)\n  (1): GLU(dim=1)\n  (2): Threshold(threshold=0.1, value=20)\n"
+        "  (3): Threshold(threshold=-1, value=2, inplace=true)\n  (4): RReLU(lower=0.125, upper=0.333333)\n"
+        "  (5): RReLU(lower=0.25, upper=0.5, inplace=true)\n)");
+
+  CHECK_THROWS_WITH_AS(F::glu(tg::randn({2, 3}), 1),
+                       Contains("glu: the halved dim must have an even size, but dim 1 of the input (2, 3) has size 3"),
+                       tg::Error);
+  CHECK_THROWS_WITH_AS(GLU()(tg::randn({4, 5})), Contains("dim 1 of the input (4, 5) has size 5"), tg::Error);
+  CHECK_THROWS_WITH_AS(F::glu(tg::randn({2, 4}), 2), Contains("glu"), tg::Error);
+  CHECK_THROWS_WITH_AS(F::glu(tg::tensor(1.0)), Contains("glu: expected an input with at least 1 dim to halve, got a 0-D tensor"),
+                       tg::Error);
+  CHECK_THROWS_WITH_AS(
+      F::rrelu(x, F::RReLUFuncOptions().lower(0.5).upper(0.1).training(true)),
+      Contains("rrelu: the lower bound must not exceed the upper bound, got lower=0.5 and upper=0.1"), tg::Error);
+  CHECK_THROWS_WITH_AS(tg::threshold(tg::ones({2}, tg::kLong), 0, 1), Contains("threshold"), tg::Error);
 }

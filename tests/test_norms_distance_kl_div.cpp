@@ -1,4 +1,4 @@
-// GroupNorm, InstanceNorm1d/2d, cosine_similarity, pairwise_distance and kl_div, functions and modules:
+// GroupNorm, InstanceNorm1d/2d/3d, cosine_similarity, pairwise_distance and kl_div, functions and modules:
 // LibTorch's values and gradients, running statistics, float64 gradchecks, printing, parameter names
 // and errors.
 #include <functional>
@@ -147,6 +147,34 @@ TEST_CASE("InstanceNorm2d and InstanceNorm1d: LibTorch's values, running statist
   CHECK_AGREES(plain(norms_f32(fx, "module_InstanceNorm1d.x")).value<float>(), fx.array<float>("module_InstanceNorm1d.y"));
   CHECK(contains(error_of([&] { plain(tg::zeros({2, 3, 4, 5})); }),
                  "InstanceNorm1d: expected 2D or 3D input (got 4D input (2, 3, 4, 5))"));
+}
+
+TEST_CASE("InstanceNorm3d: LibTorch's values, gradients and running statistics, unbatched input, errors") {
+  const tgtest::TextFixture fx("glu_threshold_rrelu_instance_norm3d");
+  tg::nn::InstanceNorm3d norm(tg::nn::InstanceNorm3dOptions(3).affine(true).track_running_stats(true).momentum(0.2));
+  CHECK(printed(*norm) == "InstanceNorm3d(3, eps=1e-05, momentum=0.2, affine=true, track_running_stats=true)");
+  norm->to(tg::kDouble);
+  norms_set(norm->weight, Tensor(fx.array<double>("norm3d.weight")));
+  norms_set(norm->bias, Tensor(fx.array<double>("norm3d.bias")));
+  Tensor x(fx.array<double>("norm3d.x"), true);
+  const Tensor y = norm(x);
+  CHECK_AGREES(y.value<double>(), fx.array<double>("norm3d_train.y"));
+  y.backward(Tensor(fx.array<double>("norm3d_train.gy")));
+  CHECK_AGREES(x.grad().value<double>(), fx.array<double>("norm3d_train.grad.x"));
+  CHECK_AGREES(norm->weight.grad().value<double>(), fx.array<double>("norm3d_train.grad.weight"));
+  CHECK_AGREES(norm->bias.grad().value<double>(), fx.array<double>("norm3d_train.grad.bias"));
+  CHECK_AGREES(norm->running_mean.value<double>(), fx.array<double>("norm3d_train.running_mean"));
+  CHECK_AGREES(norm->running_var.value<double>(), fx.array<double>("norm3d_train.running_var"));
+  norm->eval();
+  norms_check_libtorch(fx, "norm3d_eval", {{"norm3d.x", "x"}}, [&](const TV& in) { return norm(in[0]); });
+
+  tg::nn::InstanceNorm3d plain(3);
+  norms_check_libtorch(fx, "norm3d_unbatched", {{"norm3d_unbatched.x", "x"}}, [&](const TV& in) { return plain(in[0]); });
+  norms_gradcheck([&](const TV& in) { return plain(in[0]); }, {tgtest::rand_var({2, 3, 2, 2, 3}, 54)});
+  CHECK(contains(error_of([&] { plain(tg::zeros({3, 4, 5})); }),
+                 "InstanceNorm3d: expected 4D or 5D input (got 3D input (3, 4, 5))"));
+  CHECK(contains(error_of([&] { plain(tg::zeros({1, 2, 3, 4, 5, 6})); }),
+                 "InstanceNorm3d: expected 4D or 5D input (got 6D input (1, 2, 3, 4, 5, 6))"));
 }
 
 TEST_CASE("F::cosine_similarity and F::pairwise_distance agree with LibTorch, broadcast and gradcheck") {

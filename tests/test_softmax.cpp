@@ -1,4 +1,5 @@
 #include "check.hpp"
+#include "text_fixtures.hpp"
 
 #include <cmath>
 #include <limits>
@@ -153,4 +154,40 @@ TEST_CASE("softmax family: bad dims throw naming the op") {
   CHECK_THROWS_WITH_AS(tg::log_softmax(x, -3), doctest::Contains("log_softmax: dim -3"), tg::Error);
   CHECK_THROWS_WITH_AS(tg::logsumexp(x, 5, true), doctest::Contains("logsumexp: dim 5"), tg::Error);
   CHECK_THROWS_WITH_AS(tg::softmax(Variable<float>(Array<float>(1.f)), 0), doctest::Contains("softmax:"), tg::Error);
+}
+
+TEST_CASE("softmax and log_softmax with a dtype convert the input first, as LibTorch") {
+  namespace F = tg::nn::functional;
+  const tgtest::TextFixture fx("glu_threshold_rrelu_instance_norm3d");
+  // A Float input taken to Double: LibTorch's result. The float and double tapes are separate, so a
+  // Float input that requires grad cannot be converted on the tape (to() says so).
+  const std::vector<std::string> names{"softmax_dtype", "log_softmax_dtype"};
+  for (const std::string& name : names) {
+    CAPTURE(name);
+    const tg::Tensor x(fx.array<float>("softmax_dtype.x"));
+    const tg::Tensor y = name == "softmax_dtype" ? F::softmax(x, F::SoftmaxFuncOptions(1).dtype(tg::kFloat64))
+                                                 : F::log_softmax(x, F::LogSoftmaxFuncOptions(0).dtype(tg::kFloat64));
+    CHECK(y.scalar_type() == tg::kDouble);
+    CHECK_AGREES(y.value<double>(), fx.array<double>(name + ".y"));
+  }
+  const tg::Tensor leaf(fx.array<float>("softmax_dtype.x"), true);
+  CHECK_THROWS_WITH_AS(tg::softmax(leaf, 1, tg::kDouble), doctest::Contains("to: converting a Float tensor that requires grad"),
+                       tg::Error);
+  // The three spellings agree; a Long input works with a floating dtype, as LibTorch's.
+  const tg::Tensor x(fx.array<float>("softmax_dtype.x"));
+  const tg::Tensor by_function = tg::softmax(x, 1, tg::kDouble);
+  CHECK(by_function.value<double>() == x.softmax(1, tg::kDouble).value<double>());
+  CHECK(by_function.value<double>() == F::softmax(x, F::SoftmaxFuncOptions(1).dtype(tg::kDouble)).value<double>());
+  CHECK(x.log_softmax(0, tg::kDouble).value<double>() == tg::log_softmax(x.to(tg::kDouble), 0).value<double>());
+  CHECK(x.softmax(1).scalar_type() == tg::kFloat);
+  const tg::Tensor labels(fx.array<std::int64_t>("softmax_long.x"));
+  CHECK_AGREES(tg::softmax(labels, 1, tg::kFloat).value<float>(), fx.array<float>("softmax_long.y"));
+  CHECK_THROWS_WITH_AS(tg::softmax(labels, 1), doctest::Contains("softmax"), tg::Error);
+  CHECK_THROWS_WITH_AS(tg::softmax(x, 1, tg::kLong), doctest::Contains("softmax"), tg::Error);
+  // A Variable<T> keeps its type: only T's own dtype is accepted.
+  const Variable<float> v(fx.array<float>("softmax_dtype.x"));
+  CHECK(F::softmax(v, F::SoftmaxFuncOptions(1).dtype(tg::kFloat)).value() == tg::softmax(v, 1).value());
+  CHECK_THROWS_WITH_AS(F::log_softmax(v, F::LogSoftmaxFuncOptions(1).dtype(tg::kDouble)),
+                       doctest::Contains("log_softmax: a Variable<Float> cannot be converted to the dtype Double; use a Tensor"),
+                       tg::Error);
 }
