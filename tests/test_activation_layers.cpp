@@ -284,7 +284,7 @@ TEST_CASE("GLU, Threshold and RReLU layers agree with LibTorch on values and inp
   }
 }
 
-TEST_CASE("rrelu in training: one slope per non-positive element in [lower, upper), its gradient, seeded") {
+TEST_CASE("rrelu in training: one slope per non-positive element from lower up to upper, its gradient, seeded") {
   tg::manual_seed(7);
   const Tensor x = tg::randn({64, 64}, tg::kDouble).requires_grad_(true);
   const double lower = 0.1, upper = 0.3;
