@@ -457,6 +457,23 @@ def norms_distance_kl_div(fx):
 # ---- recurrent modules and cells ----
 
 
+def outputs_and_gradients(fx, name, module, outputs, leaves, seed0, dtype):
+    """Adds each output (<name>.<output>) with a fixed random gradient for it (<name>.g<output>, seeds
+    from seed0), then the gradients that backward gives the leaves and the module's parameters
+    (<name>.grad.<leaf or parameter name>)."""
+    loss = 0
+    for seed, (k, v) in enumerate(outputs.items()):
+        g = randn(v.shape, seed0 + seed, dtype, False)
+        fx.add(f"{name}.{k}", v)
+        fx.add(f"{name}.g{k}", g)
+        loss = loss + (v * g).sum()
+    loss.backward()
+    for k, v in leaves.items():
+        fx.add(f"{name}.grad.{k}", v.grad)
+    for pname, p in module.named_parameters():
+        fx.add(f"{name}.grad.{pname}", p.grad)
+
+
 def recurrent_case(fx, name, module, x, states):
     """A recurrent module or cell with LibTorch's initial parameters (<name>.<parameter name>), its
     input and initial states, its outputs, and for fixed random output gradients (<name>.g<output>)
@@ -479,18 +496,7 @@ def recurrent_case(fx, name, module, x, states):
         outputs = {"h": h, "c": c}
     else:
         outputs = {"h": module(x, leaves["hx"])}
-    loss = 0
-    for seed, (k, v) in enumerate(outputs.items()):
-        g = randn(v.shape, 500 + seed, torch.float32, False)
-        fx.add(f"{name}.{k}", v)
-        fx.add(f"{name}.g{k}", g)
-        loss = loss + (v * g).sum()
-    loss.backward()
-    fx.add(f"{name}.grad.x", x.grad)
-    for k, v in leaves.items():
-        fx.add(f"{name}.grad.{k}", v.grad)
-    for pname, p in module.named_parameters():
-        fx.add(f"{name}.grad.{pname}", p.grad)
+    outputs_and_gradients(fx, name, module, outputs, {"x": x, **leaves}, 500, torch.float32)
 
 
 @group
@@ -532,18 +538,7 @@ def attention_case(fx, name, module, inputs, masks, run):
         leaves[k] = v.detach().clone().requires_grad_()
     for k, m in masks.items():
         fx.add(f"{name}.{k}", m.long() if m.dtype == torch.bool else m)
-    outputs = run(module, leaves, masks)
-    loss = 0
-    for seed, (k, v) in enumerate(outputs.items()):
-        g = randn(v.shape, 700 + seed, torch.float64, False)
-        fx.add(f"{name}.{k}", v)
-        fx.add(f"{name}.g{k}", g)
-        loss = loss + (v * g).sum()
-    loss.backward()
-    for k, v in leaves.items():
-        fx.add(f"{name}.grad.{k}", v.grad)
-    for pname, p in module.named_parameters():
-        fx.add(f"{name}.grad.{pname}", p.grad)
+    outputs_and_gradients(fx, name, module, run(module, leaves, masks), leaves, 700, torch.float64)
 
 
 @group
