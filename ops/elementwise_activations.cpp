@@ -191,15 +191,15 @@ Variable<T> rrelu(const Variable<T>& x, double lower, double upper, bool trainin
     throw Error("rrelu: the lower bound must not exceed the upper bound, got " + got.str());
   }
   if (!training) return leaky_relu(x, T((lower + upper) / 2.0));
-  // One draw per non-positive element, in order, as torch's CPU kernel; 53 random bits each.
+  // One draw per non-positive element, in order, as torch's CPU kernel.
   auto slopes = std::make_shared<Array<T>>(Array<T>::from_shape(x.shape()));
   Array<T> y = Array<T>::from_shape(x.shape());
   const T* xs = x.value().data();
   T* ss = slopes->data();
   T* ys = y.data();
-  std::mt19937_64& engine = generator();
+  std::uniform_real_distribution<double> slope(lower, upper);
   for (std::size_t k = 0; k < y.size(); ++k) {
-    ss[k] = xs[k] <= T(0) ? T(lower + (upper - lower) * double(engine() >> 11) * 0x1.0p-53) : T(1);
+    ss[k] = xs[k] <= T(0) ? T(slope(generator())) : T(1);
     ys[k] = xs[k] * ss[k];
   }
   return record<T>("rrelu", std::move(y), {x}, [slopes](Array<T>& g, Grads<T>& grads) {
