@@ -76,6 +76,7 @@
 #include <tapegrad/modules/batch_norm.hpp>
 #include <tapegrad/modules/checkpoint.hpp>
 #include <tapegrad/modules/clip_grad.hpp>
+#include <tapegrad/modules/cloneable.hpp>
 #include <tapegrad/modules/conv1d.hpp>
 #include <tapegrad/modules/conv2d.hpp>
 #include <tapegrad/modules/conv_transpose2d.hpp>

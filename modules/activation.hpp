@@ -20,6 +20,7 @@ class ReLUImpl : public Module {
   Tensor forward(const Tensor& x) override;
   void pretty_print(std::ostream& stream) const override;
   const ReLUOptions& options() const { return options_; }
+  std::shared_ptr<Module> clone_structure() const override { return std::make_shared<ReLUImpl>(options_); }
 
  private:
   ReLUOptions options_;
@@ -36,6 +37,7 @@ class LeakyReLUImpl : public Module {
   void pretty_print(std::ostream& stream) const override;
 
   const LeakyReLUOptions& options() const { return options_; }
+  std::shared_ptr<Module> clone_structure() const override { return std::make_shared<LeakyReLUImpl>(options_); }
   double negative_slope() const { return options_.negative_slope(); }
 
  private:
@@ -52,6 +54,7 @@ class TanhImpl : public Module {
  public:
   Tensor forward(const Tensor& x) override;
   void pretty_print(std::ostream& stream) const override;
+  std::shared_ptr<Module> clone_structure() const override { return std::make_shared<TanhImpl>(); }
 };
 TG_MODULE(Tanh);
 
@@ -60,6 +63,7 @@ class SigmoidImpl : public Module {
  public:
   Tensor forward(const Tensor& x) override;
   void pretty_print(std::ostream& stream) const override;
+  std::shared_ptr<Module> clone_structure() const override { return std::make_shared<SigmoidImpl>(); }
 };
 TG_MODULE(Sigmoid);
 
@@ -70,6 +74,7 @@ class GELUImpl : public Module {
   Tensor forward(const Tensor& x) override;
   void pretty_print(std::ostream& stream) const override;
   const GELUOptions& options() const { return options_; }
+  std::shared_ptr<Module> clone_structure() const override { return std::make_shared<GELUImpl>(options_); }
 
  private:
   GELUOptions options_;
@@ -94,6 +99,7 @@ class SoftmaxImpl : public Module {
   Tensor forward(const Tensor& x) override;
   void pretty_print(std::ostream& stream) const override;
   const SoftmaxOptions& options() const { return options_; }
+  std::shared_ptr<Module> clone_structure() const override { return std::make_shared<SoftmaxImpl>(options_); }
 
  private:
   SoftmaxOptions options_;
@@ -107,6 +113,7 @@ class LogSoftmaxImpl : public Module {
   Tensor forward(const Tensor& x) override;
   void pretty_print(std::ostream& stream) const override;
   const LogSoftmaxOptions& options() const { return options_; }
+  std::shared_ptr<Module> clone_structure() const override { return std::make_shared<LogSoftmaxImpl>(options_); }
 
  private:
   LogSoftmaxOptions options_;
@@ -120,6 +127,7 @@ class GLUImpl : public Module {
   Tensor forward(const Tensor& x) override;
   void pretty_print(std::ostream& stream) const override;
   const GLUOptions& options() const { return options_; }
+  std::shared_ptr<Module> clone_structure() const override { return std::make_shared<GLUImpl>(options_); }
 
  private:
   GLUOptions options_;
@@ -131,6 +139,7 @@ class IdentityImpl : public Module {
  public:
   Tensor forward(const Tensor& x) override { return x; }
   void pretty_print(std::ostream& stream) const override;
+  std::shared_ptr<Module> clone_structure() const override { return std::make_shared<IdentityImpl>(); }
 };
 TG_MODULE(Identity);
 

@@ -50,6 +50,7 @@ class AvgPool2dImpl : public Module {
   Tensor forward(const Tensor& x) override;
   void pretty_print(std::ostream& stream) const override;
   const AvgPool2dOptions& options() const { return options_; }
+  std::shared_ptr<Module> clone_structure() const override { return std::make_shared<AvgPool2dImpl>(options_); }
 
  private:
   AvgPool2dOptions options_;
@@ -74,6 +75,7 @@ class AdaptiveAvgPool2dImpl : public Module {
   Tensor forward(const Tensor& x) override;
   void pretty_print(std::ostream& stream) const override;
   const AdaptiveAvgPool2dOptions& options() const { return options_; }
+  std::shared_ptr<Module> clone_structure() const override { return std::make_shared<AdaptiveAvgPool2dImpl>(options_); }
 
  private:
   AdaptiveAvgPool2dOptions options_;

@@ -67,6 +67,7 @@ class BatchNormBase : public NormBase {
 class BatchNorm1dImpl : public BatchNormBase {
  public:
   explicit BatchNorm1dImpl(const BatchNorm1dOptions& options) : BatchNormBase(options, 1) {}
+  std::shared_ptr<Module> clone_structure() const override { return std::make_shared<BatchNorm1dImpl>(options()); }
 
  private:
   void check_input(const Tensor& x) const override;
@@ -77,6 +78,7 @@ TG_MODULE(BatchNorm1d);
 class BatchNorm2dImpl : public BatchNormBase {
  public:
   explicit BatchNorm2dImpl(const BatchNorm2dOptions& options) : BatchNormBase(options, 2) {}
+  std::shared_ptr<Module> clone_structure() const override { return std::make_shared<BatchNorm2dImpl>(options()); }
 
  private:
   void check_input(const Tensor& x) const override;

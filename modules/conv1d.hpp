@@ -48,6 +48,7 @@ class Conv1dImpl : public Module {
   void pretty_print(std::ostream& stream) const override;
 
   const Conv1dOptions& options() const { return options_; }
+  std::shared_ptr<Module> clone_structure() const override { return std::make_shared<Conv1dImpl>(options_); }
 
   Tensor weight;  // (out_channels, in_channels, kernel_size)
   Tensor bias;    // (out_channels,); undefined with options.bias(false)

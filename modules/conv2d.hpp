@@ -52,6 +52,7 @@ class Conv2dImpl : public Module {
   void pretty_print(std::ostream& stream) const override;
 
   const Conv2dOptions& options() const { return options_; }
+  std::shared_ptr<Module> clone_structure() const override { return std::make_shared<Conv2dImpl>(options_); }
 
   Tensor weight;  // (out_channels, in_channels, kh, kw)
   Tensor bias;    // (out_channels,); undefined with options.bias(false)

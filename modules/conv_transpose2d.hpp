@@ -59,6 +59,7 @@ class ConvTranspose2dImpl : public Module {
   void reset_parameters();
   void pretty_print(std::ostream& stream) const override;
   const ConvTranspose2dOptions& options() const { return options_; }
+  std::shared_ptr<Module> clone_structure() const override { return std::make_shared<ConvTranspose2dImpl>(options_); }
 
   Tensor weight;  // (in_channels, out_channels, kh, kw)
   Tensor bias;    // (out_channels,); undefined with options.bias(false)

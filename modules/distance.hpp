@@ -21,6 +21,7 @@ class CosineSimilarityImpl : public Module {
   Tensor forward(const Tensor& x1, const Tensor& x2);
   void pretty_print(std::ostream& stream) const override;
   const CosineSimilarityOptions& options() const { return options_; }
+  std::shared_ptr<Module> clone_structure() const override { return std::make_shared<CosineSimilarityImpl>(options_); }
 
  private:
   CosineSimilarityOptions options_;
@@ -33,6 +34,7 @@ class PairwiseDistanceImpl : public Module {
   Tensor forward(const Tensor& x1, const Tensor& x2);
   void pretty_print(std::ostream& stream) const override;
   const PairwiseDistanceOptions& options() const { return options_; }
+  std::shared_ptr<Module> clone_structure() const override { return std::make_shared<PairwiseDistanceImpl>(options_); }
 
  private:
   PairwiseDistanceOptions options_;

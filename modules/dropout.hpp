@@ -33,6 +33,7 @@ class DropoutImpl : public Module {
   Tensor forward(const Tensor& x) override;
   void pretty_print(std::ostream& stream) const override;
   const DropoutOptions& options() const { return options_; }
+  std::shared_ptr<Module> clone_structure() const override { return std::make_shared<DropoutImpl>(options_); }
 
  private:
   DropoutOptions options_;
@@ -46,6 +47,7 @@ class Dropout2dImpl : public Module {
   Tensor forward(const Tensor& x) override;
   void pretty_print(std::ostream& stream) const override;
   const Dropout2dOptions& options() const { return options_; }
+  std::shared_ptr<Module> clone_structure() const override { return std::make_shared<Dropout2dImpl>(options_); }
 
  private:
   Dropout2dOptions options_;

@@ -21,6 +21,9 @@ namespace tg::nn {
     Tensor forward(const Tensor& x) override;                              \
     void pretty_print(std::ostream& stream) const override;                \
     const Options& options() const { return options_; }                    \
+    std::shared_ptr<Module> clone_structure() const override {             \
+      return std::make_shared<Name##Impl>(options_);                       \
+    }                                                                      \
                                                                            \
    private:                                                                \
     Options options_;                                                      \
@@ -45,6 +48,7 @@ class ThresholdImpl : public Module {
   Tensor forward(const Tensor& x) override;
   void pretty_print(std::ostream& stream) const override;
   const ThresholdOptions& options() const { return options_; }
+  std::shared_ptr<Module> clone_structure() const override { return std::make_shared<ThresholdImpl>(options_); }
 
  private:
   ThresholdOptions options_;
@@ -57,6 +61,9 @@ TG_MODULE(Threshold);
    public:                                                  \
     Tensor forward(const Tensor& x) override;               \
     void pretty_print(std::ostream& stream) const override; \
+    std::shared_ptr<Module> clone_structure() const override { \
+      return std::make_shared<Name##Impl>();                \
+    }                                                       \
   };                                                        \
   TG_MODULE(Name);
 TG_ACTIVATION_LAYER(SiLU)

@@ -57,6 +57,7 @@ class EmbeddingImpl : public Module {
   void reset_parameters();
   void pretty_print(std::ostream& stream) const override;
   const EmbeddingOptions& options() const { return options_; }
+  std::shared_ptr<Module> clone_structure() const override { return std::make_shared<EmbeddingImpl>(options_); }
 
   Tensor weight;  // (num_embeddings, embedding_dim)
 

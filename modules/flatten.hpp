@@ -16,6 +16,9 @@ class FlattenImpl : public Module {
       : start_dim_(start_dim), end_dim_(end_dim) {}
   Tensor forward(const Tensor& x) override;
   void pretty_print(std::ostream& stream) const override;
+  std::shared_ptr<Module> clone_structure() const override {
+    return std::make_shared<FlattenImpl>(start_dim_, end_dim_);
+  }
 
  private:
   std::ptrdiff_t start_dim_, end_dim_;

@@ -22,6 +22,7 @@ class FunctionalImpl : public Module {
 
   Tensor forward(const Tensor& x) override { return function_(x); }
   void pretty_print(std::ostream& stream) const override { stream << "Functional()"; }
+  std::shared_ptr<Module> clone_structure() const override { return std::make_shared<FunctionalImpl>(function_); }
 
  private:
   Function function_;

@@ -44,6 +44,7 @@ class GroupNormImpl : public Module {
   void reset_parameters();
   void pretty_print(std::ostream& stream) const override;
   const GroupNormOptions& options() const { return options_; }
+  std::shared_ptr<Module> clone_structure() const override { return std::make_shared<GroupNormImpl>(options_); }
 
   Tensor weight, bias;  // (num_channels,); undefined without affine
 

@@ -65,6 +65,9 @@ class InstanceNormBase : public NormBase {
 class InstanceNorm1dImpl : public InstanceNormBase {
  public:
   explicit InstanceNorm1dImpl(const InstanceNorm1dOptions& options) : InstanceNormBase(options, 1) {}
+  std::shared_ptr<Module> clone_structure() const override {
+    return std::make_shared<InstanceNorm1dImpl>(options());
+  }
 };
 TG_MODULE(InstanceNorm1d);
 
@@ -72,6 +75,9 @@ TG_MODULE(InstanceNorm1d);
 class InstanceNorm2dImpl : public InstanceNormBase {
  public:
   explicit InstanceNorm2dImpl(const InstanceNorm2dOptions& options) : InstanceNormBase(options, 2) {}
+  std::shared_ptr<Module> clone_structure() const override {
+    return std::make_shared<InstanceNorm2dImpl>(options());
+  }
 };
 TG_MODULE(InstanceNorm2d);
 
@@ -79,6 +85,9 @@ TG_MODULE(InstanceNorm2d);
 class InstanceNorm3dImpl : public InstanceNormBase {
  public:
   explicit InstanceNorm3dImpl(const InstanceNorm3dOptions& options) : InstanceNormBase(options, 3) {}
+  std::shared_ptr<Module> clone_structure() const override {
+    return std::make_shared<InstanceNorm3dImpl>(options());
+  }
 };
 TG_MODULE(InstanceNorm3d);
 

@@ -42,6 +42,7 @@ class LayerNormImpl : public Module {
   void reset_parameters();
   void pretty_print(std::ostream& stream) const override;
   const LayerNormOptions& options() const { return options_; }
+  std::shared_ptr<Module> clone_structure() const override { return std::make_shared<LayerNormImpl>(options_); }
 
   Tensor weight, bias;  // normalized_shape; undefined without elementwise_affine
 

@@ -18,6 +18,9 @@ class LinearImpl : public Module {
   // Draws fresh weights: U(-1/sqrt(in_features), 1/sqrt(in_features)) for weight and bias, as LibTorch.
   void reset_parameters();
   void pretty_print(std::ostream& stream) const override;
+  std::shared_ptr<Module> clone_structure() const override {
+    return std::make_shared<LinearImpl>(in_features_, out_features_, bias.defined());
+  }
 
   std::size_t in_features() const { return in_features_; }
   std::size_t out_features() const { return out_features_; }

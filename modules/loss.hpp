@@ -21,6 +21,7 @@ class NLLLossImpl : public Module {
   Tensor forward(const Tensor& log_probs, const Tensor& target);
   void pretty_print(std::ostream& stream) const override;
   const NLLLossOptions& options() const { return options_; }
+  std::shared_ptr<Module> clone_structure() const override { return std::make_shared<NLLLossImpl>(options_); }
 
  private:
   NLLLossOptions options_;
@@ -36,6 +37,7 @@ class CrossEntropyLossImpl : public Module {
   Tensor forward(const Tensor& logits, const Tensor& target);
   void pretty_print(std::ostream& stream) const override;
   const CrossEntropyLossOptions& options() const { return options_; }
+  std::shared_ptr<Module> clone_structure() const override { return std::make_shared<CrossEntropyLossImpl>(options_); }
 
  private:
   CrossEntropyLossOptions options_;
@@ -50,6 +52,7 @@ class BCELossImpl : public Module {
   Tensor forward(const Tensor& input, const Tensor& target);
   void pretty_print(std::ostream& stream) const override;
   const BCELossOptions& options() const { return options_; }
+  std::shared_ptr<Module> clone_structure() const override { return std::make_shared<BCELossImpl>(options_); }
 
  private:
   BCELossOptions options_;
@@ -64,6 +67,7 @@ class BCEWithLogitsLossImpl : public Module {
   Tensor forward(const Tensor& input, const Tensor& target);
   void pretty_print(std::ostream& stream) const override;
   const BCEWithLogitsLossOptions& options() const { return options_; }
+  std::shared_ptr<Module> clone_structure() const override { return std::make_shared<BCEWithLogitsLossImpl>(options_); }
 
  private:
   BCEWithLogitsLossOptions options_;
@@ -78,6 +82,7 @@ class L1LossImpl : public Module {
   Tensor forward(const Tensor& input, const Tensor& target);
   void pretty_print(std::ostream& stream) const override;
   const L1LossOptions& options() const { return options_; }
+  std::shared_ptr<Module> clone_structure() const override { return std::make_shared<L1LossImpl>(options_); }
 
  private:
   L1LossOptions options_;
@@ -90,6 +95,7 @@ class MSELossImpl : public Module {
   Tensor forward(const Tensor& input, const Tensor& target);
   void pretty_print(std::ostream& stream) const override;
   const MSELossOptions& options() const { return options_; }
+  std::shared_ptr<Module> clone_structure() const override { return std::make_shared<MSELossImpl>(options_); }
 
  private:
   MSELossOptions options_;
@@ -102,6 +108,7 @@ class SmoothL1LossImpl : public Module {
   Tensor forward(const Tensor& input, const Tensor& target);
   void pretty_print(std::ostream& stream) const override;
   const SmoothL1LossOptions& options() const { return options_; }
+  std::shared_ptr<Module> clone_structure() const override { return std::make_shared<SmoothL1LossImpl>(options_); }
 
  private:
   SmoothL1LossOptions options_;
@@ -114,6 +121,7 @@ class HuberLossImpl : public Module {
   Tensor forward(const Tensor& input, const Tensor& target);
   void pretty_print(std::ostream& stream) const override;
   const HuberLossOptions& options() const { return options_; }
+  std::shared_ptr<Module> clone_structure() const override { return std::make_shared<HuberLossImpl>(options_); }
 
  private:
   HuberLossOptions options_;
@@ -127,6 +135,7 @@ class KLDivLossImpl : public Module {
   Tensor forward(const Tensor& input, const Tensor& target);
   void pretty_print(std::ostream& stream) const override;
   const KLDivLossOptions& options() const { return options_; }
+  std::shared_ptr<Module> clone_structure() const override { return std::make_shared<KLDivLossImpl>(options_); }
 
  private:
   KLDivLossOptions options_;

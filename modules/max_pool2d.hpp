@@ -39,6 +39,7 @@ class MaxPool2dImpl : public Module {
   void pretty_print(std::ostream& stream) const override;
 
   const MaxPool2dOptions& options() const { return options_; }
+  std::shared_ptr<Module> clone_structure() const override { return std::make_shared<MaxPool2dImpl>(options_); }
 
  private:
   MaxPool2dOptions options_;

@@ -11,16 +11,20 @@
 namespace tg::nn {
 namespace {
 
-// "tgtest::Net" -> "Net", "ns::Box<ns::Item>" -> "Box<ns::Item>": the class name as a user wrote it,
-// without the "Impl" of a TG_MODULE's implementation ("tg::nn::ReLUImpl" -> "ReLU").
-std::string class_name(const std::type_info& type) {
+// "tgtest::Net" -> "Net", "ns::Box<ns::Item>" -> "Box<ns::Item>": the class name as a user wrote it.
+std::string unqualified_class_name(const std::type_info& type) {
   int status = 0;
   char* demangled = abi::__cxa_demangle(type.name(), nullptr, nullptr, &status);
   std::string full = status == 0 ? demangled : type.name();
   std::free(demangled);
   const std::size_t end = full.find('<');
   const std::size_t colons = full.rfind("::", end);
-  std::string name = colons == std::string::npos ? full : full.substr(colons + 2);
+  return colons == std::string::npos ? full : full.substr(colons + 2);
+}
+
+// The same without the "Impl" of a TG_MODULE's implementation ("tg::nn::ReLUImpl" -> "ReLU").
+std::string class_name(const std::type_info& type) {
+  std::string name = unqualified_class_name(type);
   const std::string impl = "Impl";
   if (name.size() > impl.size() && name.compare(name.size() - impl.size(), impl.size(), impl) == 0)
     name.resize(name.size() - impl.size());
@@ -205,6 +209,62 @@ std::size_t Module::parameter_count() const {
   std::size_t count = 0;
   for (const auto& parameter : parameters()) count += parameter.numel();
   return count;
+}
+
+std::shared_ptr<Module> Module::clone(const std::optional<Device>& device) const {
+  if (device) check_cpu(*device, "Module::clone");
+  NoGradGuard no_grad;
+  std::shared_ptr<Module> copy = clone_structure();
+  copy->copy_state_from(*this);
+  return copy;
+}
+
+std::shared_ptr<Module> Module::clone_structure() const {
+  throw Error(name() + ": clone() is not implemented for this module; derive it from tg::nn::Cloneable<" +
+              unqualified_class_name(typeid(*this)) +
+              "> instead of tg::nn::Module and register its parameters, buffers and submodules in reset() "
+              "(modules/cloneable.hpp), as LibTorch asks");
+}
+
+namespace {
+
+std::string joined_keys(const std::vector<std::string>& keys) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < keys.size(); ++i) out += (i ? ", " : "") + keys[i];
+  return out + "]";
+}
+
+// The copy's entries must be the original's, by name and in order, for the values to go across.
+template <class V>
+void check_same_keys(const OrderedDict<std::string, V>& from, const OrderedDict<std::string, V>& to,
+                     const std::string& module, const char* what) {
+  if (from.keys() != to.keys())
+    throw Error(module + ": clone(): the new module's " + what + " are " + joined_keys(to.keys()) + ", the original's " +
+                joined_keys(from.keys()) + " (a Cloneable's reset() must register what its constructor did)");
+}
+
+}  // namespace
+
+void Module::copy_state_from(const Module& from) {
+  check_same_keys(from.parameters_, parameters_, name(), "parameters");
+  check_same_keys(from.buffers_, buffers_, name(), "buffers");
+  check_same_keys(from.children_, children_, name(), "submodules");
+  const auto copy_values = [this](const Named<Tensor>& source, Named<Tensor>& target) {
+    for (std::size_t i = 0; i < source.size(); ++i) {
+      const Tensor& original = source[i].value();
+      Tensor& copy = target[i].value();
+      if (original.defined() != copy.defined())
+        throw Error(name() + ": clone(): '" + source[i].key() + "' is " + (original.defined() ? "" : "un") +
+                    "defined in the original and " + (copy.defined() ? "" : "un") + "defined in the new module");
+      if (!original.defined()) continue;
+      copy.set_data(original.detach().clone());
+      if (copy.requires_grad() != original.requires_grad()) copy.requires_grad_(original.requires_grad());
+    }
+  };
+  copy_values(from.parameters_, parameters_);
+  copy_values(from.buffers_, buffers_);
+  training_ = from.training_;
+  for (std::size_t i = 0; i < children_.size(); ++i) children_[i].value()->copy_state_from(*from.children_[i].value());
 }
 
 void Module::pretty_print(std::ostream& stream) const { stream << name(); }

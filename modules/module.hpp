@@ -18,13 +18,14 @@
 //
 // Modules live behind std::shared_ptr (the one way; a holder is one): a parent holds its children
 // through it, and copying a module is disabled because a copy would silently share the original's
-// parameters.
+// parameters. clone() makes a deep copy instead (modules/cloneable.hpp for modules of your own).
 #pragma once
 
 #include <cstddef>
 #include <functional>
 #include <iosfwd>
 #include <memory>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -112,6 +113,17 @@ class Module : public std::enable_shared_from_this<Module> {
   // The number of scalars in all parameters, recursively.
   std::size_t parameter_count() const;
 
+  // A deep copy, as LibTorch's: a module of the same type and structure whose parameters and buffers
+  // are new tensors holding this one's values (with their dtype and requires_grad; no gradients), each
+  // submodule in this one's training mode. Every built-in module clones; a module of your own does
+  // when it derives from tg::nn::Cloneable<YourImpl> (modules/cloneable.hpp), else this throws.
+  // Like LibTorch's, it builds the copy first, so the copy's initialisation draws from the generator.
+  // A device other than the CPU throws.
+  std::shared_ptr<Module> clone(const std::optional<Device>& device = std::nullopt) const;
+  // What clone() builds before it copies the values: a new module of this type and structure, freshly
+  // initialised. Each built-in module overrides it; this one throws, naming the module.
+  virtual std::shared_ptr<Module> clone_structure() const;
+
   // One line describing this module alone, e.g. "Linear(in_features=784, out_features=50, bias=true)";
   // operator<< adds the children below it.
   virtual void pretty_print(std::ostream& stream) const;
@@ -122,6 +134,7 @@ class Module : public std::enable_shared_from_this<Module> {
   void collect(const std::string& prefix, bool recurse, bool buffers, Named<Tensor>& out) const;
   void print_tree(std::ostream& stream, const std::string& indentation) const;
   void collect_modules(const std::string& prefix, Named<std::shared_ptr<Module>>& out);
+  void copy_state_from(const Module& from);
   friend std::ostream& operator<<(std::ostream& stream, const Module& module);
 
   std::string name_;

@@ -37,6 +37,12 @@ void ModuleDictImpl::clear() {
   modules_.clear();
 }
 
+std::shared_ptr<Module> ModuleDictImpl::clone_structure() const {
+  auto copy = std::make_shared<ModuleDictImpl>();
+  for (const auto& item : modules_) copy->insert(item.key(), item.value()->clone_structure());
+  return copy;
+}
+
 std::shared_ptr<Module> ModuleDictImpl::operator[](const std::string& key) const { return modules_[key]; }
 
 }  // namespace tg::nn

@@ -39,6 +39,8 @@ class ModuleDictImpl : public Module {
   // Removes `key` and returns its module; throws when it is absent.
   std::shared_ptr<Module> pop(const std::string& key);
   void clear();
+  // A ModuleDict of the modules' own clone_structure(), under the same keys.
+  std::shared_ptr<Module> clone_structure() const override;
 
   // The module at `key`; throws an Error naming the key when it is absent.
   std::shared_ptr<Module> operator[](const std::string& key) const;

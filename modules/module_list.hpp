@@ -47,6 +47,8 @@ class ModuleListImpl : public Module {
   // The i-th module; throws an Error when i >= size().
   const std::shared_ptr<Module>& operator[](std::size_t i) const;
   const std::shared_ptr<Module>& ptr(std::size_t i) const { return (*this)[i]; }
+  // A ModuleList of the modules' own clone_structure().
+  std::shared_ptr<Module> clone_structure() const override;
   // The i-th module as its concrete type; throws an Error when it is not an M.
   template <class M>
   std::shared_ptr<M> at(std::size_t i) const {

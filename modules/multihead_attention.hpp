@@ -50,6 +50,7 @@ class MultiheadAttentionImpl : public Module {
   // keeps Linear's initialisation.
   void reset_parameters();
   const MultiheadAttentionOptions& options() const { return options_; }
+  std::shared_ptr<Module> clone_structure() const override { return std::make_shared<MultiheadAttentionImpl>(options_); }
 
   Tensor in_proj_weight;  // (3·embed_dim, embed_dim): query, key, value projections stacked
   Tensor in_proj_bias;    // (3·embed_dim,); undefined with bias(false)

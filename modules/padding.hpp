@@ -79,6 +79,7 @@ class PadLayer : public Module {
   class Name##Impl : public detail::PadLayer<D, enumtype::Mode, Options> {                          \
    public:                                                                                          \
     explicit Name##Impl(const Options& options) : detail::PadLayer<D, enumtype::Mode, Options>(options, #Name) {} \
+    std::shared_ptr<Module> clone_structure() const override { return std::make_shared<Name##Impl>(this->options()); } \
   };                                                                                                \
   TG_MODULE(Name);
 TG_PAD_LAYER(ReflectionPad1d, 1, kReflect, ReflectionPad1dOptions)

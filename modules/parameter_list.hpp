@@ -51,6 +51,7 @@ class ParameterListImpl : public ParameterContainer {
   Tensor& operator[](std::size_t i) { return params_[i].value(); }
   const Tensor& operator[](std::size_t i) const { return params_[i].value(); }
   Tensor& at(std::size_t i) { return (*this)[i]; }
+  std::shared_ptr<Module> clone_structure() const override;
 };
 TG_MODULE(ParameterList);
 
@@ -68,6 +69,7 @@ class ParameterDictImpl : public ParameterContainer {
   bool contains(const std::string& key) const { return params_.contains(key); }
   std::vector<std::string> keys() const { return params_.keys(); }
   std::vector<Tensor> values() const { return params_.values(); }
+  std::shared_ptr<Module> clone_structure() const override;
 };
 TG_MODULE(ParameterDict);
 

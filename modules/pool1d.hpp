@@ -37,6 +37,7 @@ class MaxPool1dImpl : public Module {
   Tensor forward(const Tensor& x) override;
   void pretty_print(std::ostream& stream) const override;
   const MaxPool1dOptions& options() const { return options_; }
+  std::shared_ptr<Module> clone_structure() const override { return std::make_shared<MaxPool1dImpl>(options_); }
 
  private:
   MaxPool1dOptions options_;
@@ -72,6 +73,7 @@ class AvgPool1dImpl : public Module {
   Tensor forward(const Tensor& x) override;
   void pretty_print(std::ostream& stream) const override;
   const AvgPool1dOptions& options() const { return options_; }
+  std::shared_ptr<Module> clone_structure() const override { return std::make_shared<AvgPool1dImpl>(options_); }
 
  private:
   AvgPool1dOptions options_;

@@ -27,6 +27,7 @@ class PReLUImpl : public Module {
   void reset_parameters();
   void pretty_print(std::ostream& stream) const override;
   const PReLUOptions& options() const { return options_; }
+  std::shared_ptr<Module> clone_structure() const override { return std::make_shared<PReLUImpl>(options_); }
 
   Tensor weight;  // (num_parameters,)
 

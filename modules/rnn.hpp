@@ -132,6 +132,7 @@ class LSTMImpl : public detail::RNNImplBase {
   std::tuple<Tensor, std::tuple<Tensor, Tensor>> forward(const Tensor& input,
                                                           std::optional<std::tuple<Tensor, Tensor>> hx = {});
   const LSTMOptions& options() const { return options_; }
+  std::shared_ptr<Module> clone_structure() const override { return std::make_shared<LSTMImpl>(options_); }
 
  protected:
   std::vector<Tensor> step(const Tensor& x, const std::vector<Tensor>& states, const Weights& w) const override;
@@ -149,6 +150,7 @@ class GRUImpl : public detail::RNNImplBase {
   // Returns (output, h_n); hx = h_0, zeros when undefined.
   std::tuple<Tensor, Tensor> forward(const Tensor& input, Tensor hx = {});
   const GRUOptions& options() const { return options_; }
+  std::shared_ptr<Module> clone_structure() const override { return std::make_shared<GRUImpl>(options_); }
 
  protected:
   std::vector<Tensor> step(const Tensor& x, const std::vector<Tensor>& states, const Weights& w) const override;
@@ -167,6 +169,7 @@ class RNNImpl : public detail::RNNImplBase {
   // Returns (output, h_n); hx = h_0, zeros when undefined.
   std::tuple<Tensor, Tensor> forward(const Tensor& input, Tensor hx = {});
   const RNNOptions& options() const { return options_; }
+  std::shared_ptr<Module> clone_structure() const override { return std::make_shared<RNNImpl>(options_); }
 
  protected:
   std::vector<Tensor> step(const Tensor& x, const std::vector<Tensor>& states, const Weights& w) const override;

@@ -94,6 +94,7 @@ class RNNCellImpl : public detail::RNNCellImplBase {
   Tensor forward(const Tensor& input, const Tensor& hx);
   Tensor forward(const Tensor& input) override { return forward(input, Tensor()); }
   const RNNCellOptions& options() const { return options_; }
+  std::shared_ptr<Module> clone_structure() const override { return std::make_shared<RNNCellImpl>(options_); }
 
  private:
   RNNCellOptions options_;
@@ -110,6 +111,7 @@ class LSTMCellImpl : public detail::RNNCellImplBase {
   // input (batch, input_size), hx = (h, c), each (batch, hidden_size), zeros when absent.
   std::tuple<Tensor, Tensor> forward(const Tensor& input, std::optional<std::tuple<Tensor, Tensor>> hx = {});
   const LSTMCellOptions& options() const { return options_; }
+  std::shared_ptr<Module> clone_structure() const override { return std::make_shared<LSTMCellImpl>(options_); }
 
  private:
   LSTMCellOptions options_;
@@ -127,6 +129,7 @@ class GRUCellImpl : public detail::RNNCellImplBase {
   Tensor forward(const Tensor& input, const Tensor& hx);
   Tensor forward(const Tensor& input) override { return forward(input, Tensor()); }
   const GRUCellOptions& options() const { return options_; }
+  std::shared_ptr<Module> clone_structure() const override { return std::make_shared<GRUCellImpl>(options_); }
 
  private:
   GRUCellOptions options_;

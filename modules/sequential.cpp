@@ -9,6 +9,12 @@ Tensor SequentialImpl::forward(const Tensor& x) {
   return y;
 }
 
+std::shared_ptr<Module> SequentialImpl::clone_structure() const {
+  auto copy = std::make_shared<SequentialImpl>();
+  for (const auto& module : modules_) copy->push_back(module->clone_structure());
+  return copy;
+}
+
 const std::shared_ptr<Module>& SequentialImpl::operator[](std::size_t i) const {
   if (i >= modules_.size())
     throw Error("Sequential: index " + std::to_string(i) + " is out of range for a Sequential of " +

@@ -43,6 +43,8 @@ class SequentialImpl : public Module {
 
   // Chains every module's forward(x); throws on an empty Sequential.
   Tensor forward(const Tensor& x) override;
+  // A Sequential of the modules' own clone_structure().
+  std::shared_ptr<Module> clone_structure() const override;
 
   std::size_t size() const { return modules_.size(); }
   bool is_empty() const { return modules_.empty(); }

@@ -2,20 +2,7 @@
 
 #include <string>
 
-#include <tapegrad/core/grad_mode.hpp>
-
 namespace tg::nn {
-
-namespace {
-
-// LibTorch clones modules where tapegrad builds new ones: copy the source's parameters, by name.
-void transformer_copy_parameters(const Module& from, Module& to) {
-  NoGradGuard no_grad;
-  auto target = to.named_parameters();
-  for (const auto& named : from.named_parameters()) target[named.key()].copy_(named.value());
-}
-
-}  // namespace
 
 TransformerEncoderLayerImpl::TransformerEncoderLayerImpl(const TransformerEncoderLayerOptions& options)
     : Module("TransformerEncoderLayer"), options_(options) {
@@ -59,14 +46,12 @@ TransformerEncoderImpl::TransformerEncoderImpl(const TransformerEncoderOptions& 
     throw Error("TransformerEncoder: num_layers must be at least 1, got " + std::to_string(options.num_layers()));
   layers = register_module("layers", ModuleList());
   for (std::int64_t i = 0; i < options.num_layers(); ++i) {
-    TransformerEncoderLayer layer(options.encoder_layer());
-    if (options.layer()) transformer_copy_parameters(*options.layer(), *layer);
-    layers->push_back(layer);
+    if (options.layer())
+      layers->push_back(std::static_pointer_cast<TransformerEncoderLayerImpl>(options.layer()->clone()));
+    else
+      layers->push_back(TransformerEncoderLayer(options.encoder_layer()));
   }
-  if (options.norm()) {
-    norm = register_module("norm", LayerNorm(options.norm()->options()));
-    transformer_copy_parameters(*options.norm(), *norm);
-  }
+  if (options.norm()) norm = register_module("norm", LayerNorm(std::static_pointer_cast<LayerNormImpl>(options.norm()->clone())));
 }
 
 void TransformerEncoderImpl::reset_parameters() {

@@ -9,8 +9,8 @@
 //                                          .norm(tg::nn::LayerNorm(tg::nn::LayerNormOptions({512}))));
 //   Tensor y = encoder(src, src_mask, src_key_padding_mask);  // src (S, N, 512) -> (S, N, 512)
 //
-// The masks are MultiheadAttention's attn_mask and key_padding_mask. As LibTorch's clones, the
-// encoder's layers and norm are new modules that start from copies of the given ones' parameters.
+// The masks are MultiheadAttention's attn_mask and key_padding_mask. As in LibTorch, the encoder's
+// layers and norm are clones of the given ones (Module::clone()).
 #pragma once
 
 #include <cstdint>
@@ -51,6 +51,9 @@ class TransformerEncoderLayerImpl : public Module {
   // Every submodule's own initialisation, as LibTorch.
   void reset_parameters();
   const TransformerEncoderLayerOptions& options() const { return options_; }
+  std::shared_ptr<Module> clone_structure() const override {
+    return std::make_shared<TransformerEncoderLayerImpl>(options_);
+  }
 
   MultiheadAttention self_attn{nullptr};
   Linear linear1{nullptr};
@@ -68,7 +71,7 @@ struct TransformerEncoderOptions {
   // Layers built from these options, each with fresh parameters.
   TransformerEncoderOptions(const TransformerEncoderLayerOptions& encoder_layer, std::int64_t num_layers)
       : encoder_layer_(encoder_layer), num_layers_(num_layers) {}
-  // Layers that start as copies of this one (its options and parameters).
+  // Layers that are clones of this one.
   TransformerEncoderOptions(const TransformerEncoderLayer& encoder_layer, std::int64_t num_layers)
       : encoder_layer_(encoder_layer->options()), num_layers_(num_layers), layer_(encoder_layer) {}
   TG_ARG(TransformerEncoderLayerOptions, encoder_layer);
@@ -76,7 +79,7 @@ struct TransformerEncoderOptions {
   TG_ARG(LayerNorm, norm) = nullptr;  // applied after the last layer; empty for none
 
  public:
-  // The layer given to the constructor, whose parameters every layer copies; empty for none.
+  // The layer given to the constructor, which every layer is a clone of; empty for none.
   const TransformerEncoderLayer& layer() const { return layer_; }
 
  private:
@@ -95,6 +98,9 @@ class TransformerEncoderImpl : public Module {
   // Every layer's and the norm's own initialisation (fresh, no longer copies of one layer).
   void reset_parameters();
   const TransformerEncoderOptions& options() const { return options_; }
+  std::shared_ptr<Module> clone_structure() const override {
+    return std::make_shared<TransformerEncoderImpl>(options_);
+  }
 
   ModuleList layers{nullptr};
   LayerNorm norm{nullptr};  // empty without options().norm()

@@ -23,6 +23,7 @@ class UpsampleImpl : public Module {
   // "Upsample(scale_factor=[2, 2], mode=kNearest)", LibTorch's form.
   void pretty_print(std::ostream& stream) const override;
   const UpsampleOptions& options() const { return options_; }
+  std::shared_ptr<Module> clone_structure() const override { return std::make_shared<UpsampleImpl>(options_); }
 
  private:
   UpsampleOptions options_;
