@@ -3,7 +3,8 @@
 # UndefinedBehaviorSanitizer in <repo>/build-asan. Every report is fatal (-fno-sanitize-recover=all, halt_on_error), so it fails
 # the test that made it; libstdc++'s bounds checks (_GLIBCXX_ASSERTIONS) are on too. A unity build
 # (16 sources per translation unit) halves the compile time the sanitizers cost; the README command's
-# build (scripts/test.sh) compiles each file on its own, so a file that builds only beside others fails there.
+# build (scripts/test.sh) compiles each library, example and benchmark file on its own, so a file that
+# builds only beside others fails there.
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=$repo/build-asan
