@@ -145,6 +145,7 @@
 #include <tapegrad/data/sequential_sampler.hpp>
 #include <tapegrad/data/stack.hpp>
 #include <tapegrad/data/stateless_data_loader.hpp>
+#include <tapegrad/data/tensor_dataset.hpp>
 #include <tapegrad/data/tensor_transform.hpp>
 #include <tapegrad/data/transform.hpp>
 

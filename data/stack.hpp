@@ -1,5 +1,6 @@
 // tg::data::transforms::Stack: collates a batch of examples into one Example whose data and target
-// are the examples' tensors stacked along a new first dim, as LibTorch's transforms::Stack<>:
+// are the examples' tensors stacked along a new first dim, as LibTorch's transforms::Stack<>
+// (Stack<TensorExample> stacks the data of examples without a target):
 //
 //   auto loader = make_data_loader(MNIST(root).map(Normalize<>(0.1307, 0.3081)).map(Stack<>()), 64);
 //   for (auto& batch : *loader) { ... batch.data ... (64, 1, 28, 28) ... batch.target ... (64,) ... }
@@ -36,6 +37,16 @@ struct Stack<Example<>> : public Collation<Example<>> {
       targets.push_back(std::move(e.target));
     }
     return {detail::stack_tensors(data, "data"), detail::stack_tensors(targets, "target")};
+  }
+};
+
+template <>
+struct Stack<TensorExample> : public Collation<TensorExample> {
+  TensorExample apply_batch(std::vector<TensorExample> examples) override {
+    std::vector<Tensor> data;
+    data.reserve(examples.size());
+    for (TensorExample& e : examples) data.push_back(std::move(e.data));
+    return detail::stack_tensors(data, "data");
   }
 };
 

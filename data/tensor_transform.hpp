@@ -20,7 +20,10 @@ class TensorTransform : public Transform<Example<Tensor, Target>, Example<Tensor
 
   virtual Tensor operator()(Tensor input) = 0;
 
-  E apply(E input) override { return E((*this)(std::move(input.data)), std::move(input.target)); }
+  E apply(E input) override {
+    input.data = (*this)(std::move(input.data));
+    return input;
+  }
 };
 
 template <class Target = Tensor>
