@@ -32,7 +32,7 @@ tg::Tensor cross_entropy_loss(const tg::Tensor& output, const tg::Tensor& target
   return tg::cross_entropy(output, target);
 }
 
-double train_epoch(tg::nn::Module& model, tg::data::DataLoader& loader, tg::optim::Optimizer& optimizer,
+double train_epoch(tg::nn::SequentialImpl& model, tg::data::DataLoader& loader, tg::optim::Optimizer& optimizer,
                    const std::function<void(std::size_t, double)>& on_batch, StepPhases* phases) {
   using Clock = std::chrono::steady_clock;
   Clock::time_point since;
@@ -64,7 +64,7 @@ double train_epoch(tg::nn::Module& model, tg::data::DataLoader& loader, tg::opti
   return i ? loss_sum / static_cast<double>(i) : 0.0;
 }
 
-Evaluation evaluate(tg::nn::Module& model, const tg::data::Dataset& data, bool flat_images) {
+Evaluation evaluate(tg::nn::SequentialImpl& model, const tg::data::Dataset& data, bool flat_images) {
   tg::NoGradGuard no_grad;
   model.eval();
   tg::data::ImageLoaderOptions options;
@@ -93,7 +93,7 @@ Evaluation evaluate(tg::nn::Module& model, const tg::data::Dataset& data, bool f
 }
 
 #ifdef TAPEGRAD_HAS_DISTRIBUTED
-double train_epoch_distributed(tg::nn::Module& model, tg::distributed::DistributedDataParallel& ddp,
+double train_epoch_distributed(tg::nn::SequentialImpl& model, tg::distributed::DistributedDataParallel& ddp,
                                const tg::data::DistributedSampler& sampler, const tg::data::DataLoader& loader,
                                tg::optim::Optimizer& optimizer, const std::function<void(std::size_t, double)>& on_batch) {
   model.train();
@@ -120,7 +120,7 @@ double train_epoch_distributed(tg::nn::Module& model, tg::distributed::Distribut
   return sampler.steps() ? share_sum / static_cast<double>(sampler.steps()) : 0.0;
 }
 
-Evaluation evaluate_distributed(tg::nn::Module& model, const tg::data::Dataset& data, bool flat_images,
+Evaluation evaluate_distributed(tg::nn::SequentialImpl& model, const tg::data::Dataset& data, bool flat_images,
                                 tg::distributed::ProcessGroupMPI& group) {
   const std::size_t n = data.size(), r = static_cast<std::size_t>(group.rank()),
                     p = static_cast<std::size_t>(group.size());
@@ -139,7 +139,7 @@ Evaluation evaluate_distributed(tg::nn::Module& model, const tg::data::Dataset& 
 }
 #endif
 
-void write_step_graph(tg::nn::Module& model, const tg::data::DataLoader& loader, const std::string& path) {
+void write_step_graph(tg::nn::SequentialImpl& model, const tg::data::DataLoader& loader, const std::string& path) {
   const tg::data::Batch batch = loader.batch(0);
   tg::Tensor loss = tg::cross_entropy(model.forward(batch.data), batch.target);
   loss.backward(/*grad=*/{}, /*retain_graph=*/true);

@@ -33,7 +33,7 @@ struct StepPhases {
 // batch is split over tg's thread pool (tg::nn::data_parallel_backward, tg::set_num_threads).
 // `on_batch(i, loss)` runs after each step (progress display); `phases`, when given, gets the
 // step's time phase by phase (bench_mnist --phases). Returns the mean batch loss.
-double train_epoch(tg::nn::Module& model, tg::data::DataLoader& loader, tg::optim::Optimizer& optimizer,
+double train_epoch(tg::nn::SequentialImpl& model, tg::data::DataLoader& loader, tg::optim::Optimizer& optimizer,
                    const std::function<void(std::size_t, double)>& on_batch = {}, StepPhases* phases = nullptr);
 
 // Mean cross-entropy loss and classification accuracy over a whole split, in eval mode and without
@@ -41,8 +41,8 @@ double train_epoch(tg::nn::Module& model, tg::data::DataLoader& loader, tg::opti
 struct Evaluation {
   double loss, accuracy;
 };
-Evaluation evaluate(tg::nn::Module& model, const tg::data::Dataset& data, bool flat_images);
-inline double accuracy(tg::nn::Module& model, const tg::data::Dataset& data, bool flat_images) {
+Evaluation evaluate(tg::nn::SequentialImpl& model, const tg::data::Dataset& data, bool flat_images);
+inline double accuracy(tg::nn::SequentialImpl& model, const tg::data::Dataset& data, bool flat_images) {
   return evaluate(model, data, flat_images).accuracy;
 }
 
@@ -50,18 +50,18 @@ inline double accuracy(tg::nn::Module& model, const tg::data::Dataset& data, boo
 // One epoch of a data-parallel job: this rank's rows of each step (sampler, already set to the
 // epoch), forward+backward (split over this rank's threads too), the gradients averaged over the
 // ranks, then the step. Returns the epoch's mean batch loss over every rank (a collective).
-double train_epoch_distributed(tg::nn::Module& model, tg::distributed::DistributedDataParallel& ddp,
+double train_epoch_distributed(tg::nn::SequentialImpl& model, tg::distributed::DistributedDataParallel& ddp,
                                const tg::data::DistributedSampler& sampler, const tg::data::DataLoader& loader,
                                tg::optim::Optimizer& optimizer,
                                const std::function<void(std::size_t, double)>& on_batch = {});
 // evaluate() over every rank, each taking an even share of `data` (a collective).
-Evaluation evaluate_distributed(tg::nn::Module& model, const tg::data::Dataset& data, bool flat_images,
+Evaluation evaluate_distributed(tg::nn::SequentialImpl& model, const tg::data::Dataset& data, bool flat_images,
                                 tg::distributed::ProcessGroupMPI& group);
 #endif
 
 // The graph of one training step on the loader's first batch (forward, loss, backward), as DOT with
 // the model's parameter names (tg::write_dot). The parameters' gradients are freed afterwards and
 // nothing is updated, so training goes on as if it had not run.
-void write_step_graph(tg::nn::Module& model, const tg::data::DataLoader& loader, const std::string& path);
+void write_step_graph(tg::nn::SequentialImpl& model, const tg::data::DataLoader& loader, const std::string& path);
 
 }  // namespace mnist

@@ -17,7 +17,7 @@ namespace tg::nn {
 class ReLUImpl : public Module {
  public:
   explicit ReLUImpl(const ReLUOptions& options = {}) : options_(options) {}
-  Tensor forward(const Tensor& x) override;
+  Tensor forward(const Tensor& x);
   void pretty_print(std::ostream& stream) const override;
   const ReLUOptions& options() const { return options_; }
   std::shared_ptr<Module> clone_structure() const override { return std::make_shared<ReLUImpl>(options_); }
@@ -33,7 +33,7 @@ class LeakyReLUImpl : public Module {
  public:
   explicit LeakyReLUImpl(const LeakyReLUOptions& options = {}) : options_(options) {}
   explicit LeakyReLUImpl(double negative_slope) : options_(LeakyReLUOptions().negative_slope(negative_slope)) {}
-  Tensor forward(const Tensor& x) override;
+  Tensor forward(const Tensor& x);
   void pretty_print(std::ostream& stream) const override;
 
   const LeakyReLUOptions& options() const { return options_; }
@@ -52,7 +52,7 @@ namespace tg::nn {
 // tanh(x), elementwise.
 class TanhImpl : public Module {
  public:
-  Tensor forward(const Tensor& x) override;
+  Tensor forward(const Tensor& x);
   void pretty_print(std::ostream& stream) const override;
   std::shared_ptr<Module> clone_structure() const override { return std::make_shared<TanhImpl>(); }
 };
@@ -61,7 +61,7 @@ TG_MODULE(Tanh);
 // 1 / (1 + e^-x), elementwise.
 class SigmoidImpl : public Module {
  public:
-  Tensor forward(const Tensor& x) override;
+  Tensor forward(const Tensor& x);
   void pretty_print(std::ostream& stream) const override;
   std::shared_ptr<Module> clone_structure() const override { return std::make_shared<SigmoidImpl>(); }
 };
@@ -71,7 +71,7 @@ TG_MODULE(Sigmoid);
 class GELUImpl : public Module {
  public:
   explicit GELUImpl(const GELUOptions& options = {}) : options_(options) {}
-  Tensor forward(const Tensor& x) override;
+  Tensor forward(const Tensor& x);
   void pretty_print(std::ostream& stream) const override;
   const GELUOptions& options() const { return options_; }
   std::shared_ptr<Module> clone_structure() const override { return std::make_shared<GELUImpl>(options_); }
@@ -96,7 +96,7 @@ using LogSoftmaxOptions = SoftmaxOptions;
 class SoftmaxImpl : public Module {
  public:
   explicit SoftmaxImpl(const SoftmaxOptions& options) : options_(options) {}
-  Tensor forward(const Tensor& x) override;
+  Tensor forward(const Tensor& x);
   void pretty_print(std::ostream& stream) const override;
   const SoftmaxOptions& options() const { return options_; }
   std::shared_ptr<Module> clone_structure() const override { return std::make_shared<SoftmaxImpl>(options_); }
@@ -110,7 +110,7 @@ TG_MODULE(Softmax);
 class LogSoftmaxImpl : public Module {
  public:
   explicit LogSoftmaxImpl(const LogSoftmaxOptions& options) : options_(options) {}
-  Tensor forward(const Tensor& x) override;
+  Tensor forward(const Tensor& x);
   void pretty_print(std::ostream& stream) const override;
   const LogSoftmaxOptions& options() const { return options_; }
   std::shared_ptr<Module> clone_structure() const override { return std::make_shared<LogSoftmaxImpl>(options_); }
@@ -124,7 +124,7 @@ TG_MODULE(LogSoftmax);
 class GLUImpl : public Module {
  public:
   explicit GLUImpl(const GLUOptions& options = {}) : options_(options) {}
-  Tensor forward(const Tensor& x) override;
+  Tensor forward(const Tensor& x);
   void pretty_print(std::ostream& stream) const override;
   const GLUOptions& options() const { return options_; }
   std::shared_ptr<Module> clone_structure() const override { return std::make_shared<GLUImpl>(options_); }
@@ -137,7 +137,7 @@ TG_MODULE(GLU);
 // Returns its input (the same tensor), as LibTorch's: a placeholder in a Sequential.
 class IdentityImpl : public Module {
  public:
-  Tensor forward(const Tensor& x) override { return x; }
+  Tensor forward(const Tensor& x) { return x; }
   void pretty_print(std::ostream& stream) const override;
   std::shared_ptr<Module> clone_structure() const override { return std::make_shared<IdentityImpl>(); }
 };

@@ -47,7 +47,7 @@ class AvgPool2dImpl : public Module {
   explicit AvgPool2dImpl(const AvgPool2dOptions& options) : options_(options) {}
   explicit AvgPool2dImpl(Size2 kernel_size) : options_(kernel_size) {}
   // x (N, C, H, W) or (C, H, W) -> (.., OH, OW).
-  Tensor forward(const Tensor& x) override;
+  Tensor forward(const Tensor& x);
   void pretty_print(std::ostream& stream) const override;
   const AvgPool2dOptions& options() const { return options_; }
   std::shared_ptr<Module> clone_structure() const override { return std::make_shared<AvgPool2dImpl>(options_); }
@@ -72,7 +72,7 @@ class AdaptiveAvgPool2dImpl : public Module {
   explicit AdaptiveAvgPool2dImpl(const AdaptiveAvgPool2dOptions& options) : options_(options) {}
   explicit AdaptiveAvgPool2dImpl(Size2 output_size) : options_(output_size) {}
   // x (N, C, H, W) or (C, H, W) -> (.., output_size).
-  Tensor forward(const Tensor& x) override;
+  Tensor forward(const Tensor& x);
   void pretty_print(std::ostream& stream) const override;
   const AdaptiveAvgPool2dOptions& options() const { return options_; }
   std::shared_ptr<Module> clone_structure() const override { return std::make_shared<AdaptiveAvgPool2dImpl>(options_); }

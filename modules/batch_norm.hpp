@@ -50,7 +50,7 @@ class BatchNormBase : public NormBase {
   // Training: normalises with the batch's statistics and updates the running ones (when tracked),
   // counting the batch in num_batches_tracked. Evaluation: normalises with the running statistics
   // (the batch's when they are not tracked).
-  Tensor forward(const Tensor& x) override;
+  Tensor forward(const Tensor& x);
   void pretty_print(std::ostream& stream) const override;
   const BatchNormOptions& options() const { return options_; }
 

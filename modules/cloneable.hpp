@@ -9,7 +9,7 @@
 //       fc1 = register_module("fc1", tg::nn::Linear(784, hidden));
 //       fc2 = register_module("fc2", tg::nn::Linear(hidden, 10));
 //     }
-//     tg::Tensor forward(const tg::Tensor& x) override { return fc2(tg::relu(fc1(x))); }
+//     tg::Tensor forward(const tg::Tensor& x) { return fc2(tg::relu(fc1(x))); }
 //     std::size_t hidden;
 //     tg::nn::Linear fc1{nullptr}, fc2{nullptr};
 //   };

@@ -42,7 +42,7 @@ class Conv1dImpl : public Module {
       : Conv1dImpl(Conv1dOptions(in_channels, out_channels, kernel_size)) {}
 
   // x (N, in_channels, L) -> (N, out_channels, OL), OL = (L + 2·padding - kernel) / stride + 1.
-  Tensor forward(const Tensor& x) override;
+  Tensor forward(const Tensor& x);
   // Draws fresh weights: U(-1/sqrt(fan_in), 1/sqrt(fan_in)), fan_in = in_channels·kernel, as LibTorch.
   void reset_parameters();
   void pretty_print(std::ostream& stream) const override;

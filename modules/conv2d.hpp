@@ -46,7 +46,7 @@ class Conv2dImpl : public Module {
       : Conv2dImpl(Conv2dOptions(in_channels, out_channels, kernel_size)) {}
 
   // x (N, in_channels, H, W) -> (N, out_channels, OH, OW), OH = (H + 2·padding - kh) / stride + 1.
-  Tensor forward(const Tensor& x) override;
+  Tensor forward(const Tensor& x);
   // Draws fresh weights: U(-1/sqrt(fan_in), 1/sqrt(fan_in)), fan_in = in_channels·kh·kw, as LibTorch.
   void reset_parameters();
   void pretty_print(std::ostream& stream) const override;

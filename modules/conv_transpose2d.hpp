@@ -54,7 +54,7 @@ class ConvTranspose2dImpl : public Module {
       : ConvTranspose2dImpl(ConvTranspose2dOptions(in_channels, out_channels, kernel_size)) {}
 
   // x (N, in_channels, H, W) -> (N, out_channels, OH, OW), OH = (H - 1)·stride - 2·padding + kh + output_padding.
-  Tensor forward(const Tensor& x) override;
+  Tensor forward(const Tensor& x);
   // U(-1/sqrt(fan_in), 1/sqrt(fan_in)) with fan_in = out_channels·kh·kw (the weight's dim 1), as LibTorch.
   void reset_parameters();
   void pretty_print(std::ostream& stream) const override;

@@ -51,9 +51,8 @@ using Forward = std::function<Tensor(const Tensor& x)>;
 double data_parallel_backward(Module& model, const Forward& forward, const Tensor& x, const Tensor& y,
                               const SliceLoss& loss, float scale = 1.0f);
 
-// The same through the model's own forward, whatever its type declares: a LibTorch-style
-// `Tensor forward(Tensor x)` (which hides Module's virtual forward rather than overriding it) as well
-// as an override. For the former pass the module itself or its holder, not a Module& to it.
+// The same through the model's own one-tensor forward (`Tensor forward(Tensor x)` or
+// `forward(const Tensor& x)`): pass the module itself or its holder (Module declares no forward).
 template <class M, class = std::enable_if_t<std::is_base_of_v<Module, M>>>
 double data_parallel_backward(M& model, const Tensor& x, const Tensor& y, const SliceLoss& loss, float scale = 1.0f) {
   return data_parallel_backward(

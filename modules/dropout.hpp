@@ -30,7 +30,7 @@ using Dropout2dOptions = DropoutOptions;
 class DropoutImpl : public Module {
  public:
   explicit DropoutImpl(const DropoutOptions& options = {});
-  Tensor forward(const Tensor& x) override;
+  Tensor forward(const Tensor& x);
   void pretty_print(std::ostream& stream) const override;
   const DropoutOptions& options() const { return options_; }
   std::shared_ptr<Module> clone_structure() const override { return std::make_shared<DropoutImpl>(options_); }
@@ -44,7 +44,7 @@ TG_MODULE(Dropout);
 class Dropout2dImpl : public Module {
  public:
   explicit Dropout2dImpl(const Dropout2dOptions& options = {});
-  Tensor forward(const Tensor& x) override;
+  Tensor forward(const Tensor& x);
   void pretty_print(std::ostream& stream) const override;
   const Dropout2dOptions& options() const { return options_; }
   std::shared_ptr<Module> clone_structure() const override { return std::make_shared<Dropout2dImpl>(options_); }

@@ -18,7 +18,7 @@ namespace tg::nn {
   class Name##Impl : public Module {                                       \
    public:                                                                 \
     explicit Name##Impl(const Options& options = {});                      \
-    Tensor forward(const Tensor& x) override;                              \
+    Tensor forward(const Tensor& x);                              \
     void pretty_print(std::ostream& stream) const override;                \
     const Options& options() const { return options_; }                    \
     std::shared_ptr<Module> clone_structure() const override {             \
@@ -45,7 +45,7 @@ class ThresholdImpl : public Module {
  public:
   explicit ThresholdImpl(const ThresholdOptions& options);
   ThresholdImpl(double threshold, double value);
-  Tensor forward(const Tensor& x) override;
+  Tensor forward(const Tensor& x);
   void pretty_print(std::ostream& stream) const override;
   const ThresholdOptions& options() const { return options_; }
   std::shared_ptr<Module> clone_structure() const override { return std::make_shared<ThresholdImpl>(options_); }
@@ -59,7 +59,7 @@ TG_MODULE(Threshold);
 #define TG_ACTIVATION_LAYER(Name)                           \
   class Name##Impl : public Module {                        \
    public:                                                  \
-    Tensor forward(const Tensor& x) override;               \
+    Tensor forward(const Tensor& x);               \
     void pretty_print(std::ostream& stream) const override; \
     std::shared_ptr<Module> clone_structure() const override { \
       return std::make_shared<Name##Impl>();                \

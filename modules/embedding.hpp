@@ -52,7 +52,7 @@ class EmbeddingImpl : public Module {
       : EmbeddingImpl(EmbeddingOptions(num_embeddings, embedding_dim)) {}
 
   // indices: a Long tensor of any shape -> (indices.shape..., embedding_dim).
-  Tensor forward(const Tensor& indices) override;
+  Tensor forward(const Tensor& indices);
   // weight ~ N(0, 1), the padding row zero (LibTorch's init).
   void reset_parameters();
   void pretty_print(std::ostream& stream) const override;

@@ -14,7 +14,7 @@ class FlattenImpl : public Module {
  public:
   explicit FlattenImpl(std::ptrdiff_t start_dim = 1, std::ptrdiff_t end_dim = -1)
       : start_dim_(start_dim), end_dim_(end_dim) {}
-  Tensor forward(const Tensor& x) override;
+  Tensor forward(const Tensor& x);
   void pretty_print(std::ostream& stream) const override;
   std::shared_ptr<Module> clone_structure() const override {
     return std::make_shared<FlattenImpl>(start_dim_, end_dim_);

@@ -39,7 +39,7 @@ class GroupNormImpl : public Module {
   explicit GroupNormImpl(const GroupNormOptions& options);
 
   // x (N, num_channels, *) -> x's shape.
-  Tensor forward(const Tensor& x) override;
+  Tensor forward(const Tensor& x);
   // weight 1, bias 0, as LibTorch.
   void reset_parameters();
   void pretty_print(std::ostream& stream) const override;

@@ -49,7 +49,7 @@ class InstanceNormBase : public NormBase {
   // Each sample's own statistics in training or when the running ones are not tracked (updating the
   // tracked ones in training; num_batches_tracked is never counted up, as LibTorch's); the running
   // statistics in evaluation.
-  Tensor forward(const Tensor& x) override;
+  Tensor forward(const Tensor& x);
   void pretty_print(std::ostream& stream) const override;
   const InstanceNormOptions& options() const { return options_; }
 

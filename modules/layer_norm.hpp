@@ -37,7 +37,7 @@ class LayerNormImpl : public Module {
   explicit LayerNormImpl(const LayerNormOptions& options);
 
   // x (*, normalized_shape) -> x's shape.
-  Tensor forward(const Tensor& x) override;
+  Tensor forward(const Tensor& x);
   // weight 1, bias 0, as LibTorch.
   void reset_parameters();
   void pretty_print(std::ostream& stream) const override;

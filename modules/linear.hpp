@@ -14,7 +14,7 @@ class LinearImpl : public Module {
   LinearImpl(std::size_t in_features, std::size_t out_features, bool bias = true);
 
   // x (*, in_features) -> (*, out_features).
-  Tensor forward(const Tensor& x) override;
+  Tensor forward(const Tensor& x);
   // Draws fresh weights: U(-1/sqrt(in_features), 1/sqrt(in_features)) for weight and bias, as LibTorch.
   void reset_parameters();
   void pretty_print(std::ostream& stream) const override;

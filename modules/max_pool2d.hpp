@@ -35,7 +35,7 @@ class MaxPool2dImpl : public Module {
   explicit MaxPool2dImpl(Size2 kernel_size) : options_(kernel_size) {}
 
   // x (N, C, H, W) -> (N, C, OH, OW), OH = (H + 2·padding - kh) / stride + 1.
-  Tensor forward(const Tensor& x) override;
+  Tensor forward(const Tensor& x);
   void pretty_print(std::ostream& stream) const override;
 
   const MaxPool2dOptions& options() const { return options_; }

@@ -35,12 +35,6 @@ std::string class_name(const std::type_info& type) {
 
 std::string Module::name() const { return name_.empty() ? class_name(typeid(*this)) : name_; }
 
-Tensor Module::forward(const Tensor&) {
-  throw Error(name() + ": forward(x) is not implemented; this module has no single-input forward "
-                       "(override `tg::Tensor forward(const tg::Tensor& x)` to use it in a Sequential, or call "
-                       "the module's own forward)");
-}
-
 void Module::check_new_name(const std::string& name, const char* what) const {
   const std::string where = " (in " + this->name() + ")";
   if (name.empty()) throw Error(std::string(what) + ": expected a non-empty name" + where);

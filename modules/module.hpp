@@ -36,6 +36,18 @@
 
 namespace tg::nn {
 
+namespace detail {
+// The module class behind M: M itself, or a holder's ContainedType.
+template <class M, class = void>
+struct ModuleClass {
+  using type = M;
+};
+template <class M>
+struct ModuleClass<M, std::void_t<typename M::ContainedType>> {
+  using type = typename M::ContainedType;
+};
+}  // namespace detail
+
 class Module : public std::enable_shared_from_this<Module> {
  public:
   template <class V>
@@ -50,10 +62,20 @@ class Module : public std::enable_shared_from_this<Module> {
 
   std::string name() const;
 
-  // The single-input forward that Sequential chains. Modules with another signature (the losses)
-  // leave it alone; calling it on them throws an Error naming the module. A model's own
-  // `Tensor forward(Tensor x)` need not override it: it is called directly (or through the holder).
-  virtual Tensor forward(const Tensor& x);
+  // Module declares no forward, as LibTorch's: each module has its own, of any signature
+  // (`Tensor forward(Tensor x)`, a loss's forward(input, target)), called directly or through its
+  // holder. Sequential records each element's one-tensor forward when it is pushed back.
+
+  // This module as an M (a module class, or a holder such as Linear for LinearImpl), or nullptr
+  // when it is not one, as LibTorch's: list[0]->as<tg::nn::Linear>()->forward(x).
+  template <class M>
+  auto* as() noexcept {
+    return dynamic_cast<typename detail::ModuleClass<M>::type*>(this);
+  }
+  template <class M>
+  const auto* as() const noexcept {
+    return dynamic_cast<const typename detail::ModuleClass<M>::type*>(this);
+  }
 
   // Registers a trainable tensor (a floating leaf; it requires grad unless told otherwise) and
   // returns it; the returned handle is the registered one (copies share it), so keep it as a member.

@@ -4,7 +4,7 @@
 //   std::vector<std::pair<std::string, std::shared_ptr<tg::nn::Module>>> modules = {
 //       {"digit", tg::nn::Linear(64, 10).ptr()}, {"parity", tg::nn::Linear(64, 2).ptr()}};
 //   tg::nn::ModuleDict heads(modules);
-//   auto logits = heads["digit"]->forward(x);
+//   auto logits = heads->at<tg::nn::LinearImpl>("digit")->forward(x);
 //   heads->insert("sign", tg::nn::Linear(64, 2));   // an existing key gets the new module
 #pragma once
 

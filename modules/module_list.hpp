@@ -3,7 +3,8 @@
 //
 //   auto blocks = register_module("blocks", tg::nn::ModuleList());
 //   for (int i = 0; i < 3; ++i) blocks->push_back(tg::nn::Linear(64, 64));
-//   for (const auto& block : *blocks) x = tg::relu(block->forward(x));
+//   for (const auto& block : *blocks) x = tg::relu(block->as<tg::nn::Linear>()->forward(x));
+//   x = blocks->at<tg::nn::LinearImpl>(0)->forward(x);   // typed access that throws on another type
 #pragma once
 
 #include <cstddef>

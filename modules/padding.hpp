@@ -64,7 +64,7 @@ template <std::size_t D, class Mode, class Options>
 class PadLayer : public Module {
  public:
   PadLayer(const Options& options, const char* name) : options_(options), name_(name) {}
-  Tensor forward(const Tensor& x) override;
+  Tensor forward(const Tensor& x);
   void pretty_print(std::ostream& stream) const override;
   const Options& options() const { return options_; }
 

@@ -34,7 +34,7 @@ class MaxPool1dImpl : public Module {
  public:
   explicit MaxPool1dImpl(const MaxPool1dOptions& options) : options_(options) {}
   // x (N, C, L) -> (N, C, OL), OL = (L + 2·padding - kernel) / stride + 1.
-  Tensor forward(const Tensor& x) override;
+  Tensor forward(const Tensor& x);
   void pretty_print(std::ostream& stream) const override;
   const MaxPool1dOptions& options() const { return options_; }
   std::shared_ptr<Module> clone_structure() const override { return std::make_shared<MaxPool1dImpl>(options_); }
@@ -70,7 +70,7 @@ class AvgPool1dOptions {
 class AvgPool1dImpl : public Module {
  public:
   explicit AvgPool1dImpl(const AvgPool1dOptions& options) : options_(options) {}
-  Tensor forward(const Tensor& x) override;
+  Tensor forward(const Tensor& x);
   void pretty_print(std::ostream& stream) const override;
   const AvgPool1dOptions& options() const { return options_; }
   std::shared_ptr<Module> clone_structure() const override { return std::make_shared<AvgPool1dImpl>(options_); }

@@ -22,7 +22,7 @@ struct PReLUOptions {
 class PReLUImpl : public Module {
  public:
   explicit PReLUImpl(const PReLUOptions& options = {});
-  Tensor forward(const Tensor& x) override;
+  Tensor forward(const Tensor& x);
   // Every slope to options.init().
   void reset_parameters();
   void pretty_print(std::ostream& stream) const override;

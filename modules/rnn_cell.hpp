@@ -92,7 +92,7 @@ class RNNCellImpl : public detail::RNNCellImplBase {
 
   // input (batch, input_size), hx (batch, hidden_size) or undefined for zeros -> h' (batch, hidden_size).
   Tensor forward(const Tensor& input, const Tensor& hx);
-  Tensor forward(const Tensor& input) override { return forward(input, Tensor()); }
+  Tensor forward(const Tensor& input) { return forward(input, Tensor()); }
   const RNNCellOptions& options() const { return options_; }
   std::shared_ptr<Module> clone_structure() const override { return std::make_shared<RNNCellImpl>(options_); }
 
@@ -127,7 +127,7 @@ class GRUCellImpl : public detail::RNNCellImplBase {
 
   // input (batch, input_size), hx (batch, hidden_size) or undefined for zeros -> h' (batch, hidden_size).
   Tensor forward(const Tensor& input, const Tensor& hx);
-  Tensor forward(const Tensor& input) override { return forward(input, Tensor()); }
+  Tensor forward(const Tensor& input) { return forward(input, Tensor()); }
   const GRUCellOptions& options() const { return options_; }
   std::shared_ptr<Module> clone_structure() const override { return std::make_shared<GRUCellImpl>(options_); }
 

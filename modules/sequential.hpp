@@ -9,6 +9,8 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include <tapegrad/modules/module.hpp>
@@ -27,11 +29,19 @@ class SequentialImpl : public Module {
     (push_back(std::forward<Ms>(rest)), ...);
   }
 
-  // Appends a module as child "<size()>" and returns it.
+  // Appends a module as child "<size()>" and returns it. M needs a forward that takes one Tensor
+  // and returns one (`Tensor forward(Tensor x)` or `forward(const Tensor& x)`, extra parameters
+  // defaulted): Sequential records it here, as LibTorch's AnyModule does, so M need not override
+  // anything.
   template <class M>
   std::shared_ptr<M> push_back(std::shared_ptr<M> module) {
-    register_module(std::to_string(modules_.size()), module);
-    modules_.push_back(module);
+    static_assert(std::is_base_of_v<Module, M>, "Sequential::push_back: M must derive from tg::nn::Module");
+    if constexpr (HasTensorForward<M>::value)
+      append(module, &call_forward<M>);
+    else
+      static_assert(HasTensorForward<M>::value,
+                    "Sequential::push_back: the module has no forward that takes one tg::Tensor and returns a "
+                    "tg::Tensor, so a Sequential cannot chain it (call it from a forward of your own instead)");
     return module;
   }
   // Appends a holder's module; returns the holder.
@@ -42,7 +52,7 @@ class SequentialImpl : public Module {
   }
 
   // Chains every module's forward(x); throws on an empty Sequential.
-  Tensor forward(const Tensor& x) override;
+  Tensor forward(const Tensor& x);
   // A Sequential of the modules' own clone_structure().
   std::shared_ptr<Module> clone_structure() const override;
 
@@ -59,9 +69,22 @@ class SequentialImpl : public Module {
   }
 
  private:
+  using Forward = Tensor (*)(Module& module, const Tensor& x);
+  template <class M, class = void>
+  struct HasTensorForward : std::false_type {};
+  template <class M>
+  struct HasTensorForward<
+      M, std::enable_if_t<std::is_convertible_v<decltype(std::declval<M&>().forward(std::declval<const Tensor&>())),
+                                                Tensor>>> : std::true_type {};
+  template <class M>
+  static Tensor call_forward(Module& module, const Tensor& x) {
+    return static_cast<M&>(module).forward(x);
+  }
+  void append(std::shared_ptr<Module> module, Forward forward);
   [[noreturn]] void throw_wrong_type(std::size_t i) const;
 
   std::vector<std::shared_ptr<Module>> modules_;
+  std::vector<Forward> forwards_;  // forwards_[i] calls modules_[i]'s own forward
 };
 TG_MODULE(Sequential);
 

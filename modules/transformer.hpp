@@ -47,7 +47,7 @@ class TransformerEncoderLayerImpl : public Module {
 
   // src (S, N, d_model) -> (S, N, d_model).
   Tensor forward(const Tensor& src, const Tensor& src_mask, const Tensor& src_key_padding_mask = {});
-  Tensor forward(const Tensor& src) override { return forward(src, Tensor()); }
+  Tensor forward(const Tensor& src) { return forward(src, Tensor()); }
   // Every submodule's own initialisation, as LibTorch.
   void reset_parameters();
   const TransformerEncoderLayerOptions& options() const { return options_; }
@@ -94,7 +94,7 @@ class TransformerEncoderImpl : public Module {
 
   // src (S, N, d_model) through every layer, then the norm -> (S, N, d_model).
   Tensor forward(const Tensor& src, const Tensor& src_mask, const Tensor& src_key_padding_mask = {});
-  Tensor forward(const Tensor& src) override { return forward(src, Tensor()); }
+  Tensor forward(const Tensor& src) { return forward(src, Tensor()); }
   // Every layer's and the norm's own initialisation (fresh, no longer copies of one layer).
   void reset_parameters();
   const TransformerEncoderOptions& options() const { return options_; }

@@ -19,7 +19,7 @@ using UpsampleOptions = functional::InterpolateFuncOptions;
 class UpsampleImpl : public Module {
  public:
   explicit UpsampleImpl(const UpsampleOptions& options = {}) : options_(options) {}
-  Tensor forward(const Tensor& x) override { return functional::interpolate(x, options_); }
+  Tensor forward(const Tensor& x) { return functional::interpolate(x, options_); }
   // "Upsample(scale_factor=[2, 2], mode=kNearest)", LibTorch's form.
   void pretty_print(std::ostream& stream) const override;
   const UpsampleOptions& options() const { return options_; }

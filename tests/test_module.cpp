@@ -14,9 +14,10 @@ using tg::nn::SequentialImpl;
 
 namespace {
 
-// A module with no parameters and no pretty_print of its own: printed by its class name alone.
+// A module with no parameters and no pretty_print of its own: printed by its class name alone. Its
+// forward has LibTorch's by-value signature, which Sequential chains as it chains the built-in layers.
 struct Doubler : Module {
-  Tensor forward(const Tensor& x) override { return x * 2; }
+  Tensor forward(Tensor x) { return x * 2; }
 };
 
 // The MNIST-sized MLP with a Sequential inside, a parameter and a buffer of its own.
@@ -28,7 +29,7 @@ struct NestedMlp : Module {
     classifier = register_module("classifier", std::make_shared<LinearImpl>(50, 10));
     steps = register_buffer("steps", Tensor(Array<float>{0.f}));
   }
-  Tensor forward(const Tensor& x) override { return classifier->forward(features->forward(x)) * scale; }
+  Tensor forward(const Tensor& x) { return classifier->forward(features->forward(x)) * scale; }
 
   Tensor scale, steps;
   std::shared_ptr<SequentialImpl> features;
@@ -176,10 +177,15 @@ TEST_CASE("Module: bad names and bad children throw, naming the call and the mod
   CHECK(net.named_children().size() == 2);
 }
 
-TEST_CASE("Module: forward without an override throws naming the module") {
-  Empty m;
-  Tensor x(Array<float>{1.f});
-  CHECK_THROWS_WITH_AS(m.forward(x), Contains("Empty: forward(x) is not implemented"), tg::Error);
+TEST_CASE("Module: as<T>() gives the module as a class or a holder's class, or nullptr") {
+  std::shared_ptr<Module> linear = std::make_shared<LinearImpl>(3, 2);
+  CHECK(linear->as<LinearImpl>() == linear.get());
+  CHECK(linear->as<tg::nn::Linear>() == linear.get());
+  CHECK(linear->as<Doubler>() == nullptr);
+  const Module& constant = *linear;
+  CHECK(constant.as<tg::nn::Linear>()->out_features() == 2);
+  Tensor x(Array<float>{{1.f, 2.f, 3.f}});
+  CHECK(linear->as<tg::nn::Linear>()->forward(x).sizes() == tg::IntArrayRef{1, 2});
 }
 
 TEST_CASE("Sequential: chains forward, indexes its modules, names them 0, 1, ...") {

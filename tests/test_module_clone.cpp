@@ -95,7 +95,7 @@ struct TwoLayerImpl : nn::Cloneable<TwoLayerImpl> {
     scale = register_parameter("scale", tg::ones({2}));
     steps = register_buffer("steps", tg::zeros({1}, tg::kLong));
   }
-  tg::Tensor forward(const tg::Tensor& x) override { return fc2(tg::relu(fc1(x))) * scale; }
+  tg::Tensor forward(tg::Tensor x) { return fc2(tg::relu(fc1(x))) * scale; }  // LibTorch's signature
   std::size_t hidden;
   nn::Linear fc1{nullptr}, fc2{nullptr};
   tg::Tensor scale, steps;
@@ -114,6 +114,11 @@ struct DriftingImpl : nn::Cloneable<DriftingImpl> {
 
 struct PlainImpl : nn::Module {
   PlainImpl() { register_module("fc", nn::Linear(2, 2)); }
+};
+
+// A subclass of a built-in layer: it inherits Linear's clone_structure(), which builds a Linear.
+struct DerivedLinearImpl : nn::LinearImpl {
+  DerivedLinearImpl() : LinearImpl(2, 2) {}
 };
 
 }  // namespace
@@ -188,11 +193,20 @@ TEST_CASE("clone: a module of one's own clones when it derives from Cloneable an
   }
   CHECK(copy->forward(x).equal(tg::zeros({4, 2})));
   CHECK_FALSE(net->forward(x).equal(tg::zeros({4, 2})));
+  // In a Sequential, whose clone calls each element's own forward as the original does.
+  nn::Sequential chain(net, nn::ReLU());
+  auto chain_copy = std::dynamic_pointer_cast<nn::SequentialImpl>(chain->clone());
+  REQUIRE(chain_copy);
+  CHECK(chain_copy->forward(x).equal(chain->forward(x)));
+  CHECK_FALSE(chain_copy->at<TwoLayerImpl>(0)->scale.is_same(net->scale));
 
   DriftingImpl drifting;
   CHECK_THROWS_WITH_AS(drifting.clone(), Contains("clone(): the new module's parameters are [weight], the original's [weight, extra]"),
                        tg::Error);
   PlainImpl plain;
   CHECK_THROWS_WITH_AS(plain.clone(), Contains("Plain: clone() is not implemented for this module; derive it from tg::nn::Cloneable<PlainImpl>"),
+                       tg::Error);
+  nn::Sequential derived(std::make_shared<DerivedLinearImpl>());
+  CHECK_THROWS_WITH_AS(derived->clone(), Contains("Sequential: clone_structure() of module 0 (DerivedLinear) returned a Linear"),
                        tg::Error);
 }

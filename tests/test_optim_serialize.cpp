@@ -22,7 +22,7 @@ Data data() {
   return {Variable<float>(tg::randn<float>({8, 4})), Variable<float>(tg::randn<float>({8, 2}))};
 }
 
-void train(tg::nn::Module& net, optim::Optimizer& opt, const Data& d, int steps) {
+void train(tg::nn::LinearImpl& net, optim::Optimizer& opt, const Data& d, int steps) {
   for (int i = 0; i < steps; ++i) {
     opt.zero_grad();
     tg::mse_loss(net.forward(d.x), d.y).backward();
