@@ -25,6 +25,7 @@ namespace {
 constexpr auto kSpin = std::chrono::microseconds(200);
 
 thread_local bool t_in_region = false;
+std::atomic<bool> g_chunking{true};
 
 // Marks the thread as running a task; restores the mark it had (a nested call runs inside a task).
 struct RegionFlag {
@@ -166,7 +167,7 @@ void parallel_for(std::int64_t begin, std::int64_t end, std::int64_t grain_size,
   const std::int64_t n = end - begin;
   ThreadPool& pool = thread_pool();
   const std::int64_t chunks =
-      t_in_region ? 1 : std::min<std::int64_t>(pool.size(), std::max<std::int64_t>(1, n / grain_size));
+      t_in_region || !chunking() ? 1 : std::min<std::int64_t>(pool.size(), std::max<std::int64_t>(1, n / grain_size));
   if (chunks == 1) {
     RegionFlag region;
     f(begin, end);
@@ -181,6 +182,9 @@ void parallel_for(std::int64_t begin, std::int64_t end, std::int64_t grain_size,
 }
 
 bool in_parallel_region() { return t_in_region; }
+
+void set_chunking(bool on) { g_chunking.store(on, std::memory_order_relaxed); }
+bool chunking() { return g_chunking.load(std::memory_order_relaxed); }
 
 void parallel_for(std::size_t n, const std::function<void(std::size_t)>& fn) { thread_pool().parallel_for(n, fn); }
 

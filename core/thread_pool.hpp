@@ -47,10 +47,17 @@ void parallel_for(std::size_t n, const std::function<void(std::size_t)>& fn);
 // thread c at every step, so it stays in that core's cache between the backward and the update.
 constexpr std::int64_t kElementwiseGrain = 8192;
 // ATen's at::parallel_for: f(b, e) over consecutive chunks [b, e) covering [begin, end), at most one
-// chunk per pool thread and none shorter than grain_size (so a range under 2 * grain_size, or a call
-// from inside a task, runs as one f(begin, end) on the calling thread).
+// chunk per pool thread and none shorter than grain_size (so a range under 2 * grain_size, a call
+// from inside a task, or a call while chunking is off runs as one f(begin, end) on the calling thread).
 void parallel_for(std::int64_t begin, std::int64_t end, std::int64_t grain_size,
                   const std::function<void(std::int64_t, std::int64_t)>& f);
+// Whether that parallel_for splits into chunks at all (on by default). data_parallel_backward turns
+// it off while its measured choice for the model is a step on one thread, and on again otherwise:
+// the optimizer's update, zero_grad and the next batch's conversion then stay on the core that holds
+// the weights and gradients, where chunks of them would be read from the other core's cache.
+// set_num_threads turns it on again.
+void set_chunking(bool on);
+bool chunking();
 // Whether the calling thread is running a parallel_for task.
 bool in_parallel_region();
 

@@ -41,6 +41,7 @@ void set_num_threads(int n) {
   if (n < 1) throw Error("set_num_threads: expected n >= 1, got " + std::to_string(n));
   if (in_parallel_region()) throw Error("set_num_threads: called from inside a parallel_for task");
   requested_threads() = n;
+  set_chunking(true);  // a choice measured on the old pool does not hold for the new one
   std::lock_guard<std::mutex> lock(pool_mutex);
   auto& pool = pool_slot();
   if (pool && pool->size() != get_pool_threads()) pool.reset();

@@ -25,14 +25,19 @@ Tensor seed(double value) { return Tensor(Array<double>(xt::xarray<double>(value
 
 std::atomic<SplitPolicy> split_policy{SplitPolicy::Measure};
 
-// How one step runs: on the calling thread alone; whole on the calling thread with its large GEMMs
-// split over the pool (core/blas.cpp); or split into slices, one a thread.
+// How one step runs: on the calling thread alone (with parallel_for's chunking off until the next
+// step, so the update and the next batch run there too); whole on the calling thread with its large
+// GEMMs split over the pool (core/blas.cpp); or split into slices, one a thread.
 enum class StepMode { Serial, SplitGemms, SplitBatch };
 constexpr int kModes = 3;
 
 // Which mode pays for one model, measured: a trial cycles through the modes and keeps the one with
 // the lowest median time per row over its last kTrialSteps steps for kHoldSteps steps, then tries
-// again (the batch or the machine's load may have changed). The first kWarmupRounds rounds are not
+// again (the batch or the machine's load may have changed). A step's time runs from its call to the
+// next call, so it counts the update, zero_grad and the next batch, which a mode makes slower
+// where it leaves the weights or gradients in the other core's cache: timing forward and backward
+// alone, the chooser held a GEMM split that made the whole MNIST MLP step 0.9x of one thread's on a
+// fast host, where the serial mode ran 1.0x (docs/performance.md). The first kWarmupRounds rounds are not
 // counted: after set_num_threads a new worker starts with a cold cache and an empty buffer cache,
 // and the first trial's medians of the split modes came out 1.4x-1.7x the later trials', enough to
 // make the serial mode look as fast (MNIST MLP, docs/performance.md). With Serial among them, the
@@ -123,6 +128,10 @@ struct ModelState {
   std::weak_ptr<const void> alive;  // the model's first parameter: the state goes when it does
   std::mutex buffers;               // the per-slice gradients: one split step of the model at a time
   StepChooser chooser;
+  // The last measured step: when it started, its mode and its rows (0 before the first).
+  std::chrono::steady_clock::time_point last_start;
+  StepMode last_mode = StepMode::Serial;
+  std::size_t last_rows = 0;
   SliceGradients<float> float_grads;
   SliceGradients<double> double_grads;
 };
@@ -159,11 +168,16 @@ ModelState& locked_state_of(Module& model, int pool) {
   return state_of(model, pool);
 }
 
-// The model's state and the mode of this step, under one lock.
-std::pair<ModelState*, StepMode> measured_step(Module& model, int pool) {
+// The model's state and the mode of this step of `rows` rows, under one lock; records the time
+// since the last step started as that step's.
+std::pair<ModelState*, StepMode> measured_step(Module& model, int pool, std::size_t rows) {
+  const auto now = std::chrono::steady_clock::now();
   const std::lock_guard<std::mutex> lock(states_mutex);
   ModelState& s = state_of(model, pool);
-  return {&s, s.chooser.mode()};
+  if (s.last_rows > 0)
+    s.chooser.record(s.last_mode, std::chrono::duration<double>(now - s.last_start).count() / double(s.last_rows));
+  s.last_start = now, s.last_mode = s.chooser.mode(), s.last_rows = rows;
+  return {&s, s.last_mode};
 }
 
 // The model's parameters that require grad, if all are of dtype T and x does not require grad (else
@@ -234,8 +248,8 @@ double data_parallel_backward(Module& model, const Forward& forward, const Tenso
   const std::size_t slices = std::min<std::size_t>(static_cast<std::size_t>(pool), batch);
   ModelState* state = nullptr;  // when the step is measured
   StepMode mode = slices > 1 ? StepMode::SplitBatch : StepMode::Serial;
-  if (slices > 1 && split_policy == SplitPolicy::Measure) std::tie(state, mode) = measured_step(model, pool);
-  const auto start = std::chrono::steady_clock::now();
+  if (slices > 1 && split_policy == SplitPolicy::Measure) std::tie(state, mode) = measured_step(model, pool, batch);
+  if (slices > 1) set_chunking(mode != StepMode::Serial);
   double total = 0;
   std::vector<GradMeta<float>*> float_params;
   std::vector<GradMeta<double>*> double_params;
@@ -265,11 +279,6 @@ double data_parallel_backward(Module& model, const Forward& forward, const Tenso
       losses[i] = slice.loss.item<double>() * slice.weight;
     });
     for (double v : losses) total += v;
-  }
-  if (state) {
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::lock_guard<std::mutex> lock(states_mutex);
-    state->chooser.record(mode, seconds / static_cast<double>(batch));
   }
   return total;
 }

@@ -99,6 +99,15 @@ TEST_CASE("parallel_for over a range: chunks cover it once, none under the grain
     CHECK(chunks == (n == 0 ? 0 : std::min<std::int64_t>(pool, std::max<std::int64_t>(1, n / 4))));
     if (n >= 4) CHECK(shortest >= 4);
   }
+  // With chunking off, one chunk on the calling thread.
+  REQUIRE(tg::chunking());
+  tg::set_chunking(false);
+  std::atomic<int> chunks{0};
+  std::int64_t covered = 0;
+  tg::parallel_for(0, 1000, 4, [&](std::int64_t b, std::int64_t e) { ++chunks, covered += e - b; });
+  tg::set_chunking(true);
+  CHECK(chunks == 1);
+  CHECK(covered == 1000);
   CHECK_THROWS_WITH_AS(tg::parallel_for(0, 10, 0, [](std::int64_t, std::int64_t) {}),
                        "parallel_for: expected grain_size >= 1, got 0", tg::Error);
   tg::set_num_threads(1);
@@ -146,16 +155,19 @@ TEST_CASE("data_parallel_backward measures: serial, GEMM-split and batch-split t
   for (std::size_t i = 0; i < 8; ++i) labels(i) = static_cast<std::int64_t>(i);
   const tg::Tensor y(labels);
   std::vector<int> slices, tasks;
+  std::vector<bool> chunked;  // parallel_for's chunking after the step, for the update and next batch
   for (int step = 0; step < 60; ++step) {
     calls = 0, in_task = 0;
     tg::nn::data_parallel_backward(*model, x, y, counting_loss);
-    slices.push_back(calls), tasks.push_back(in_task);
+    slices.push_back(calls), tasks.push_back(in_task), chunked.push_back(tg::chunking());
   }
   for (int step = 0; step < 24; ++step) {  // 3 rounds of warm-up, then 5: serial, GEMMs split, batch split
     CHECK(slices[step] == (step % 3 == 2 ? 2 : 1));
     CHECK(tasks[step] == (step % 3 == 0 ? 1 : step % 3 == 1 ? 0 : 2));
+    CHECK(chunked[step] == (step % 3 != 0));
   }
   for (int step = 25; step < 60; ++step) CHECK(slices[step] == slices[24]);
+  tg::set_chunking(true);
   tg::set_num_threads(1);
 }
 
