@@ -31,29 +31,31 @@ std::atomic<SplitPolicy> split_policy{SplitPolicy::Measure};
 enum class StepMode { Serial, SplitGemms, SplitBatch };
 constexpr int kModes = 3;
 
-// Which mode pays for one model, measured: a trial cycles through the modes and keeps the one with
-// the lowest median time per row over its last kTrialSteps steps for kHoldSteps steps, then tries
-// again (the batch or the machine's load may have changed). A step's time runs from its call to the
-// next call, so it counts the update, zero_grad and the next batch, which a mode makes slower
-// where it leaves the weights or gradients in the other core's cache: timing forward and backward
-// alone, the chooser held a GEMM split that made the whole MNIST MLP step 0.9x of one thread's on a
-// fast host, where the serial mode ran 1.0x (docs/performance.md). The first kWarmupRounds rounds are not
-// counted: after set_num_threads a new worker starts with a cold cache and an empty buffer cache,
-// and the first trial's medians of the split modes came out 1.4x-1.7x the later trials', enough to
-// make the serial mode look as fast (MNIST MLP, docs/performance.md). With Serial among them, the
-// choice is never much slower than one thread.
+// Which mode pays for one model, measured: a trial runs each mode for kBlockSteps steps in a row,
+// kRounds times over, and keeps the mode with the lowest median time per row for kHoldSteps steps,
+// then tries again (the batch or the machine's load may have changed). A step's time runs from its
+// call to the next call, so it counts the update, zero_grad and the next batch, which a mode makes
+// slower where it leaves the weights or gradients in the other core's cache; for the same reason a
+// block's first step, which pays for the mode before it, is not counted. Timing forward and
+// backward alone, the chooser held a GEMM split that made the MNIST MLP's whole step 0.9x of one
+// thread's, where the serial mode ran 1.0x; with the modes cycling step by step, each serial step
+// paid for the split step before it (docs/performance.md, "The chooser times the whole step").
+// The first round is not counted either: after set_num_threads a new worker starts with a cold cache
+// and an empty buffer cache, and the first trial's medians of the split modes came out 1.4x-1.7x
+// the later trials'. With Serial among them, the choice is never much slower than one thread.
 class StepChooser {
  public:
-  static constexpr int kWarmupRounds = 3, kTrialSteps = 5, kHoldSteps = 1000;
-  static constexpr int kTrialLength = kModes * (kWarmupRounds + kTrialSteps);
+  static constexpr int kRounds = 3, kBlockSteps = 4, kHoldSteps = 1000;
+  static constexpr int kTrialLength = kRounds * kModes * kBlockSteps;
 
   StepMode mode() const {
-    if (trial_step_ < kTrialLength) return static_cast<StepMode>(trial_step_ % kModes);
+    if (trial_step_ < kTrialLength) return static_cast<StepMode>(trial_step_ / kBlockSteps % kModes);
     return chosen_;
   }
   void record(StepMode mode, double seconds_per_row) {
     if (trial_step_ < kTrialLength) {
-      if (trial_step_ >= kModes * kWarmupRounds) times_[static_cast<int>(mode)].push_back(seconds_per_row);
+      if (trial_step_ >= kModes * kBlockSteps && trial_step_ % kBlockSteps != 0)
+        times_[static_cast<int>(mode)].push_back(seconds_per_row);
       if (++trial_step_ == kTrialLength) {
         double best = median(times_[0]);
         chosen_ = StepMode::Serial;

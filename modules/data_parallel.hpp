@@ -15,10 +15,11 @@
 //
 // Splitting pays only when a slice's compute outweighs moving the weights and gradients between
 // cores (the MNIST MLP with a fast BLAS ran 0.9x on 2 threads), so by default each model's steps are
-// measured: a trial of 5 steps of each mode (on this thread alone; whole, with its large GEMMs split
-// over the pool; split into slices) picks the fastest for the next 1000 steps. A step is timed from
-// one call to the next, so the optimizer's update and the next batch in between count; while the
-// choice is this thread alone, parallel_for's chunking is off (tg::set_chunking), so they run here too.
+// measured: a trial runs each mode (on this thread alone; whole, with its large GEMMs split over the
+// pool; split into slices) in blocks of 4 steps, 3 rounds, and the fastest holds for the next 1000
+// steps. A step is timed from one call to the next, so the optimizer's update and the next batch in
+// between count; while the choice is this thread alone, parallel_for's chunking is off
+// (tg::set_chunking), so they run here too.
 // LibTorch's torch::nn::parallel::data_parallel replicates a module over CUDA devices and returns
 // the output; here the tape is per thread, so the loss and backward run inside each slice too.
 #pragma once

@@ -139,7 +139,7 @@ TEST_CASE("data_parallel_backward: 2 threads reach the 1-thread parameters withi
   }
 }
 
-TEST_CASE("data_parallel_backward measures: serial, GEMM-split and batch-split trial steps cycle, then the fastest holds") {
+TEST_CASE("data_parallel_backward measures: serial, GEMM-split and batch-split trial blocks take turns, then the fastest holds") {
   REQUIRE_MESSAGE(std::thread::hardware_concurrency() >= 2, "this test needs 2 cores to split the batch");
   REQUIRE(tg::nn::get_split_policy() == tg::nn::SplitPolicy::Measure);
   tg::set_num_threads(2);
@@ -156,17 +156,19 @@ TEST_CASE("data_parallel_backward measures: serial, GEMM-split and batch-split t
   const tg::Tensor y(labels);
   std::vector<int> slices, tasks;
   std::vector<bool> chunked;  // parallel_for's chunking after the step, for the update and next batch
-  for (int step = 0; step < 60; ++step) {
+  for (int step = 0; step < 80; ++step) {
     calls = 0, in_task = 0;
     tg::nn::data_parallel_backward(*model, x, y, counting_loss);
     slices.push_back(calls), tasks.push_back(in_task), chunked.push_back(tg::chunking());
   }
-  for (int step = 0; step < 24; ++step) {  // 3 rounds of warm-up, then 5: serial, GEMMs split, batch split
-    CHECK(slices[step] == (step % 3 == 2 ? 2 : 1));
-    CHECK(tasks[step] == (step % 3 == 0 ? 1 : step % 3 == 1 ? 0 : 2));
-    CHECK(chunked[step] == (step % 3 != 0));
+  for (int step = 0; step < 36; ++step) {  // 3 rounds of 4 steps of each: serial, GEMMs split, batch split
+    CAPTURE(step);
+    const int mode = step / 4 % 3;
+    CHECK(slices[step] == (mode == 2 ? 2 : 1));
+    CHECK(tasks[step] == (mode == 0 ? 1 : mode == 1 ? 0 : 2));
+    CHECK(chunked[step] == (mode != 0));
   }
-  for (int step = 25; step < 60; ++step) CHECK(slices[step] == slices[24]);
+  for (int step = 37; step < 80; ++step) CHECK(slices[step] == slices[36]);
   tg::set_chunking(true);
   tg::set_num_threads(1);
 }
