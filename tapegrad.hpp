@@ -103,6 +103,7 @@
 #include <tapegrad/modules/rnn_cell.hpp>
 #include <tapegrad/modules/transformer.hpp>
 #include <tapegrad/modules/module.hpp>
+#include <tapegrad/modules/any_module.hpp>
 #include <tapegrad/modules/archive.hpp>
 #include <tapegrad/modules/npz.hpp>
 #include <tapegrad/modules/module_dict.hpp>

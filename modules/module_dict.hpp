@@ -4,7 +4,7 @@
 //   std::vector<std::pair<std::string, std::shared_ptr<tg::nn::Module>>> modules = {
 //       {"digit", tg::nn::Linear(64, 10).ptr()}, {"parity", tg::nn::Linear(64, 2).ptr()}};
 //   tg::nn::ModuleDict heads(modules);
-//   auto logits = heads->at<tg::nn::LinearImpl>("digit")->forward(x);
+//   auto logits = heads->at<tg::nn::LinearImpl>("digit").forward(x);
 //   heads->insert("sign", tg::nn::Linear(64, 2));   // an existing key gets the new module
 #pragma once
 
@@ -44,12 +44,14 @@ class ModuleDictImpl : public Module {
 
   // The module at `key`; throws an Error naming the key when it is absent.
   std::shared_ptr<Module> operator[](const std::string& key) const;
-  // The module at `key` as its concrete type; throws an Error when it is not an M.
-  template <class M>
-  std::shared_ptr<M> at(const std::string& key) const {
-    auto typed = std::dynamic_pointer_cast<M>((*this)[key]);
-    if (!typed) throw Error("ModuleDict: module '" + key + "' is a " + (*this)[key]->name() + ", not the type asked of at<>()");
-    return typed;
+  // The module at `key` as its class T (LinearImpl, not the holder Linear), as LibTorch's; throws an
+  // Error when it is another.
+  template <class T>
+  T& at(const std::string& key) const {
+    const std::shared_ptr<Module> module = (*this)[key];
+    T* typed = dynamic_cast<T*>(module.get());
+    if (!typed) throw Error("ModuleDict: module '" + key + "' is a " + module->name() + ", not the type asked of at<>()");
+    return *typed;
   }
   bool contains(const std::string& key) const { return modules_.contains(key); }
   std::size_t size() const { return modules_.size(); }

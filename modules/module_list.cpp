@@ -17,7 +17,7 @@ const std::shared_ptr<Module>& ModuleListImpl::operator[](std::size_t i) const {
 
 void ModuleListImpl::throw_wrong_type(std::size_t i) const {
   throw Error("ModuleList: module " + std::to_string(i) + " is a " + modules_[i]->name() +
-              ", not the type asked of at<>()");
+              ", not the type asked of at<>() or ptr<>()");
 }
 
 }  // namespace tg::nn

@@ -4,7 +4,7 @@
 //   auto blocks = register_module("blocks", tg::nn::ModuleList());
 //   for (int i = 0; i < 3; ++i) blocks->push_back(tg::nn::Linear(64, 64));
 //   for (const auto& block : *blocks) x = tg::relu(block->as<tg::nn::Linear>()->forward(x));
-//   x = blocks->at<tg::nn::LinearImpl>(0)->forward(x);   // typed access that throws on another type
+//   x = blocks->at<tg::nn::LinearImpl>(0).forward(x);   // typed access that throws on another type
 #pragma once
 
 #include <cstddef>
@@ -50,12 +50,17 @@ class ModuleListImpl : public Module {
   const std::shared_ptr<Module>& ptr(std::size_t i) const { return (*this)[i]; }
   // A ModuleList of the modules' own clone_structure().
   std::shared_ptr<Module> clone_structure() const override;
-  // The i-th module as its concrete type; throws an Error when it is not an M.
-  template <class M>
-  std::shared_ptr<M> at(std::size_t i) const {
-    auto typed = std::dynamic_pointer_cast<M>((*this)[i]);
+  // The i-th module as its class T (LinearImpl, not the holder Linear), as LibTorch's; throws an
+  // Error when it is another.
+  template <class T>
+  T& at(std::size_t i) const {
+    T* typed = dynamic_cast<T*>((*this)[i].get());
     if (!typed) throw_wrong_type(i);
-    return typed;
+    return *typed;
+  }
+  template <class T>
+  std::shared_ptr<T> ptr(std::size_t i) const {
+    return std::shared_ptr<T>((*this)[i], &at<T>(i));
   }
 
  private:

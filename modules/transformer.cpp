@@ -55,14 +55,14 @@ TransformerEncoderImpl::TransformerEncoderImpl(const TransformerEncoderOptions& 
 }
 
 void TransformerEncoderImpl::reset_parameters() {
-  for (std::size_t i = 0; i < layers->size(); ++i) layers->at<TransformerEncoderLayerImpl>(i)->reset_parameters();
+  for (std::size_t i = 0; i < layers->size(); ++i) layers->at<TransformerEncoderLayerImpl>(i).reset_parameters();
   if (norm) norm->reset_parameters();
 }
 
 Tensor TransformerEncoderImpl::forward(const Tensor& src, const Tensor& src_mask, const Tensor& src_key_padding_mask) {
   Tensor x = src;
   for (std::size_t i = 0; i < layers->size(); ++i)
-    x = layers->at<TransformerEncoderLayerImpl>(i)->forward(x, src_mask, src_key_padding_mask);
+    x = layers->at<TransformerEncoderLayerImpl>(i).forward(x, src_mask, src_key_padding_mask);
   return norm ? norm(x) : x;
 }
 

@@ -194,7 +194,8 @@ TEST_CASE("Sequential: chains forward, indexes its modules, names them 0, 1, ...
   auto last = seq->push_back(std::make_shared<LinearImpl>(2, 1));
   CHECK(seq->size() == 3);
   CHECK((*seq)[0] == first);
-  CHECK(seq->at<LinearImpl>(2) == last);
+  CHECK(seq->ptr<LinearImpl>(2) == last);
+  CHECK(&seq->at<LinearImpl>(2) == last.get());
   CHECK(seq->named_children()[2].first == "2");
 
   Tensor x(Array<float>{{1.f, 2.f, 3.f}, {-1.f, 0.5f, 0.f}});
@@ -202,10 +203,64 @@ TEST_CASE("Sequential: chains forward, indexes its modules, names them 0, 1, ...
   CHECK(tgtest::allclose(seq->forward(x).value<float>(), by_hand.value<float>()));
 
   CHECK_THROWS_WITH_AS((*seq)[3], "Sequential: index 3 is out of range for a Sequential of 3 modules", tg::Error);
-  CHECK_THROWS_WITH_AS(seq->at<LinearImpl>(1), "Sequential: module 1 is a Doubler, not the type asked of at<>()",
+  CHECK_THROWS_WITH_AS(seq->at<LinearImpl>(1), "Sequential: module 1 is a Doubler, not the type asked of at<>() or ptr<>()",
                        tg::Error);
   CHECK_THROWS_WITH_AS(SequentialImpl().forward(x), Contains("Sequential: forward() on an empty Sequential"), tg::Error);
   CHECK(SequentialImpl().is_empty());
+}
+
+TEST_CASE("Sequential: named modules, push_back by name, extend, iteration over AnyModule, clone keeps names") {
+  tg::manual_seed(2);
+  tg::nn::Sequential named({{"fc1", tg::nn::Linear(3, 4)}, {"tanh", std::make_shared<tg::nn::TanhImpl>()}});
+  named->push_back("fc2", tg::nn::Linear(4, 2));
+  named->push_back(tg::nn::AnyModule(tg::nn::ReLU()));
+  CHECK(named->named_children().keys() == std::vector<std::string>{"fc1", "tanh", "fc2", "3"});
+  CHECK(named->named_parameters().keys() ==
+        std::vector<std::string>{"fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"});
+  std::vector<std::string> names;
+  for (const tg::nn::AnyModule& m : *named) names.push_back(m.ptr()->name());
+  CHECK(names == std::vector<std::string>{"Linear", "Tanh", "Linear", "ReLU"});
+
+  Tensor x(Array<float>{{1.f, -2.f, 3.f}});
+  const Tensor expected =
+      tg::relu(named->at<LinearImpl>(2).forward(tg::tanh(named->at<LinearImpl>(0).forward(x))));
+  CHECK(named->forward(x).equal(expected));
+
+  tg::nn::Sequential longer(tg::nn::Linear(3, 4));
+  longer->extend(*named);  // the same modules, renumbered
+  CHECK(longer->size() == 5);
+  CHECK(longer->ptr(1) == named->ptr(0));
+  CHECK(longer->named_children().keys().back() == "4");
+  longer->extend(std::vector<std::shared_ptr<LinearImpl>>{std::make_shared<LinearImpl>(4, 4)});
+  CHECK(longer->size() == 6);
+
+  auto copy = std::dynamic_pointer_cast<SequentialImpl>(named->clone());
+  REQUIRE(copy);
+  CHECK(copy->named_children().keys() == named->named_children().keys());
+  CHECK(copy->forward(x).equal(named->forward(x)));
+  CHECK_FALSE(copy->ptr(0) == named->ptr(0));
+  CHECK_THROWS_WITH_AS(named->push_back(tg::nn::AnyModule()), Contains("Sequential: push_back of an empty AnyModule"),
+                       tg::Error);
+  CHECK_THROWS_WITH_AS(named->push_back("fc1", tg::nn::ReLU()), Contains("fc1"), tg::Error);
+}
+
+TEST_CASE("AnyModule: forward, get and ptr as the module's class, errors for another class or none") {
+  auto linear = std::make_shared<LinearImpl>(3, 2);
+  tg::nn::AnyModule any(linear);
+  Tensor x(Array<float>{{1.f, 2.f, 3.f}});
+  CHECK(any.forward(x).equal(linear->forward(x)));
+  CHECK(&any.get<LinearImpl>() == linear.get());
+  CHECK(any.ptr<LinearImpl>() == linear);
+  CHECK(any.ptr() == linear);
+  CHECK(any.type_info() == typeid(LinearImpl));
+  CHECK_THROWS_WITH_AS(any.get<Doubler>(), "AnyModule: the module is a Linear, not the type asked of get<>() or ptr<>()",
+                       tg::Error);
+  tg::nn::AnyModule from_holder(tg::nn::ReLU{});
+  CHECK(from_holder.forward(Tensor(Array<float>{-1.f, 2.f})).equal(Tensor(Array<float>{0.f, 2.f})));
+  tg::nn::AnyModule empty;
+  CHECK(empty.is_empty());
+  CHECK_THROWS_WITH_AS(empty.forward(x), "AnyModule: forward() on an empty AnyModule", tg::Error);
+  CHECK_THROWS_WITH_AS(tg::nn::AnyModule(std::shared_ptr<LinearImpl>()), "AnyModule: the module is null", tg::Error);
 }
 
 TEST_CASE("Module: named_parameters is LibTorch's OrderedDict, by key() and value(), by key and by position") {

@@ -15,13 +15,13 @@ TEST_CASE("ModuleDict: children by key in insertion order, replaced in place, po
   CHECK(heads->keys() == std::vector<std::string>{"digit", "parity"});
   CHECK(heads->named_parameters().keys() ==
         std::vector<std::string>{"digit.weight", "digit.bias", "parity.weight", "parity.bias"});
-  CHECK(heads->at<nn::LinearImpl>("parity")->weight.sizes() == tg::IntArrayRef{2, 4});
+  CHECK(heads->at<nn::LinearImpl>("parity").weight.sizes() == tg::IntArrayRef{2, 4});
   CHECK(heads["digit"]->as<nn::Linear>()->forward(tg::ones({3, 4})).sizes() == tg::IntArrayRef{3, 10});
 
   const auto sign = heads->insert("parity", nn::Linear(4, 3));  // an existing key: the new module, same place
   CHECK(heads->size() == 2);
   CHECK(heads->named_children()["parity"] == sign);
-  CHECK(heads->at<nn::LinearImpl>("parity")->weight.sizes() == tg::IntArrayRef{3, 4});
+  CHECK(heads->at<nn::LinearImpl>("parity").weight.sizes() == tg::IntArrayRef{3, 4});
 
   nn::ModuleDict more(std::vector<std::pair<std::string, std::shared_ptr<nn::Module>>>{{"act", nn::ReLU().ptr()}});
   heads->update(*more);

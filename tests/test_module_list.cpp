@@ -15,7 +15,7 @@ struct Blocks : tg::nn::Module {
   }
   tg::Tensor forward(const tg::Tensor& x) {
     tg::Tensor y = x;
-    for (std::size_t i = 0; i < 3; ++i) y = blocks->at<tg::nn::LinearImpl>(i)->forward(y);
+    for (std::size_t i = 0; i < 3; ++i) y = blocks->at<tg::nn::LinearImpl>(i).forward(y);
     return (*blocks)[3]->as<tg::nn::ReLU>()->forward(y);
   }
   std::shared_ptr<tg::nn::ModuleListImpl> blocks;
@@ -29,7 +29,7 @@ TEST_CASE("ModuleList: push_back, size, [], at<>, iteration, dotted names, print
   CHECK_FALSE(net.blocks->is_empty());
   CHECK(net.named_parameters()[2].first == "blocks.1.weight");
   CHECK(net.parameters().size() == 6);
-  CHECK(net.blocks->at<tg::nn::LinearImpl>(2)->in_features() == 4);
+  CHECK(net.blocks->at<tg::nn::LinearImpl>(2).in_features() == 4);
   CHECK((*net.blocks)[3]->name() == "ReLU");
   std::size_t visited = 0;
   for (const auto& m : *net.blocks) visited += m != nullptr;

@@ -116,7 +116,7 @@ TEST_CASE("ModuleHolder: nullptr, ->, *, get, ptr, call, register_module, Sequen
   seq->push_back(tg::nn::Sigmoid());
   CHECK(seq->size() == 4);
   CHECK(seq(x).shape() == tg::Shape{4, 1});
-  CHECK(seq->at<tg::nn::LinearImpl>(2)->out_features() == 1);
+  CHECK(seq->at<tg::nn::LinearImpl>(2).out_features() == 1);
   std::ostringstream printed;
   printed << tg::nn::ReLU() << "|" << tg::nn::Linear(nullptr);
   CHECK(printed.str() == "ReLU()|nullptr");
@@ -140,8 +140,8 @@ TEST_CASE("Module::to: parameters and buffers change dtype in place, seen by mem
   tg::manual_seed(3);
   tg::nn::Sequential net(tg::nn::Conv2d(tg::nn::Conv2dOptions(1, 2, 3)), tg::nn::BatchNorm2d(2), tg::nn::Flatten(),
                          tg::nn::Linear(8, 3));
-  auto conv = net->at<tg::nn::Conv2dImpl>(0);
-  auto bn = net->at<tg::nn::BatchNorm2dImpl>(1);
+  auto conv = net->ptr<tg::nn::Conv2dImpl>(0);
+  auto bn = net->ptr<tg::nn::BatchNorm2dImpl>(1);
   const Array<float> w32 = conv->weight.value<float>();
   tg::optim::Adam adam(net->parameters());
   net->to(tg::kDouble);

@@ -527,10 +527,10 @@ TEST_CASE("nn::Functional holds a function in a Sequential, with extra arguments
   tg::nn::Sequential net(tg::nn::Linear(3, 4), tg::nn::Functional(tg::relu), tg::nn::Functional(tg::leaky_relu, 0.5),
                          tg::nn::Functional([](const Tensor& x) { return x * 2; }));
   const Tensor x = tg::randn({2, 3});
-  const Tensor h = net->at<tg::nn::LinearImpl>(0)->forward(x);
+  const Tensor h = net->at<tg::nn::LinearImpl>(0).forward(x);
   CHECK(net->forward(x).value<float>() == (tg::relu(h) * 2).value<float>());
   CHECK(tg::nn::Functional(tg::leaky_relu, 0.5)(tg::tensor({-2.0})).item<float>() == -1.f);
   std::ostringstream out;
-  out << *net->at<tg::nn::FunctionalImpl>(1);
+  out << net->at<tg::nn::FunctionalImpl>(1);
   CHECK(out.str() == "Functional()");
 }
