@@ -53,7 +53,7 @@ class AnyModule {
     check_not_empty("ptr");
     return module_;
   }
-  // The module as a T (a module class), or an Error naming both types.
+  // The module as a T (a module class); an Error naming the module's class when it is not one.
   template <class T>
   std::shared_ptr<T> ptr() const {
     static_assert(std::is_base_of_v<Module, T>, "AnyModule::ptr<T>: T must be a module class (LinearImpl)");
