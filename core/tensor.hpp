@@ -246,7 +246,9 @@ class Tensor {
   Tensor addmm(const Tensor& mat1, const Tensor& mat2, const Scalar& beta = 1, const Scalar& alpha = 1) const;
   Tensor nonzero() const;
   // Whether other has this shape and equal elements (after type promotion; NaN equals nothing).
-  bool equal(const Tensor& other) const;  // (number of nonzero elements, dim()) Long positions, in row-major order
+  bool equal(const Tensor& other) const;
+  // tg::allclose(*this, other, ...) (ops/tensor_ops.hpp).
+  bool allclose(const Tensor& other, double rtol = 1e-5, double atol = 1e-8, bool equal_nan = false) const;
   Tensor pow(const Scalar& exponent) const;
   Tensor square() const;
   Tensor isnan() const;

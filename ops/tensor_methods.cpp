@@ -100,6 +100,9 @@ Tensor Tensor::addmm(const Tensor& mat1, const Tensor& mat2, const Scalar& beta,
 }
 Tensor Tensor::nonzero() const { return tg::nonzero(*this); }
 bool Tensor::equal(const Tensor& other) const { return tg::equal(*this, other); }
+bool Tensor::allclose(const Tensor& other, double rtol, double atol, bool equal_nan) const {
+  return tg::allclose(*this, other, rtol, atol, equal_nan);
+}
 Tensor Tensor::var() const { return tg::var(*this); }
 Tensor Tensor::var(IntArrayRef dims, bool unbiased, bool keepdim) const { return tg::var(*this, dims, unbiased, keepdim); }
 Tensor Tensor::std() const { return tg::std(*this); }

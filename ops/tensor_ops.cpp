@@ -11,6 +11,7 @@
 #include <tapegrad/core/factories.hpp>
 #include <tapegrad/core/grad_mode.hpp>
 #include <tapegrad/ops/activations.hpp>
+#include <tapegrad/ops/allclose.hpp>
 #include <tapegrad/ops/arithmetic.hpp>
 #include <tapegrad/ops/avg_pool.hpp>
 #include <tapegrad/ops/batch_norm.hpp>
@@ -576,6 +577,14 @@ bool equal(const Tensor& a, const Tensor& b) {
   check_defined(a, "equal");
   check_defined(b, "equal");
   return a.sizes() == b.sizes() && eq(a, b).all().item<bool>();
+}
+
+bool allclose(const Tensor& a, const Tensor& b, double rtol, double atol, bool equal_nan) {
+  check_defined(a, "allclose");
+  check_defined(b, "allclose");
+  // Compared in double: exact for Float values and for integers up to 2^53.
+  const auto as_double = [](const Tensor& t) { return (t.requires_grad() ? t.detach() : t).to(kDouble); };
+  return allclose(as_double(a).variable<double>(), as_double(b).variable<double>(), rtol, atol, equal_nan);
 }
 
 Tensor bmm(const Tensor& a, const Tensor& b) {

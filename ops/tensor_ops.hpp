@@ -146,6 +146,9 @@ Tensor bmm(const Tensor& a, const Tensor& b);  // 3-D only: (B, n, k) @ (B, k, m
 Tensor nonzero(const Tensor& x);
 // Whether b has a's shape and equal elements (after type promotion; NaN equals nothing).
 bool equal(const Tensor& a, const Tensor& b);
+// Whether |a - b| <= atol + rtol * |b| at every element of the broadcast shape, as torch::allclose
+// (ops/allclose.hpp). Any dtypes, compared in double (LibTorch's wants one dtype).
+bool allclose(const Tensor& a, const Tensor& b, double rtol = 1e-5, double atol = 1e-8, bool equal_nan = false);
 // beta * input + alpha * (a @ b), input broadcast to the product's shape.
 Tensor addmm(const Tensor& input, const Tensor& a, const Tensor& b, const Scalar& beta = 1, const Scalar& alpha = 1);
 Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias = {});  // bias: undefined for none

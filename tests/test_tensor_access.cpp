@@ -33,7 +33,7 @@ TEST_CASE("from_blob copies the elements at a pointer, in the dtype the options 
   CHECK(contains(error_of([] { tg::from_blob(nullptr, {2}); }), "from_blob: data is null"));
 }
 
-TEST_CASE("slice, nonzero, equal, toType and set_requires_grad as LibTorch's") {
+TEST_CASE("slice, nonzero, equal, allclose, toType and set_requires_grad as LibTorch's") {
   const Tensor x = tg::arange(12).reshape({3, 4});
   CHECK(x.slice(1, 1, 3).equal(tg::tensor({{1, 2}, {5, 6}, {9, 10}})));
   CHECK(x.slice(0, -2).equal(x.narrow(0, 1, 2)));
@@ -49,6 +49,14 @@ TEST_CASE("slice, nonzero, equal, toType and set_requires_grad as LibTorch's") {
   CHECK_FALSE(x.equal(x.reshape({4, 3})));
   CHECK(x.equal(x.to(tg::kDouble)));
   CHECK_FALSE(z.equal(z));  // NaN equals nothing
+  CHECK(tg::allclose(x, x.to(tg::kDouble) + 1e-9));  // any dtypes, compared in double
+  CHECK_FALSE(x.allclose(x + 1));
+  CHECK(x.allclose(x + 1, 0, 1.0));
+  CHECK(z.allclose(z, 1e-5, 1e-8, /*equal_nan=*/true));
+  CHECK_FALSE(z.allclose(z));
+  CHECK(tg::ones({2, 2}).allclose(tg::ones({2})));  // broadcast
+  CHECK(tg::randn({3}).set_requires_grad(true).allclose(tg::zeros({3}), 0, 100));
+  CHECK(contains(error_of([&] { tg::ones({2}).allclose(tg::ones({3})); }), "allclose: shapes (2,) and (3,) do not broadcast"));
 
   CHECK(x.toType(tg::kDouble).scalar_type() == tg::kDouble);
   Tensor w = tg::ones({2});
