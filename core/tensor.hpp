@@ -253,6 +253,7 @@ class Tensor {
   Tensor square() const;
   Tensor isnan() const;
   Tensor masked_fill(const Tensor& mask, const Scalar& value) const;
+  Tensor masked_select(const Tensor& mask) const;
   Tensor exp() const;
   Tensor log() const;
   Tensor sqrt() const;

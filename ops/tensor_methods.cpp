@@ -110,6 +110,7 @@ Tensor Tensor::std(IntArrayRef dims, bool unbiased, bool keepdim) const { return
 Tensor Tensor::square() const { return tg::square(*this); }
 Tensor Tensor::isnan() const { return tg::isnan(*this); }
 Tensor Tensor::masked_fill(const Tensor& mask, const Scalar& value) const { return tg::masked_fill(*this, mask, value); }
+Tensor Tensor::masked_select(const Tensor& mask) const { return tg::masked_select(*this, mask); }
 Tensor Tensor::norm(const Scalar& p) const { return tg::norm(*this, p); }
 Tensor Tensor::norm(const std::optional<Scalar>& p, IntArrayRef dim, bool keepdim) const {
   return tg::norm(*this, p, dim, keepdim);

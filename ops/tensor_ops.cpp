@@ -520,6 +520,17 @@ Tensor masked_fill(const Tensor& x, const Tensor& mask, const Scalar& value) {
   });
 }
 
+// A composite: both broadcast to one shape and flattened, then the Bool-mask index (IndexBackward0).
+Tensor masked_select(const Tensor& x, const Tensor& mask) {
+  check_defined(x, "masked_select");
+  check_defined(mask, "masked_select");
+  if (mask.scalar_type() != kBool)
+    throw Error(std::string("masked_select: expected a Bool mask, got ") + to_string(mask.scalar_type()));
+  const Shape shape = broadcast_shapes(x.shape(), mask.shape(), "masked_select");
+  const std::vector<std::int64_t> sizes(shape.begin(), shape.end());
+  return x.expand(sizes).reshape({-1}).index({mask.expand(sizes).reshape({-1})});
+}
+
 // LibTorch's matmul: a 1-D operand takes a dim of 1 that the result drops again; 2-D @ 2-D is one
 // GEMM; a stack of matrices against one matrix folds the stack into the rows (one GEMM too); otherwise
 // the leading dims broadcast and bmm multiplies the matrices pairwise.

@@ -135,6 +135,9 @@ Tensor glu(const Tensor& x, std::int64_t dim = -1);  // ops/glu.hpp
 Tensor where(const Tensor& condition, const Tensor& input, const Tensor& other);
 Tensor where(const Tensor& condition, const Tensor& input, const Scalar& other);
 Tensor masked_fill(const Tensor& x, const Tensor& mask, const Scalar& value);
+// The elements of x where the Bool mask is true (the two broadcast together), in row-major order, as
+// one 1-D tensor, as torch::masked_select; its gradient goes back to the selected elements.
+Tensor masked_select(const Tensor& x, const Tensor& mask);
 
 // ---- layers ----
 // LibTorch's matmul of any ranks: 1-D operands as a row (left) or a column (right), the batch dims of

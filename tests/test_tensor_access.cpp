@@ -62,3 +62,17 @@ TEST_CASE("slice, nonzero, equal, allclose, toType and set_requires_grad as LibT
   Tensor w = tg::ones({2});
   CHECK(w.set_requires_grad(true).requires_grad());
 }
+
+TEST_CASE("masked_select as LibTorch's: row-major order, a broadcast mask, any dtype, errors named") {
+  const Tensor x = tg::arange(6).reshape({2, 3});
+  CHECK(x.masked_select(x > 2).equal(tg::tensor({3, 4, 5})));
+  CHECK(x.masked_select(tg::tensor({true, false, true})).equal(tg::tensor({0, 2, 3, 5})));
+  // a mask larger than x: x broadcasts too, as torch.masked_select(tensor([1., 2.]), ones(2, 2, dtype=bool))
+  CHECK(tg::masked_select(tg::tensor({1.0, 2.0}), tg::ones({2, 2}, tg::kBool)).equal(tg::tensor({1.0, 2.0, 1.0, 2.0})));
+  CHECK(x.masked_select(x > 9).sizes() == tg::IntArrayRef{0});
+  Tensor w = tg::tensor({1.0, -2.0, 3.0}).set_requires_grad(true);
+  w.masked_select(w > 0).sum().backward();
+  CHECK(w.grad().equal(tg::tensor({1.0, 0.0, 1.0})));
+  CHECK(contains(error_of([&] { x.masked_select(x); }), "masked_select: expected a Bool mask, got Long"));
+  CHECK(contains(error_of([&] { x.masked_select(tg::ones({2}, tg::kBool)); }), "masked_select"));
+}

@@ -325,6 +325,8 @@ TEST_CASE("gradcheck through Tensor-level ops, in float64") {
   check([](const TV& in) { return tg::linear(in[0], in[0], in[1].narrow(0, 0, 3)); }, {a, b});
   check([](const TV& in) { return tg::cross_entropy(in[0], tg::tensor({1, 0, 3})); }, {a});
   check([](const TV& in) { return tg::einsum("ij,j->i", {in[0], in[1]}); }, {a, b});
+  check([](const TV& in) { return in[0].masked_select(in[0] > 0.5); }, {a});
+  check([](const TV& in) { return tg::masked_select(in[0], tg::tensor({true, false, true, true})); }, {a});  // broadcast
   CHECK(contains(error_of([&] { (void)tg::autograd::gradcheck([](const TV& in) { return in[0]; }, {tg::ones({2})}); }),
                  "the tensor is Float, expected Double"));
 }
