@@ -50,7 +50,9 @@ class StepChooser {
     if (trial_step_ < kTrialLength) return static_cast<StepMode>(trial_step_ / kBlockSteps % kModes);
     return chosen_;
   }
-  void record(StepMode mode, double seconds_per_row) {
+  // The time of the step that ran in mode().
+  void record(double seconds_per_row) {
+    const StepMode mode = this->mode();
     if (trial_step_ < kTrialLength) {
       if (trial_step_ >= kModes * kBlockSteps && trial_step_ % kBlockSteps != 0)
         times_[static_cast<int>(mode)].push_back(seconds_per_row);
@@ -128,9 +130,8 @@ struct ModelState {
   std::weak_ptr<const void> alive;  // the model's first parameter: the state goes when it does
   std::mutex buffers;               // the per-slice gradients: one split step of the model at a time
   StepChooser chooser;
-  // The last measured step: when it started, its mode and its rows (0 before the first).
+  // The last measured step (its mode is still chooser.mode()): when it started, its rows (0 before the first).
   std::chrono::steady_clock::time_point last_start;
-  StepMode last_mode = StepMode::Serial;
   std::size_t last_rows = 0;
   SliceGradients<float> float_grads;
   SliceGradients<double> double_grads;
@@ -175,9 +176,9 @@ std::pair<ModelState*, StepMode> measured_step(Module& model, int pool, std::siz
   const std::lock_guard<std::mutex> lock(states_mutex);
   ModelState& s = state_of(model, pool);
   if (s.last_rows > 0)
-    s.chooser.record(s.last_mode, std::chrono::duration<double>(now - s.last_start).count() / double(s.last_rows));
-  s.last_start = now, s.last_mode = s.chooser.mode(), s.last_rows = rows;
-  return {&s, s.last_mode};
+    s.chooser.record(std::chrono::duration<double>(now - s.last_start).count() / double(s.last_rows));
+  s.last_start = now, s.last_rows = rows;
+  return {&s, s.chooser.mode()};
 }
 
 // The model's parameters that require grad, if all are of dtype T and x does not require grad (else
