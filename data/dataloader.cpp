@@ -67,15 +67,18 @@ Batch DataLoader::make_batch(const std::size_t* rows, std::size_t b) const {
   // Rows are converted in chunks over the thread pool: the step waits for its batch, so on N threads
   // a serial conversion would be N - 1 threads idle.
   parallel_for(0, static_cast<std::int64_t>(b), kRowsPerChunk, [&](std::int64_t begin, std::int64_t end) {
+    // Shuffled rows lie scattered over the dataset, and a row's first bytes cost a trip to memory:
+    // asking for every row of the chunk before converting any keeps the CPU's misses in flight
+    // together (MNIST, 64 rows: 6 µs, against 14.5 µs asking one row ahead and 21 µs not at all;
+    // docs/performance.md, "The batch's rows").
+    for (auto r = static_cast<std::size_t>(begin); r < static_cast<std::size_t>(end); ++r) {
+      const std::uint8_t* src = data_.images.data() + rows[r] * px;
+      for (std::size_t k = 0; k < px; k += 64) __builtin_prefetch(src + k);
+      __builtin_prefetch(src + px - 1);  // a row's last line, when rows do not start on a line
+    }
     for (auto r = static_cast<std::size_t>(begin); r < static_cast<std::size_t>(end); ++r) {
       const std::size_t row = rows[r];
       const std::uint8_t* src = data_.images.data() + row * px;
-      // Shuffled rows are scattered over the dataset: ask for the next one while converting this one
-      // (the conversion waited on memory for about half of its time without).
-      if (r + 1 < static_cast<std::size_t>(end)) {
-        const std::uint8_t* next = data_.images.data() + rows[r + 1] * px;
-        for (std::size_t k = 0; k < px; k += 64) __builtin_prefetch(next + k);
-      }
       kernels::map_bytes_affine(src, px, scale_, shift_, x.data() + r * px);
       y.data()[r] = data_.labels[row];
     }
