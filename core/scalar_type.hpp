@@ -13,10 +13,13 @@ enum class ScalarType : std::int8_t { Float, Double, Long, Bool };
 
 constexpr ScalarType kFloat = ScalarType::Float;
 constexpr ScalarType kFloat32 = ScalarType::Float;
+constexpr ScalarType kF32 = ScalarType::Float;
 constexpr ScalarType kDouble = ScalarType::Double;
 constexpr ScalarType kFloat64 = ScalarType::Double;
+constexpr ScalarType kF64 = ScalarType::Double;
 constexpr ScalarType kLong = ScalarType::Long;
 constexpr ScalarType kInt64 = ScalarType::Long;
+constexpr ScalarType kI64 = ScalarType::Long;
 constexpr ScalarType kBool = ScalarType::Bool;
 
 // "Float", "Double", "Long", "Bool": as c10's toString, and what error messages name.

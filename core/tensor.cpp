@@ -15,15 +15,18 @@
 namespace tg {
 
 // An undefined Variable gives an undefined Tensor (a layer's absent bias stays absent).
-Tensor::Tensor(Variable<float> v) : impl_(v.defined() ? std::make_shared<Data>(std::move(v)) : nullptr) {}
-Tensor::Tensor(Variable<double> v) : impl_(v.defined() ? std::make_shared<Data>(std::move(v)) : nullptr) {}
+Tensor::Tensor(Variable<float> v)
+    : impl_(v.defined() ? std::make_shared<Data>(std::move(v)) : nullptr), shares_values_(false) {}
+Tensor::Tensor(Variable<double> v)
+    : impl_(v.defined() ? std::make_shared<Data>(std::move(v)) : nullptr), shares_values_(false) {}
 Tensor::Tensor(Array<float> values, bool requires_grad)
-    : impl_(std::make_shared<Data>(Variable<float>(std::move(values), requires_grad))) {}
+    : impl_(std::make_shared<Data>(Variable<float>(std::move(values), requires_grad))), shares_values_(false) {}
 Tensor::Tensor(Array<double> values, bool requires_grad)
-    : impl_(std::make_shared<Data>(Variable<double>(std::move(values), requires_grad))) {}
+    : impl_(std::make_shared<Data>(Variable<double>(std::move(values), requires_grad))), shares_values_(false) {}
 Tensor::Tensor(Array<std::int64_t> values)
-    : impl_(std::make_shared<Data>(make_shared_array<std::int64_t>(std::move(values)))) {}
-Tensor::Tensor(Array<bool> values) : impl_(std::make_shared<Data>(make_shared_array<bool>(std::move(values)))) {}
+    : impl_(std::make_shared<Data>(make_shared_array<std::int64_t>(std::move(values)))), shares_values_(false) {}
+Tensor::Tensor(Array<bool> values)
+    : impl_(std::make_shared<Data>(make_shared_array<bool>(std::move(values)))), shares_values_(false) {}
 
 void Tensor::set_data(const Tensor& data) {
   check_defined("set_data");
@@ -170,9 +173,11 @@ Tensor grad_alias(const Variable<T>& v) {
 
 Tensor Tensor::grad() const {
   check_defined("grad");
-  if (scalar_type() == kFloat) return grad_alias(variable<float>());
-  if (scalar_type() == kDouble) return grad_alias(variable<double>());
-  return Tensor();
+  Tensor g;
+  if (scalar_type() == kFloat) g = grad_alias(variable<float>());
+  else if (scalar_type() == kDouble) g = grad_alias(variable<double>());
+  g.shares_values_ = g.defined();
+  return g;
 }
 
 namespace detail {
@@ -208,10 +213,23 @@ void Tensor::backward(const Tensor& gradient, bool retain_graph) const {
 
 Tensor Tensor::detach() const {
   check_defined("detach");
-  if (scalar_type() == kFloat) return variable<float>().detach();
-  if (scalar_type() == kDouble) return variable<double>().detach();
-  return *this;
+  Tensor d = *this;
+  if (scalar_type() == kFloat) d = variable<float>().detach();
+  else if (scalar_type() == kDouble) d = variable<double>().detach();
+  d.shares_values_ = true;
+  return d;
 }
+
+Tensor& Tensor::operator=(const Tensor& values) && {
+  if (!shares_values_)
+    throw Error("Tensor::operator=: assigning to a temporary tensor of shape " +
+                (defined() ? shape_str(shape()) : std::string("(undefined)")) +
+                " that shares no other tensor's values; tapegrad's select, narrow, index and shape methods return "
+                "copies, not views as LibTorch's: x[0] = y would change a copy (use x.index_put_({0}, y), or copy_)");
+  return copy_(values);
+}
+
+Tensor& Tensor::operator=(Tensor&& values) && { return std::move(*this) = static_cast<const Tensor&>(values); }
 
 // ---- conversion ----
 
@@ -345,6 +363,55 @@ Tensor& Tensor::copy_(const Tensor& src) {
     std::copy(b.begin(), b.end(), value<T>().data());
   });
   return *this;
+}
+
+Tensor& Tensor::eq_(const Tensor& other) {
+  check_inplace("eq_");
+  return copy_(eq(other));
+}
+Tensor& Tensor::eq_(const Scalar& other) {
+  check_inplace("eq_");
+  return copy_(eq(other));
+}
+Tensor& Tensor::ne_(const Tensor& other) {
+  check_inplace("ne_");
+  return copy_(ne(other));
+}
+Tensor& Tensor::ne_(const Scalar& other) {
+  check_inplace("ne_");
+  return copy_(ne(other));
+}
+Tensor& Tensor::lt_(const Tensor& other) {
+  check_inplace("lt_");
+  return copy_(lt(other));
+}
+Tensor& Tensor::lt_(const Scalar& other) {
+  check_inplace("lt_");
+  return copy_(lt(other));
+}
+Tensor& Tensor::le_(const Tensor& other) {
+  check_inplace("le_");
+  return copy_(le(other));
+}
+Tensor& Tensor::le_(const Scalar& other) {
+  check_inplace("le_");
+  return copy_(le(other));
+}
+Tensor& Tensor::gt_(const Tensor& other) {
+  check_inplace("gt_");
+  return copy_(gt(other));
+}
+Tensor& Tensor::gt_(const Scalar& other) {
+  check_inplace("gt_");
+  return copy_(gt(other));
+}
+Tensor& Tensor::ge_(const Tensor& other) {
+  check_inplace("ge_");
+  return copy_(ge(other));
+}
+Tensor& Tensor::ge_(const Scalar& other) {
+  check_inplace("ge_");
+  return copy_(ge(other));
 }
 
 #define TG_INSTANTIATE(T)                        \

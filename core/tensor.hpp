@@ -49,13 +49,24 @@ class TensorIndex;  // ops/indexing.hpp
 
 class Tensor {
  public:
-  Tensor() = default;  // undefined: defined() is false
+  Tensor() noexcept : shares_values_(false) {}  // undefined: defined() is false
   Tensor(Variable<float> v);   // implicit: typed results flow into Tensor code
   Tensor(Variable<double> v);
   explicit Tensor(Array<float> values, bool requires_grad = false);
   explicit Tensor(Array<double> values, bool requires_grad = false);
   explicit Tensor(Array<std::int64_t> values);  // Long (Labels is this array type)
   explicit Tensor(Array<bool> values);          // Bool
+  Tensor(const Tensor&) = default;
+  Tensor(Tensor&&) noexcept = default;
+  // A named tensor takes the other's handle (as LibTorch's). Assigned to as a temporary, a tensor
+  // that shares another's values (grad(), detach(), data()) gets the other's values written into it,
+  // as LibTorch's `p.grad().data() = p.grad().data() / n`; any other temporary throws: where
+  // LibTorch's select, narrow, index and shape methods return views, tapegrad's return copies, and
+  // `x[0] = y` would write into a copy (use x.index_put_({0}, y)).
+  Tensor& operator=(const Tensor&) & = default;
+  Tensor& operator=(Tensor&&) & noexcept = default;
+  Tensor& operator=(const Tensor& values) &&;
+  Tensor& operator=(Tensor&& values) &&;
 
   bool defined() const { return impl_ && impl_->index() != 0; }
   ScalarType scalar_type() const;
@@ -103,6 +114,8 @@ class Tensor {
   // Backward from this scalar (or with `gradient` of this shape for a non-scalar output).
   void backward(const Tensor& gradient = {}, bool retain_graph = false) const;
   Tensor detach() const;
+  // LibTorch's data(): the same values without the autograd record, shared (detach()).
+  Tensor data() const { return detach(); }
 
   // ---- conversion ----
   Tensor to(ScalarType dtype) const;  // the same handle when the dtype already matches
@@ -145,6 +158,20 @@ class Tensor {
   Tensor& sub_(const Scalar& other) { return *this -= other; }
   Tensor& mul_(const Scalar& other) { return *this *= other; }
   Tensor& div_(const Scalar& other) { return *this /= other; }
+  // Comparisons in place, as LibTorch's: 1 where true, 0 where false, in this tensor's dtype (the
+  // other operand broadcasts to this shape).
+  Tensor& eq_(const Tensor& other);
+  Tensor& ne_(const Tensor& other);
+  Tensor& lt_(const Tensor& other);
+  Tensor& le_(const Tensor& other);
+  Tensor& gt_(const Tensor& other);
+  Tensor& ge_(const Tensor& other);
+  Tensor& eq_(const Scalar& other);
+  Tensor& ne_(const Scalar& other);
+  Tensor& lt_(const Scalar& other);
+  Tensor& le_(const Scalar& other);
+  Tensor& gt_(const Scalar& other);
+  Tensor& ge_(const Scalar& other);
 
   // ---- the ops as methods (defined in ops/tensor_methods.cpp; each is the free function tg::name) ----
   Tensor view(IntArrayRef shape) const;
@@ -288,6 +315,9 @@ class Tensor {
   using Data = std::variant<std::monostate, Variable<float>, Variable<double>, std::shared_ptr<Array<std::int64_t>>,
                             std::shared_ptr<Array<bool>>>;
   std::shared_ptr<Data> impl_;
+  // grad(), detach(): its values are another tensor's (operator= &&). Every constructor sets it: a
+  // default member initializer would not be usable in this class's default arguments ({}).
+  bool shares_values_;
 };
 
 namespace detail {

@@ -208,6 +208,49 @@ TEST_CASE("in place: allowed on plain tensors and on leaves under NoGradGuard, r
   CHECK(c.value<float>() == Array<float>{{1, 2, 3}, {1, 2, 3}});
 }
 
+TEST_CASE("a temporary assigned to: values written into a shared one, refused for a copy") {
+  Tensor w = tg::tensor({1.0f, 2.0f}).requires_grad_();
+  (w * w).sum().backward();  // grad 2, 4
+  // dist-mnist.cpp's mean of ranks: written through grad().data() (data() shares the values, as detach()).
+  CHECK(w.grad().data().data_ptr<float>() == w.grad().data_ptr<float>());
+  w.grad().data() = w.grad().data() / 2;
+  CHECK(w.grad().value<float>() == Array<float>{1, 2});
+  w.grad() = tg::full({2}, 7.0);  // converted to the gradient's dtype, as copy_
+  CHECK(w.grad().value<float>() == Array<float>{7, 7});
+  Tensor plain = tg::zeros({2, 2});
+  plain.detach() = tg::tensor({1.0f, 3.0f});  // broadcast, as copy_
+  CHECK(plain.value<float>() == Array<float>{{1, 3}, {1, 3}});
+  // A named tensor is rebound, as LibTorch's.
+  Tensor g = w.grad();
+  g = tg::zeros({3});
+  CHECK(w.grad().value<float>() == Array<float>{7, 7});
+  // select, narrow and index make copies here: writing into one would be lost, so it throws.
+  CHECK(contains(error_of([&] { plain[0] = tg::ones({2}); }),
+                 "Tensor::operator=: assigning to a temporary tensor of shape (2,) that shares no other tensor's values; "
+                 "tapegrad's select, narrow, index and shape methods return copies, not views as LibTorch's: x[0] = y "
+                 "would change a copy (use x.index_put_({0}, y), or copy_)"));
+  CHECK(contains(error_of([&] { plain.narrow(1, 0, 1) = tg::ones({2, 1}); }), "assigning to a temporary tensor of shape (2, 1)"));
+  CHECK(contains(error_of([&] { w.grad().data() = tg::ones({3}); }), "copy_: shapes (3,) and (2,) do not broadcast"));
+  CHECK(plain.value<float>() == Array<float>{{1, 3}, {1, 3}});
+}
+
+TEST_CASE("comparisons in place write 1 or 0 in the tensor's dtype") {
+  Tensor guess = tg::tensor({3, 1, 4, 1});
+  const Tensor target = tg::tensor({3, 2, 4, 5});
+  CHECK(tg::sum(guess.eq_(target)).item<std::int64_t>() == 2);
+  CHECK(guess.value<std::int64_t>() == tg::Labels{1, 0, 1, 0});
+  Tensor f = tg::tensor({1.0, 2.0, 3.0}, tg::kDouble);
+  f.gt_(1.5);
+  CHECK(f.value<double>() == Array<double>{0, 1, 1});
+  CHECK(tg::tensor({1.0f, 5.0f}).ne_(tg::tensor({1.0f, 2.0f})).value<float>() == Array<float>{0, 1});
+  CHECK(tg::tensor({1, 5}).lt_(2).value<std::int64_t>() == tg::Labels{1, 0});
+  CHECK(tg::tensor({1, 5}).le_(tg::tensor({1, 4})).value<std::int64_t>() == tg::Labels{1, 0});
+  CHECK(tg::tensor({1, 5}).ge_(5).value<std::int64_t>() == tg::Labels{0, 1});
+  CHECK(contains(error_of([] { tg::tensor({1, 2}).eq_(tg::ones({3, 2})); }), "does not broadcast to this tensor's shape (2,)"));
+  Tensor leaf = tg::ones({2}, tg::requires_grad());
+  CHECK(contains(error_of([&] { leaf.eq_(1); }), "eq_: in-place op on a leaf that requires grad"));
+}
+
 TEST_CASE("factories: shapes, dtypes inferred as LibTorch's, options") {
   CHECK(tg::zeros({2, 3}).sizes() == tg::IntArrayRef{2, 3});
   CHECK(tg::zeros({2, 3}).scalar_type() == tg::kFloat);
