@@ -231,11 +231,11 @@ ProcessGroupMPI::~ProcessGroupMPI() = default;
 
 void ProcessGroupMPI::allreduce_sum(float* data, std::size_t count) {
   if (path_ == AllreducePath::SharedMemory) shared_->allreduce<float>({{data, count}}, 1);
-  else allreduce(data, count, MPI_FLOAT);
+  else tg::distributed::allreduce(data, count, MPI_FLOAT);
 }
 void ProcessGroupMPI::allreduce_sum(double* data, std::size_t count) {
   if (path_ == AllreducePath::SharedMemory) shared_->allreduce<double>({{data, count}}, 1);
-  else allreduce(data, count, MPI_DOUBLE);
+  else tg::distributed::allreduce(data, count, MPI_DOUBLE);
 }
 
 void ProcessGroupMPI::set_allreduce_path(AllreducePath path) {
@@ -252,7 +252,7 @@ void ProcessGroupMPI::allreduce_slices(const std::vector<Slice<T>>& slices, T sc
   packed.resize(total);
   T* dst = packed.data();
   for (const auto& s : slices) dst = std::copy_n(s.data, s.count, dst);
-  allreduce(packed.data(), total, mpi_type(T()));
+  tg::distributed::allreduce(packed.data(), total, mpi_type(T()));
   const T* src = packed.data();
   for (const auto& s : slices)
     for (std::size_t i = 0; i < s.count; ++i) s.data[i] = *src++ * scale;
@@ -353,6 +353,52 @@ void ProcessGroupMPI::abort(const std::string& message, int code) {
   std::fflush(stderr);
   MPI_Abort(MPI_COMM_WORLD, code);
   std::_Exit(code);  // MPI_Abort does not return; this is for a library that does
+}
+
+std::shared_ptr<ProcessGroupMPI> ProcessGroupMPI::createProcessGroupMPI(std::vector<int> ranks) {
+  ProcessGroupMPI& group = world();
+  std::sort(ranks.begin(), ranks.end());
+  ranks.erase(std::unique(ranks.begin(), ranks.end()), ranks.end());
+  if (!ranks.empty() && (ranks.size() != static_cast<std::size_t>(group.size_) || ranks.front() != 0 ||
+                         ranks.back() != group.size_ - 1))
+    throw Error("createProcessGroupMPI: expected no ranks or all " + std::to_string(group.size_) +
+                " (tapegrad's group is the whole world), got " + std::to_string(ranks.size()) + " ranks");
+  return std::shared_ptr<ProcessGroupMPI>(&group, [](ProcessGroupMPI*) {});
+}
+
+namespace {
+
+// The one Float or Double tensor of a c10d-style collective, named in errors by the collective.
+Tensor& single_tensor(std::vector<Tensor>& tensors, const char* op) {
+  if (tensors.size() != 1)
+    throw Error(std::string(op) + ": expected exactly one tensor (as LibTorch's MPI backend), got " +
+                std::to_string(tensors.size()));
+  Tensor& t = tensors[0];
+  if (!t.defined()) throw Error(std::string(op) + ": the tensor is undefined (a parameter's grad() before backward?)");
+  if (t.scalar_type() != kFloat && t.scalar_type() != kDouble)
+    throw Error(std::string(op) + ": expected a Float or Double tensor, got " + to_string(t.scalar_type()));
+  return t;
+}
+
+}  // namespace
+
+std::shared_ptr<ProcessGroupMPI::Work> ProcessGroupMPI::allreduce(std::vector<Tensor>& tensors) {
+  Tensor& t = single_tensor(tensors, "ProcessGroupMPI::allreduce");
+  if (t.scalar_type() == kFloat) allreduce_sum(t.data_ptr<float>(), static_cast<std::size_t>(t.numel()));
+  else allreduce_sum(t.data_ptr<double>(), static_cast<std::size_t>(t.numel()));
+  return std::make_shared<Work>();
+}
+
+std::shared_ptr<ProcessGroupMPI::Work> ProcessGroupMPI::broadcast(std::vector<Tensor>& tensors,
+                                                                  const BroadcastOptions& opts) {
+  Tensor& t = single_tensor(tensors, "ProcessGroupMPI::broadcast");
+  if (opts.rootRank < 0 || opts.rootRank >= size_)
+    throw Error("ProcessGroupMPI::broadcast: expected 0 <= rootRank < " + std::to_string(size_) + ", got " +
+                std::to_string(opts.rootRank));
+  const int root = static_cast<int>(opts.rootRank);
+  if (t.scalar_type() == kFloat) broadcast(t.data_ptr<float>(), static_cast<std::size_t>(t.numel()), root);
+  else broadcast(t.data_ptr<double>(), static_cast<std::size_t>(t.numel()), root);
+  return std::make_shared<Work>();
 }
 
 int run_or_abort(const std::function<int()>& body) {

@@ -16,7 +16,14 @@
 #include <string>
 #include <vector>
 
+#include <tapegrad/core/tensor.hpp>
+
 namespace tg::distributed {
+
+// LibTorch's c10d::BroadcastOptions, the part the MPI backend reads.
+struct BroadcastOptions {
+  std::int64_t rootRank = 0;
+};
 
 // Whether this process was started by mpirun (or another MPI launcher): OMPI_COMM_WORLD_SIZE or
 // PMI_SIZE is set.
@@ -81,6 +88,22 @@ class ProcessGroupMPI {
   // every rank and exits non-zero). Never returns.
   [[noreturn]] void abort(const std::string& message, int code = 1);
 
+  // ---- LibTorch's c10d::ProcessGroupMPI, on tensors ----
+  // What pytorch/examples' cpp/distributed/dist-mnist.cpp calls compiles with `c10d::` renamed
+  // `tg::distributed::` (examples/libtorch_dist_mnist.cpp). The group is always the whole world:
+  // `ranks` must be empty or name every rank. Returns a non-owning handle to world().
+  static std::shared_ptr<ProcessGroupMPI> createProcessGroupMPI(std::vector<int> ranks = {});
+  int getRank() const { return rank_; }
+  int getSize() const { return size_; }
+  // Sums tensors[0] in place over the ranks (Float or Double, defined; one tensor a call, as
+  // LibTorch's MPI backend). LibTorch's runs on a worker thread and its Work completes later; this
+  // one has completed when it returns (wait() returns at once), so writing the tensor before
+  // wait(), as dist-mnist.cpp does, acts on the sum instead of racing with it.
+  std::shared_ptr<Work> allreduce(std::vector<Tensor>& tensors);
+  // Every rank's tensors[0] becomes rank opts.rootRank's, likewise completed on return.
+  std::shared_ptr<Work> broadcast(std::vector<Tensor>& tensors, const BroadcastOptions& opts = {});
+  [[noreturn]] void abort() { abort("ProcessGroupMPI::abort()"); }
+
   ProcessGroupMPI(const ProcessGroupMPI&) = delete;
   ProcessGroupMPI& operator=(const ProcessGroupMPI&) = delete;
   ~ProcessGroupMPI();
@@ -97,6 +120,10 @@ class ProcessGroupMPI {
   std::vector<float> packed_float_;  // allreduce_sum's slices packed for MPI_Allreduce
   std::vector<double> packed_double_;
 };
+
+// LibTorch's abstract c10d::ProcessGroup: here the MPI group itself, so c10d::ProcessGroup::Work names
+// its Work.
+using ProcessGroup = ProcessGroupMPI;
 
 // Runs body(); an exception from it aborts the whole job through ProcessGroupMPI::abort with its
 // message, so a failing rank never leaves the others waiting in a collective. Returns body's code.

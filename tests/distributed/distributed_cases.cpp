@@ -7,6 +7,9 @@
 //                that grow the shared-memory window
 //   throw        rank 1 throws mid-training: the job must end non-zero with its message (MPI_Abort)
 //   mismatch     rank 1 builds a different model: named at start on every rank
+//   c10d         LibTorch's c10d::ProcessGroupMPI calls on tensors (createProcessGroupMPI, getRank,
+//                getSize, allreduce and broadcast of one tensor, abort's no-argument form aside),
+//                with dist-mnist.cpp's gradient mean and the errors for what they refuse
 //   user_module  a module written as LibTorch's examples write one (`Tensor forward(Tensor x)`, held
 //                by its own holder): DDP's forward runs it, and 2 ranks train it to 1 process's
 //                parameters through data_parallel_backward
@@ -181,6 +184,54 @@ int mismatch(ProcessGroupMPI& world) {
   return 0;
 }
 
+// Throws unless body() throws a tg::Error whose message contains `expected`.
+template <class F>
+void expect_error(F body, const std::string& expected) {
+  try {
+    body();
+  } catch (const tg::Error& e) {
+    if (std::string(e.what()).find(expected) != std::string::npos) return;
+    throw tg::Error("expected an error containing '" + expected + "', got '" + e.what() + "'");
+  }
+  throw tg::Error("expected an error containing '" + expected + "', got none");
+}
+
+int c10d(ProcessGroupMPI& world) {
+  namespace c10d = tg::distributed;
+  auto pg = c10d::ProcessGroupMPI::createProcessGroupMPI();
+  if (pg.get() != &world || pg->getRank() != world.rank() || pg->getSize() != world.size())
+    throw tg::Error("createProcessGroupMPI: expected world's group, rank and size");
+  if (c10d::ProcessGroupMPI::createProcessGroupMPI({1, 0}).get() != &world) throw tg::Error("ranks {1, 0}: not world");
+  expect_error([] { c10d::ProcessGroupMPI::createProcessGroupMPI({0}); }, "expected no ranks or all 2");
+  const double rank = world.rank();
+  // A Float and a Double tensor summed in place: rank 0 holds 1, 2, 3; rank 1 holds 2, 4, 6.
+  for (tg::ScalarType dtype : {tg::kFloat, tg::kDouble}) {
+    std::vector<tg::Tensor> t = {tg::tensor({1.0, 2.0, 3.0}).to(dtype) * (rank + 1)};
+    const tg::Tensor same = t[0];
+    std::vector<std::shared_ptr<c10d::ProcessGroup::Work>> works = {pg->allreduce(t)};
+    for (auto& w : works) w->wait();
+    if (!same.allclose(tg::tensor({3.0, 6.0, 9.0}).to(dtype), 0, 0)) throw tg::Error("allreduce: wrong sum");
+    std::vector<tg::Tensor> b = {tg::full({2, 2}, rank + 1, tg::dtype(dtype))};
+    pg->broadcast(b, {/*rootRank=*/1})->wait();
+    if (!b[0].allclose(tg::full({2, 2}, 2.0, tg::dtype(dtype)), 0, 0)) throw tg::Error("broadcast: not rank 1's values");
+  }
+  // dist-mnist.cpp's gradient mean: allreduce the gradient, then write grad / ranks into it.
+  tg::Tensor w = tg::tensor({1.0f, 2.0f}).requires_grad_();
+  (w * w * float(rank + 1)).sum().backward();  // grad 2w(rank + 1): rank 0 2, 4; rank 1 4, 8
+  std::vector<tg::Tensor> g = {w.grad()};
+  auto work = pg->allreduce(g);
+  w.grad().data() = w.grad().data() / pg->getSize();
+  work->wait();
+  if (!w.grad().allclose(tg::tensor({3.0f, 6.0f}), 0, 0)) throw tg::Error("the gradient's mean over ranks is wrong");
+  std::vector<tg::Tensor> two = {w.grad(), w.grad()}, none = {}, longs = {tg::arange(3)}, undefined = {tg::Tensor()};
+  expect_error([&] { pg->allreduce(two); }, "ProcessGroupMPI::allreduce: expected exactly one tensor (as LibTorch's MPI backend), got 2");
+  expect_error([&] { pg->allreduce(none); }, "expected exactly one tensor (as LibTorch's MPI backend), got 0");
+  expect_error([&] { pg->allreduce(longs); }, "ProcessGroupMPI::allreduce: expected a Float or Double tensor, got Long");
+  expect_error([&] { pg->broadcast(undefined); }, "ProcessGroupMPI::broadcast: the tensor is undefined");
+  expect_error([&] { pg->broadcast(g, {/*rootRank=*/2}); }, "expected 0 <= rootRank < 2, got 2");
+  return 0;
+}
+
 using tgtest::LibTorchStyleNet;
 
 int user_module(ProcessGroupMPI& world) {
@@ -220,8 +271,9 @@ int main(int argc, char** argv) {
     if (which == "throw") return fail_on_rank_1(world);
     if (which == "mismatch") return mismatch(world);
     if (which == "user_module") return user_module(world);
+    if (which == "c10d") return c10d(world);
     throw tg::Error("unknown case '" + which +
-                    "' (expected equivalence, double, coverage, allreduce, throw, mismatch or user_module)");
+                    "' (expected equivalence, double, coverage, allreduce, throw, mismatch, user_module or c10d)");
   });
   if (world.rank() == 0) std::printf("PASS %s\n", which.c_str());
   return rc;
