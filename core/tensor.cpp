@@ -365,53 +365,9 @@ Tensor& Tensor::copy_(const Tensor& src) {
   return *this;
 }
 
-Tensor& Tensor::eq_(const Tensor& other) {
-  check_inplace("eq_");
-  return copy_(eq(other));
-}
-Tensor& Tensor::eq_(const Scalar& other) {
-  check_inplace("eq_");
-  return copy_(eq(other));
-}
-Tensor& Tensor::ne_(const Tensor& other) {
-  check_inplace("ne_");
-  return copy_(ne(other));
-}
-Tensor& Tensor::ne_(const Scalar& other) {
-  check_inplace("ne_");
-  return copy_(ne(other));
-}
-Tensor& Tensor::lt_(const Tensor& other) {
-  check_inplace("lt_");
-  return copy_(lt(other));
-}
-Tensor& Tensor::lt_(const Scalar& other) {
-  check_inplace("lt_");
-  return copy_(lt(other));
-}
-Tensor& Tensor::le_(const Tensor& other) {
-  check_inplace("le_");
-  return copy_(le(other));
-}
-Tensor& Tensor::le_(const Scalar& other) {
-  check_inplace("le_");
-  return copy_(le(other));
-}
-Tensor& Tensor::gt_(const Tensor& other) {
-  check_inplace("gt_");
-  return copy_(gt(other));
-}
-Tensor& Tensor::gt_(const Scalar& other) {
-  check_inplace("gt_");
-  return copy_(gt(other));
-}
-Tensor& Tensor::ge_(const Tensor& other) {
-  check_inplace("ge_");
-  return copy_(ge(other));
-}
-Tensor& Tensor::ge_(const Scalar& other) {
-  check_inplace("ge_");
-  return copy_(ge(other));
+Tensor& Tensor::assign_comparison(const Tensor& result, const char* op) {
+  check_inplace(op);
+  return copy_(result);
 }
 
 #define TG_INSTANTIATE(T)                        \

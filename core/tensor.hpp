@@ -160,18 +160,18 @@ class Tensor {
   Tensor& div_(const Scalar& other) { return *this /= other; }
   // Comparisons in place, as LibTorch's: 1 where true, 0 where false, in this tensor's dtype (the
   // other operand broadcasts to this shape).
-  Tensor& eq_(const Tensor& other);
-  Tensor& ne_(const Tensor& other);
-  Tensor& lt_(const Tensor& other);
-  Tensor& le_(const Tensor& other);
-  Tensor& gt_(const Tensor& other);
-  Tensor& ge_(const Tensor& other);
-  Tensor& eq_(const Scalar& other);
-  Tensor& ne_(const Scalar& other);
-  Tensor& lt_(const Scalar& other);
-  Tensor& le_(const Scalar& other);
-  Tensor& gt_(const Scalar& other);
-  Tensor& ge_(const Scalar& other);
+  Tensor& eq_(const Tensor& other) { return assign_comparison(eq(other), "eq_"); }
+  Tensor& ne_(const Tensor& other) { return assign_comparison(ne(other), "ne_"); }
+  Tensor& lt_(const Tensor& other) { return assign_comparison(lt(other), "lt_"); }
+  Tensor& le_(const Tensor& other) { return assign_comparison(le(other), "le_"); }
+  Tensor& gt_(const Tensor& other) { return assign_comparison(gt(other), "gt_"); }
+  Tensor& ge_(const Tensor& other) { return assign_comparison(ge(other), "ge_"); }
+  Tensor& eq_(const Scalar& other) { return assign_comparison(eq(other), "eq_"); }
+  Tensor& ne_(const Scalar& other) { return assign_comparison(ne(other), "ne_"); }
+  Tensor& lt_(const Scalar& other) { return assign_comparison(lt(other), "lt_"); }
+  Tensor& le_(const Scalar& other) { return assign_comparison(le(other), "le_"); }
+  Tensor& gt_(const Scalar& other) { return assign_comparison(gt(other), "gt_"); }
+  Tensor& ge_(const Scalar& other) { return assign_comparison(ge(other), "ge_"); }
 
   // ---- the ops as methods (defined in ops/tensor_methods.cpp; each is the free function tg::name) ----
   Tensor view(IntArrayRef shape) const;
@@ -311,6 +311,8 @@ class Tensor {
   void check_inplace(const char* op) const;
   // Writes `result` (this shape, broadcast-checked by the caller) into this tensor's buffer.
   Tensor& assign_inplace(const Tensor& result, const char* op);
+  // Writes a comparison's result (Bool, broadcast to this shape) as 1 or 0 of this dtype (eq_, ...).
+  Tensor& assign_comparison(const Tensor& result, const char* op);
 
   using Data = std::variant<std::monostate, Variable<float>, Variable<double>, std::shared_ptr<Array<std::int64_t>>,
                             std::shared_ptr<Array<bool>>>;
