@@ -10,6 +10,7 @@
 #include <boost/program_options.hpp>
 
 #include <cerrno>
+#include <cstddef>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -85,6 +86,10 @@ inline void check_at_least(const std::string& option, int value, int least) {
     throw boost::program_options::error(option + ": expected an integer >= " + std::to_string(least) + ", got '" +
                                         std::to_string(value) + "'");
 }
+
+// The rows an option such as --train-rows asks for, out of `size`: all of them for 0 or more than
+// there are.
+inline std::size_t rows_option(std::size_t rows, std::size_t size) { return rows == 0 || rows > size ? size : rows; }
 
 // A usage error unless `value`, given to `option`, is one of `choices`.
 inline void check_one_of(const std::string& option, const std::string& value, const std::vector<std::string>& choices) {

@@ -69,8 +69,6 @@ struct Model : tg::nn::Module {
   tg::nn::Linear fc1, fc2;
 };
 
-std::size_t rows_of(std::size_t rows, std::size_t size) { return rows == 0 || rows > size ? size : rows; }
-
 // Waits for every allreduce; one that fails ends the whole job (upstream's waitWork).
 void wait_all(const std::shared_ptr<c10d::ProcessGroupMPI>& pg,
               const std::vector<std::shared_ptr<c10d::ProcessGroup::Work>>& works) {
@@ -94,7 +92,7 @@ int run(const Config& c) {
     auto train_set = MNIST(data::mnist_dir())
                          .map(data::transforms::Normalize<>(0.1307, 0.3081))
                          .map(data::transforms::Stack<>());
-    const std::size_t train_rows = rows_of(c.train_rows, train_set.size().value());
+    const std::size_t train_rows = examples::rows_option(c.train_rows, train_set.size().value());
     // Each rank draws its share of every epoch's shuffled order, none twice (allow_duplicates false).
     auto sampler = data::samplers::DistributedRandomSampler(train_rows, static_cast<std::size_t>(ranks),
                                                             static_cast<std::size_t>(rank), false);
@@ -132,7 +130,7 @@ int run(const Config& c) {
       auto test_set = MNIST(data::mnist_dir(), MNIST::Mode::kTest)
                           .map(data::transforms::Normalize<>(0.1307, 0.3081))
                           .map(data::transforms::Stack<>());
-      const std::size_t test_rows = rows_of(c.test_rows, test_set.size().value());
+      const std::size_t test_rows = examples::rows_option(c.test_rows, test_set.size().value());
       auto test_loader = data::make_data_loader(std::move(test_set), data::samplers::SequentialSampler(test_rows),
                                                 data::DataLoaderOptions(test_rows));
       model->eval();

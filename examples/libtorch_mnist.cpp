@@ -72,9 +72,6 @@ struct NetImpl : tg::nn::Module {
 };
 TG_MODULE(Net);
 
-// The first `rows` of `dataset` (all when 0 or more than it has), in order.
-std::size_t rows_of(std::size_t rows, std::size_t size) { return rows == 0 || rows > size ? size : rows; }
-
 template <class Loader>
 void train(unsigned epoch, Net& model, Loader& loader, tg::optim::Optimizer& optimizer, std::size_t rows) {
   model->train();
@@ -118,7 +115,7 @@ int run(const Config& c) {
   auto train_set = MNIST(data::mnist_dir(), MNIST::Mode::kTrain)
                        .map(data::transforms::Normalize<>(0.1307, 0.3081))
                        .map(data::transforms::Stack<>());
-  const std::size_t train_rows = rows_of(c.train_rows, train_set.size().value());
+  const std::size_t train_rows = examples::rows_option(c.train_rows, train_set.size().value());
   // Upstream trains in file order (SequentialSampler), 64 images a batch.
   auto train_loader = data::make_data_loader(std::move(train_set), data::samplers::SequentialSampler(train_rows),
                                              data::DataLoaderOptions(64));
@@ -126,7 +123,7 @@ int run(const Config& c) {
   auto test_set = MNIST(data::mnist_dir(), MNIST::Mode::kTest)
                       .map(data::transforms::Normalize<>(0.1307, 0.3081))
                       .map(data::transforms::Stack<>());
-  const std::size_t test_rows = rows_of(c.test_rows, test_set.size().value());
+  const std::size_t test_rows = examples::rows_option(c.test_rows, test_set.size().value());
   auto test_loader = data::make_data_loader(std::move(test_set), data::samplers::SequentialSampler(test_rows),
                                             data::DataLoaderOptions(1000));
 
