@@ -95,6 +95,11 @@ template <class T>
 void gemm(bool trans_a, bool trans_b, std::size_t m, std::size_t n, std::size_t k, T alpha, const T* a,
           std::size_t lda, const T* b, std::size_t ldb, T beta, T* c, std::size_t ldc) {
   if (m == 0 || n == 0) return;
+  if (k == 0) {  // C = beta·C; an empty B has no storage to point into
+    for (std::size_t i = 0; i < m; ++i)
+      for (std::size_t j = 0; j < n; ++j) c[i * ldc + j] = beta == T(0) ? T(0) : beta * c[i * ldc + j];
+    return;
+  }
   // Dot products along k pay from about 16 vectors on (64x50 and 64x256 products, k from 32 to 512:
   // docs/performance.md, Own GEMM); below, the sums at the end cost more than packing B.
   if (trans_b && !trans_a && k >= kDotMinVectors * kLanes<T>)

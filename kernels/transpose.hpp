@@ -48,6 +48,7 @@ inline void transpose8x8(const float* src, std::size_t src_stride, float* dst, s
 template <>
 inline void transpose<float>(const float* src, std::size_t rows, std::size_t cols, std::size_t src_stride, float* dst,
                              std::size_t dst_stride) {
+  if (rows == 0 || cols == 0) return;  // (an empty matrix may have no storage to offset into)
   const std::size_t rows8 = rows / 8 * 8, cols8 = cols / 8 * 8;
   for (std::size_t i = 0; i < rows8; i += 8)
     for (std::size_t j = 0; j < cols8; j += 8) transpose8x8(src + i * src_stride + j, src_stride, dst + j * dst_stride + i, dst_stride);
