@@ -68,7 +68,7 @@ constexpr bool kUnderUbsan = false;
 #endif
 
 // Building the wrapped array is itself a signed overflow inside xtensor's stride computation, which
-// UBSan reports before the Variable is reached; the Release and clang builds run this case.
+// UBSan reports before the Variable is reached; the Release build (README command) runs this case.
 TEST_CASE("a Variable never holds an Array whose shape overflows (xtensor wraps its size around)" *
           doctest::skip(kUnderUbsan)) {
   Array<float> wrapped = Array<float>::from_shape({4, static_cast<std::size_t>(kHuge)});  // 4 elements allocated
