@@ -16,22 +16,44 @@ namespace tg {
 
 // An undefined Variable gives an undefined Tensor (a layer's absent bias stays absent).
 Tensor::Tensor(Variable<float> v)
-    : impl_(v.defined() ? std::make_shared<Data>(std::move(v)) : nullptr), shares_values_(false) {}
+    : impl_(v.defined() ? std::make_shared<Data>(std::move(v)) : nullptr), shares_values_(false), view_op_(nullptr) {}
 Tensor::Tensor(Variable<double> v)
-    : impl_(v.defined() ? std::make_shared<Data>(std::move(v)) : nullptr), shares_values_(false) {}
+    : impl_(v.defined() ? std::make_shared<Data>(std::move(v)) : nullptr), shares_values_(false), view_op_(nullptr) {}
 Tensor::Tensor(Array<float> values, bool requires_grad)
-    : impl_(std::make_shared<Data>(Variable<float>(std::move(values), requires_grad))), shares_values_(false) {}
+    : impl_(std::make_shared<Data>(Variable<float>(std::move(values), requires_grad))),
+      shares_values_(false),
+      view_op_(nullptr) {}
 Tensor::Tensor(Array<double> values, bool requires_grad)
-    : impl_(std::make_shared<Data>(Variable<double>(std::move(values), requires_grad))), shares_values_(false) {}
+    : impl_(std::make_shared<Data>(Variable<double>(std::move(values), requires_grad))),
+      shares_values_(false),
+      view_op_(nullptr) {}
 Tensor::Tensor(Array<std::int64_t> values)
-    : impl_(std::make_shared<Data>(make_shared_array<std::int64_t>(std::move(values)))), shares_values_(false) {}
+    : impl_(std::make_shared<Data>(make_shared_array<std::int64_t>(std::move(values)))),
+      shares_values_(false),
+      view_op_(nullptr) {}
 Tensor::Tensor(Array<bool> values)
-    : impl_(std::make_shared<Data>(make_shared_array<bool>(std::move(values)))), shares_values_(false) {}
+    : impl_(std::make_shared<Data>(make_shared_array<bool>(std::move(values)))),
+      shares_values_(false),
+      view_op_(nullptr) {}
+
+namespace detail {
+
+Tensor mark_copied_view(Tensor t, const Tensor& source, const char* op) {
+  t.view_op_ = op;
+  t.origin_.reset();
+  // x.view({-1})[0] is part of x: the source's own origin while that lives, else the source.
+  if (op) t.origin_ = source.origin_.expired() ? decltype(t.origin_)(source.impl_) : source.origin_;
+  return t;
+}
+
+}  // namespace detail
 
 void Tensor::set_data(const Tensor& data) {
   check_defined("set_data");
   data.check_defined("set_data");
   *impl_ = *data.impl_;
+  view_op_ = nullptr;  // the values are no longer a copy of part of another tensor
+  origin_.reset();
 }
 
 void Tensor::check_defined(const char* op) const {
@@ -177,6 +199,7 @@ Tensor Tensor::grad() const {
   if (scalar_type() == kFloat) g = grad_alias(variable<float>());
   else if (scalar_type() == kDouble) g = grad_alias(variable<double>());
   g.shares_values_ = g.defined();
+  g.origin_ = impl_;
   return g;
 }
 
@@ -217,13 +240,18 @@ Tensor Tensor::detach() const {
   if (scalar_type() == kFloat) d = variable<float>().detach();
   else if (scalar_type() == kDouble) d = variable<double>().detach();
   d.shares_values_ = true;
+  // x[0].detach() shares the copy's values, not x's: a copied view as x[0] is.
+  const bool copied_view = is_copied_view();
+  d.view_op_ = copied_view ? view_op_ : nullptr;
+  d.origin_ = copied_view ? origin_ : impl_;
   return d;
 }
 
 Tensor& Tensor::operator=(const Tensor& values) && {
-  if (!shares_values_)
+  if (!shares_values_ || is_copied_view())
     throw Error("Tensor::operator=: assigning to a temporary tensor of shape " +
                 (defined() ? shape_str(shape()) : std::string("(undefined)")) +
+                (view_op_ ? std::string(" made by ") + view_op_ : std::string()) +
                 " that shares no other tensor's values; tapegrad's select, narrow, index and shape methods return "
                 "copies, not views as LibTorch's: x[0] = y would change a copy (use x.index_put_({0}, y), or copy_)");
   return copy_(values);
@@ -283,6 +311,11 @@ void check_floating(const Tensor& x, const char* op) {
 
 void Tensor::check_inplace(const char* op) const {
   check_defined(op);
+  if (is_copied_view())
+    throw Error(std::string(op) + ": in-place op on a tensor of shape " + shape_str(shape()) + " made by " + view_op_ +
+                ", which in tapegrad returns a copy where LibTorch returns a view: the tensor it came from would not "
+                "change. Write into that tensor (index_put_, or copy_ into the whole), or clone() this one to change "
+                "a copy of your own");
   if (!requires_grad()) return;
   if (!is_leaf())
     throw Error(std::string(op) + ": in-place op on a tensor that requires grad and is the output of an op; "

@@ -47,9 +47,16 @@ namespace indexing {
 class TensorIndex;  // ops/indexing.hpp
 }
 
+class Tensor;
+namespace detail {
+// t, marked as the copy `op` made of source where LibTorch's op returns a view of it (op nullptr:
+// unmarked, as clone's result): in-place ops on t throw while source lives, since it would not change.
+Tensor mark_copied_view(Tensor t, const Tensor& source, const char* op);
+}  // namespace detail
+
 class Tensor {
  public:
-  Tensor() noexcept : shares_values_(false) {}  // undefined: defined() is false
+  Tensor() noexcept : shares_values_(false), view_op_(nullptr) {}  // undefined: defined() is false
   Tensor(Variable<float> v);   // implicit: typed results flow into Tensor code
   Tensor(Variable<double> v);
   explicit Tensor(Array<float> values, bool requires_grad = false);
@@ -62,7 +69,9 @@ class Tensor {
   // that shares another's values (grad(), detach(), data()) gets the other's values written into it,
   // as LibTorch's `p.grad().data() = p.grad().data() / n`; any other temporary throws: where
   // LibTorch's select, narrow, index and shape methods return views, tapegrad's return copies, and
-  // `x[0] = y` would write into a copy (use x.index_put_({0}, y)).
+  // `x[0] = y` would write into a copy (use x.index_put_({0}, y)). For the same reason the in-place
+  // ops below throw on those methods' results (`x[0] += 1`, `x.narrow(0, 0, 2).zero_()`), named or
+  // not, while the tensor they came from lives; clone() one to change a copy of your own.
   Tensor& operator=(const Tensor&) & = default;
   Tensor& operator=(Tensor&&) & noexcept = default;
   Tensor& operator=(const Tensor& values) &&;
@@ -191,7 +200,7 @@ class Tensor {
   // a copy, as the other shape methods; missing bounds are the dim's ends, negative ones count from it.
   Tensor slice(std::int64_t dim = 0, std::optional<std::int64_t> start = std::nullopt,
                std::optional<std::int64_t> end = std::nullopt, std::int64_t step = 1) const;
-  // x[i] is x.select(0, i): a copy, as every op's result (writing into it leaves x as it was).
+  // x[i] is x.select(0, i): a copy, as every op's result (an in-place op on it throws: x would not change).
   Tensor operator[](std::int64_t index) const { return select(0, index); }
   Tensor expand(IntArrayRef size) const;
   Tensor expand_as(const Tensor& other) const { return expand(other.sizes()); }
@@ -307,6 +316,8 @@ class Tensor {
 
  private:
   void check_defined(const char* op) const;
+  // Made by a view-like method (view_op_) from a tensor that still lives: a write would not reach it.
+  bool is_copied_view() const { return view_op_ && !origin_.expired(); }
   // Throws naming `op` unless this tensor's values may be written in place now.
   void check_inplace(const char* op) const;
   // Writes `result` (this shape, broadcast-checked by the caller) into this tensor's buffer.
@@ -320,6 +331,13 @@ class Tensor {
   // grad(), detach(): its values are another tensor's (operator= &&). Every constructor sets it: a
   // default member initializer would not be usable in this class's default arguments ({}).
   bool shares_values_;
+  // The method that made this tensor as a copy where LibTorch's makes a view (select, narrow,
+  // reshape, ...), or nullptr: in-place ops throw, naming it, while origin_ lives (check_inplace).
+  const char* view_op_;
+  // The tensor a write would reach in LibTorch: for a copied view, the one it was taken from (through
+  // views of views); for grad(), detach() and data(), the tensor whose values they share.
+  std::weak_ptr<Data> origin_;
+  friend Tensor detail::mark_copied_view(Tensor t, const Tensor& source, const char* op);
 };
 
 namespace detail {

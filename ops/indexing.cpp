@@ -111,7 +111,9 @@ Tensor Tensor::index(const std::vector<TensorIndex>& indices) const {
         break;
     }
   }
-  return out;
+  if (out.is_same(*this)) return out;
+  // A view in LibTorch, unless a tensor indexes it (a copy there too).
+  return detail::mark_copied_view(std::move(out), *this, tensors == 0 ? "index" : nullptr);
 }
 
 Tensor& Tensor::index_put_(const std::vector<TensorIndex>& indices, const Tensor& values) {

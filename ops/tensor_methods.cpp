@@ -44,7 +44,8 @@ std::vector<Tensor> Tensor::chunk(std::int64_t chunks, std::int64_t dim) const {
 Tensor Tensor::gather(std::int64_t dim, const Tensor& index) const { return tg::gather(*this, dim, index); }
 Tensor Tensor::clone() const {
   check_defined("clone");
-  return tg::reshape(*this, sizes());  // every shape op returns a fresh buffer, with the gradient passed through
+  // Every shape op returns a fresh buffer, with the gradient passed through; a clone is the caller's own.
+  return detail::mark_copied_view(tg::reshape(*this, sizes()), *this, nullptr);
 }
 
 Tensor Tensor::sum() const { return tg::sum(*this); }

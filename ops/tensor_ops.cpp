@@ -989,15 +989,18 @@ Tensor any(const Tensor& x, std::int64_t dim, bool keepdim) {
 // ---- shape ----
 
 Tensor reshape(const Tensor& x, IntArrayRef shape) {
-  return any_dtype(x, "reshape", [&](const auto& v) { return tg::reshape(v, dims_of(shape)); });
+  return detail::mark_copied_view(any_dtype(x, "reshape", [&](const auto& v) { return tg::reshape(v, dims_of(shape)); }),
+                                  x, "reshape");
 }
 
 Tensor view(const Tensor& x, IntArrayRef shape) {
-  return any_dtype(x, "view", [&](const auto& v) { return tg::view(v, dims_of(shape)); });
+  return detail::mark_copied_view(any_dtype(x, "view", [&](const auto& v) { return tg::view(v, dims_of(shape)); }),
+                                  x, "view");
 }
 
 Tensor flatten(const Tensor& x, std::int64_t start_dim, std::int64_t end_dim) {
-  return any_dtype(x, "flatten", [=](const auto& v) { return tg::flatten(v, start_dim, end_dim); });
+  return detail::mark_copied_view(
+      any_dtype(x, "flatten", [=](const auto& v) { return tg::flatten(v, start_dim, end_dim); }), x, "flatten");
 }
 
 Tensor squeeze(const Tensor& x) {
@@ -1005,35 +1008,39 @@ Tensor squeeze(const Tensor& x) {
   std::vector<std::int64_t> shape;
   for (std::size_t s : x.shape())
     if (s != 1) shape.push_back(static_cast<std::int64_t>(s));
-  return reshape(x, shape);
+  return detail::mark_copied_view(reshape(x, shape), x, "squeeze");
 }
 
 Tensor squeeze(const Tensor& x, std::int64_t dim) {
   check_defined(x, "squeeze");
   Shape s = x.shape();
-  if (s.empty()) return reshape(x, std::vector<std::int64_t>{});  // as LibTorch: dim 0 or -1 of a 0-d tensor
-  const std::size_t d = normalize_dim(dim, s.size(), "squeeze");
-  if (s[d] == 1) s.erase(s.begin() + static_cast<std::ptrdiff_t>(d));
-  return reshape(x, IntArrayRef(s));
+  if (!s.empty()) {  // as LibTorch: dim 0 or -1 of a 0-d tensor leaves it as it is
+    const std::size_t d = normalize_dim(dim, s.size(), "squeeze");
+    if (s[d] == 1) s.erase(s.begin() + static_cast<std::ptrdiff_t>(d));
+  }
+  return detail::mark_copied_view(reshape(x, IntArrayRef(s)), x, "squeeze");
 }
 
 Tensor unsqueeze(const Tensor& x, std::int64_t dim) {
   check_defined(x, "unsqueeze");
   const Shape s = x.shape();
   const std::size_t d = normalize_dim(dim, s.size() + 1, "unsqueeze");
-  return reshape(x, IntArrayRef(insert_dim(s, d, 1)));
+  return detail::mark_copied_view(reshape(x, IntArrayRef(insert_dim(s, d, 1))), x, "unsqueeze");
 }
 
 Tensor transpose(const Tensor& x, std::int64_t dim0, std::int64_t dim1) {
-  return any_dtype(x, "transpose", [=](const auto& v) { return tg::transpose(v, dim0, dim1); });
+  return detail::mark_copied_view(any_dtype(x, "transpose", [=](const auto& v) { return tg::transpose(v, dim0, dim1); }),
+                                  x, "transpose");
 }
 
 Tensor permute(const Tensor& x, IntArrayRef dims) {
-  return any_dtype(x, "permute", [&](const auto& v) { return tg::permute(v, dims_of(dims)); });
+  return detail::mark_copied_view(any_dtype(x, "permute", [&](const auto& v) { return tg::permute(v, dims_of(dims)); }),
+                                  x, "permute");
 }
 
 Tensor narrow(const Tensor& x, std::int64_t dim, std::int64_t start, std::int64_t length) {
-  return any_dtype(x, "narrow", [=](const auto& v) { return tg::narrow(v, dim, start, length); });
+  return detail::mark_copied_view(
+      any_dtype(x, "narrow", [=](const auto& v) { return tg::narrow(v, dim, start, length); }), x, "narrow");
 }
 
 Tensor index_select(const Tensor& x, std::int64_t dim, const Tensor& index) {
@@ -1055,11 +1062,12 @@ Tensor select(const Tensor& x, std::int64_t dim, std::int64_t index) {
     throw Error("select: index " + std::to_string(index) + " is out of range for dim " + std::to_string(dim) +
                 " of size " + std::to_string(size) + " in shape " + shape_str(x.shape()) +
                 " (expected -size <= index < size)");
-  return squeeze(narrow(x, d, i, 1), d);
+  return detail::mark_copied_view(squeeze(narrow(x, d, i, 1), d), x, "select");
 }
 
 Tensor expand(const Tensor& x, IntArrayRef size) {
-  return any_dtype(x, "expand", [&](const auto& v) { return tg::expand(v, dims_of(size)); });
+  return detail::mark_copied_view(any_dtype(x, "expand", [&](const auto& v) { return tg::expand(v, dims_of(size)); }),
+                                  x, "expand");
 }
 
 Tensor flip(const Tensor& x, IntArrayRef dims) {
@@ -1153,14 +1161,17 @@ Tensor join_tensors(const std::vector<Tensor>& xs, const char* op, F&& f) {
 template <class F>
 std::vector<Tensor> cut_tensor(const Tensor& x, const char* op, F&& f) {
   check_defined(x, op);
-  if (!x.is_floating_point())
-    return by_positions({x}, x.scalar_type(), op, [&](const std::vector<Variable<double>>& p) { return f(p.front()); });
   std::vector<Tensor> out;
-  auto run = [&](const auto& v) {
-    for (auto& piece : f(v)) out.emplace_back(std::move(piece));
-  };
-  if (x.scalar_type() == kFloat) run(x.variable<float>());
-  else run(x.variable<double>());
+  if (!x.is_floating_point()) {
+    out = by_positions({x}, x.scalar_type(), op, [&](const std::vector<Variable<double>>& p) { return f(p.front()); });
+  } else {
+    auto run = [&](const auto& v) {
+      for (auto& piece : f(v)) out.emplace_back(std::move(piece));
+    };
+    if (x.scalar_type() == kFloat) run(x.variable<float>());
+    else run(x.variable<double>());
+  }
+  for (Tensor& piece : out) piece = detail::mark_copied_view(std::move(piece), x, op);  // views in LibTorch
   return out;
 }
 

@@ -2,17 +2,17 @@
 // devices and options, factories.
 #include "check.hpp"
 
+#include <functional>
 #include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
 
 using tg::Array;
 using tg::Tensor;
 using tg::Variable;
 using tgtest::contains;
 using tgtest::error_of;
-
-namespace {
-
-}  // namespace
 
 TEST_CASE("Tensor wraps a Variable and shares it, integer tensors hold arrays") {
   Variable<float> v(Array<float>{{1, 2, 3}, {4, 5, 6}}, true);
@@ -226,12 +226,71 @@ TEST_CASE("a temporary assigned to: values written into a shared one, refused fo
   CHECK(w.grad().value<float>() == Array<float>{7, 7});
   // select, narrow and index make copies here: writing into one would be lost, so it throws.
   CHECK(contains(error_of([&] { plain[0] = tg::ones({2}); }),
-                 "Tensor::operator=: assigning to a temporary tensor of shape (2,) that shares no other tensor's values; "
+                 "Tensor::operator=: assigning to a temporary tensor of shape (2,) made by select that shares no other "
+                 "tensor's values; "
                  "tapegrad's select, narrow, index and shape methods return copies, not views as LibTorch's: x[0] = y "
                  "would change a copy (use x.index_put_({0}, y), or copy_)"));
   CHECK(contains(error_of([&] { plain.narrow(1, 0, 1) = tg::ones({2, 1}); }), "assigning to a temporary tensor of shape (2, 1)"));
   CHECK(contains(error_of([&] { w.grad().data() = tg::ones({3}); }), "copy_: shapes (3,) and (2,) do not broadcast"));
   CHECK(plain.value<float>() == Array<float>{{1, 3}, {1, 3}});
+}
+
+TEST_CASE("in-place ops refuse the copies that are views in LibTorch while their source lives, named or not") {
+  using tg::indexing::Slice;
+  Tensor x = tg::zeros({2, 3});
+  const std::vector<std::pair<std::string, std::function<void()>>> refused = {
+      {"select", [&] { x[0] += 1; }},
+      {"narrow", [&] { x.narrow(1, 0, 2).zero_(); }},
+      {"index", [&] { x.index({Slice(), 0}).fill_(5); }},
+      {"index", [&] { x.slice(1, 0, 3, 2).index_put_({0}, 1); }},
+      {"view", [&] { x.view({-1}).mul_(2); }},
+      {"reshape", [&] { x.reshape({3, 2}).copy_(tg::ones({3, 2})); }},
+      {"flatten", [&] { x.flatten().sub_(1); }},
+      {"transpose", [&] { x.t().div_(2); }},
+      {"permute", [&] { x.permute({1, 0}).eq_(0); }},
+      {"squeeze", [&] { x.squeeze().normal_(); }},
+      {"unsqueeze", [&] { x.unsqueeze(0).uniform_(); }},
+      {"expand", [&] { x[0].expand({4, 3}).add_(1); }},
+      {"split", [&] { x.split(1)[0].add_(1); }},
+      {"chunk", [&] { x.chunk(2, 1)[1].add_(1); }},
+  };
+  for (const auto& entry : refused) {
+    const std::string& op = entry.first;  // (not a structured binding: INFO's lambda captures it)
+    INFO(op);
+    CHECK(contains(error_of(entry.second), " made by " + op + ", which in tapegrad returns a copy where LibTorch returns a view"));
+  }
+  CHECK(contains(error_of([&] { x[1].zero_(); }),
+                 "fill_: in-place op on a tensor of shape (3,) made by select, which in tapegrad returns a copy where "
+                 "LibTorch returns a view: the tensor it came from would not change. Write into that tensor "
+                 "(index_put_, or copy_ into the whole), or clone() this one to change a copy of your own"));
+  Tensor row = x[1];  // named: still a copy of x's row
+  CHECK(contains(error_of([&] { row -= 1; }), "sub_: in-place op on a tensor of shape (3,) made by select"));
+  CHECK(contains(error_of([&] { x[1].detach().add_(1); }), "made by select"));
+  CHECK(x.equal(tg::zeros({2, 3})));
+  Tensor mine = x[1].clone();
+  mine += 1;
+  CHECK(mine.equal(tg::ones({3})));
+  Tensor picked = x.index({tg::tensor({1, 0})});  // a tensor index copies in LibTorch too
+  picked += 2;
+  CHECK(picked.sum().item<float>() == 12);
+  CHECK(x.equal(tg::zeros({2, 3})));
+  x.index_put_({0}, tg::ones({3}));  // the way to write a row
+  x.contiguous().add_(1);            // the same handle: writes reach x, as in LibTorch
+  x.to(tg::kFloat).mul_(2);
+  x.detach().add_(1);                // shares x's values
+  CHECK(x.equal(tg::tensor({5.0f, 5.0f, 5.0f, 3.0f, 3.0f, 3.0f}).view({2, 3})));
+  CHECK(contains(error_of([&] { x.detach().view({-1}).zero_(); }), "made by view"));
+  Tensor w = tg::ones({2}, tg::requires_grad());
+  (w * w).sum().backward();
+  CHECK(contains(error_of([&] { w.grad().view({2, 1}).zero_(); }), "made by view"));
+  // A copy whose source is gone is its holder's own: a view of a temporary, named.
+  Tensor fresh = tg::arange(6.0).view({2, 3});
+  fresh.index_put_({0}, 1);
+  fresh += 1;
+  CHECK(fresh.sum().item<float>() == 2 * 3 + 4 + 5 + 6);
+  CHECK(contains(error_of([&] { fresh[1] *= 2; }), "mul_: in-place op on a tensor of shape (3,) made by select"));
+  // ... but not yet within the expression that made the temporary, which lives to its end.
+  CHECK(contains(error_of([&] { tg::zeros({4}).view({2, 2}).fill_(1); }), "made by view"));
 }
 
 TEST_CASE("comparisons in place write 1 or 0 in the tensor's dtype") {
