@@ -229,7 +229,9 @@ int run(const Config& c) {
   for (const auto& name : models) {
     // Alternate the two frameworks so that machine noise hits both alike; keep each one's best.
     double tg_best = 1e30, tg_acc = 0;
+#ifdef TAPEGRAD_WITH_LIBTORCH
     double lt_best = 1e30, lt_acc = 0;
+#endif
     examples::Progress progress;
     for (int r = 0; r < repeat; ++r) {
       progress.show("%s: run %d of %d ...", name.c_str(), r + 1, repeat);
