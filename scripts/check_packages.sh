@@ -25,7 +25,7 @@ allowed=$( { echo "$named"
     --no-enhances $named 2>/dev/null | grep -v '^ ' | grep -v '^<'; } | sed 's/:.*//' | sort -u)
 
 files=$(mktemp)
-trap 'rm -f "$files" "$files.forms"' EXIT
+trap 'rm -f "$files" "$files.present" "$files.real" "$files.forms"' EXIT
 for dir in "$@"; do
   # Headers: the compiler's dependency files list every file each object read.
   find "$dir" -name '*.o.d' -print0 | xargs -0 -r cat | tr ' \\' '\n\n' | grep -E '^/usr/' >>"$files" || true
@@ -38,11 +38,11 @@ done
 
 # Each file's package, in one dpkg call. A file is asked for as read, as the file its links lead to
 # (alternatives), and each of those without /usr (dpkg records some libraries under /lib).
-sort -u "$files" | while read -r f; do
-  [ -e "$f" ] || continue
-  r=$(readlink -e "$f")
-  printf '%s\t%s\t%s\t%s\n' "$f" "$r" "${f#/usr}" "${r#/usr}"
-done >"$files.forms"
+# (One readlink for all: one a file took 16 s over a build's 2,600 files.)
+sort -u "$files" | while read -r f; do if [ -e "$f" ]; then printf '%s\n' "$f"; fi; done >"$files.present"
+xargs -r -d '\n' readlink -e -- <"$files.present" >"$files.real"
+paste "$files.present" "$files.real" |
+  awk -F'\t' '{ f = $1; r = $2; sub(/^\/usr/, "", f); sub(/^\/usr/, "", r); print $1 "\t" $2 "\t" f "\t" r }' >"$files.forms"
 owners=$(cut -f1-4 "$files.forms" | tr '\t' '\n' | sort -u | xargs -r dpkg -S 2>/dev/null || true)
 used=$(echo "$owners" | sed 's/: [^:]*$//' | tr ',' '\n' | sed -e 's/ //g' -e 's/:.*//' | grep -v '^$' | sort -u)
 unowned=$(awk -F'\t' 'NR == FNR { sub(/^.*: /, ""); owned[$0] = 1; next }
