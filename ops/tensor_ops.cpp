@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <limits>
+#include <utility>
 
 #include <xtensor/xmath.hpp>
 #include <xtensor/xoperation.hpp>
@@ -106,6 +107,12 @@ Tensor any_dtype(const Tensor& x, const char* op, F&& f) {
   check_defined(x, op);
   if (x.is_floating_point()) return dispatch_floating(x, op, f);
   return by_positions(x, f);
+}
+
+// A shape op whose LibTorch counterpart returns a view: its copy, marked so (detail::mark_copied_view).
+template <class F>
+Tensor copied_view(const Tensor& x, const char* op, F&& f) {
+  return detail::mark_copied_view(any_dtype(x, op, std::forward<F>(f)), x, op);
 }
 
 // a (op) b on Long (or Bool promoted to Long) values, broadcast: the integer arithmetic path.
@@ -989,18 +996,15 @@ Tensor any(const Tensor& x, std::int64_t dim, bool keepdim) {
 // ---- shape ----
 
 Tensor reshape(const Tensor& x, IntArrayRef shape) {
-  return detail::mark_copied_view(any_dtype(x, "reshape", [&](const auto& v) { return tg::reshape(v, dims_of(shape)); }),
-                                  x, "reshape");
+  return copied_view(x, "reshape", [&](const auto& v) { return tg::reshape(v, dims_of(shape)); });
 }
 
 Tensor view(const Tensor& x, IntArrayRef shape) {
-  return detail::mark_copied_view(any_dtype(x, "view", [&](const auto& v) { return tg::view(v, dims_of(shape)); }),
-                                  x, "view");
+  return copied_view(x, "view", [&](const auto& v) { return tg::view(v, dims_of(shape)); });
 }
 
 Tensor flatten(const Tensor& x, std::int64_t start_dim, std::int64_t end_dim) {
-  return detail::mark_copied_view(
-      any_dtype(x, "flatten", [=](const auto& v) { return tg::flatten(v, start_dim, end_dim); }), x, "flatten");
+  return copied_view(x, "flatten", [=](const auto& v) { return tg::flatten(v, start_dim, end_dim); });
 }
 
 Tensor squeeze(const Tensor& x) {
@@ -1029,18 +1033,15 @@ Tensor unsqueeze(const Tensor& x, std::int64_t dim) {
 }
 
 Tensor transpose(const Tensor& x, std::int64_t dim0, std::int64_t dim1) {
-  return detail::mark_copied_view(any_dtype(x, "transpose", [=](const auto& v) { return tg::transpose(v, dim0, dim1); }),
-                                  x, "transpose");
+  return copied_view(x, "transpose", [=](const auto& v) { return tg::transpose(v, dim0, dim1); });
 }
 
 Tensor permute(const Tensor& x, IntArrayRef dims) {
-  return detail::mark_copied_view(any_dtype(x, "permute", [&](const auto& v) { return tg::permute(v, dims_of(dims)); }),
-                                  x, "permute");
+  return copied_view(x, "permute", [&](const auto& v) { return tg::permute(v, dims_of(dims)); });
 }
 
 Tensor narrow(const Tensor& x, std::int64_t dim, std::int64_t start, std::int64_t length) {
-  return detail::mark_copied_view(
-      any_dtype(x, "narrow", [=](const auto& v) { return tg::narrow(v, dim, start, length); }), x, "narrow");
+  return copied_view(x, "narrow", [=](const auto& v) { return tg::narrow(v, dim, start, length); });
 }
 
 Tensor index_select(const Tensor& x, std::int64_t dim, const Tensor& index) {
@@ -1066,8 +1067,7 @@ Tensor select(const Tensor& x, std::int64_t dim, std::int64_t index) {
 }
 
 Tensor expand(const Tensor& x, IntArrayRef size) {
-  return detail::mark_copied_view(any_dtype(x, "expand", [&](const auto& v) { return tg::expand(v, dims_of(size)); }),
-                                  x, "expand");
+  return copied_view(x, "expand", [&](const auto& v) { return tg::expand(v, dims_of(size)); });
 }
 
 Tensor flip(const Tensor& x, IntArrayRef dims) {
