@@ -1,12 +1,13 @@
-// One training epoch of the MNIST trainers (50000 samples, batch 64, SGD lr 0.05 momentum 0.9),
+// One training epoch of the MNIST trainers (50000 samples, batch 64 or --batch-size, SGD lr 0.05, momentum 0.9),
 // through tapegrad and, when built with -DTAPEGRAD_WITH_LIBTORCH=ON, through LibTorch 1.13 in the
 // same process run: samples/s of each and the ratio.
 // With --compare-threads N it instead alternates tapegrad epochs on 1 thread and on N threads
 // (tg::set_num_threads; the batch split over tapegrad's pool) and prints the speed-up, after how fast
-// each CPU runs a GEMM alone and with the others busy. A third run, N independent replicas (batch 64/N
+// each CPU runs a GEMM alone and with the others busy. A third run, N independent replicas (batch/N rows
 // each, nothing summed), gives the most any data-parallel step on N threads could gain.
 // --phases adds where the best epochs' steps spent their time.
-//   usage: bench_mnist [--model mlp|cnn|both] [--threads N>=1] [--repeat R>=1] [--compare-threads N>=1 [--phases]]
+//   usage: bench_mnist [--model mlp|cnn|both] [--threads N>=1] [--repeat R>=1] [--batch-size B>=1]
+//                      [--compare-threads N>=1 [--phases]]
 #include <pthread.h>
 #include <sched.h>
 #include <sys/resource.h>
@@ -33,7 +34,6 @@
 namespace {
 
 constexpr double kLr = 0.05, kMomentum = 0.9;
-constexpr std::size_t kBatch = 64;
 
 double peak_rss_mib() {
   rusage u{};
@@ -43,13 +43,13 @@ double peak_rss_mib() {
 
 // Seconds of one tapegrad epoch (training only, as the peer measures it) and the validation accuracy;
 // the step's phases into `phases` when given.
-std::pair<double, double> tapegrad_epoch(const std::string& name, const tg::data::MNIST& data, std::uint64_t seed,
-                                         mnist::StepPhases* phases = nullptr) {
+std::pair<double, double> tapegrad_epoch(const std::string& name, const tg::data::MNIST& data, std::size_t batch,
+                                         std::uint64_t seed, mnist::StepPhases* phases = nullptr) {
   tg::manual_seed(seed);
   auto model = mnist::make_model(name);
   tg::optim::SGD opt(model->parameters(), tg::optim::SGDOptions(kLr).momentum(kMomentum));
   tg::data::ImageLoaderOptions options;
-  options.batch_size = kBatch;
+  options.batch_size = batch;
   options.flatten = mnist::takes_flat_images(name);
   tg::data::DataLoader loader(data.split(tg::data::Split::Train), options);
   const auto t0 = std::chrono::steady_clock::now();
@@ -59,11 +59,12 @@ std::pair<double, double> tapegrad_epoch(const std::string& name, const tg::data
 }
 
 // The most any data-parallel step on n threads can gain: n replicas of the model on n threads, each
-// training on its own share of every batch (kBatch / n rows, tg::data::DistributedSampler) with
+// training on its own share of every batch (batch / n rows, tg::data::DistributedSampler) with
 // nothing shared and nothing summed, for the steps of one epoch. A synchronous step adds the gradient
 // sum, the weights' moves between cores and the wait for the slower thread. Returns the epoch's
 // seconds: from the moment all replicas are built to the moment the last one ends.
-double independent_replicas_epoch(const std::string& name, const tg::data::MNIST& data, int n, std::uint64_t seed) {
+double independent_replicas_epoch(const std::string& name, const tg::data::MNIST& data, std::size_t batch, int n,
+                                  std::uint64_t seed) {
   const auto& train = data.split(tg::data::Split::Train);
   const auto threads = static_cast<std::size_t>(n);
   std::atomic<int> ready{0};
@@ -78,7 +79,7 @@ double independent_replicas_epoch(const std::string& name, const tg::data::MNIST
       tg::data::ImageLoaderOptions options;
       options.flatten = mnist::takes_flat_images(name);
       const tg::data::DataLoader loader(train, options);
-      const tg::data::DistributedSampler sampler(train.size(), threads, t, std::max<std::size_t>(1, kBatch / threads), seed);
+      const tg::data::DistributedSampler sampler(train.size(), threads, t, std::max<std::size_t>(1, batch / threads), seed);
       if (++ready == n) t0 = std::chrono::steady_clock::now(), go = true;
       while (!go) std::this_thread::yield();
       for (std::size_t step = 0; step < sampler.steps(); ++step) {
@@ -134,8 +135,8 @@ std::string phase_line(const mnist::StepPhases& p) {
 
 // Alternates 1-thread and n-thread epochs; prints the best of each and the ratio, and with `phases`
 // the best epochs' steps phase by phase.
-void compare_threads(const std::vector<std::string>& models, const tg::data::MNIST& data, int n, int repeat,
-                     bool phases) {
+void compare_threads(const std::vector<std::string>& models, const tg::data::MNIST& data, std::size_t batch, int n,
+                     int repeat, bool phases) {
   const double rows = static_cast<double>(data.split(tg::data::Split::Train).size());
   std::printf("tapegrad, 1 thread against %d (pool of %d), alternating; best of %d; OpenBLAS core %s\n", n,
               std::min<int>(n, static_cast<int>(std::thread::hardware_concurrency())), repeat, tg::blas::core_name());
@@ -149,8 +150,8 @@ void compare_threads(const std::vector<std::string>& models, const tg::data::MNI
         progress.show("%s: run %d of %d ...", name.c_str(), r + 1, repeat);
         tg::set_num_threads(k == 1 ? n : 1);
         mnist::StepPhases p;
-        const double seconds = k == 2 ? independent_replicas_epoch(name, data, n, 1 + r)
-                                      : tapegrad_epoch(name, data, 1 + r, phases ? &p : nullptr).first;
+        const double seconds = k == 2 ? independent_replicas_epoch(name, data, batch, n, 1 + r)
+                                      : tapegrad_epoch(name, data, batch, 1 + r, phases ? &p : nullptr).first;
         if (seconds < best[k]) {
           best[k] = seconds;
           if (k < 2) best_phases[k] = p;
@@ -160,7 +161,7 @@ void compare_threads(const std::vector<std::string>& models, const tg::data::MNI
     std::printf("%s  1 thread: %.3f s, %.0f samples/s | %d threads: %.3f s, %.0f samples/s | speed-up %.2fx\n",
                 name.c_str(), best[0], rows / best[0], n, best[1], rows / best[1], best[0] / best[1]);
     std::printf("%s  ceiling: %d independent replicas of batch %zu, nothing summed: %.3f s, %.0f samples/s, %.2fx\n",
-                name.c_str(), n, std::max<std::size_t>(1, kBatch / static_cast<std::size_t>(n)), best[2], rows / best[2], best[0] / best[2]);
+                name.c_str(), n, std::max<std::size_t>(1, batch / static_cast<std::size_t>(n)), best[2], rows / best[2], best[0] / best[2]);
     if (phases)
       for (int k = 0; k < 2; ++k)
         std::printf("%s  %d thread%s: %s\n", name.c_str(), k ? n : 1, k && n > 1 ? "s" : " ",
@@ -171,6 +172,7 @@ void compare_threads(const std::vector<std::string>& models, const tg::data::MNI
 struct Config {
   std::string model;
   int threads, repeat, compare_threads = 0;  // 0: no comparison
+  int batch_size = 64;
   bool phases = false;
 };
 
@@ -185,6 +187,10 @@ std::optional<Config> parse(int argc, char** argv) {
     ("model", po::value(&c.model)->default_value("both"), "mlp, cnn or both")
     ("threads", po::value(&c.threads)->default_value(1), "threads of tapegrad's pool and of LibTorch")
     ("repeat", po::value(&c.repeat)->default_value(3), "epochs of each (the best is printed)")
+    ("batch-size", po::value(&c.batch_size)->default_value(64)->notifier([](int b) {
+       examples::check_at_least("--batch-size", b, 1);
+     }),
+     "rows a step (a larger step gives threads more to split)")
     ("compare-threads", po::value(&c.compare_threads)->notifier([](int n) {
        examples::check_at_least("--compare-threads", n, 1);
      }),
@@ -211,11 +217,11 @@ int run(const Config& c) {
   std::vector<std::string> models = which == "both" ? std::vector<std::string>{"mlp", "cnn"}
                                                     : std::vector<std::string>{which};
   if (compare > 0) {
-    compare_threads(models, data, compare, repeat, c.phases);
+    compare_threads(models, data, static_cast<std::size_t>(c.batch_size), compare, repeat, c.phases);
     return 0;
   }
   std::printf("one epoch of %zu samples, batch %zu, SGD lr %.2f momentum %.1f, %d thread(s); best of %d; OpenBLAS core %s\n",
-              train.size(), kBatch, kLr, kMomentum, threads, repeat, tg::blas::core_name());
+              train.size(), static_cast<std::size_t>(c.batch_size), kLr, kMomentum, threads, repeat, tg::blas::core_name());
 #ifdef TAPEGRAD_WITH_LIBTORCH
   const auto& valid = data.split(tg::data::Split::Valid);
   const peer::Data peer_data{train.images.data(), nullptr, train.size(), valid.images.data(), nullptr, valid.size(),
@@ -235,10 +241,10 @@ int run(const Config& c) {
     examples::Progress progress;
     for (int r = 0; r < repeat; ++r) {
       progress.show("%s: run %d of %d ...", name.c_str(), r + 1, repeat);
-      auto [s, acc] = tapegrad_epoch(name, data, 1 + r);
+      auto [s, acc] = tapegrad_epoch(name, data, static_cast<std::size_t>(c.batch_size), 1 + r);
       if (s < tg_best) tg_best = s, tg_acc = acc;
 #ifdef TAPEGRAD_WITH_LIBTORCH
-      const auto p = peer::libtorch_epoch(name, d, kBatch, kLr, kMomentum, threads, 1 + r);
+      const auto p = peer::libtorch_epoch(name, d, c.batch_size, kLr, kMomentum, threads, 1 + r);
       if (p.seconds < lt_best) lt_best = p.seconds, lt_acc = p.valid_accuracy;
 #endif
     }

@@ -29,7 +29,7 @@ case $name in
   bench_data_pipeline) counts=(--runs) ;;
   bench_conv2d | bench_forward_backward) counts=(--repeat --threads) ;;
   bench_layers) counts=(--repeat --rounds --threads) ;;
-  bench_mnist) counts=(--repeat --threads --compare-threads) ;;
+  bench_mnist) counts=(--repeat --threads --compare-threads --batch-size) ;;
   bench_distributed) counts=(--repeat) ;;
   *) echo "FAIL: no cases for $name"; exit 1 ;;
 esac
