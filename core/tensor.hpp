@@ -211,6 +211,13 @@ class Tensor {
   std::vector<Tensor> chunk(std::int64_t chunks, std::int64_t dim = 0) const;
   Tensor index_select(std::int64_t dim, const Tensor& index) const;
   Tensor gather(std::int64_t dim, const Tensor& index) const;
+  // gather's inverse (ops/tensor_ops.hpp): the in-place forms write into this tensor (not recorded).
+  Tensor scatter(std::int64_t dim, const Tensor& index, const Tensor& src) const;
+  Tensor scatter(std::int64_t dim, const Tensor& index, const Scalar& value) const;
+  Tensor scatter_add(std::int64_t dim, const Tensor& index, const Tensor& src) const;
+  Tensor& scatter_(std::int64_t dim, const Tensor& index, const Tensor& src);
+  Tensor& scatter_(std::int64_t dim, const Tensor& index, const Scalar& value);
+  Tensor& scatter_add_(std::int64_t dim, const Tensor& index, const Tensor& src);
   // x.index({Slice(), 0}) and x.index_put_({Slice(), 0}, v): Python's x[:, 0] (ops/indexing.hpp).
   Tensor index(const std::vector<indexing::TensorIndex>& indices) const;
   Tensor& index_put_(const std::vector<indexing::TensorIndex>& indices, const Tensor& values);

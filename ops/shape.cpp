@@ -405,6 +405,99 @@ Variable<T> gather(const Variable<T>& x, std::ptrdiff_t dim, const Indices& inde
   });
 }
 
+namespace {
+
+// The dim scatter writes along, after checking that index fits x as gather's must, with every value
+// in range.
+std::size_t checked_scatter_dim(const Shape& s, std::ptrdiff_t dim, const Indices& index, const char* op) {
+  const std::size_t d = normalize_dim(dim, s.size(), op);
+  bool fits = index.dimension() == s.size();
+  for (std::size_t k = 0; fits && k < s.size(); ++k) fits = k == d || index.shape()[k] <= s[k];
+  if (!fits)
+    throw Error(std::string(op) + ": index of shape " + shape_str(index.shape()) + " does not fit input of shape " +
+                shape_str(s) + " along dim " + std::to_string(dim) +
+                " (expected the same rank, and index.size(k) <= input.size(k) for every k != dim)");
+  detail::check_in_range(op, "index", index, s[d], "dim " + std::to_string(dim) + " of size " + std::to_string(s[d]));
+  return d;
+}
+
+// 1 where scatter wrote into a tensor of shape s, else 0.
+std::vector<char> scatter_targets(const Shape& s, std::size_t d, const Indices& index) {
+  std::vector<char> hit(checked_numel(s, "scatter"), 0);
+  for_each_gathered(s, d, index, [&](std::size_t, std::size_t offset) { hit[offset] = 1; });
+  return hit;
+}
+
+// x's gradient from g: g where scatter did not write (all of g after scatter_add).
+template <class T>
+void add_unwritten(Grads<T>& grads, const Array<T>& g, const std::vector<char>* hit) {
+  bool fresh = false;
+  T* dx = grads.buffer(0, fresh);
+  const T* gv = g.data();
+  for (std::size_t k = 0; k < g.size(); ++k) {
+    const T v = hit && (*hit)[k] ? T(0) : gv[k];
+    dx[k] = fresh ? v : dx[k] + v;
+  }
+}
+
+}  // namespace
+
+template <class T>
+Array<T> scatter_values(const Array<T>& x, std::ptrdiff_t dim, const Indices& index, const T* src, T value, bool add,
+                        const char* op) {
+  const std::size_t d = checked_scatter_dim(x.shape(), dim, index, op);
+  Array<T> out = x;
+  T* ov = out.data();
+  for_each_gathered(x.shape(), d, index, [&](std::size_t p, std::size_t offset) {
+    const T v = src ? src[p] : value;
+    if (add) ov[offset] += v;
+    else ov[offset] = v;
+  });
+  return out;
+}
+
+template <class T>
+Variable<T> scatter(const Variable<T>& x, std::ptrdiff_t dim, const Indices& index, const Variable<T>& src, bool add) {
+  const char* op = add ? "scatter_add" : "scatter";
+  if (src.shape() != index.shape())
+    throw Error(std::string(op) + ": expected src of index's shape " + shape_str(index.shape()) + ", got " +
+                shape_str(src.shape()));
+  Array<T> out = scatter_values(x.value(), dim, index, src.value().data(), T(0), add, op);
+  const Shape s = x.shape();
+  const std::size_t d = normalize_dim(dim, s.size(), op);
+  auto backward = [s, d, add, index = Indices(index)](Array<T>& g, Grads<T>& grads) {
+    if (grads.needs(0)) {
+      if (add) add_unwritten(grads, g, nullptr);
+      else {
+        const std::vector<char> hit = scatter_targets(s, d, index);
+        add_unwritten(grads, g, &hit);
+      }
+    }
+    if (grads.needs(1)) {
+      T* dsrc = grads.zeroed_buffer(1);
+      const T* gv = g.data();
+      for_each_gathered(s, d, index, [&](std::size_t p, std::size_t offset) { dsrc[p] += gv[offset]; });
+    }
+  };
+  return record<T>(op, std::move(out), {x, src}, std::move(backward));
+}
+
+template <class T>
+Variable<T> scatter(const Variable<T>& x, std::ptrdiff_t dim, const Indices& index, T value) {
+  Array<T> out = scatter_values<T>(x.value(), dim, index, nullptr, value, false, "scatter");
+  const Shape s = x.shape();
+  const std::size_t d = normalize_dim(dim, s.size(), "scatter");
+  return record<T>("scatter", std::move(out), {x}, [s, d, index = Indices(index)](Array<T>& g, Grads<T>& grads) {
+    const std::vector<char> hit = scatter_targets(s, d, index);
+    add_unwritten(grads, g, &hit);
+  });
+}
+
+template Array<std::int64_t> scatter_values(const Array<std::int64_t>&, std::ptrdiff_t, const Indices&,
+                                            const std::int64_t*, std::int64_t, bool, const char*);
+template Array<bool> scatter_values(const Array<bool>&, std::ptrdiff_t, const Indices&, const bool*, bool, bool,
+                                    const char*);
+
 #define TG_INSTANTIATE(T)                                                                              \
   template Variable<T> reshape(const Variable<T>&, const std::vector<std::ptrdiff_t>&);               \
   template Variable<T> view(const Variable<T>&, const std::vector<std::ptrdiff_t>&);                  \
@@ -416,7 +509,10 @@ Variable<T> gather(const Variable<T>& x, std::ptrdiff_t dim, const Indices& inde
   template Variable<T> flip(const Variable<T>&, const std::vector<std::ptrdiff_t>&);                  \
   template Variable<T> repeat(const Variable<T>&, const std::vector<std::ptrdiff_t>&);                \
   template Variable<T> index_select(const Variable<T>&, std::ptrdiff_t, const Indices&);              \
-  template Variable<T> gather(const Variable<T>&, std::ptrdiff_t, const Indices&);
+  template Variable<T> gather(const Variable<T>&, std::ptrdiff_t, const Indices&);                     \
+  template Variable<T> scatter(const Variable<T>&, std::ptrdiff_t, const Indices&, const Variable<T>&, bool); \
+  template Variable<T> scatter(const Variable<T>&, std::ptrdiff_t, const Indices&, T);                  \
+  template Array<T> scatter_values(const Array<T>&, std::ptrdiff_t, const Indices&, const T*, T, bool, const char*);
 TG_INSTANTIATE(float)
 TG_INSTANTIATE(double)
 #undef TG_INSTANTIATE

@@ -63,4 +63,22 @@ Variable<T> index_select(const Variable<T>& x, std::ptrdiff_t dim, const Indices
 template <class T>
 Variable<T> gather(const Variable<T>& x, std::ptrdiff_t dim, const Indices& index);
 
+// gather's inverse: x with out[i][index[i][j][k]][k] = src[i][j][k] for dim 1 (likewise for any dim),
+// or += with `add`: torch.scatter and torch.scatter_add. `index` fits x as for gather, and src has
+// index's shape (the Tensor-level op first narrows a larger src to it, as LibTorch reads only that
+// corner of src). Where index repeats a target, scatter keeps the last write along dim, as LibTorch on
+// the CPU, and scatter_add sums them. Gradients, LibTorch's formulas: src's is g gathered at index (so
+// with a repeated target an overwritten element of src gets it too); x's is g, but zero where scatter
+// wrote (scatter_add passes all of g).
+template <class T>
+Variable<T> scatter(const Variable<T>& x, std::ptrdiff_t dim, const Indices& index, const Variable<T>& src, bool add);
+// The same with one value written at every target.
+template <class T>
+Variable<T> scatter(const Variable<T>& x, std::ptrdiff_t dim, const Indices& index, T value);
+// scatter's values without a gradient, for any dtype (the integer tensors' path): src as above, or
+// `value` everywhere when src is null.
+template <class T>
+Array<T> scatter_values(const Array<T>& x, std::ptrdiff_t dim, const Indices& index, const T* src, T value, bool add,
+                        const char* op);
+
 }  // namespace tg

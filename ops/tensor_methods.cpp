@@ -42,6 +42,15 @@ std::vector<Tensor> Tensor::split(IntArrayRef split_sizes, std::int64_t dim) con
 }
 std::vector<Tensor> Tensor::chunk(std::int64_t chunks, std::int64_t dim) const { return tg::chunk(*this, chunks, dim); }
 Tensor Tensor::gather(std::int64_t dim, const Tensor& index) const { return tg::gather(*this, dim, index); }
+Tensor Tensor::scatter(std::int64_t dim, const Tensor& index, const Tensor& src) const {
+  return tg::scatter(*this, dim, index, src);
+}
+Tensor Tensor::scatter(std::int64_t dim, const Tensor& index, const Scalar& value) const {
+  return tg::scatter(*this, dim, index, value);
+}
+Tensor Tensor::scatter_add(std::int64_t dim, const Tensor& index, const Tensor& src) const {
+  return tg::scatter_add(*this, dim, index, src);
+}
 Tensor Tensor::clone() const {
   check_defined("clone");
   // Every shape op returns a fresh buffer, with the gradient passed through; a clone is the caller's own.
@@ -163,6 +172,27 @@ Tensor Tensor::minimum(const Tensor& other) const { return tg::minimum(*this, ot
     NoGradGuard no_grad;                                                                           \
     return assign_inplace(tg::name(*this, other), inplace_name);                                   \
   }
+// The in-place scatters, as compound assignment: src must not need a gradient under grad mode.
+Tensor& Tensor::scatter_(std::int64_t dim, const Tensor& index, const Tensor& src) {
+  check_inplace("scatter_");
+  if (src.defined() && src.requires_grad() && GradMode::is_enabled())
+    throw Error("scatter_: src requires grad; in-place ops are not recorded (use scatter, or tg::NoGradGuard)");
+  NoGradGuard no_grad;
+  return assign_inplace(tg::scatter(*this, dim, index, src), "scatter_");
+}
+Tensor& Tensor::scatter_(std::int64_t dim, const Tensor& index, const Scalar& value) {
+  check_inplace("scatter_");
+  NoGradGuard no_grad;
+  return assign_inplace(tg::scatter(*this, dim, index, value), "scatter_");
+}
+Tensor& Tensor::scatter_add_(std::int64_t dim, const Tensor& index, const Tensor& src) {
+  check_inplace("scatter_add_");
+  if (src.defined() && src.requires_grad() && GradMode::is_enabled())
+    throw Error("scatter_add_: src requires grad; in-place ops are not recorded (use scatter_add, or tg::NoGradGuard)");
+  NoGradGuard no_grad;
+  return assign_inplace(tg::scatter_add(*this, dim, index, src), "scatter_add_");
+}
+
 TG_COMPOUND(+=, add, "add_")
 TG_COMPOUND(-=, sub, "sub_")
 TG_COMPOUND(*=, mul, "mul_")

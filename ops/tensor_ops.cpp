@@ -1054,6 +1054,68 @@ Tensor gather(const Tensor& x, std::int64_t dim, const Tensor& index) {
   return any_dtype(x, "gather", [&](const auto& v) { return tg::gather(v, dim, idx); });
 }
 
+namespace {
+
+// scatter and scatter_add of src: src of x's dtype, cut to index's shape; floating tensors through
+// the recorded op, Long (and Bool, without add) through scatter_values.
+Tensor scatter_src(const Tensor& x, std::int64_t dim, const Tensor& index, const Tensor& src, bool add) {
+  const char* op = add ? "scatter_add" : "scatter";
+  check_defined(x, op);
+  check_defined(src, op);
+  const Labels& idx = long_values(index, op, "index");
+  if (src.scalar_type() != x.scalar_type())
+    throw Error(std::string(op) + ": expected src of the input's dtype " + to_string(x.scalar_type()) + ", got " +
+                to_string(src.scalar_type()));
+  const Shape& is = idx.shape();
+  bool fits = src.dim() == static_cast<std::int64_t>(is.size());
+  for (std::size_t k = 0; fits && k < is.size(); ++k) fits = is[k] <= static_cast<std::size_t>(src.size(k));
+  if (!fits)
+    throw Error(std::string(op) + ": index of shape " + shape_str(is) + " does not fit src of shape " +
+                shape_str(src.shape()) + " (expected the same rank, and index.size(k) <= src.size(k) for every k)");
+  Tensor s = src;
+  for (std::size_t k = 0; k < is.size(); ++k)
+    if (static_cast<std::size_t>(s.size(k)) != is[k])
+      s = narrow(s, static_cast<std::int64_t>(k), 0, static_cast<std::int64_t>(is[k]));
+  if (x.is_floating_point())
+    return dispatch_floating(x, op, [&](const auto& v) {
+      using T = typename std::decay_t<decltype(v)>::value_type;
+      return tg::scatter(v, dim, idx, s.template variable<T>(), add);
+    });
+  if (x.scalar_type() == kLong) {
+    const Labels& sv = s.value<std::int64_t>();
+    return Tensor(scatter_values<std::int64_t>(x.value<std::int64_t>(), dim, idx, sv.data(), 0, add, op));
+  }
+  if (add) throw Error("scatter_add: Bool tensors are not supported; convert with .to(tg::kLong)");
+  return Tensor(scatter_values<bool>(x.value<bool>(), dim, idx, s.value<bool>().data(), false, false, op));
+}
+
+}  // namespace
+
+Tensor scatter(const Tensor& x, std::int64_t dim, const Tensor& index, const Tensor& src) {
+  return scatter_src(x, dim, index, src, false);
+}
+
+Tensor scatter_add(const Tensor& x, std::int64_t dim, const Tensor& index, const Tensor& src) {
+  return scatter_src(x, dim, index, src, true);
+}
+
+Tensor scatter(const Tensor& x, std::int64_t dim, const Tensor& index, const Scalar& value) {
+  check_defined(x, "scatter");
+  const Labels& idx = long_values(index, "scatter", "index");
+  if (x.is_floating_point())
+    return dispatch_floating(x, "scatter", [&](const auto& v) {
+      using T = typename std::decay_t<decltype(v)>::value_type;
+      return tg::scatter(v, dim, idx, static_cast<T>(value.toDouble()));
+    });
+  if (x.scalar_type() == kLong) {
+    const std::int64_t v = value.isFloatingPoint() ? detail::checked_cast<std::int64_t>(value.toDouble(), "scatter")
+                                                   : value.toLong();
+    return Tensor(scatter_values<std::int64_t>(x.value<std::int64_t>(), dim, idx, nullptr, v, false, "scatter"));
+  }
+  const bool v = value.isFloatingPoint() ? value.toDouble() != 0 : value.toLong() != 0;
+  return Tensor(scatter_values<bool>(x.value<bool>(), dim, idx, nullptr, v, false, "scatter"));
+}
+
 Tensor select(const Tensor& x, std::int64_t dim, std::int64_t index) {
   check_defined(x, "select");
   if (x.dim() == 0) throw Error("select: expected a tensor of at least one dim, got a 0-d tensor");

@@ -269,6 +269,11 @@ Tensor flip(const Tensor& x, IntArrayRef dims);
 Tensor repeat(const Tensor& x, IntArrayRef repeats);  // at least one size per dim of x
 Tensor index_select(const Tensor& x, std::int64_t dim, const Tensor& index);  // index: 1-D Long
 Tensor gather(const Tensor& x, std::int64_t dim, const Tensor& index);        // index: Long, x's rank
+// gather's inverse (ops/shape.hpp): x with src's values (or one value) written at index along dim;
+// scatter_add adds them. src has x's dtype; a src larger than index is read only where index is.
+Tensor scatter(const Tensor& x, std::int64_t dim, const Tensor& index, const Tensor& src);
+Tensor scatter(const Tensor& x, std::int64_t dim, const Tensor& index, const Scalar& value);
+Tensor scatter_add(const Tensor& x, std::int64_t dim, const Tensor& index, const Tensor& src);
 Tensor einsum(const std::string& equation, const std::vector<Tensor>& operands);
 
 // ---- sorting (ops/sort.hpp: NaN largest, equal values in their order; any dtype, Long indices) ----
