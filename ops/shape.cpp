@@ -381,18 +381,28 @@ Variable<T> index_select(const Variable<T>& x, std::ptrdiff_t dim, const Indices
   });
 }
 
-template <class T>
-Variable<T> gather(const Variable<T>& x, std::ptrdiff_t dim, const Indices& index) {
-  const std::size_t d = normalize_dim(dim, x.dim(), "gather");
-  const Shape& s = x.shape();
+namespace {
+
+// The dim gather reads (and scatter writes) along, after checking that index fits a tensor of shape s:
+// the same rank, no dim larger than s's except along dim, every value in range.
+std::size_t checked_gather_dim(const Shape& s, std::ptrdiff_t dim, const Indices& index, const char* op) {
+  const std::size_t d = normalize_dim(dim, s.size(), op);
   bool fits = index.dimension() == s.size();
   for (std::size_t k = 0; fits && k < s.size(); ++k) fits = k == d || index.shape()[k] <= s[k];
   if (!fits)
-    throw Error("gather: index of shape " + shape_str(index.shape()) + " does not fit input of shape " + shape_str(s) +
-                " along dim " + std::to_string(dim) + " (expected the same rank, and index.size(k) <= input.size(k) "
-                "for every k != dim)");
-  detail::check_in_range("gather", "index", index, s[d],
-                         "dim " + std::to_string(dim) + " of size " + std::to_string(s[d]));
+    throw Error(std::string(op) + ": index of shape " + shape_str(index.shape()) + " does not fit input of shape " +
+                shape_str(s) + " along dim " + std::to_string(dim) +
+                " (expected the same rank, and index.size(k) <= input.size(k) for every k != dim)");
+  detail::check_in_range(op, "index", index, s[d], "dim " + std::to_string(dim) + " of size " + std::to_string(s[d]));
+  return d;
+}
+
+}  // namespace
+
+template <class T>
+Variable<T> gather(const Variable<T>& x, std::ptrdiff_t dim, const Indices& index) {
+  const Shape& s = x.shape();
+  const std::size_t d = checked_gather_dim(s, dim, index, "gather");
   checked_numel(index.shape(), "gather");
   Array<T> out = Array<T>::from_shape(index.shape());
   const T* xv = x.value().data();
@@ -406,20 +416,6 @@ Variable<T> gather(const Variable<T>& x, std::ptrdiff_t dim, const Indices& inde
 }
 
 namespace {
-
-// The dim scatter writes along, after checking that index fits x as gather's must, with every value
-// in range.
-std::size_t checked_scatter_dim(const Shape& s, std::ptrdiff_t dim, const Indices& index, const char* op) {
-  const std::size_t d = normalize_dim(dim, s.size(), op);
-  bool fits = index.dimension() == s.size();
-  for (std::size_t k = 0; fits && k < s.size(); ++k) fits = k == d || index.shape()[k] <= s[k];
-  if (!fits)
-    throw Error(std::string(op) + ": index of shape " + shape_str(index.shape()) + " does not fit input of shape " +
-                shape_str(s) + " along dim " + std::to_string(dim) +
-                " (expected the same rank, and index.size(k) <= input.size(k) for every k != dim)");
-  detail::check_in_range(op, "index", index, s[d], "dim " + std::to_string(dim) + " of size " + std::to_string(s[d]));
-  return d;
-}
 
 // 1 where scatter wrote into a tensor of shape s, else 0.
 std::vector<char> scatter_targets(const Shape& s, std::size_t d, const Indices& index) {
@@ -445,7 +441,7 @@ void add_unwritten(Grads<T>& grads, const Array<T>& g, const std::vector<char>* 
 template <class T>
 Array<T> scatter_values(const Array<T>& x, std::ptrdiff_t dim, const Indices& index, const T* src, T value, bool add,
                         const char* op) {
-  const std::size_t d = checked_scatter_dim(x.shape(), dim, index, op);
+  const std::size_t d = checked_gather_dim(x.shape(), dim, index, op);
   Array<T> out = x;
   T* ov = out.data();
   for_each_gathered(x.shape(), d, index, [&](std::size_t p, std::size_t offset) {

@@ -172,13 +172,21 @@ Tensor Tensor::minimum(const Tensor& other) const { return tg::minimum(*this, ot
     NoGradGuard no_grad;                                                                           \
     return assign_inplace(tg::name(*this, other), inplace_name);                                   \
   }
-// The in-place scatters, as compound assignment: src must not need a gradient under grad mode.
+// The in-place scatters, as compound assignment: x's values replaced by the out-of-place op's,
+// which is not recorded, so a src that requires grad under grad mode is refused.
+namespace {
+Tensor unrecorded_src(const Tensor& src, const char* op) {
+  if (src.defined() && src.requires_grad() && GradMode::is_enabled())
+    throw Error(std::string(op) + ": src requires grad; in-place ops are not recorded (use the out-of-place op, "
+                                  "or tg::NoGradGuard)");
+  return src;
+}
+}  // namespace
 Tensor& Tensor::scatter_(std::int64_t dim, const Tensor& index, const Tensor& src) {
   check_inplace("scatter_");
-  if (src.defined() && src.requires_grad() && GradMode::is_enabled())
-    throw Error("scatter_: src requires grad; in-place ops are not recorded (use scatter, or tg::NoGradGuard)");
+  const Tensor s = unrecorded_src(src, "scatter_");
   NoGradGuard no_grad;
-  return assign_inplace(tg::scatter(*this, dim, index, src), "scatter_");
+  return assign_inplace(tg::scatter(*this, dim, index, s), "scatter_");
 }
 Tensor& Tensor::scatter_(std::int64_t dim, const Tensor& index, const Scalar& value) {
   check_inplace("scatter_");
@@ -187,10 +195,9 @@ Tensor& Tensor::scatter_(std::int64_t dim, const Tensor& index, const Scalar& va
 }
 Tensor& Tensor::scatter_add_(std::int64_t dim, const Tensor& index, const Tensor& src) {
   check_inplace("scatter_add_");
-  if (src.defined() && src.requires_grad() && GradMode::is_enabled())
-    throw Error("scatter_add_: src requires grad; in-place ops are not recorded (use scatter_add, or tg::NoGradGuard)");
+  const Tensor s = unrecorded_src(src, "scatter_add_");
   NoGradGuard no_grad;
-  return assign_inplace(tg::scatter_add(*this, dim, index, src), "scatter_add_");
+  return assign_inplace(tg::scatter_add(*this, dim, index, s), "scatter_add_");
 }
 
 TG_COMPOUND(+=, add, "add_")
