@@ -218,6 +218,12 @@ class Tensor {
   Tensor& scatter_(std::int64_t dim, const Tensor& index, const Tensor& src);
   Tensor& scatter_(std::int64_t dim, const Tensor& index, const Scalar& value);
   Tensor& scatter_add_(std::int64_t dim, const Tensor& index, const Tensor& src);
+  Tensor index_add(std::int64_t dim, const Tensor& index, const Tensor& source, const Scalar& alpha = 1) const;
+  Tensor& index_add_(std::int64_t dim, const Tensor& index, const Tensor& source, const Scalar& alpha = 1);
+  Tensor tril(std::int64_t diagonal = 0) const;  // ops/tensor_ops.hpp
+  Tensor triu(std::int64_t diagonal = 0) const;
+  Tensor& tril_(std::int64_t diagonal = 0);
+  Tensor& triu_(std::int64_t diagonal = 0);
   // x.index({Slice(), 0}) and x.index_put_({Slice(), 0}, v): Python's x[:, 0] (ops/indexing.hpp).
   Tensor index(const std::vector<indexing::TensorIndex>& indices) const;
   Tensor& index_put_(const std::vector<indexing::TensorIndex>& indices, const Tensor& values);

@@ -51,6 +51,11 @@ Tensor Tensor::scatter(std::int64_t dim, const Tensor& index, const Scalar& valu
 Tensor Tensor::scatter_add(std::int64_t dim, const Tensor& index, const Tensor& src) const {
   return tg::scatter_add(*this, dim, index, src);
 }
+Tensor Tensor::index_add(std::int64_t dim, const Tensor& index, const Tensor& source, const Scalar& alpha) const {
+  return tg::index_add(*this, dim, index, source, alpha);
+}
+Tensor Tensor::tril(std::int64_t diagonal) const { return tg::tril(*this, diagonal); }
+Tensor Tensor::triu(std::int64_t diagonal) const { return tg::triu(*this, diagonal); }
 Tensor Tensor::clone() const {
   check_defined("clone");
   // Every shape op returns a fresh buffer, with the gradient passed through; a clone is the caller's own.
@@ -172,8 +177,8 @@ Tensor Tensor::minimum(const Tensor& other) const { return tg::minimum(*this, ot
     NoGradGuard no_grad;                                                                           \
     return assign_inplace(tg::name(*this, other), inplace_name);                                   \
   }
-// The in-place scatters, as compound assignment: x's values replaced by the out-of-place op's,
-// which is not recorded, so a src that requires grad under grad mode is refused.
+// The in-place scatters, index_add_, tril_ and triu_, as compound assignment: x's values replaced by
+// the out-of-place op's, which is not recorded, so a src that requires grad under grad mode is refused.
 namespace {
 Tensor unrecorded_src(const Tensor& src, const char* op) {
   if (src.defined() && src.requires_grad() && GradMode::is_enabled())
@@ -198,6 +203,22 @@ Tensor& Tensor::scatter_add_(std::int64_t dim, const Tensor& index, const Tensor
   const Tensor s = unrecorded_src(src, "scatter_add_");
   NoGradGuard no_grad;
   return assign_inplace(tg::scatter_add(*this, dim, index, s), "scatter_add_");
+}
+Tensor& Tensor::index_add_(std::int64_t dim, const Tensor& index, const Tensor& source, const Scalar& alpha) {
+  check_inplace("index_add_");
+  const Tensor s = unrecorded_src(source, "index_add_");
+  NoGradGuard no_grad;
+  return assign_inplace(tg::index_add(*this, dim, index, s, alpha), "index_add_");
+}
+Tensor& Tensor::tril_(std::int64_t diagonal) {
+  check_inplace("tril_");
+  NoGradGuard no_grad;
+  return assign_inplace(tg::tril(*this, diagonal), "tril_");
+}
+Tensor& Tensor::triu_(std::int64_t diagonal) {
+  check_inplace("triu_");
+  NoGradGuard no_grad;
+  return assign_inplace(tg::triu(*this, diagonal), "triu_");
 }
 
 TG_COMPOUND(+=, add, "add_")

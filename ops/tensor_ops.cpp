@@ -20,6 +20,7 @@
 #include <tapegrad/ops/conv2d.hpp>
 #include <tapegrad/ops/conv_transpose2d.hpp>
 #include <tapegrad/ops/cumsum.hpp>
+#include <tapegrad/ops/detail/index_check.hpp>
 #include <tapegrad/ops/dropout.hpp>
 #include <tapegrad/ops/embedding.hpp>
 #include <tapegrad/ops/gelu.hpp>
@@ -1115,6 +1116,63 @@ Tensor scatter(const Tensor& x, std::int64_t dim, const Tensor& index, const Sca
   const bool v = value.isFloatingPoint() ? value.toDouble() != 0 : value.toLong() != 0;
   return Tensor(scatter_values<bool>(x.value<bool>(), dim, idx, nullptr, v, false, "scatter"));
 }
+
+Tensor index_add(const Tensor& x, std::int64_t dim, const Tensor& index, const Tensor& source, const Scalar& alpha) {
+  check_defined(x, "index_add");
+  check_defined(source, "index_add");
+  const Labels& idx = long_values(index, "index_add", "index");
+  if (idx.dimension() != 1)
+    throw Error("index_add: expected a 1-D index, got shape " + shape_str(idx.shape()));
+  const std::size_t d = normalize_dim(dim, static_cast<std::size_t>(x.dim()), "index_add");
+  Shape want = x.shape();
+  want[d] = idx.size();
+  if (source.shape() != want)
+    throw Error("index_add: expected source of shape " + shape_str(want) + " (the input's " + shape_str(x.shape()) +
+                " with dim " + std::to_string(dim) + " the index's length), got " + shape_str(source.shape()));
+  detail::check_in_range("index_add", "index", idx, x.shape()[d],
+                         "dim " + std::to_string(dim) + " of size " + std::to_string(x.shape()[d]));
+  // The index spread over source's shape: element c of it is index[c along dim].
+  Labels spread = Labels::from_shape(want);
+  std::size_t inner = 1;
+  for (std::size_t k = d + 1; k < want.size(); ++k) inner *= want[k];
+  for (std::size_t p = 0; p < spread.size(); ++p) spread.data()[p] = idx.data()[p / inner % want[d]];
+  const bool unit = alpha.isFloatingPoint() ? alpha.toDouble() == 1.0 : alpha.toLong() == 1;
+  return scatter_add(x, dim, Tensor(std::move(spread)), unit ? source : source * alpha);
+}
+
+namespace {
+
+// triu and tril: x with the elements of its last two dims where keep(i, j) is false set to zero.
+template <class T>
+Array<T> zero_outside(Array<T> v, const std::vector<char>& keep) {
+  const std::size_t plane = keep.size();
+  for (std::size_t p = 0; p < v.size(); ++p)
+    if (!keep[p % plane]) v.data()[p] = T(0);
+  return v;
+}
+
+Tensor triangle(const Tensor& x, std::int64_t diagonal, bool lower, const char* op) {
+  check_defined(x, op);
+  if (x.dim() < 2)
+    throw Error(std::string(op) + ": expected a tensor of at least 2 dims, got shape " + shape_str(x.shape()));
+  const auto rows = static_cast<std::int64_t>(x.size(-2)), cols = static_cast<std::int64_t>(x.size(-1));
+  std::vector<char> keep(static_cast<std::size_t>(rows * cols));
+  for (std::int64_t i = 0; i < rows; ++i)
+    for (std::int64_t j = 0; j < cols; ++j)
+      keep[static_cast<std::size_t>(i * cols + j)] = lower ? j - i <= diagonal : j - i >= diagonal;
+  if (x.is_floating_point()) {
+    Array<bool> drop = Array<bool>::from_shape({static_cast<std::size_t>(rows), static_cast<std::size_t>(cols)});
+    for (std::size_t p = 0; p < keep.size(); ++p) drop.data()[p] = !keep[p];
+    return masked_fill(x, Tensor(std::move(drop)), 0);
+  }
+  if (x.scalar_type() == kLong) return Tensor(zero_outside(x.value<std::int64_t>(), keep));
+  return Tensor(zero_outside(x.value<bool>(), keep));
+}
+
+}  // namespace
+
+Tensor tril(const Tensor& x, std::int64_t diagonal) { return triangle(x, diagonal, true, "tril"); }
+Tensor triu(const Tensor& x, std::int64_t diagonal) { return triangle(x, diagonal, false, "triu"); }
 
 Tensor select(const Tensor& x, std::int64_t dim, std::int64_t index) {
   check_defined(x, "select");

@@ -274,6 +274,15 @@ Tensor gather(const Tensor& x, std::int64_t dim, const Tensor& index);        //
 Tensor scatter(const Tensor& x, std::int64_t dim, const Tensor& index, const Tensor& src);
 Tensor scatter(const Tensor& x, std::int64_t dim, const Tensor& index, const Scalar& value);
 Tensor scatter_add(const Tensor& x, std::int64_t dim, const Tensor& index, const Tensor& src);
+// x with alpha * source's slices added at the 1-D index's positions along dim (repeats add up):
+// torch.index_add, a scatter_add of source with the index spread over its other dims.
+Tensor index_add(const Tensor& x, std::int64_t dim, const Tensor& index, const Tensor& source,
+                 const Scalar& alpha = 1);
+// The lower (tril) or upper (triu) triangle of the last two dims, zeros elsewhere: element (i, j) is
+// kept when j - i <= diagonal (tril) or j - i >= diagonal (triu), as torch's; any dtype (a causal
+// attention mask is `tg::ones({T, T}, tg::kBool).triu(1)`), floating ones through masked_fill.
+Tensor tril(const Tensor& x, std::int64_t diagonal = 0);
+Tensor triu(const Tensor& x, std::int64_t diagonal = 0);
 Tensor einsum(const std::string& equation, const std::vector<Tensor>& operands);
 
 // ---- sorting (ops/sort.hpp: NaN largest, equal values in their order; any dtype, Long indices) ----

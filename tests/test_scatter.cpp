@@ -110,3 +110,32 @@ TEST_CASE("scatter: bad input throws naming the op and the shapes") {
       tgtest::error_of([&] { plain.scatter_add_(1, tg::tensor({{0}}), tg::ones({1, 1}, tg::requires_grad())); }),
       "scatter_add_: src requires grad"));
 }
+
+TEST_CASE("index_add: slices added at the index along dim, repeats summed, alpha, gradients") {
+  // torch's documented example: x.index_add_(0, index, t) with index [0, 4, 2], t rows 1..3
+  auto x = tg::ones({5, 3});
+  const auto t = tg::arange(1, 10).reshape({3, 3}).to(tg::kFloat);
+  x.index_add_(0, tg::tensor({0, 4, 2}), t);
+  CHECK(tgtest::allclose(as_double(x), Array<double>{{2, 3, 4}, {1, 1, 1}, {8, 9, 10}, {1, 1, 1}, {5, 6, 7}}));
+  const auto cols = tg::zeros({2, 3}).index_add(1, tg::tensor({2, 2, 0}), tg::ones({2, 3}), 0.5);
+  CHECK(tgtest::allclose(as_double(cols), Array<double>{{0.5, 0, 1}, {0.5, 0, 1}}));
+  const auto counts = tg::zeros({3}, tg::kLong).index_add(0, tg::tensor({1, 1, 2}), tg::ones({3}, tg::kLong));
+  CHECK(tgtest::allclose(as_double(counts), Array<double>{0, 2, 1}));
+
+  // Gradients: x's is the upstream gradient, source's alpha times its rows at the index.
+  auto a = tg::randn({4, 3}, tg::TensorOptions().dtype(tg::kDouble).requires_grad(true));
+  auto s = tg::randn({2, 3}, tg::TensorOptions().dtype(tg::kDouble).requires_grad(true));
+  auto up = tg::arange(12).reshape({4, 3}).to(tg::kDouble);
+  (a.index_add(0, tg::tensor({3, 1}), s, 2.0) * up).sum().backward();
+  CHECK(tgtest::allclose(as_double(a.grad()), as_double(up)));
+  CHECK(tgtest::allclose(as_double(s.grad()), Array<double>{{18, 20, 22}, {6, 8, 10}}));
+
+  const auto y = tg::zeros({2, 3});
+  CHECK(tgtest::contains(tgtest::error_of([&] { y.index_add(1, tg::tensor({0, 1}), tg::ones({2, 3})); }),
+                         "index_add: expected source of shape (2, 2) (the input's (2, 3) with dim 1 the index's "
+                         "length), got (2, 3)"));
+  CHECK(tgtest::contains(tgtest::error_of([&] { y.index_add(0, tg::tensor({2}), tg::ones({1, 3})); }),
+                         "index_add: index 2 at position 0 is out of range for dim 0 of size 2"));
+  CHECK(tgtest::contains(tgtest::error_of([&] { y.index_add(0, tg::tensor({{0}}), tg::ones({1, 3})); }),
+                         "index_add: expected a 1-D index, got shape (1, 1)"));
+}
