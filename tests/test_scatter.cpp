@@ -129,6 +129,10 @@ TEST_CASE("index_add: slices added at the index along dim, repeats summed, alpha
   (a.index_add(0, tg::tensor({3, 1}), s, 2.0) * up).sum().backward();
   CHECK(tgtest::allclose(as_double(a.grad()), as_double(up)));
   CHECK(tgtest::allclose(as_double(s.grad()), Array<double>{{18, 20, 22}, {6, 8, 10}}));
+  auto xv = rand_var({4, 3}, 15), sv = rand_var({3, 3}, 16);
+  CHECK_GRADCHECK([](const V& in) {
+    return tg::index_add(tg::Tensor(in[0]), 0, tg::tensor({3, 1, 3}), tg::Tensor(in[1]), 2.0).variable<double>();
+  }, {xv, sv});
 
   const auto y = tg::zeros({2, 3});
   CHECK(tgtest::contains(tgtest::error_of([&] { y.index_add(1, tg::tensor({0, 1}), tg::ones({2, 3})); }),
