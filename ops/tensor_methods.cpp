@@ -180,18 +180,17 @@ Tensor Tensor::minimum(const Tensor& other) const { return tg::minimum(*this, ot
 // The in-place scatters, index_add_, tril_ and triu_, as compound assignment: x's values replaced by
 // the out-of-place op's, which is not recorded, so a src that requires grad under grad mode is refused.
 namespace {
-Tensor unrecorded_src(const Tensor& src, const char* op) {
+void check_unrecorded(const Tensor& src, const char* op) {
   if (src.defined() && src.requires_grad() && GradMode::is_enabled())
     throw Error(std::string(op) + ": src requires grad; in-place ops are not recorded (use the out-of-place op, "
                                   "or tg::NoGradGuard)");
-  return src;
 }
 }  // namespace
 Tensor& Tensor::scatter_(std::int64_t dim, const Tensor& index, const Tensor& src) {
   check_inplace("scatter_");
-  const Tensor s = unrecorded_src(src, "scatter_");
+  check_unrecorded(src, "scatter_");
   NoGradGuard no_grad;
-  return assign_inplace(tg::scatter(*this, dim, index, s), "scatter_");
+  return assign_inplace(tg::scatter(*this, dim, index, src), "scatter_");
 }
 Tensor& Tensor::scatter_(std::int64_t dim, const Tensor& index, const Scalar& value) {
   check_inplace("scatter_");
@@ -200,15 +199,15 @@ Tensor& Tensor::scatter_(std::int64_t dim, const Tensor& index, const Scalar& va
 }
 Tensor& Tensor::scatter_add_(std::int64_t dim, const Tensor& index, const Tensor& src) {
   check_inplace("scatter_add_");
-  const Tensor s = unrecorded_src(src, "scatter_add_");
+  check_unrecorded(src, "scatter_add_");
   NoGradGuard no_grad;
-  return assign_inplace(tg::scatter_add(*this, dim, index, s), "scatter_add_");
+  return assign_inplace(tg::scatter_add(*this, dim, index, src), "scatter_add_");
 }
 Tensor& Tensor::index_add_(std::int64_t dim, const Tensor& index, const Tensor& source, const Scalar& alpha) {
   check_inplace("index_add_");
-  const Tensor s = unrecorded_src(source, "index_add_");
+  check_unrecorded(source, "index_add_");
   NoGradGuard no_grad;
-  return assign_inplace(tg::index_add(*this, dim, index, s, alpha), "index_add_");
+  return assign_inplace(tg::index_add(*this, dim, index, source, alpha), "index_add_");
 }
 Tensor& Tensor::tril_(std::int64_t diagonal) {
   check_inplace("tril_");

@@ -1142,12 +1142,12 @@ Tensor index_add(const Tensor& x, std::int64_t dim, const Tensor& index, const T
 
 namespace {
 
-// triu and tril: x with the elements of its last two dims where keep(i, j) is false set to zero.
+// triu and tril: x with the elements of its last two dims where drop(i, j) holds set to zero.
 template <class T>
-Array<T> zero_outside(Array<T> v, const std::vector<char>& keep) {
-  const std::size_t plane = keep.size();
+Array<T> zero_where(Array<T> v, const Array<bool>& drop) {
+  const std::size_t plane = drop.size();
   for (std::size_t p = 0; p < v.size(); ++p)
-    if (!keep[p % plane]) v.data()[p] = T(0);
+    if (drop.data()[p % plane]) v.data()[p] = T(0);
   return v;
 }
 
@@ -1156,17 +1156,13 @@ Tensor triangle(const Tensor& x, std::int64_t diagonal, bool lower, const char* 
   if (x.dim() < 2)
     throw Error(std::string(op) + ": expected a tensor of at least 2 dims, got shape " + shape_str(x.shape()));
   const auto rows = static_cast<std::int64_t>(x.size(-2)), cols = static_cast<std::int64_t>(x.size(-1));
-  std::vector<char> keep(static_cast<std::size_t>(rows * cols));
+  Array<bool> drop = Array<bool>::from_shape({static_cast<std::size_t>(rows), static_cast<std::size_t>(cols)});
   for (std::int64_t i = 0; i < rows; ++i)
     for (std::int64_t j = 0; j < cols; ++j)
-      keep[static_cast<std::size_t>(i * cols + j)] = lower ? j - i <= diagonal : j - i >= diagonal;
-  if (x.is_floating_point()) {
-    Array<bool> drop = Array<bool>::from_shape({static_cast<std::size_t>(rows), static_cast<std::size_t>(cols)});
-    for (std::size_t p = 0; p < keep.size(); ++p) drop.data()[p] = !keep[p];
-    return masked_fill(x, Tensor(std::move(drop)), 0);
-  }
-  if (x.scalar_type() == kLong) return Tensor(zero_outside(x.value<std::int64_t>(), keep));
-  return Tensor(zero_outside(x.value<bool>(), keep));
+      drop.data()[i * cols + j] = lower ? j - i > diagonal : j - i < diagonal;
+  if (x.is_floating_point()) return masked_fill(x, Tensor(std::move(drop)), 0);
+  if (x.scalar_type() == kLong) return Tensor(zero_where(x.value<std::int64_t>(), drop));
+  return Tensor(zero_where(x.value<bool>(), drop));
 }
 
 }  // namespace
