@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets of tests/fuzz (clang, ASan+UBSan, <repo>/build-clang, the folder
-# scripts/test_sanitized.sh builds and tests everything in) and runs every file of the committed seed
+# scripts/test_sanitized.sh builds and tests the library in) and runs every file of the committed seed
 # corpus tests/fuzz/corpus/<target>/ through its target; with SECONDS > 0 then fuzzes each target that
 # long, growing a working corpus in build-clang/corpus/<target>/. The folder is a unity build (16
-# sources per translation unit) at -O1, with libstdc++'s bounds checks (_GLIBCXX_ASSERTIONS); the
+# sources per translation unit) at -O1 (the tests' own code at -O0, as everywhere: tests/CMakeLists.txt),
+# with libstdc++'s bounds checks (_GLIBCXX_ASSERTIONS); the
 # doctest cases run there in 4 shards, each one process (TAPEGRAD_TEST_SHARDS): a process of the
 # sanitized test binary takes ~0.5 s to start and exit, which one ctest a case paid ~500 times.
 # A crash, a sanitizer report or an unexpected exception fails the run; libFuzzer saves the input as
@@ -20,7 +21,7 @@ export TAPEGRAD_DATA_DIR=${TAPEGRAD_DATA_DIR:-$repo/.cache/data}
 bash "$repo/scripts/setup.sh"
 cmake -S "$repo" -B "$build" -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1 -D_GLIBCXX_ASSERTIONS" -DTAPEGRAD_SANITIZE=address,undefined,fuzzer-no-link \
-  -DTAPEGRAD_BUILD_FUZZERS=ON -DTAPEGRAD_BUILD_BENCHMARKS=OFF \
+  -DTAPEGRAD_BUILD_FUZZERS=ON -DTAPEGRAD_BUILD_EXAMPLES=OFF -DTAPEGRAD_BUILD_BENCHMARKS=OFF \
   -DCMAKE_UNITY_BUILD=ON -DCMAKE_UNITY_BUILD_BATCH_SIZE=16 -DTAPEGRAD_TEST_SHARDS=4 >/dev/null
 [ "$seconds" = --configure ] && exit 0
 cmake --build "$build" -j"$(nproc)" --target "${targets[@]}"
