@@ -206,6 +206,7 @@ class Tensor {
   Tensor expand_as(const Tensor& other) const { return expand(other.sizes()); }
   Tensor flip(IntArrayRef dims) const;
   Tensor repeat(IntArrayRef repeats) const;
+  Tensor roll(IntArrayRef shifts, IntArrayRef dims = {}) const;
   std::vector<Tensor> split(std::int64_t split_size, std::int64_t dim = 0) const;
   std::vector<Tensor> split(IntArrayRef split_sizes, std::int64_t dim = 0) const;
   std::vector<Tensor> chunk(std::int64_t chunks, std::int64_t dim = 0) const;
@@ -224,6 +225,13 @@ class Tensor {
   Tensor triu(std::int64_t diagonal = 0) const;
   Tensor& tril_(std::int64_t diagonal = 0);
   Tensor& triu_(std::int64_t diagonal = 0);
+  Tensor diag(std::int64_t diagonal = 0) const;
+  Tensor lerp(const Tensor& end, const Scalar& weight) const;
+  Tensor lerp(const Tensor& end, const Tensor& weight) const;
+  // In place, not recorded: the exponential moving average ema.lerp_(x, 0.01) (x and a tensor weight
+  // must not require grad under grad mode; the result must keep this tensor's shape).
+  Tensor& lerp_(const Tensor& end, const Scalar& weight);
+  Tensor& lerp_(const Tensor& end, const Tensor& weight);
   // x.index({Slice(), 0}) and x.index_put_({Slice(), 0}, v): Python's x[:, 0] (ops/indexing.hpp).
   Tensor index(const std::vector<indexing::TensorIndex>& indices) const;
   Tensor& index_put_(const std::vector<indexing::TensorIndex>& indices, const Tensor& values);

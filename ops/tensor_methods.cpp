@@ -33,6 +33,7 @@ Tensor Tensor::slice(std::int64_t dim, std::optional<std::int64_t> start, std::o
 }
 Tensor Tensor::expand(IntArrayRef size) const { return tg::expand(*this, size); }
 Tensor Tensor::flip(IntArrayRef dims) const { return tg::flip(*this, dims); }
+Tensor Tensor::roll(IntArrayRef shifts, IntArrayRef dims) const { return tg::roll(*this, shifts, dims); }
 Tensor Tensor::repeat(IntArrayRef repeats) const { return tg::repeat(*this, repeats); }
 std::vector<Tensor> Tensor::split(std::int64_t split_size, std::int64_t dim) const {
   return tg::split(*this, split_size, dim);
@@ -56,6 +57,9 @@ Tensor Tensor::index_add(std::int64_t dim, const Tensor& index, const Tensor& so
 }
 Tensor Tensor::tril(std::int64_t diagonal) const { return tg::tril(*this, diagonal); }
 Tensor Tensor::triu(std::int64_t diagonal) const { return tg::triu(*this, diagonal); }
+Tensor Tensor::diag(std::int64_t diagonal) const { return tg::diag(*this, diagonal); }
+Tensor Tensor::lerp(const Tensor& end, const Scalar& weight) const { return tg::lerp(*this, end, weight); }
+Tensor Tensor::lerp(const Tensor& end, const Tensor& weight) const { return tg::lerp(*this, end, weight); }
 Tensor Tensor::clone() const {
   check_defined("clone");
   // Every shape op returns a fresh buffer, with the gradient passed through; a clone is the caller's own.
@@ -177,18 +181,18 @@ Tensor Tensor::minimum(const Tensor& other) const { return tg::minimum(*this, ot
     NoGradGuard no_grad;                                                                           \
     return assign_inplace(tg::name(*this, other), inplace_name);                                   \
   }
-// The in-place scatters, index_add_, tril_ and triu_, as compound assignment: x's values replaced by
+// The in-place scatters, index_add_, lerp_, tril_ and triu_, as compound assignment: x's values replaced by
 // the out-of-place op's, which is not recorded, so a src that requires grad under grad mode is refused.
 namespace {
-void check_unrecorded(const Tensor& src, const char* op) {
-  if (src.defined() && src.requires_grad() && GradMode::is_enabled())
-    throw Error(std::string(op) + ": src requires grad; in-place ops are not recorded (use the out-of-place op, "
+void check_unrecorded(const Tensor& operand, const char* op, const char* name) {
+  if (operand.defined() && operand.requires_grad() && GradMode::is_enabled())
+    throw Error(std::string(op) + ": " + name + " requires grad; in-place ops are not recorded (use the out-of-place op, "
                                   "or tg::NoGradGuard)");
 }
 }  // namespace
 Tensor& Tensor::scatter_(std::int64_t dim, const Tensor& index, const Tensor& src) {
   check_inplace("scatter_");
-  check_unrecorded(src, "scatter_");
+  check_unrecorded(src, "scatter_", "src");
   NoGradGuard no_grad;
   return assign_inplace(tg::scatter(*this, dim, index, src), "scatter_");
 }
@@ -199,15 +203,28 @@ Tensor& Tensor::scatter_(std::int64_t dim, const Tensor& index, const Scalar& va
 }
 Tensor& Tensor::scatter_add_(std::int64_t dim, const Tensor& index, const Tensor& src) {
   check_inplace("scatter_add_");
-  check_unrecorded(src, "scatter_add_");
+  check_unrecorded(src, "scatter_add_", "src");
   NoGradGuard no_grad;
   return assign_inplace(tg::scatter_add(*this, dim, index, src), "scatter_add_");
 }
 Tensor& Tensor::index_add_(std::int64_t dim, const Tensor& index, const Tensor& source, const Scalar& alpha) {
   check_inplace("index_add_");
-  check_unrecorded(source, "index_add_");
+  check_unrecorded(source, "index_add_", "source");
   NoGradGuard no_grad;
   return assign_inplace(tg::index_add(*this, dim, index, source, alpha), "index_add_");
+}
+Tensor& Tensor::lerp_(const Tensor& end, const Scalar& weight) {
+  check_inplace("lerp_");
+  check_unrecorded(end, "lerp_", "end");
+  NoGradGuard no_grad;
+  return assign_inplace(tg::lerp(*this, end, weight), "lerp_");
+}
+Tensor& Tensor::lerp_(const Tensor& end, const Tensor& weight) {
+  check_inplace("lerp_");
+  check_unrecorded(end, "lerp_", "end");
+  check_unrecorded(weight, "lerp_", "weight");
+  NoGradGuard no_grad;
+  return assign_inplace(tg::lerp(*this, end, weight), "lerp_");
 }
 Tensor& Tensor::tril_(std::int64_t diagonal) {
   check_inplace("tril_");

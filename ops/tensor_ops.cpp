@@ -48,6 +48,17 @@ void check_defined(const Tensor& x, const char* op) {
   if (!x.defined()) throw Error(std::string(op) + ": the tensor is undefined (default-constructed)");
 }
 
+// lerp's operands: a floating input, and end (or a tensor weight) of its dtype; torch promotes none.
+void check_lerp(const Tensor& start, const Tensor& other, const char* what) {
+  check_defined(start, "lerp");
+  check_defined(other, "lerp");
+  if (!start.is_floating_point())
+    throw Error(std::string("lerp: expected a floating input, got dtype ") + to_string(start.scalar_type()));
+  if (other.scalar_type() != start.scalar_type())
+    throw Error(std::string("lerp: expected ") + what + " of dtype " + to_string(start.scalar_type()) +
+                " (the input's), got " + to_string(other.scalar_type()));
+}
+
 // x's values as Array<T>, converted without a gradient (comparisons, integer arithmetic).
 template <class T>
 Array<T> values_as(const Tensor& x, const char* op) {
@@ -509,6 +520,21 @@ Mask bool_mask(const Tensor& mask, const char* op, const char* what) {
 }
 
 }  // namespace
+
+// A composite of arithmetic and where: its gradients are theirs (1 - weight for start, weight for end,
+// end - start for a tensor weight).
+Tensor lerp(const Tensor& start, const Tensor& end, const Scalar& weight) {
+  check_lerp(start, end, "end");
+  const double w = weight.toDouble();
+  return w < 0.5 ? start + (end - start) * w : end - (end - start) * (1 - w);
+}
+
+Tensor lerp(const Tensor& start, const Tensor& end, const Tensor& weight) {
+  check_lerp(start, end, "end");
+  check_lerp(start, weight, "weight");
+  const Tensor span = end - start;
+  return where(weight < 0.5, start + span * weight, end - span * (1 - weight));
+}
 
 Tensor where(const Tensor& condition, const Tensor& input, const Tensor& other) {
   const Mask c = bool_mask(condition, "where", "a condition");
@@ -1170,6 +1196,33 @@ Tensor triangle(const Tensor& x, std::int64_t diagonal, bool lower, const char* 
 Tensor tril(const Tensor& x, std::int64_t diagonal) { return triangle(x, diagonal, true, "tril"); }
 Tensor triu(const Tensor& x, std::int64_t diagonal) { return triangle(x, diagonal, false, "triu"); }
 
+// A composite of index_select and index_add, whose gradients are each other's: the diagonal's
+// elements are picked from, or added into, the matrix flattened, at row * cols + col.
+Tensor diag(const Tensor& x, std::int64_t diagonal) {
+  check_defined(x, "diag");
+  if (x.dim() != 1 && x.dim() != 2)
+    throw Error("diag: expected a 1-D or 2-D tensor, got shape " + shape_str(x.shape()));
+  const std::int64_t k = diagonal;
+  if (k == std::numeric_limits<std::int64_t>::min())
+    throw Error("diag: diagonal " + std::to_string(k) + " is out of range");
+  const std::int64_t row0 = k < 0 ? -k : 0, col0 = k > 0 ? k : 0;
+  if (x.dim() == 2) {
+    const std::int64_t rows = x.size(0), cols = x.size(1);
+    const std::int64_t n = std::max<std::int64_t>(0, std::min(rows - std::min(row0, rows), cols - std::min(col0, cols)));
+    const Tensor at = arange(n, kLong);
+    return index_select(reshape(x, {-1}), 0, (at + row0) * cols + (at + col0));
+  }
+  if (x.scalar_type() == kBool) return diag(x.to(kLong), k).to(kBool);  // index_add adds no Bools
+  const std::int64_t n = x.size(0);
+  std::int64_t side = 0, cells = 0;
+  if (__builtin_add_overflow(n, row0 + col0, &side) || __builtin_mul_overflow(side, side, &cells))
+    throw Error("diag: the matrix of " + std::to_string(n) + " elements on diagonal " + std::to_string(k) +
+                " would have more elements than an int64 counts");
+  const Tensor at = arange(n, kLong);
+  const Tensor flat = zeros({cells}, TensorOptions().dtype(x.scalar_type()));
+  return reshape(index_add(flat, 0, (at + row0) * side + (at + col0), x), {side, side});
+}
+
 Tensor select(const Tensor& x, std::int64_t dim, std::int64_t index) {
   check_defined(x, "select");
   if (x.dim() == 0) throw Error("select: expected a tensor of at least one dim, got a 0-d tensor");
@@ -1192,6 +1245,28 @@ Tensor flip(const Tensor& x, IntArrayRef dims) {
 
 Tensor repeat(const Tensor& x, IntArrayRef repeats) {
   return any_dtype(x, "repeat", [&](const auto& v) { return tg::repeat(v, dims_of(repeats)); });
+}
+
+// A composite of narrow and cat along each dim (their gradients roll the gradient back).
+Tensor roll(const Tensor& x, IntArrayRef shifts, IntArrayRef dims) {
+  check_defined(x, "roll");
+  if (dims.empty()) {
+    if (shifts.size() != 1)
+      throw Error("roll: without dims, expected one shift (the flattened tensor is rolled), got " +
+                  std::to_string(shifts.size()));
+    return reshape(roll(reshape(x, {-1}), shifts, {0}), x.sizes());
+  }
+  if (shifts.size() != dims.size())
+    throw Error("roll: expected one shift per dim, got " + std::to_string(shifts.size()) + " shifts and " +
+                std::to_string(dims.size()) + " dims");
+  Tensor out = x;
+  for (std::size_t i = 0; i < dims.size(); ++i) {
+    const auto d = static_cast<std::int64_t>(normalize_dim(dims[i], static_cast<std::size_t>(x.dim()), "roll"));
+    const std::int64_t n = x.size(d);
+    const std::int64_t s = n == 0 ? 0 : (shifts[i] % n + n) % n;
+    if (s != 0) out = cat({narrow(out, d, n - s, s), narrow(out, d, 0, n - s)}, d);
+  }
+  return out.is_same(x) ? x.clone() : out;
 }
 
 // ---- sorting ----

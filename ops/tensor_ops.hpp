@@ -41,6 +41,12 @@ Tensor neg(const Tensor& a);
 Tensor maximum(const Tensor& a, const Tensor& b);
 Tensor minimum(const Tensor& a, const Tensor& b);
 
+// start + weight * (end - start), broadcast over all three: torch.lerp. start, end and a tensor weight
+// share one floating dtype. As torch's, a weight of 0.5 or more computes end - (end - start) * (1 -
+// weight), so that a weight of 1 gives end exactly.
+Tensor lerp(const Tensor& start, const Tensor& end, const Scalar& weight);
+Tensor lerp(const Tensor& start, const Tensor& end, const Tensor& weight);
+
 inline Tensor operator+(const Tensor& a, const Tensor& b) { return add(a, b); }
 inline Tensor operator-(const Tensor& a, const Tensor& b) { return sub(a, b); }
 inline Tensor operator*(const Tensor& a, const Tensor& b) { return mul(a, b); }
@@ -267,6 +273,9 @@ Tensor select(const Tensor& x, std::int64_t dim, std::int64_t index);
 Tensor expand(const Tensor& x, IntArrayRef size);  // ops/shape.hpp; -1 keeps a dim
 Tensor flip(const Tensor& x, IntArrayRef dims);
 Tensor repeat(const Tensor& x, IntArrayRef repeats);  // at least one size per dim of x
+// x's elements moved shifts[i] places along dims[i], those pushed past the end coming back at the start
+// (negative shifts move the other way): torch.roll. With no dims, x is rolled flattened, by one shift.
+Tensor roll(const Tensor& x, IntArrayRef shifts, IntArrayRef dims = {});
 Tensor index_select(const Tensor& x, std::int64_t dim, const Tensor& index);  // index: 1-D Long
 Tensor gather(const Tensor& x, std::int64_t dim, const Tensor& index);        // index: Long, x's rank
 // gather's inverse (ops/shape.hpp): x with src's values (or one value) written at index along dim;
@@ -283,6 +292,10 @@ Tensor index_add(const Tensor& x, std::int64_t dim, const Tensor& index, const T
 // attention mask is `tg::ones({T, T}, tg::kBool).triu(1)`), floating ones through masked_fill.
 Tensor tril(const Tensor& x, std::int64_t diagonal = 0);
 Tensor triu(const Tensor& x, std::int64_t diagonal = 0);
+// torch.diag: of a 1-D x of n elements, the square matrix of side n + |diagonal| with x on that
+// diagonal (0 the main one, above it positive) and zeros elsewhere; of a 2-D x, that diagonal of it as
+// a 1-D tensor (empty if it lies outside). Any dtype.
+Tensor diag(const Tensor& x, std::int64_t diagonal = 0);
 Tensor einsum(const std::string& equation, const std::vector<Tensor>& operands);
 
 // ---- sorting (ops/sort.hpp: NaN largest, equal values in their order; any dtype, Long indices) ----
