@@ -59,6 +59,7 @@
 #include <tapegrad/ops/normalize.hpp>
 #include <tapegrad/ops/one_hot.hpp>
 #include <tapegrad/ops/pad.hpp>
+#include <tapegrad/ops/pixel_shuffle.hpp>
 #include <tapegrad/ops/pool.hpp>
 #include <tapegrad/ops/prelu.hpp>
 #include <tapegrad/ops/reduce.hpp>
@@ -97,6 +98,7 @@
 #include <tapegrad/modules/multihead_attention.hpp>
 #include <tapegrad/modules/padding.hpp>
 #include <tapegrad/modules/parameter_list.hpp>
+#include <tapegrad/modules/pixel_shuffle.hpp>
 #include <tapegrad/modules/pool1d.hpp>
 #include <tapegrad/modules/prelu.hpp>
 #include <tapegrad/modules/rnn.hpp>

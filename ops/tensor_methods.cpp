@@ -8,6 +8,7 @@ namespace tg {
 Tensor Tensor::view(IntArrayRef shape) const { return tg::view(*this, shape); }
 Tensor Tensor::reshape(IntArrayRef shape) const { return tg::reshape(*this, shape); }
 Tensor Tensor::flatten(std::int64_t start_dim, std::int64_t end_dim) const { return tg::flatten(*this, start_dim, end_dim); }
+Tensor Tensor::unflatten(std::int64_t dim, IntArrayRef sizes) const { return tg::unflatten(*this, dim, sizes); }
 Tensor Tensor::squeeze() const { return tg::squeeze(*this); }
 Tensor Tensor::squeeze(std::int64_t dim) const { return tg::squeeze(*this, dim); }
 Tensor Tensor::unsqueeze(std::int64_t dim) const { return tg::unsqueeze(*this, dim); }

@@ -1034,6 +1034,32 @@ Tensor flatten(const Tensor& x, std::int64_t start_dim, std::int64_t end_dim) {
   return copied_view(x, "flatten", [=](const auto& v) { return tg::flatten(v, start_dim, end_dim); });
 }
 
+Tensor unflatten(const Tensor& x, std::int64_t dim, IntArrayRef sizes) {
+  check_defined(x, "unflatten");
+  if (x.dim() == 0) throw Error("unflatten: expected a tensor of at least one dim, got a 0-d tensor");
+  const std::size_t d = normalize_dim(dim, static_cast<std::size_t>(x.dim()), "unflatten");
+  if (sizes.empty()) throw Error("unflatten: expected at least one size for dim " + std::to_string(dim));
+  std::vector<std::int64_t> split(sizes.begin(), sizes.end());
+  std::int64_t known = 1;
+  std::size_t inferred = split.size();
+  for (std::size_t i = 0; i < split.size(); ++i) {
+    if (split[i] == -1 && inferred == split.size()) inferred = i;
+    else if (split[i] < 0)
+      throw Error("unflatten: expected sizes >= 0 and at most one -1, got " + shape_str(split));
+    else if (__builtin_mul_overflow(known, split[i], &known))
+      throw Error("unflatten: the product of sizes " + shape_str(split) + " overflows int64");
+  }
+  const std::int64_t n = x.size(static_cast<std::int64_t>(d));
+  if (inferred < split.size() && known != 0 && n % known == 0) split[inferred] = n / known;
+  else if (inferred < split.size() || known != n)
+    throw Error("unflatten: sizes " + shape_str(split) + " do not split dim " + std::to_string(dim) + " of size " +
+                std::to_string(n) + " (shape " + shape_str(x.shape()) + ")");
+  std::vector<std::int64_t> shape(x.sizes().vec());
+  shape.erase(shape.begin() + static_cast<std::ptrdiff_t>(d));
+  shape.insert(shape.begin() + static_cast<std::ptrdiff_t>(d), split.begin(), split.end());
+  return reshape(x, shape);
+}
+
 Tensor squeeze(const Tensor& x) {
   check_defined(x, "squeeze");
   std::vector<std::int64_t> shape;

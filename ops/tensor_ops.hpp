@@ -262,6 +262,8 @@ Tensor any(const Tensor& x, std::int64_t dim, bool keepdim = false);
 Tensor reshape(const Tensor& x, IntArrayRef shape);
 Tensor view(const Tensor& x, IntArrayRef shape);
 Tensor flatten(const Tensor& x, std::int64_t start_dim = 0, std::int64_t end_dim = -1);
+// flatten's inverse: dim split into `sizes` (one of them may be -1, inferred): torch.unflatten.
+Tensor unflatten(const Tensor& x, std::int64_t dim, IntArrayRef sizes);
 Tensor squeeze(const Tensor& x);                    // drops every size-1 dim
 Tensor squeeze(const Tensor& x, std::int64_t dim);  // drops dim if its size is 1
 Tensor unsqueeze(const Tensor& x, std::int64_t dim);

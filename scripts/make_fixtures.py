@@ -593,6 +593,19 @@ def transformer(fx):
                    {"src_mask": f64((4, 4), 4), "src_key_padding_mask": padding}, run)
 
 
+@group
+def pixel_shuffle_unflatten(fx):
+    # The modules on float64 inputs with their gradients: 4-D, and 5-D (a leading dim more).
+    x4, x5 = randn((2, 8, 3, 2), 1), randn((2, 2, 9, 2, 3), 2)
+    xu = randn((2, 3, 4, 6), 3)
+    for k, v in {"x4": x4, "x5": x5, "xu": xu}.items():
+        fx.add(k, v)
+    forward_backward(fx, "shuffle2", lambda x4: torch.nn.PixelShuffle(2)(x4), {"x4": x4}, 4)
+    forward_backward(fx, "shuffle3_5d", lambda x5: torch.nn.PixelShuffle(3)(x5), {"x5": x5}, 5)
+    forward_backward(fx, "unshuffle2", lambda xu: torch.nn.PixelUnshuffle(2)(xu), {"xu": xu}, 6)
+    forward_backward(fx, "unflatten", lambda x4: torch.nn.Unflatten(1, (2, -1, 2))(x4), {"x4": x4}, 7)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("groups", nargs="*", help="groups to write (default: all): " + " ".join(GROUPS))
