@@ -64,6 +64,8 @@ std::string error_of(F&& f) {
 }
 
 inline bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+// A tensor's values as float64, for comparing any dtype with tgtest::allclose.
+inline tg::Array<double> as_double(const tg::Tensor& t) { return t.to(tg::kDouble).value<double>(); }
 
 // A module as `std::cout << module` prints it.
 inline std::string printed(const tg::nn::Module& m) {

@@ -4,11 +4,7 @@
 
 using tg::Array;
 
-namespace {
-
-Array<double> as_double(const tg::Tensor& t) { return t.to(tg::kDouble).value<double>(); }
-
-}  // namespace
+using tgtest::as_double;
 
 TEST_CASE("diag: a 1-D tensor onto any diagonal of a square matrix") {
   const auto a = tg::tensor({0.5950, -0.0872, 2.3298}, tg::kDouble);  // torch's documented example

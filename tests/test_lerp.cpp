@@ -4,11 +4,7 @@
 
 using tg::Array;
 
-namespace {
-
-Array<double> as_double(const tg::Tensor& t) { return t.to(tg::kDouble).value<double>(); }
-
-}  // namespace
+using tgtest::as_double;
 
 TEST_CASE("lerp: torch's example, a scalar or a tensor weight, broadcast") {
   const auto start = tg::arange(1., 5.), end = tg::full({4}, 10.);

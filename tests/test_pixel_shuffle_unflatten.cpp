@@ -16,7 +16,7 @@ namespace {
 
 // The module on the fixture's input, against LibTorch's <name>.y and, for <name>.gy, <name>.grad.<input>.
 template <class Layer>
-void check_against_libtorch(const tgtest::TextFixture& fx, const std::string& name, const std::string& input,
+void agrees_with_libtorch(const tgtest::TextFixture& fx, const std::string& name, const std::string& input,
                             Layer& layer) {
   CAPTURE(name);
   Tensor x(fx.array<double>(input), true);
@@ -27,7 +27,7 @@ void check_against_libtorch(const tgtest::TextFixture& fx, const std::string& na
 }
 
 template <class Fn>
-void check_gradient(Fn fn, const tg::Variable<double>& x) {
+void passes_gradcheck(Fn fn, const tg::Variable<double>& x) {
   CHECK_GRADCHECK([&](const std::vector<tg::Variable<double>>& in) { return fn(Tensor(in[0])).template variable<double>(); },
                   {x});
 }
@@ -39,10 +39,10 @@ TEST_CASE("PixelShuffle, PixelUnshuffle, Unflatten agree with LibTorch, leading 
   tg::nn::PixelShuffle shuffle2(2), shuffle3(3);
   tg::nn::PixelUnshuffle unshuffle2(2);
   tg::nn::Unflatten unflatten(tg::nn::UnflattenOptions(1, {2, -1, 2}));
-  check_against_libtorch(fx, "shuffle2", "x4", shuffle2);
-  check_against_libtorch(fx, "shuffle3_5d", "x5", shuffle3);
-  check_against_libtorch(fx, "unshuffle2", "xu", unshuffle2);
-  check_against_libtorch(fx, "unflatten", "x4", unflatten);
+  agrees_with_libtorch(fx, "shuffle2", "x4", shuffle2);
+  agrees_with_libtorch(fx, "shuffle3_5d", "x5", shuffle3);
+  agrees_with_libtorch(fx, "unshuffle2", "xu", unshuffle2);
+  agrees_with_libtorch(fx, "unflatten", "x4", unflatten);
 }
 
 TEST_CASE("pixel_shuffle and pixel_unshuffle: inverses, any dtype, functional forms, gradchecks") {
@@ -56,8 +56,8 @@ TEST_CASE("pixel_shuffle and pixel_unshuffle: inverses, any dtype, functional fo
   CHECK(tg::equal(F::pixel_shuffle(x, F::PixelShuffleFuncOptions(2)), up));
   CHECK(tg::equal(F::pixel_unshuffle(up, F::PixelUnshuffleFuncOptions(2)), x));
   CHECK(tg::equal(tg::pixel_shuffle(x, 1), x));
-  check_gradient([](const Tensor& t) { return tg::pixel_shuffle(t, 2); }, tgtest::rand_var({1, 4, 2, 3}, 61));
-  check_gradient([](const Tensor& t) { return tg::pixel_unshuffle(t, 3); }, tgtest::rand_var({2, 1, 3, 6}, 62));
+  passes_gradcheck([](const Tensor& t) { return tg::pixel_shuffle(t, 2); }, tgtest::rand_var({1, 4, 2, 3}, 61));
+  passes_gradcheck([](const Tensor& t) { return tg::pixel_unshuffle(t, 3); }, tgtest::rand_var({2, 1, 3, 6}, 62));
 }
 
 TEST_CASE("unflatten: flatten's inverse, one size inferred, gradcheck") {
@@ -66,7 +66,7 @@ TEST_CASE("unflatten: flatten's inverse, one size inferred, gradcheck") {
   CHECK(tg::unflatten(x, -1, {2, -1, 3}).sizes() == tg::IntArrayRef{4, 2, 2, 3});
   CHECK(x.unflatten(0, {4}).sizes() == tg::IntArrayRef{4, 12});
   CHECK(tg::nn::Unflatten(0, std::vector<std::int64_t>{2, 2})(x).flatten(0, 1).sizes() == x.sizes());
-  check_gradient([](const Tensor& t) { return t.unflatten(1, {2, 3}); }, tgtest::rand_var({2, 6}, 63));
+  passes_gradcheck([](const Tensor& t) { return t.unflatten(1, {2, 3}); }, tgtest::rand_var({2, 6}, 63));
 }
 
 TEST_CASE("PixelShuffle, PixelUnshuffle, Unflatten print as LibTorch's") {

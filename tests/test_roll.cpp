@@ -4,11 +4,7 @@
 
 using tg::Array;
 
-namespace {
-
-Array<double> as_double(const tg::Tensor& t) { return t.to(tg::kDouble).value<double>(); }
-
-}  // namespace
+using tgtest::as_double;
 
 TEST_CASE("roll: torch's examples, flattened and along dims") {
   const auto x = tg::arange(1, 9).view({4, 2});  // Long 1..8

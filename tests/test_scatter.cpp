@@ -8,11 +8,7 @@ using tg::Variable;
 using tgtest::rand_var;
 using V = std::vector<Variable<double>>;
 
-namespace {
-
-Array<double> as_double(const tg::Tensor& t) { return t.to(tg::kDouble).value<double>(); }
-
-}  // namespace
+using tgtest::as_double;
 
 TEST_CASE("scatter: torch's examples, a src larger than index read only where index is") {
   const auto src = tg::arange(1, 11).reshape({2, 5});  // Long, as in torch's documentation

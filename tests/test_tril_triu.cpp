@@ -4,11 +4,7 @@
 
 using tg::Array;
 
-namespace {
-
-Array<double> as_double(const tg::Tensor& t) { return t.to(tg::kDouble).value<double>(); }
-
-}  // namespace
+using tgtest::as_double;
 
 TEST_CASE("tril, triu: the triangles of the last two dims, any diagonal") {
   const auto x = tg::arange(1, 13).reshape({3, 4}).to(tg::kFloat);  // 1..12
